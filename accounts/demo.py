@@ -1,0 +1,53 @@
+"""Demo officials: the province, one account per city and one per county."""
+
+from complexes.models import Region, RegionLevel
+from portal.seeding import DemoContext
+
+from .models import Role, User
+
+
+def seed(context: DemoContext) -> None:
+    regions = list(Region.objects.exclude(level=RegionLevel.PROVINCE).order_by("code"))
+    users = [
+        User(
+            username="province",
+            first_name="浙江省科技厅",
+            role=Role.PROVINCIAL_OFFICIAL,
+            password=context.password_hash,
+            email="province@example.org",
+        )
+    ]
+    for region in regions:
+        prefix = "city" if region.level == RegionLevel.CITY else "county"
+        users.append(
+            User(
+                username=f"{prefix}-{region.code}",
+                first_name=f"{region.name_zh_hans}科技局",
+                role=Role.REGIONAL_OFFICIAL,
+                region=region,
+                password=context.password_hash,
+                email=f"{prefix}-{region.code}@example.org",
+            )
+        )
+    User.objects.bulk_create(users, batch_size=500)
+
+
+def headline_accounts() -> list[tuple[str, str]]:
+    """One account of each kind, read back from the seeded database."""
+    accounts = [
+        ("province", "provincial official: the whole province"),
+        ("city-330700", "Jinhua city official (city-<code> for each of the 11 cities)"),
+        ("county-330784", "Yongkang county official (county-<code> for each county)"),
+    ]
+    operator = User.objects.filter(role=Role.OPERATOR).order_by("username").first()
+    if operator:
+        accounts.append((operator.username, "operator of a complex (op-<complex code>)"))
+    enterprise_user = User.objects.filter(role=Role.ENTERPRISE).order_by("username").first()
+    if enterprise_user:
+        accounts.append((enterprise_user.username, "enterprise user (ent-<credit code>)"))
+    existing = set(
+        User.objects.filter(username__in=[name for name, _ in accounts]).values_list(
+            "username", flat=True
+        )
+    )
+    return [(username, text) for username, text in accounts if username in existing]

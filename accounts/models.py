@@ -1,0 +1,118 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.audit import audited
+
+
+class Role(models.TextChoices):
+    PROVINCIAL_OFFICIAL = "provincial_official", _("Provincial official")
+    REGIONAL_OFFICIAL = "regional_official", _("City/county official")
+    OPERATOR = "operator", _("Complex operator")
+    ENTERPRISE = "enterprise", _("Enterprise user")
+    STAFF = "staff", _("Portal staff")
+
+
+# Roles and their anchors are audited; logins (last_login) and password changes are not history.
+@audited(
+    fields=["username", "role", "region", "complex", "enterprise", "is_active", "is_staff",
+            "is_superuser"],
+    model_name="UserRoleEvent",
+)  # fmt: skip
+class User(AbstractUser):
+    """A person using the portal, with one role and the anchor that role is bound to."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.STAFF)
+    region = models.ForeignKey(
+        "complexes.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officials",
+        help_text=_("For city/county officials: they see this region's whole subtree."),
+    )
+    complex = models.ForeignKey(
+        "complexes.Complex",
+        verbose_name=_("complex"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="operators",
+    )
+    enterprise = models.ForeignKey(
+        "services.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_anchor",
+                condition=(
+                    Q(role=Role.REGIONAL_OFFICIAL, region__isnull=False)
+                    | Q(role=Role.OPERATOR, complex__isnull=False)
+                    | Q(role=Role.ENTERPRISE, enterprise__isnull=False)
+                    | Q(role__in=[Role.PROVINCIAL_OFFICIAL, Role.STAFF])
+                ),
+            )
+        ]
+
+    @property
+    def is_provincial_official(self) -> bool:
+        return self.role == Role.PROVINCIAL_OFFICIAL
+
+    @property
+    def is_regional_official(self) -> bool:
+        return self.role == Role.REGIONAL_OFFICIAL
+
+    @property
+    def is_official(self) -> bool:
+        return self.role in (Role.PROVINCIAL_OFFICIAL, Role.REGIONAL_OFFICIAL)
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == Role.OPERATOR
+
+    @property
+    def is_enterprise_user(self) -> bool:
+        return self.role == Role.ENTERPRISE
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One message in a user's in-portal inbox (also sent by email when the user has one)."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox")]
+
+    def __str__(self):
+        return self.subject

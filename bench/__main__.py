@@ -1,0 +1,293 @@
+"""``python -m bench --scale N``: seed a demo province of scale N into its own database
+(``<DATABASE_URL's database>_bench_sN``), measure, print the table and write it into
+docs/PERFORMANCE.md. Needs DATABASE_URL (``make bench`` supplies the embedded server when it is
+unset) and wrk on the PATH for the load test."""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+from time import perf_counter
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "docs" / "PERFORMANCE.md"
+PYTHON = sys.executable
+SETTINGS = "bench.settings"
+# Catalogue and directory: the public list endpoints every visitor hits, against the baseline.
+LOAD_URLS = [
+    ("trivial JSON view (baseline)", "/bench/trivial/"),
+    ("catalogue /api/v1/offerings/", "/api/v1/offerings/"),
+    ("directory /api/v1/complexes/", "/api/v1/complexes/"),
+]
+
+
+def bench_database_url(base_url: str, scale: int) -> str:
+    parts = urlsplit(base_url)
+    name = f"{parts.path.lstrip('/') or 'portal'}_bench_s{scale}"
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def admin_connection(base_url: str):
+    connection = psycopg2.connect(urlunsplit(urlsplit(base_url)._replace(path="/postgres")))
+    connection.autocommit = True
+    return connection
+
+
+def is_seeded(base_url: str, url: str) -> bool:
+    with admin_connection(base_url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database_name(url)])
+        if cursor.fetchone() is None:
+            return False
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('complexes_complex') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM complexes_complex)")
+        return cursor.fetchone()[0]
+
+
+def recreate_database(base_url: str, url: str) -> None:
+    name = database_name(url)
+    connection = admin_connection(base_url)
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def django_env(url: str) -> dict:
+    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": SETTINGS}
+
+
+def manage(url: str, *arguments: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *arguments], cwd=ROOT, env=django_env(url), check=True)
+
+
+def seed(base_url: str, url: str, scale: int) -> float:
+    recreate_database(base_url, url)
+    manage(url, "migrate", "--no-input", "-v", "0")
+    started = perf_counter()
+    manage(url, "seed_demo", "--scale", str(scale))
+    return perf_counter() - started
+
+
+def analyze(url: str) -> None:
+    """Planner statistics, as the database has them once autovacuum has passed after seeding."""
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def probe(url: str, name: str, repeat: int = 1) -> dict:
+    output = subprocess.run(
+        [PYTHON, "-m", "bench.probes", name, str(repeat)],
+        cwd=ROOT,
+        env=django_env(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def wrk(address: str, path: str, seconds: int) -> tuple[float, float]:
+    """Requests per second and p99 latency in ms of one wrk run (2 threads, 8 connections)."""
+    output = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", address + path],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", output).groups()
+    p99_ms = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    if "Non-2xx" in output:
+        raise RuntimeError(f"{path} answered errors under load:\n{output}")
+    return rate, p99_ms
+
+
+def load_test(url: str, port: int, repeat: int, seconds: int) -> dict:
+    address = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
+        cwd=ROOT,
+        env=django_env(url),
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(address + LOAD_URLS[0][1], timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        results = {}
+        for label, path in LOAD_URLS:
+            wrk(address, path, 1)  # warm both workers up
+            runs = [wrk(address, path, seconds) for _ in range(repeat)]
+            results[label] = {
+                "rps": statistics.median(rate for rate, _ in runs),
+                "p99_ms": statistics.median(p99 for _, p99 in runs),
+            }
+        return results
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def machine(url: str) -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (postgres,) = cursor.fetchone()
+    return (
+        f"{os.cpu_count()} × {cpu}, {memory_kb / 1024**2:.0f} GB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, PostgreSQL {postgres} "
+        "on the same machine"
+    )
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+def table(scale: int, seed_s: float | None, pages, recompute, figures, floor, load) -> list[str]:
+    rows = [
+        f"Scale {scale}: {floor['complexes']:,} complexes, {floor['service_requests']:,} "
+        f"service requests; measured {date.today().isoformat()}.",
+        "",
+        "| measurement | result | target | |",
+        "|---|---|---|---|",
+    ]
+    seed_target = 60 if scale == 1 else 600
+    if seed_s is None:
+        rows.append("| seed_demo | reused the seeded database | | |")
+    else:
+        rows.append(
+            f"| seed_demo --scale {scale} | {seed_s:.1f} s | ≤ {seed_target} s | "
+            f"{verdict(seed_s <= seed_target)} |"
+        )
+    for label, key in [
+        ("dashboard overview page", "dashboard_overview"),
+        ("summary endpoint", "summary_endpoint"),
+    ]:
+        page = pages[key]
+        target = "≤ 50 ms at scale 1" if scale == 1 else "≤ 2 × scale 1"
+        met = verdict(page["median_ms"] <= 50) if scale == 1 else "compare with scale 1"
+        rows.append(
+            f"| {label}: median server time (max) | {page['median_ms']:.1f} ms "
+            f"({page['max_ms']:.1f} ms), {page['queries']} queries | {target} | {met} |"
+        )
+    wall = statistics.median(run["wall_s"] for run in recompute)
+    peak = max(run["peak_mb"] for run in recompute)
+    steps = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in recompute[0]["steps"].items())
+    rows += [
+        f"| nightly recomputation (year {recompute[0]['year']}): median wall time | {wall:.2f} s "
+        f"({steps}) | ≤ 15 s at scale 10 | {verdict(wall <= 15)} |",
+        f"| nightly recomputation: peak memory of the process | {peak:.0f} MB | ≤ 300 MB | "
+        f"{verdict(peak <= 300)} |",
+        f"| floor: one hand-written SQL aggregate over the service records | "
+        f"{floor['median_s']:.3f} s | recomputation ≤ 3 × floor | "
+        f"{wall / floor['median_s']:.1f} × floor: {verdict(wall <= 3 * floor['median_s'])} |",
+        f"| dashboard figures refresh (current year) | {figures['wall_s']:.2f} s, "
+        f"{figures['peak_mb']:.0f} MB | | |",
+    ]
+    baseline = load[LOAD_URLS[0][0]]["rps"]
+    for label, _path in LOAD_URLS:
+        result = load[label]
+        share = result["rps"] / baseline
+        rows.append(
+            f"| gunicorn -w 2, wrk -t2 -c8: {label} | {result['rps']:.0f} req/s "
+            f"({share:.0%} of baseline), p99 {result['p99_ms']:.1f} ms | ≥ 50 % of baseline | "
+            f"{verdict(share >= 0.5)} |"
+        )
+    rows.append(
+        "| Excel export of all service requests | not measured: the portal has no such "
+        "export yet | streamed, ≤ 200 MB | **not built** |"
+    )
+    return rows
+
+
+def write_report(scale: int, lines: list[str]) -> None:
+    """Replace this scale's block in docs/PERFORMANCE.md (between its two markers)."""
+    begin, end = f"<!-- bench scale {scale} -->", f"<!-- /bench scale {scale} -->"
+    block = "\n".join([begin, *lines, end])
+    text = REPORT.read_text() if REPORT.exists() else ""
+    if begin in text:
+        text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    REPORT.write_text(text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5, help="Runs of each measurement.")
+    parser.add_argument("--reseed", action="store_true", help="Seed again even if seeded.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8308)))
+    parser.add_argument("--seconds", type=int, default=5, help="Length of one wrk run.")
+    parser.add_argument("--no-report", action="store_true", help="Print only.")
+    options = parser.parse_args()
+    base_url = os.environ.get("DATABASE_URL")
+    if not base_url:
+        parser.error("DATABASE_URL is not set (make bench starts an embedded server).")
+    if shutil.which("wrk") is None:
+        parser.error("wrk is not on the PATH (Debian: apt-get install wrk).")
+    url = bench_database_url(base_url, options.scale)
+    seed_s = None
+    if options.reseed or not is_seeded(base_url, url):
+        print(f"Seeding scale {options.scale} into {database_name(url)} …", flush=True)
+        seed_s = seed(base_url, url, options.scale)
+    else:
+        manage(url, "migrate", "--no-input", "-v", "0")
+    analyze(url)
+    print("Measuring …", flush=True)
+    # The recomputation first: it may change statuses the pages then read.
+    recompute = [probe(url, "recompute") for _ in range(min(options.repeat, 3))]
+    figures = probe(url, "figures")
+    floor = probe(url, "floor", options.repeat)
+    pages = probe(url, "pages", options.repeat * 4)
+    load = load_test(url, options.port, min(options.repeat, 3), options.seconds)
+    lines = [
+        f"Machine: {machine(url)}.",
+        "",
+        f"Command: `make bench SCALE={options.scale}` "
+        f"(`python -m bench --scale {options.scale} --repeat {options.repeat}`).",
+        "",
+        *table(options.scale, seed_s, pages, recompute, figures, floor, load),
+    ]
+    print("\n".join(lines))
+    if not options.no_report:
+        write_report(options.scale, lines)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

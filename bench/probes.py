@@ -1,0 +1,143 @@
+"""Measurements that run inside a fresh Django process against the bench database:
+``python -m bench.probes NAME [REPEAT]`` prints one JSON object on its last line."""
+
+import json
+import resource
+import statistics
+import sys
+from time import perf_counter
+
+import django
+
+
+def peak_rss_mb() -> float:
+    # Linux reports ru_maxrss in kilobytes.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(function, repeat: int) -> list[float]:
+    durations = []
+    for _ in range(repeat):
+        started = perf_counter()
+        function()
+        durations.append((perf_counter() - started) * 1000)
+    return durations
+
+
+class QueryCounter:
+    """A database execute wrapper that counts the queries run inside it."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def pages(repeat: int) -> dict:
+    """Server time of the dashboard overview and the summary endpoint, as the province sees
+    them (the biggest scope), through the Django test client: no network, the whole stack of
+    middleware, views and templates."""
+    from django.db import connection
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(
+        User.objects.get(username="province"),
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    results = {}
+    for label, url in [
+        ("dashboard_overview", "/dashboard/"),
+        ("summary_endpoint", "/api/v1/dashboard/summary/"),
+    ]:
+        response = client.get(url)  # warm-up: imports, template loading, connection
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        queries = QueryCounter()
+        with connection.execute_wrapper(queries):
+            client.get(url)
+        durations = timed(lambda url=url: client.get(url), repeat)
+        results[label] = {
+            "median_ms": statistics.median(durations),
+            "max_ms": max(durations),
+            "queries": queries.count,
+        }
+    return results
+
+
+def recompute(repeat: int) -> dict:
+    """One nightly recomputation of the latest year with approved reports (every step), in this
+    fresh process, so its peak resident memory is the worker's."""
+    from evaluation.recompute import evaluation_recompute, recompute_year_default
+
+    year = recompute_year_default()
+    steps = {}
+    started = perf_counter()
+    evaluation_recompute(
+        year=year, report=lambda step, progress, seconds: steps.__setitem__(step, seconds)
+    )
+    return {
+        "year": year,
+        "wall_s": perf_counter() - started,
+        "peak_mb": peak_rss_mb(),
+        "steps": steps,
+    }
+
+
+def figures(repeat: int) -> dict:
+    """The dashboard's nightly figures refresh for the current year."""
+    from dashboard.figures import figures_refresh
+    from dashboard.selectors import current_year
+
+    started = perf_counter()
+    figures_refresh(year=current_year())
+    return {"wall_s": perf_counter() - started, "peak_mb": peak_rss_mb()}
+
+
+# The floor of the recomputation: the same per-complex aggregates of the service records that
+# services.indicators computes, written by hand in one pass.
+FLOOR_SQL = """
+SELECT complex_id, count(*), count(DISTINCT enterprise_id), round(avg(rating), 2),
+       sum(voucher_amount)
+FROM services_servicerequest
+WHERE status = 'completed' AND completed_at >= make_date(%s, 1, 1)
+  AND completed_at < make_date(%s + 1, 1, 1)
+GROUP BY complex_id
+"""
+
+
+def floor(repeat: int) -> dict:
+    from django.db import connection
+
+    from evaluation.recompute import recompute_year_default
+
+    year = recompute_year_default()
+
+    def aggregate():
+        with connection.cursor() as cursor:
+            cursor.execute(FLOOR_SQL, [year, year])
+            cursor.fetchall()
+
+    durations = timed(aggregate, repeat)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM services_servicerequest")
+        (requests,) = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM complexes_complex")
+        (complexes,) = cursor.fetchone()
+    return {
+        "median_s": statistics.median(durations) / 1000,
+        "service_requests": requests,
+        "complexes": complexes,
+    }
+
+
+PROBES = {"pages": pages, "recompute": recompute, "figures": figures, "floor": floor}
+
+if __name__ == "__main__":
+    name, repeat = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    django.setup()
+    print(json.dumps(PROBES[name](repeat)))

@@ -1,0 +1,108 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+
+from complexes import selectors, services
+from complexes.filters import ComplexFilter, InstitutionFilter
+from complexes.models import Complex, Institution, Region
+from portal.api.permissions import ActionRolePermission
+
+from .serializers import (
+    ComplexDetailSerializer,
+    ComplexSerializer,
+    InstitutionSerializer,
+    RegionSerializer,
+)
+
+WRITE_ACTIONS = {"create", "update", "partial_update", "destroy"}
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Zhejiang's administrative divisions (GB/T 2260)."""
+
+    queryset = Region.objects.all()
+    serializer_class = RegionSerializer
+    permission_classes = [ActionRolePermission]
+    public_read = True
+    action_roles: dict = {}
+    filterset_fields = ["level", "parent", "mountain_26"]
+
+
+class ComplexViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """The public directory of complexes; the province registers them, operators and officials
+    in scope keep them up to date."""
+
+    permission_classes = [ActionRolePermission]
+    public_read = True
+    action_roles = {
+        "create": ("is_provincial_official",),
+        "update": ("is_official", "is_operator"),
+        "partial_update": ("is_official", "is_operator"),
+    }
+    filterset_class = ComplexFilter
+
+    def get_queryset(self):
+        if self.action in WRITE_ACTIONS:
+            return Complex.objects.in_scope(self.request.user)
+        if self.action == "retrieve":
+            return selectors.complex_directory().prefetch_related("status_changes__changed_by")
+        return selectors.complex_directory()
+
+    def get_serializer_class(self):
+        return ComplexDetailSerializer if self.action == "retrieve" else ComplexSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        reason = data.pop("status_reason", "")
+        serializer.instance = services.complex_create(
+            created_by=self.request.user, reason=reason, **data
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        reason = data.pop("status_reason", "")
+        # Fields sent unchanged are not edits; only real changes are checked against the role.
+        changes = {
+            name: value
+            for name, value in data.items()
+            if getattr(serializer.instance, name) != value
+        }
+        serializer.instance = services.complex_update(
+            complex_=serializer.instance, fields=changes, actor=self.request.user, reason=reason
+        )
+
+
+@extend_schema(description="Member institutions of complexes.")
+class InstitutionViewSet(viewsets.ModelViewSet):
+    serializer_class = InstitutionSerializer
+    permission_classes = [ActionRolePermission]
+    public_read = True
+    action_roles = {
+        "create": ("is_operator",),
+        "update": ("is_operator",),
+        "partial_update": ("is_operator",),
+        "destroy": ("is_operator",),
+    }
+    filterset_class = InstitutionFilter
+
+    def get_queryset(self):
+        queryset = Institution.objects.all()
+        if self.action in WRITE_ACTIONS:
+            queryset = queryset.in_scope(self.request.user)
+        return queryset
+
+    def perform_create(self, serializer):
+        serializer.instance = services.complex_part_save(
+            part=Institution(), fields=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.complex_part_save(
+            part=serializer.instance, fields=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.complex_part_delete(part=instance)

@@ -1,0 +1,60 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from portal.forms import FilterForm
+from portal.models import subtree_prefix
+
+from .models import Category, Complex, Institution, InstitutionType, Level, Region, Status
+from .selectors import complex_search_condition
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
+    """A region code that matches the region and everything under it."""
+
+    def __init__(self, *args, field_path="region__code", **kwargs):
+        self.field_path = field_path
+        kwargs.setdefault("queryset", Region.objects.all())
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("label", _("Region"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_path}__startswith": subtree_prefix(value.code)})
+
+
+class ComplexFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    region = RegionSubtreeFilter(label=_("City / county"))
+    industry = django_filters.CharFilter(
+        field_name="industry", lookup_expr="icontains", label=_("Industry")
+    )
+
+    class Meta:
+        model = Complex
+        form = FilterForm
+        fields = ["q", "level", "category", "status", "region", "industry"]
+
+    def search(self, queryset, name, value):
+        return (
+            queryset.filter(complex_search_condition(value.strip())) if value.strip() else queryset
+        )
+
+
+class InstitutionFilter(django_filters.FilterSet):
+    complex = django_filters.NumberFilter(field_name="complex_id", label=_("Complex"))
+    type = django_filters.ChoiceFilter(choices=InstitutionType.choices, label=_("Type"))
+    region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+
+    class Meta:
+        model = Institution
+        form = FilterForm
+        fields = ["complex", "type", "region", "q"]

@@ -1,0 +1,359 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.audit import audited
+from portal.credit_code import validate_credit_code
+from portal.models import ScopedQuerySet, TimeStampedModel, subtree_prefix
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("Prefecture-level city")
+    COUNTY = "county", _("County-level division")
+
+
+class RegionQuerySet(models.QuerySet):
+    def subtree(self, code: str):
+        return self.filter(code__startswith=subtree_prefix(code))
+
+
+class Region(models.Model):
+    """An administrative division of Zhejiang (GB/T 2260), shipped as data."""
+
+    code = models.CharField(_("code"), max_length=6, primary_key=True)
+    name = models.CharField(_("name"), max_length=50)
+    level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    mountain_26 = models.BooleanField(
+        _("one of the 26 mountain counties"),
+        default=False,
+        help_text=_(
+            "山区26县: less-developed counties that other regions' platforms should serve."
+        ),
+    )
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def subtree_prefix(self) -> str:
+        return subtree_prefix(self.code)
+
+    @property
+    def city_code(self) -> str:
+        """The code of the prefecture city this region belongs to (itself for a city)."""
+        return self.code[:4] + "00" if self.level != RegionLevel.PROVINCE else self.code
+
+
+class Level(models.TextChoices):
+    PROVINCIAL = "provincial", _("Provincial")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+
+
+class Category(models.TextChoices):
+    TRADITIONAL = "traditional", _("Traditional industry")
+    EMERGING = "emerging", _("Strategic emerging industry")
+
+
+class ClusterSizeTier(models.TextChoices):
+    ABOVE_10BN = "above_10bn", _("Cluster output ≥ 10 bn CNY")
+    FROM_5_TO_10BN = "5_to_10bn", _("Cluster output 5–10 bn CNY")
+    BELOW_5BN = "below_5bn", _("Cluster output < 5 bn CNY")
+
+
+class ConstructionMode(models.TextChoices):
+    GOVERNMENT_LED = "government_led", _("Government-led")
+    LEADING_ENTERPRISE = "leading_enterprise", _("Leading-enterprise-driven")
+    MULTI_PARTY = "multi_party", _("Multi-party collaborative")
+    PLATFORM_UPGRADE = "platform_upgrade", _("Public-platform upgrade")
+    WHOLE_CHAIN = "whole_chain", _("Whole-innovation-chain")
+    KEY_LINK = "key_link", _("Key-link breakthrough")
+    FUTURE_INDUSTRY = "future_industry", _("Future-industry incubation")
+
+
+class OperatingMechanism(models.TextChoices):
+    SHAREHOLDING = "shareholding", _("Shareholding")
+    COUNCIL = "council", _("Council")
+    MEMBERSHIP = "membership", _("Membership")
+    GOVERNMENT_RUN = "government_run", _("Government-run")
+
+
+class Status(models.TextChoices):
+    CONSTRUCTING = "constructing", _("In construction")
+    OPERATING = "operating", _("Operating (accepted)")
+    RECTIFYING = "rectifying", _("Rectifying")
+    REMOVED = "removed", _("Removed")
+
+
+class ComplexQuerySet(ScopedQuerySet):
+    scope_region = "region__code"
+    scope_complex = "pk"
+
+    def in_region(self, code: str):
+        return self.filter(region__code__startswith=subtree_prefix(code))
+
+    def with_member_counts(self):
+        # A correlated count per row rather than a join grouped by every column: a page of the
+        # directory then sorts and counts only its own complexes, not every member of the province.
+        members = (
+            Institution.objects.filter(complex=models.OuterRef("pk"))
+            .order_by()
+            .values("complex")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            member_count=Coalesce(models.Subquery(members), 0, output_field=models.IntegerField())
+        )
+
+
+@audited()
+class Complex(TimeStampedModel):
+    """An industrial innovation service complex (产业创新服务综合体)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="complexes"
+    )
+    industry = models.CharField(_("industry cluster"), max_length=100)
+    cluster_size_tier = models.CharField(
+        _("cluster size tier"), max_length=12, choices=ClusterSizeTier.choices
+    )
+    construction_mode = models.CharField(
+        _("construction mode"), max_length=24, choices=ConstructionMode.choices
+    )
+    operating_mechanism = models.CharField(
+        _("operating mechanism"), max_length=16, choices=OperatingMechanism.choices
+    )
+    applicant_government = models.CharField(_("applicant government"), max_length=100)
+    host_unit = models.CharField(_("host unit"), max_length=150)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founding year"), validators=[MinValueValidator(2010), MaxValueValidator(2100)]
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.CONSTRUCTING
+    )
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("117")), MaxValueValidator(Decimal("124"))],
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("26")), MaxValueValidator(Decimal("32"))],
+    )
+
+    objects = ComplexQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complex")
+        verbose_name_plural = _("complexes")
+        ordering = ["code"]
+        indexes = [
+            models.Index(
+                fields=["region"], name="complex_region_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["level", "category", "status"], name="complex_classification"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ComplexStatusChange(models.Model):
+    """One move of a complex's lifecycle status, with who made it and why."""
+
+    complex = models.ForeignKey(
+        Complex, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("complex")
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.complex_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class InstitutionType(models.TextChoices):
+    INCUBATOR = "incubator", _("Incubator / maker space")
+    IP_SERVICE = "ip_service", _("IP service agency")
+    SME_PLATFORM = "sme_platform", _("SME public service platform")
+    TESTING = "testing", _("Testing and inspection platform")
+    UNIVERSITY = "university", _("Co-built university or institute")
+    TECH_TRANSFER = "tech_transfer", _("Technology transfer agency")
+    FINANCE = "finance", _("Venture capital / finance institution")
+    DESIGN = "design", _("Design centre")
+    ENTERPRISE_RD = "enterprise_rd", _("Enterprise research institute")
+    OTHER_SERVICE = "other_service", _("Other innovation service institution")
+
+
+class MemberQuerySet(ScopedQuerySet):
+    scope_region = "complex__region__code"
+    scope_complex = "complex_id"
+
+
+@audited()
+class Institution(TimeStampedModel):
+    """A member institution of a complex."""
+
+    complex = models.ForeignKey(
+        Complex, on_delete=models.CASCADE, related_name="institutions", verbose_name=_("complex")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    type = models.CharField(_("type"), max_length=16, choices=InstitutionType.choices)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    joined_year = models.PositiveSmallIntegerField(_("year joined"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    def clean(self):
+        self.credit_code = (self.credit_code or "").strip().upper()
+
+    class Meta:
+        verbose_name = _("member institution")
+        verbose_name_plural = _("member institutions")
+        ordering = ["complex_id", "type", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complex", "credit_code"],
+                condition=~Q(credit_code=""),
+                name="institution_unique_credit_code_per_complex",
+                violation_error_message=_("This complex already has a member with this code."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@audited()
+class SharedInstrument(TimeStampedModel):
+    """A research instrument of the complex; those worth ≥ 500,000 CNY must be shared."""
+
+    complex = models.ForeignKey(
+        Complex, on_delete=models.CASCADE, related_name="instruments", verbose_name=_("complex")
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("owning institution"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="instruments",
+    )
+    name = models.CharField(_("name"), max_length=150)
+    original_value = models.DecimalField(
+        _("original value (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    open_for_sharing = models.BooleanField(_("open for sharing"), default=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    def clean(self):
+        if self.institution_id and self.institution.complex_id != self.complex_id:
+            raise ValidationError(
+                {"institution": _("The owning institution must be a member of this complex.")}
+            )
+
+    class Meta:
+        verbose_name = _("shared instrument")
+        verbose_name_plural = _("shared instruments")
+        ordering = ["complex_id", "-original_value", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="instrument_value_not_negative", condition=Q(original_value__gte=0)
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@audited()
+class TalentTeam(TimeStampedModel):
+    """A high-level talent team gathered by the complex."""
+
+    complex = models.ForeignKey(
+        Complex, on_delete=models.CASCADE, related_name="talent_teams", verbose_name=_("complex")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    leader = models.CharField(_("team leader"), max_length=50)
+    field = models.CharField(_("field"), max_length=100, blank=True)
+    size = models.PositiveSmallIntegerField(_("members"), default=1)
+    introduced_year = models.PositiveSmallIntegerField(_("year introduced"), null=True, blank=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("talent team")
+        verbose_name_plural = _("talent teams")
+        ordering = ["complex_id", "name", "id"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,60 @@
+"""Read queries of the complex registry, shared by pages and the API."""
+
+from django.db.models import Count, Q
+
+from .models import Complex, Institution, InstitutionType, Region
+
+
+def complex_directory():
+    """Complexes with what a directory row shows, in a fixed number of queries."""
+    return (
+        Complex.objects.select_related("region", "region__parent")
+        .with_member_counts()
+        .order_by("code")
+    )
+
+
+def complex_detail(*, code: str):
+    return (
+        Complex.objects.select_related("region", "region__parent")
+        .prefetch_related("status_changes__changed_by")
+        .get(code=code)
+    )
+
+
+def complex_members(*, complex_: Complex):
+    return Institution.objects.filter(complex=complex_).order_by("type", "name", "id")
+
+
+def member_counts_by_type(*, complex_: Complex) -> list[tuple[str, int]]:
+    counts = dict(
+        Institution.objects.filter(complex=complex_)
+        .values_list("type")
+        .annotate(n=Count("id"))
+        .values_list("type", "n")
+    )
+    return [(label, counts.get(value, 0)) for value, label in InstitutionType.choices]
+
+
+def complex_search_condition(text: str) -> Q:
+    return (
+        Q(name__icontains=text)
+        | Q(industry__icontains=text)
+        | Q(host_unit__icontains=text)
+        | Q(code__icontains=text)
+        | Q(region__name_zh_hans__icontains=text)
+        | Q(region__name_en__icontains=text)
+    )
+
+
+def regions_in_scope(user):
+    """The regions an official may look at: their region's subtree (all of it for the province)."""
+    if user.is_superuser or user.is_provincial_official:
+        return Region.objects.all()
+    if user.is_regional_official and user.region_id:
+        return Region.objects.subtree(user.region_id)
+    return Region.objects.none()
+
+
+def home_region_code(user) -> str:
+    return user.region_id if user.is_regional_official and user.region_id else "330000"

@@ -1,0 +1,123 @@
+"""State-changing rules of the complex registry. Every function is one transaction."""
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from portal.exceptions import DomainError, InvalidTransition, NotPermitted
+
+from .models import Complex, ComplexStatusChange, Status
+
+ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
+    Status.CONSTRUCTING: {Status.OPERATING, Status.REMOVED},
+    Status.OPERATING: {Status.RECTIFYING, Status.REMOVED},
+    Status.RECTIFYING: {Status.OPERATING, Status.REMOVED},
+    Status.REMOVED: set(),
+}
+
+# What an operator may change on their own complex; classification and status are the
+# officials' decision.
+OPERATOR_PROFILE_FIELDS = (
+    "name",
+    "industry",
+    "construction_mode",
+    "operating_mechanism",
+    "host_unit",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "website",
+    "address",
+    "description",
+    "longitude",
+    "latitude",
+)
+
+
+def editable_complex_fields(user) -> frozenset[str]:
+    """The fields of a complex in scope that this user may change."""
+    if user.is_superuser or user.is_provincial_official:
+        return frozenset(
+            field.name for field in Complex._meta.concrete_fields if field.editable
+        ) - {"id", "code", "created_at", "updated_at"}
+    if user.is_regional_official:
+        return frozenset({"status"})
+    if user.is_operator:
+        return frozenset(OPERATOR_PROFILE_FIELDS)
+    return frozenset()
+
+
+@transaction.atomic
+def complex_update(*, complex_: Complex, fields: dict, actor, reason: str = "") -> Complex:
+    """Apply an edit by ``actor``: profile fields directly, a status through its state machine."""
+    fields = dict(fields)
+    refused = sorted(set(fields) - editable_complex_fields(actor))
+    if refused:
+        raise NotPermitted(
+            _("You may not change these fields: %(fields)s.") % {"fields": ", ".join(refused)},
+            field=refused[0],
+        )
+    to_status = fields.pop("status", None)
+    if fields:
+        for name, value in fields.items():
+            setattr(complex_, name, value)
+        _save_validated(complex_, fields=[*fields, "updated_at"])
+    if to_status is not None and to_status != complex_.status:
+        complex_change_status(complex_=complex_, to_status=to_status, reason=reason, actor=actor)
+    return complex_
+
+
+def _save_validated(instance, fields=None):
+    instance.full_clean()
+    instance.save(update_fields=fields)
+    return instance
+
+
+@transaction.atomic
+def complex_create(*, created_by, reason: str = "", **fields) -> Complex:
+    status = fields.setdefault("status", Status.CONSTRUCTING)
+    complex_ = _save_validated(Complex(**fields))
+    ComplexStatusChange.objects.create(
+        complex=complex_,
+        from_status="",
+        to_status=status,
+        reason=reason or _("Registered in the portal."),
+        changed_by=created_by,
+    )
+    return complex_
+
+
+@transaction.atomic
+def complex_change_status(*, complex_: Complex, to_status: str, reason: str, actor) -> Complex:
+    """Move a complex along its lifecycle; the move and its reason are kept in the history."""
+    locked = Complex.objects.select_for_update().get(pk=complex_.pk)
+    if not (reason or "").strip():
+        raise DomainError(_("Give a reason for the status change."), field="reason")
+    if to_status not in ALLOWED_STATUS_CHANGES.get(locked.status, set()):
+        raise InvalidTransition(
+            _("A complex cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": Status(locked.status).label, "to": Status(to_status).label}
+        )
+    ComplexStatusChange.objects.create(
+        complex=locked,
+        from_status=locked.status,
+        to_status=to_status,
+        reason=reason.strip(),
+        changed_by=actor,
+    )
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at"])
+    complex_.status = to_status
+    return locked
+
+
+@transaction.atomic
+def complex_part_save(*, part: models.Model, fields: dict) -> models.Model:
+    """Create or change a member, instrument or team of a complex (``part.complex`` is set)."""
+    for name, value in fields.items():
+        setattr(part, name, value)
+    return _save_validated(part)
+
+
+@transaction.atomic
+def complex_part_delete(*, part: models.Model) -> None:
+    part.delete()

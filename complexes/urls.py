@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "complexes"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/edit/", views.edit_profile, name="edit"),
+    path("<str:code>/status/", views.change_status, name="change_status"),
+    path("<str:code>/history/", views.history, name="history"),
+    path("<str:code>/<slug:part_name>/add/", views.part_edit, name="part_add"),
+    path("<str:code>/<slug:part_name>/<int:pk>/edit/", views.part_edit, name="part_edit"),
+    path("<str:code>/<slug:part_name>/<int:pk>/delete/", views.part_delete, name="part_delete"),
+]

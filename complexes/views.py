@@ -1,0 +1,229 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import ProtectedError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from portal import audit
+from portal.exceptions import DomainError
+
+from . import selectors, services
+from .filters import ComplexFilter
+from .forms import ComplexProfileForm, StatusChangeForm
+from .models import Complex
+from .parts import PARTS
+
+DIRECTORY_PAGE_SIZE = 20
+
+
+def directory(request):
+    filterset = ComplexFilter(request.GET or None, queryset=selectors.complex_directory())
+    page = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": _query_without_page(request),
+        "crumbs": [(_("Complexes"), None)],
+    }
+    template = "complexes/_directory_results.html" if request.htmx else "complexes/directory.html"
+    return render(request, template, context)
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def detail(request, code):
+    complex_ = get_object_or_404(
+        selectors.complex_directory().prefetch_related("status_changes__changed_by"), code=code
+    )
+    user = request.user
+    in_scope = (
+        user.is_authenticated and Complex.objects.in_scope(user).filter(pk=complex_.pk).exists()
+    )
+    editable = services.editable_complex_fields(user) if in_scope else frozenset()
+    context = {
+        "complex": complex_,
+        "crumbs": complex_crumbs(complex_),
+        "members": selectors.complex_members(complex_=complex_),
+        "member_counts": selectors.member_counts_by_type(complex_=complex_),
+        "instruments": complex_.instruments.all()[:50],
+        "talent_teams": complex_.talent_teams.all()[:50],
+        "can_edit_profile": bool(editable - {"status"}),
+        "can_change_status": "status" in editable,
+        "can_manage_parts": in_scope and user.is_operator,
+        "can_read_history": in_scope,
+    }
+    return render(request, "complexes/detail.html", context)
+
+
+def complex_crumbs(complex_: Complex, *, here: str | None = None) -> list[tuple[str, str | None]]:
+    directory_url = reverse("complexes:directory")
+    crumbs = [(_("Complexes"), directory_url)]
+    region = complex_.region
+    for ancestor in (region.parent, region):
+        if ancestor is not None and ancestor.level != "province":
+            crumbs.append((ancestor.name, f"{directory_url}?region={ancestor.code}"))
+    if here:
+        crumbs += [(complex_.name, reverse("complexes:detail", args=[complex_.code])), (here, None)]
+    else:
+        crumbs.append((complex_.name, None))
+    return crumbs
+
+
+def _complex_in_scope(request, code) -> Complex:
+    return get_object_or_404(Complex.objects.in_scope(request.user), code=code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_profile(request, code):
+    complex_ = _complex_in_scope(request, code)
+    editable = services.editable_complex_fields(request.user) - {"status"}
+    if not editable:
+        raise PermissionDenied
+    form = ComplexProfileForm(request.POST or None, instance=complex_, editable_fields=editable)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.complex_update(complex_=complex_, fields=changes, actor=request.user)
+        except (DomainError, ValidationError) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The profile has been saved."))
+            return redirect("complexes:detail", code=complex_.code)
+    title = _("Edit profile")
+    context = {
+        "complex": complex_,
+        "form": form,
+        "title": title,
+        "crumbs": complex_crumbs(complex_, here=title),
+    }
+    return render(request, "complexes/form_page.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_status(request, code):
+    complex_ = _complex_in_scope(request, code)
+    if "status" not in services.editable_complex_fields(request.user):
+        raise PermissionDenied
+    form = StatusChangeForm(request.POST or None, current_status=complex_.status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complex_change_status(
+                complex_=complex_,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The status has been changed."))
+            return redirect("complexes:detail", code=complex_.code)
+    context = {
+        "complex": complex_,
+        "form": form,
+        "crumbs": complex_crumbs(complex_, here=_("Change status")),
+    }
+    return render(request, "complexes/change_status.html", context)
+
+
+HISTORY_PAGE_SIZE = 50
+
+
+@login_required
+def history(request, code):
+    """The audit trail of a complex and of its members, instruments and teams."""
+    complex_ = _complex_in_scope(request, code)
+    page = Paginator(audit.history_of(complex_), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "complex": complex_,
+        "page": page,
+        "crumbs": complex_crumbs(complex_, here=_("Change history")),
+    }
+    return render(request, "complexes/history.html", context)
+
+
+def _operated_complex(request, code) -> Complex:
+    complex_ = _complex_in_scope(request, code)
+    if not (request.user.is_operator or request.user.is_superuser):
+        raise PermissionDenied
+    return complex_
+
+
+def _part(request, code, part_name, pk=None):
+    """The complex (operated by the user), the kind of part, and the part itself (new if no pk)."""
+    if part_name not in PARTS:
+        raise Http404
+    complex_ = _operated_complex(request, code)
+    part = PARTS[part_name]
+    instance = (
+        get_object_or_404(part.model, pk=pk, complex=complex_)
+        if pk
+        else part.model(complex=complex_)
+    )
+    return complex_, part, instance
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part_edit(request, code, part_name, pk=None):
+    complex_, part, instance = _part(request, code, part_name, pk)
+    form = part.form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complex_part_save(part=instance, fields=form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, part.saved_message)
+            return redirect("complexes:detail", code=complex_.code)
+    title = part.edit_title if instance.pk else part.add_title
+    context = {
+        "complex": complex_,
+        "form": form,
+        "title": title,
+        "crumbs": complex_crumbs(complex_, here=title),
+    }
+    return render(request, "complexes/form_page.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part_delete(request, code, part_name, pk):
+    complex_, part, instance = _part(request, code, part_name, pk)
+    if request.method == "POST":
+        try:
+            services.complex_part_delete(part=instance)
+        except ProtectedError:
+            # A member that still offers services in the catalogue stays until those go.
+            messages.error(request, _("This object is still in use and cannot be deleted."))
+        else:
+            messages.success(request, part.removed_message)
+        return redirect("complexes:detail", code=complex_.code)
+    context = {
+        "complex": complex_,
+        "instance": instance,
+        "title": part.remove_title,
+        "crumbs": complex_crumbs(complex_, here=part.remove_title),
+    }
+    return render(request, "complexes/part_confirm_delete.html", context)
+
+
+def _add_errors(form, error) -> None:
+    if isinstance(error, ValidationError):
+        form.add_error(None, error)
+        return
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))

@@ -1,0 +1,97 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from complexes.selectors import home_region_code, regions_in_scope
+from dashboard import selectors
+
+COUNTS = serializers.DictField(child=serializers.IntegerField())
+AMOUNTS = serializers.DictField(child=serializers.DecimalField(max_digits=18, decimal_places=2))
+
+
+class YearRegionSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    region = serializers.CharField(max_length=6, required=False)
+
+
+class SummaryView(APIView):
+    """Headline figures of a region's subtree for a year (officials; their own subtree only)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, description="Default: the current year."),
+            OpenApiParameter(
+                "region",
+                OpenApiTypes.STR,
+                description="GB/T 2260 code; default: the caller's region.",
+            ),
+        ],
+        responses=inline_serializer(
+            "DashboardSummary",
+            {
+                "year": serializers.IntegerField(),
+                "region": serializers.CharField(),
+                "complexes": inline_serializer(
+                    "DashboardComplexes",
+                    {
+                        "total": serializers.IntegerField(),
+                        "by_level": COUNTS,
+                        "by_category": COUNTS,
+                        "by_status": COUNTS,
+                    },
+                ),
+                "members": inline_serializer(
+                    "DashboardMembers",
+                    {
+                        "total": serializers.DecimalField(max_digits=18, decimal_places=2),
+                        "by_type": AMOUNTS,
+                    },
+                ),
+                "indicators": AMOUNTS,
+                "scores": inline_serializer(
+                    "DashboardScores",
+                    {
+                        "by_grade": AMOUNTS,
+                        "average": serializers.DictField(
+                            child=serializers.DecimalField(
+                                max_digits=18, decimal_places=2, allow_null=True
+                            )
+                        ),
+                    },
+                ),
+                "funding": inline_serializer(
+                    "DashboardFunding",
+                    {
+                        "allocated": serializers.DecimalField(max_digits=18, decimal_places=2),
+                        "allocations": serializers.DecimalField(max_digits=18, decimal_places=2),
+                        "compliant": serializers.DecimalField(max_digits=18, decimal_places=2),
+                    },
+                ),
+            },
+        ),
+    )
+    def get(self, request):
+        if not (request.user.is_official or request.user.is_superuser):
+            raise PermissionDenied
+        query = YearRegionSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        code = query.validated_data.get("region") or home_region_code(request.user)
+        region = get_object_or_404(regions_in_scope(request.user), code=code)
+        year = query.validated_data.get("year") or selectors.current_year()
+        summary = selectors.dashboard_summary(year=year, region=region)
+        return Response(_decimals_as_strings(summary))
+
+
+def _decimals_as_strings(value):
+    """Money and sums as decimal strings, as everywhere in the API."""
+    from decimal import Decimal
+
+    if isinstance(value, dict):
+        return {key: _decimals_as_strings(item) for key, item in value.items()}
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value

@@ -1,0 +1,116 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from complexes.models import Complex, InstitutionType, RegionLevel
+from complexes.selectors import home_region_code, regions_in_scope
+
+from . import selectors
+from .measures import MAP_MEASURES
+from .warnings import early_warnings
+
+
+def official_required(view):
+    @login_required
+    def check(request, *args, **kwargs):
+        if not (request.user.is_official or request.user.is_superuser):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return check
+
+
+def requested_year(request) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return selectors.current_year()
+
+
+@official_required
+def overview(request):
+    code = request.GET.get("region") or home_region_code(request.user)
+    region = get_object_or_404(
+        regions_in_scope(request.user).select_related("parent__parent"), code=code
+    )
+    year = requested_year(request)
+    measures = dict(MAP_MEASURES)
+    measure = request.GET.get("measure") if request.GET.get("measure") in measures else "complexes"
+    # A county has nothing under it: its map is its city's, with the county outlined.
+    shaded_parent = region.parent if region.level == RegionLevel.COUNTY else region
+    shaded = list(shaded_parent.children.order_by("code"))
+    children = shaded if shaded_parent == region else []
+    values = selectors.map_values(year=year, region=shaded_parent, measure=measure)
+    complexes = list(
+        Complex.objects.in_region(region.code)
+        .filter(longitude__isnull=False)
+        .values_list("code", "name", "longitude", "latitude", "status")
+    )
+    city_code = region.code if region.level == RegionLevel.CITY else region.code[:4] + "00"
+    map_config = {
+        "mapName": f"zj-{region.code if region.level != RegionLevel.COUNTY else city_code}",
+        "mapUrl": static(
+            "maps/zhejiang.json"
+            if region.level == RegionLevel.PROVINCE
+            else f"maps/counties/{city_code}.json"
+        ),
+        "highlight": region.code if region.level == RegionLevel.COUNTY else None,
+        "measureLabel": str(measures[measure]),
+        "regions": [
+            {
+                "name": child.name_zh_hans,
+                "code": child.code,
+                "label": child.name,
+                "value": float(values.get(child.code, 0)),
+            }
+            for child in shaded
+        ],
+        "points": [
+            {
+                "name": name,
+                "value": [float(lng), float(lat)],
+                "code": complex_code,
+                "status": status,
+            }
+            for complex_code, name, lng, lat, status in complexes
+        ],
+        "drillUrl": reverse("dashboard:overview") + f"?year={year}&measure={measure}&region=",
+        "complexUrl": reverse("complexes:detail", args=["CODE"]),
+    }
+    context = {
+        "region": region,
+        "year": year,
+        "years": range(selectors.current_year(), selectors.current_year() - 5, -1),
+        "measure": measure,
+        "measures": MAP_MEASURES,
+        **selectors.overview_figures(year=year, region=region),
+        "children": [(child, values.get(child.code)) for child in children],
+        "complexes": Complex.objects.in_region(region.code).select_related("region")
+        if region.level == RegionLevel.COUNTY
+        else None,
+        "map_config": map_config,
+        "warnings": early_warnings(year=year, region=region),
+        "institution_types": InstitutionType.choices,
+        "crumbs": region_crumbs(region, year=year, home=home_region_code(request.user)),
+    }
+    return render(request, "dashboard/overview.html", context)
+
+
+def region_crumbs(region, *, year: int, home: str) -> list[tuple[str, str | None]]:
+    """Dashboard › the user's home region › … › this region (nothing above the home region)."""
+    url = reverse("dashboard:overview")
+    chain = []
+    current = region
+    while current is not None:
+        chain.append(current)
+        if current.code == home:
+            break
+        current = current.parent
+    crumbs = [(_("Dashboard"), f"{url}?year={year}")]
+    for ancestor in reversed(chain[1:]):
+        crumbs.append((ancestor.name, f"{url}?year={year}&region={ancestor.code}"))
+    crumbs.append((region.name, None))
+    return crumbs

@@ -1,0 +1,235 @@
+from decimal import Decimal
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from complexes.models import Complex
+
+from ..models import (
+    AnnualReport,
+    Evaluation,
+    Indicator,
+    Job,
+    JobKind,
+    Recommendation,
+    ReportEvent,
+    ReportVersion,
+)
+
+
+def report_value_number(value: Decimal, *, whole_number: bool) -> int | float:
+    """A JSON number: whole for counts; amounts keep their 2 places within float precision."""
+    return int(value) if whole_number else float(value)
+
+
+class ComplexBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Complex
+        fields = ["id", "code", "name", "category", "level", "region"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    complex = serializers.PrimaryKeyRelatedField(queryset=Complex.objects.none())
+    complex_detail = ComplexBriefSerializer(source="complex", read_only=True)
+    values = serializers.SerializerMethodField()
+    comments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AnnualReport
+        fields = [
+            "id",
+            "complex",
+            "complex_detail",
+            "year",
+            "status",
+            "version",
+            "values",
+            "comments",
+            "return_reason",
+            "recommendation",
+            "review_comment",
+            "submitted_at",
+            "approved_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "version",
+            "return_reason",
+            "recommendation",
+            "review_comment",
+            "submitted_at",
+            "approved_at",
+            "created_at",
+            "updated_at",
+        ]
+        # One report per complex and year is checked by the service and the database.
+        validators: list = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["complex"].queryset = Complex.objects.in_scope(request.user)
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "number"},
+            "example": {"st_projects": 12},
+        }
+    )
+    def get_values(self, report) -> dict:
+        return {
+            row.indicator.code: report_value_number(
+                row.value, whole_number=row.indicator.whole_number
+            )
+            for row in report.values.all()
+        }
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+    def get_comments(self, report) -> dict:
+        return {row.indicator.code: row.comment for row in report.values.all() if row.comment}
+
+
+class ReportEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = ReportEvent
+        fields = ["action", "actor", "comment", "at"]
+
+
+class ReportDetailSerializer(ReportSerializer):
+    warnings = serializers.SerializerMethodField()
+    events = ReportEventSerializer(many=True, read_only=True)
+
+    class Meta(ReportSerializer.Meta):
+        fields = [*ReportSerializer.Meta.fields, "warnings", "events"]
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+    def get_warnings(self, report) -> dict:
+        from ..selectors import report_warnings
+
+        return report_warnings(report=report)
+
+
+class ReportUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    values = serializers.DictField(
+        child=serializers.JSONField(allow_null=True), required=False, default=dict
+    )
+    comments = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, default=dict
+    )
+
+
+class ReportActionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, required=False)
+
+
+class ReportReturnSerializer(ReportActionSerializer):
+    reason = serializers.CharField()
+
+
+class ReportPreReviewSerializer(ReportActionSerializer):
+    recommendation = serializers.ChoiceField(
+        choices=[choice for choice in Recommendation.choices if choice[0]]
+    )
+    comment = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ReportVersionSerializer(serializers.ModelSerializer):
+    submitted_by = serializers.CharField(source="submitted_by.username", default=None)
+
+    class Meta:
+        model = ReportVersion
+        fields = ["number", "values", "comments", "submitted_by", "submitted_at"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "name_zh_hans",
+            "name_en",
+            "unit",
+            "unit_zh_hans",
+            "unit_en",
+            "dimension",
+            "source",
+            "higher_is_better",
+            "whole_number",
+        ]
+
+
+class BreakdownLineSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    value = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    normalized = serializers.DecimalField(max_digits=5, decimal_places=4)
+    weight = serializers.DecimalField(max_digits=7, decimal_places=4)
+    points = serializers.DecimalField(max_digits=7, decimal_places=4)
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    complex_detail = ComplexBriefSerializer(source="complex", read_only=True)
+    breakdown = BreakdownLineSerializer(many=True, read_only=True)
+    scheme_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "complex",
+            "complex_detail",
+            "year",
+            "category",
+            "score",
+            "rank",
+            "grade",
+            "breakdown",
+            "scheme",
+            "scheme_version",
+        ]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_scheme_version(self, evaluation) -> str:
+        return str(evaluation.scheme)
+
+
+class JobSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(
+        min_value=2017, max_value=2100, write_only=True, help_text="The year to recompute."
+    )
+    kind = serializers.ChoiceField(choices=JobKind.choices)
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "year",
+            "parameters",
+            "status",
+            "progress",
+            "step",
+            "timings",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = [
+            "parameters",
+            "status",
+            "progress",
+            "step",
+            "timings",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]

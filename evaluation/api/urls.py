@@ -1,0 +1,12 @@
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("reports", views.ReportViewSet, basename="report")
+router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
+router.register("jobs", views.JobViewSet, basename="job")
+
+urlpatterns = router.urls

@@ -1,0 +1,172 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from evaluation import recompute, selectors, services
+from evaluation.filters import EvaluationFilter, ReportFilter
+from evaluation.models import Indicator, Job
+from portal.api.permissions import ActionRolePermission
+
+from .serializers import (
+    EvaluationSerializer,
+    IndicatorSerializer,
+    JobSerializer,
+    ReportActionSerializer,
+    ReportDetailSerializer,
+    ReportPreReviewSerializer,
+    ReportReturnSerializer,
+    ReportSerializer,
+    ReportUpdateSerializer,
+    ReportVersionSerializer,
+)
+
+
+class ReportViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Annual reports: the operator fills and submits its own, officials in scope review them."""
+
+    permission_classes = [ActionRolePermission]
+    action_roles = {
+        "create": ("is_operator",),
+        "partial_update": ("is_operator",),
+        "submit": ("is_operator",),
+        "pre_review": ("is_regional_official",),
+        "return_": ("is_official",),
+        "approve": ("is_provincial_official",),
+    }
+    filterset_class = ReportFilter
+
+    def get_queryset(self):
+        queryset = selectors.report_list().in_scope(self.request.user)
+        if self.action == "retrieve":
+            queryset = queryset.select_related("complex__region").prefetch_related(
+                "events__actor", "values__indicator__counterpart"
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        return ReportDetailSerializer if self.action == "retrieve" else ReportSerializer
+
+    def perform_create(self, serializer):
+        serializer.instance = services.report_create(
+            complex_=serializer.validated_data["complex"],
+            year=serializer.validated_data["year"],
+            actor=self.request.user,
+        )
+
+    def _answer(self, report):
+        return Response(ReportDetailSerializer(self.get_queryset().get(pk=report.pk)).data)
+
+    @extend_schema(request=ReportUpdateSerializer, responses=ReportDetailSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Save values (``{indicator code: number}``, ``null`` clears one) and warning comments;
+        ``version`` must be the report's current version (409 otherwise, nothing saved)."""
+        report = self.get_object()
+        data = ReportUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_update(report=report, actor=request.user, **data.validated_data)
+        return self._answer(report)
+
+    @extend_schema(request=ReportActionSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        report = self.get_object()  # scope first: an object out of scope answers 404, not 400
+        data = ReportActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_submit(report=report, actor=request.user, **data.validated_data)
+        return self._answer(report)
+
+    @extend_schema(request=ReportPreReviewSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="pre-review")
+    def pre_review(self, request, pk=None):
+        """A city or county official's comment and recommendation before the province decides."""
+        report = self.get_object()
+        data = ReportPreReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_pre_review(
+            report=report, actor=request.user, **data.validated_data
+        )
+        return self._answer(report)
+
+    @extend_schema(request=ReportReturnSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        report = self.get_object()
+        data = ReportReturnSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_return(report=report, actor=request.user, **data.validated_data)
+        return self._answer(report)
+
+    @extend_schema(request=ReportActionSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        report = self.get_object()
+        data = ReportActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_approve(report=report, actor=request.user, **data.validated_data)
+        return self._answer(report)
+
+    @extend_schema(responses=ReportVersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request, pk=None):
+        """Every submitted version of the report, oldest first."""
+        report = self.get_object()
+        versions = report.versions.select_related("submitted_by")
+        return Response(ReportVersionSerializer(versions, many=True).data)
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """The indicator catalogue."""
+
+    queryset = Indicator.objects.all()
+    serializer_class = IndicatorSerializer
+    permission_classes = [ActionRolePermission]
+    action_roles: dict = {}
+    lookup_field = "code"
+    filterset_fields = ["source", "dimension"]
+
+
+class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published results: score, rank within the category, grade and breakdown."""
+
+    serializer_class = EvaluationSerializer
+    permission_classes = [ActionRolePermission]
+    action_roles: dict = {}
+    filterset_class = EvaluationFilter
+
+    def get_queryset(self):
+        return selectors.evaluation_list().in_scope(self.request.user)
+
+
+class JobViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Background jobs: the province starts a recomputation now and watches its progress."""
+
+    queryset = Job.objects.all()
+    serializer_class = JobSerializer
+    permission_classes = [ActionRolePermission]
+    action_roles = {
+        "list": ("is_provincial_official",),
+        "retrieve": ("is_provincial_official",),
+        "create": ("is_provincial_official",),
+    }
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        job = recompute.job_start(
+            kind=serializer.validated_data["kind"],
+            actor=request.user,
+            parameters={"year": serializer.validated_data["year"]},
+        )
+        job.refresh_from_db()
+        return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)

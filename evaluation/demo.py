@@ -1,0 +1,156 @@
+"""Demo reports: three past years approved for every complex that is not removed, the current
+year a mix of drafts, submitted and returned reports; then one recomputation per past year so
+scores, ranks, grades and their consequences exist.
+
+Values are scaled from the seeds' totals for the 65 provincial complexes (414,000 services,
+16,000 problems solved, 6,811 technology transactions, 38.8 bn CNY R&D spend, …), smaller for
+city and county complexes, growing about 10 % a year, with some matching-fund shortfalls.
+"""
+
+import math
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from complexes.models import Complex, Level, Status
+from portal.seeding import DemoContext
+
+from .models import (
+    AnnualReport,
+    Indicator,
+    Job,
+    JobKind,
+    ReportAction,
+    ReportEvent,
+    ReportingPeriod,
+    ReportStatus,
+    ReportValue,
+    ReportVersion,
+)
+from .recompute import derived_values_refresh, job_run
+
+PROVINCIAL_COMPLEXES = 65
+# The seeds' provincial totals (latest year), shared out per provincial complex.
+SEED_TOTALS = {
+    "st_projects": 1_478,
+    "iur_enterprises": 6_329,
+    "services_to_enterprises": 414_000,
+    "problems_solved": 16_000,
+    "tech_transactions": 6_811,
+    "tech_transaction_amount": 12_400_000_000,
+    "venture_funds": 26_060_000_000,
+    "ip_pledge_loans": 5_570_000_000,
+    "cluster_revenue": 2_300_000_000_000,
+    "cluster_rd_spend": 38_800_000_000,
+    "high_tech_enterprises": 3_131,
+    "tech_smes": 7_865,
+    "key_technologies": 1_950,
+    "talent_introduced": 2_296,
+    "policies_implemented": 780,
+}
+LEVEL_SIZE = {Level.PROVINCIAL: 1.0, Level.CITY: 0.35, Level.COUNTY: 0.2}
+YEARLY_GROWTH = 1.10
+RETURN_REASONS = [
+    "研发投入数据与统计年报口径不一致，请核实后重新提交。",
+    "技术交易额缺少合同登记佐证，请补充说明。",
+    "服务企业次数较上年变化较大，请补充说明原因。",
+]
+
+
+def seed(context: DemoContext) -> None:
+    rng = context.rng
+    today = context.today
+    current = today.year
+    past = [current - 3, current - 2, current - 1]
+    # Periods are not tied to complexes: a database reseeded after deleting them keeps its own.
+    ReportingPeriod.objects.bulk_create(
+        [
+            ReportingPeriod(year=year, deadline=today.replace(year=year + 1, month=3, day=31))
+            for year in past
+        ]
+        + [ReportingPeriod(year=current, deadline=today + timedelta(days=20))],
+        ignore_conflicts=True,
+    )
+    indicators = {i.code: i for i in Indicator.objects.reported()}
+    complexes = list(Complex.objects.exclude(status=Status.REMOVED).order_by("code"))
+    quality = {c.pk: min(3.0, max(0.15, math.exp(rng.gauss(0, 0.7)))) for c in complexes}
+    provincial_money = {c.pk: rng.randint(20, 70) * 1_000_000 for c in complexes}
+    reports, values, versions, events = [], [], [], []
+    now = timezone.now()
+    for year in [*past, current]:
+        for complex_ in complexes:
+            if complex_.founded_year > year:
+                continue
+            status, reason = _status(rng, year, current)
+            report = AnnualReport(
+                complex=complex_,
+                year=year,
+                status=status,
+                return_reason=reason,
+                submitted_at=now if status != ReportStatus.DRAFT else None,
+                approved_at=now if status == ReportStatus.APPROVED else None,
+            )
+            reports.append(report)
+            figures = _figures(rng, complex_, year, current, quality, provincial_money)
+            if status == ReportStatus.DRAFT:
+                kept = rng.sample(sorted(figures), k=rng.randint(0, len(figures)))
+                figures = {code: figures[code] for code in kept}
+            values += [
+                ReportValue(report=report, indicator=indicators[code], value=value)
+                for code, value in figures.items()
+            ]
+            if status != ReportStatus.DRAFT:
+                report.version = 3 if status == ReportStatus.RETURNED else 2
+                versions.append(
+                    ReportVersion(
+                        report=report,
+                        number=1,
+                        values={code: str(value) for code, value in sorted(figures.items())},
+                        submitted_at=now,
+                    )
+                )
+                events.append(ReportEvent(report=report, action=ReportAction.SUBMIT))
+            if status == ReportStatus.APPROVED:
+                events.append(ReportEvent(report=report, action=ReportAction.APPROVE))
+            if status == ReportStatus.RETURNED:
+                events.append(
+                    ReportEvent(report=report, action=ReportAction.RETURN, comment=reason)
+                )
+    AnnualReport.objects.bulk_create(reports, batch_size=2000)
+    ReportValue.objects.bulk_create(values, batch_size=5000)
+    ReportVersion.objects.bulk_create(versions, batch_size=2000)
+    ReportEvent.objects.bulk_create(events, batch_size=5000)
+    for year in past:
+        job = Job.objects.create(kind=JobKind.RECOMPUTE, parameters={"year": year})
+        job_run(job_id=job.pk)
+    # The current year's reports show their derived values before the first nightly run.
+    derived_values_refresh(year=current)
+
+
+def _status(rng, year: int, current: int) -> tuple[str, str]:
+    if year < current:
+        return ReportStatus.APPROVED, ""
+    draw = rng.random()
+    if draw < 0.4:
+        return ReportStatus.DRAFT, ""
+    if draw < 0.8:
+        return ReportStatus.SUBMITTED, ""
+    return ReportStatus.RETURNED, rng.choice(RETURN_REASONS)
+
+
+def _figures(rng, complex_, year, current, quality, provincial_money) -> dict[str, Decimal]:
+    size = LEVEL_SIZE[complex_.level] * quality[complex_.pk] * YEARLY_GROWTH ** (year - current + 1)
+    figures = {}
+    for code, total in SEED_TOTALS.items():
+        amount = total / PROVINCIAL_COMPLEXES * size * rng.uniform(0.8, 1.2)
+        figures[code] = Decimal(round(amount) if total < 10**6 else round(amount, -3))
+    province = provincial_money[complex_.pk]
+    # Most cities match at least 1:1 and hosts invest at least province + city; some fall short.
+    local = province * (rng.uniform(1.0, 1.6) if rng.random() > 0.15 else rng.uniform(0.5, 0.95))
+    host = (province + local) * (
+        rng.uniform(1.0, 1.5) if rng.random() > 0.12 else rng.uniform(0.6, 0.95)
+    )
+    figures["local_match_funds"] = Decimal(round(local, -4))
+    figures["host_investment"] = Decimal(round(host, -4))
+    return figures

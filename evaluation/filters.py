@@ -1,0 +1,36 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from complexes.filters import RegionSubtreeFilter
+from complexes.models import Category
+from portal.forms import FilterForm
+
+from .models import AnnualReport, Evaluation, Grade, ReportStatus
+
+
+class ReportFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("Status"))
+    category = django_filters.ChoiceFilter(
+        field_name="complex__category", choices=Category.choices, label=_("Category")
+    )
+    region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
+    complex = django_filters.NumberFilter(field_name="complex_id", label=_("Complex"))
+
+    class Meta:
+        model = AnnualReport
+        form = FilterForm
+        fields = ["year", "status", "category", "region", "complex"]
+
+
+class EvaluationFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
+    region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
+    complex = django_filters.NumberFilter(field_name="complex_id", label=_("Complex"))
+
+    class Meta:
+        model = Evaluation
+        form = FilterForm
+        fields = ["year", "category", "grade", "region", "complex"]

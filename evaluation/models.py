@@ -1,0 +1,668 @@
+"""Annual reports, the indicator catalogue, evaluation schemes, results and the jobs that
+compute them."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from complexes.models import Category, Complex
+from portal.models import ScopedQuerySet, TimeStampedModel
+
+VALUE_DIGITS = {"max_digits": 18, "decimal_places": 2}
+
+
+class Dimension(models.TextChoices):
+    RESOURCES = "resources", _("Resources gathered")
+    SERVICES = "services", _("Service results")
+    INDUSTRY = "industry", _("Industry support")
+    ECOSYSTEM = "ecosystem", _("Ecosystem and finance")
+    OPERATIONS = "operations", _("Operations")
+
+
+class IndicatorSource(models.TextChoices):
+    REPORTED = "reported", _("Reported by the operator")
+    DERIVED = "derived", _("Derived from the portal's records")
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def reported(self):
+        return self.filter(source=IndicatorSource.REPORTED)
+
+    def derived(self):
+        return self.filter(source=IndicatorSource.DERIVED)
+
+
+class Indicator(models.Model):
+    """One measure of a complex's year; its name and unit are kept in Chinese and English."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=20)
+    dimension = models.CharField(_("dimension"), max_length=12, choices=Dimension.choices)
+    source = models.CharField(_("source"), max_length=10, choices=IndicatorSource.choices)
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    whole_number = models.BooleanField(
+        _("whole number"), default=True, help_text=_("Counts take whole numbers only.")
+    )
+    maximum = models.DecimalField(
+        _("largest plausible value"), **VALUE_DIGITS, null=True, blank=True
+    )
+    counterpart = models.ForeignKey(
+        "self",
+        verbose_name=_("derived counterpart"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"source": IndicatorSource.DERIVED},
+        help_text=_("The derived indicator a reported value should agree with."),
+    )
+    trace_url = models.CharField(
+        _("where the counted records are"),
+        max_length=200,
+        blank=True,
+        help_text=_("For derived indicators: a page path; {complex_code} is filled in."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_reported(self) -> bool:
+        return self.source == IndicatorSource.REPORTED
+
+    def trace_url_for(self, complex_code: str) -> str:
+        return self.trace_url.format(complex_code=complex_code) if self.trace_url else ""
+
+
+class ReportingPeriod(TimeStampedModel):
+    """A year officials have opened for annual reports, with its deadline."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2017), MaxValueValidator(2100)]
+    )
+    deadline = models.DateField(_("deadline"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class ReminderKind(models.TextChoices):
+    DAYS_14 = "14", _("14 days before the deadline")
+    DAYS_3 = "3", _("3 days before the deadline")
+    DAY_0 = "0", _("On the deadline")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class ReportReminder(models.Model):
+    """A reminder sent to a complex's operators; one of each kind per complex and year."""
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
+    complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=8, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "complex", "kind"], name="one_reminder_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.complex_id} · {self.period_id} · {self.kind}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+
+
+REPORT_BADGES = {
+    ReportStatus.DRAFT: "text-bg-secondary",
+    ReportStatus.SUBMITTED: "text-bg-primary",
+    ReportStatus.RETURNED: "text-bg-warning",
+    ReportStatus.APPROVED: "text-bg-success",
+}
+
+
+class Recommendation(models.TextChoices):
+    NONE = "", _("Not pre-reviewed")
+    RECOMMEND = "recommend", _("Recommended for approval")
+    NOT_RECOMMEND = "not_recommend", _("Not recommended")
+
+
+class ReportQuerySet(ScopedQuerySet):
+    scope_region = "complex__region__code"
+    scope_complex = "complex_id"
+
+
+class AnnualReport(TimeStampedModel):
+    """A complex's report on one year: reported values, its review and its versions."""
+
+    complex = models.ForeignKey(
+        Complex, on_delete=models.CASCADE, related_name="reports", verbose_name=_("complex")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2017), MaxValueValidator(2100)]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    recommendation = models.CharField(
+        _("city pre-review"), max_length=16, choices=Recommendation.choices, blank=True
+    )
+    review_comment = models.TextField(_("pre-review comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pre-reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        ordering = ["-year", "complex__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complex", "year"],
+                name="one_report_per_complex_and_year",
+                violation_error_message=_("This complex already has a report for this year."),
+            )
+        ]
+        indexes = [models.Index(fields=["year", "status"], name="report_year_status")]
+
+    def __str__(self):
+        return f"{self.complex} · {self.year}"
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+    @property
+    def badge(self) -> str:
+        """The Bootstrap colour of the status badge."""
+        return REPORT_BADGES[self.status]
+
+
+class ReportValue(models.Model):
+    """One reported indicator value, with the operator's comment on any warning it raises."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("value"), **VALUE_DIGITS)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="one_value_per_indicator"),
+            models.CheckConstraint(name="reported_value_not_negative", condition=Q(value__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id}: {self.value}"
+
+
+class ReportVersion(models.Model):
+    """What the operator submitted, kept each time so versions can be compared."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("submission"))
+    values = models.JSONField(_("values"), default=dict)
+    comments = models.JSONField(_("comments"), default=dict)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["report_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="one_version_per_number")
+        ]
+
+    def __str__(self):
+        return f"{self.report_id} #{self.number}"
+
+
+class ReportAction(models.TextChoices):
+    SUBMIT = "submit", _("Submitted")
+    PRE_REVIEW = "pre_review", _("Pre-reviewed")
+    RETURN = "return", _("Returned")
+    APPROVE = "approve", _("Approved")
+
+
+class ReportEvent(models.Model):
+    """The review trail of a report: who did what, when, and why."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=12, choices=ReportAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering = ["report_id", "at", "id"]
+
+    def __str__(self):
+        return f"{self.report_id}: {self.action}"
+
+
+class DerivedValue(models.Model):
+    """An indicator computed from the portal's own records, refreshed by the nightly job."""
+
+    complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="derived_values")
+    year = models.PositiveSmallIntegerField(_("year"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    value = models.DecimalField(_("value"), **VALUE_DIGITS)
+
+    class Meta:
+        verbose_name = _("derived value")
+        verbose_name_plural = _("derived values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complex", "year", "indicator"], name="one_derived_value_per_indicator"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "indicator"], name="derived_year_indicator")]
+
+    def __str__(self):
+        return f"{self.complex_id} · {self.year} · {self.indicator_id}: {self.value}"
+
+
+class Normalization(models.TextChoices):
+    RATIO_TO_BEST = "ratio_to_best", _("Ratio to the category's best")
+    MIN_MAX = "min_max", _("Min–max")
+
+
+class EvaluationScheme(models.Model):
+    """Weights, normalisation, grade thresholds and bonus/penalty items for one category,
+    applying from ``year`` on until a later scheme supersedes it. Frozen once published."""
+
+    year = models.PositiveSmallIntegerField(
+        _("applies from year"), validators=[MinValueValidator(2017), MaxValueValidator(2100)]
+    )
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    normalization = models.CharField(
+        _("normalisation"),
+        max_length=16,
+        choices=Normalization.choices,
+        default=Normalization.RATIO_TO_BEST,
+    )
+    floor = models.DecimalField(
+        _("base share"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "The share of an indicator's weight that any reported value earns; the rest is "
+            "earned in proportion to the normalised value."
+        ),
+    )
+    excellent_from = models.DecimalField(
+        _("excellent from"), max_digits=5, decimal_places=2, default=Decimal("85")
+    )
+    good_from = models.DecimalField(
+        _("good from"), max_digits=5, decimal_places=2, default=Decimal("75")
+    )
+    pass_from = models.DecimalField(
+        _("pass from"), max_digits=5, decimal_places=2, default=Decimal("60")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluation scheme")
+        verbose_name_plural = _("evaluation schemes")
+        ordering = ["category", "-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "category", "version"], name="one_scheme_per_version"
+            ),
+            models.CheckConstraint(
+                name="grade_thresholds_ordered",
+                condition=Q(pass_from__lte=models.F("good_from"))
+                & Q(good_from__lte=models.F("excellent_from"))
+                & Q(pass_from__gte=0)
+                & Q(excellent_from__lte=100),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} {self.year} v{self.version}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.published_at is not None
+
+
+class SchemeWeight(models.Model):
+    scheme = models.ForeignKey(EvaluationScheme, on_delete=models.CASCADE, related_name="weights")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        verbose_name = _("indicator weight")
+        verbose_name_plural = _("indicator weights")
+        ordering = ["scheme_id", "indicator__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "indicator"], name="one_weight_per_indicator"
+            ),
+            models.CheckConstraint(name="weight_positive", condition=Q(weight__gt=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id}: {self.weight}"
+
+
+class AdjustmentItem(models.Model):
+    """A bonus (positive points) or penalty (negative points) item of a scheme."""
+
+    scheme = models.ForeignKey(
+        EvaluationScheme, on_delete=models.CASCADE, related_name="adjustment_items"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    points = models.DecimalField(
+        _("points"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("-20")), MaxValueValidator(Decimal("20"))],
+    )
+
+    class Meta:
+        verbose_name = _("bonus or penalty item")
+        verbose_name_plural = _("bonus and penalty items")
+        ordering = ["scheme_id", "-points", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="one_item_per_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AdjustmentQuerySet(ScopedQuerySet):
+    scope_region = "complex__region__code"
+    scope_complex = "complex_id"
+
+
+class Adjustment(models.Model):
+    """A bonus or penalty item an official applied to a complex's year, by item code."""
+
+    complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="adjustments")
+    year = models.PositiveSmallIntegerField(_("year"))
+    item_code = models.SlugField(_("item"), max_length=40)
+    reason = models.TextField(_("reason"))
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+
+    objects = AdjustmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("applied bonus or penalty")
+        verbose_name_plural = _("applied bonuses and penalties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complex", "year", "item_code"], name="one_adjustment_per_item"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.complex_id} · {self.year} · {self.item_code}"
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+
+
+GRADE_BADGES = {
+    Grade.EXCELLENT: "text-bg-success",
+    Grade.GOOD: "text-bg-primary",
+    Grade.PASS: "text-bg-secondary",
+    Grade.FAIL: "text-bg-danger",
+}
+
+
+class EvaluationQuerySet(ScopedQuerySet):
+    scope_region = "complex__region__code"
+    scope_complex = "complex_id"
+
+
+class Evaluation(models.Model):
+    """A complex's published result for a year. Rows are replaced in place by each
+    recomputation, keyed by (complex, year), so running it twice gives identical rows."""
+
+    complex = models.ForeignKey(
+        Complex, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("complex")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    scheme = models.ForeignKey(
+        EvaluationScheme, on_delete=models.PROTECT, related_name="evaluations"
+    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    rank = models.PositiveIntegerField(_("rank"))
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
+    breakdown = models.JSONField(_("breakdown"), default=list)
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evaluation result")
+        verbose_name_plural = _("evaluation results")
+        ordering = ["year", "category", "rank", "complex_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["complex", "year"], name="one_result_per_year"),
+            models.CheckConstraint(
+                name="score_between_0_and_100", condition=Q(score__gte=0, score__lte=100)
+            ),
+            models.CheckConstraint(name="rank_from_1", condition=Q(rank__gte=1)),
+        ]
+        indexes = [models.Index(fields=["year", "category", "rank"], name="evaluation_ranking")]
+
+    def __str__(self):
+        return f"{self.complex_id} · {self.year}: {self.score}"
+
+    @property
+    def badge(self) -> str:
+        return GRADE_BADGES[self.grade]
+
+
+class Publication(models.Model):
+    """When a year's results were last computed, by which job and from which schemes."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    computed_at = models.DateTimeField(_("last computed"))
+    job = models.ForeignKey("Job", on_delete=models.SET_NULL, null=True, blank=True)
+    schemes = models.ManyToManyField(EvaluationScheme, related_name="+")
+
+    class Meta:
+        verbose_name = _("published year")
+        verbose_name_plural = _("published years")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class ManagementKind(models.TextChoices):
+    RECTIFY = "rectify", _("Put into rectification")
+    PROPOSE_REMOVAL = "propose_removal", _("Removal proposed")
+    RESTORE = "restore", _("Restored to operating")
+
+
+class ProposalStatus(models.TextChoices):
+    NONE = "", _("Done")
+    PENDING = "pending", _("Awaiting an official's decision")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class ManagementQuerySet(ScopedQuerySet):
+    scope_region = "complex__region__code"
+    scope_complex = "complex_id"
+
+
+class ManagementDecision(models.Model):
+    """What a year's grade did to a complex's status (动态管理); at most one per kind and year."""
+
+    complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("decision"), max_length=16, choices=ManagementKind.choices)
+    reason = models.TextField(_("reason"))
+    deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
+    proposal_status = models.CharField(
+        _("proposal"), max_length=10, choices=ProposalStatus.choices, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ManagementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dynamic management decision")
+        verbose_name_plural = _("dynamic management decisions")
+        ordering = ["-year", "complex_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complex", "year", "kind"], name="one_decision_per_kind_and_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.complex_id} · {self.year} · {self.kind}"
+
+
+class JobKind(models.TextChoices):
+    RECOMPUTE = "recompute", _("Recompute the evaluation")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+JOB_BADGES = {
+    JobStatus.QUEUED: "text-bg-secondary",
+    JobStatus.RUNNING: "text-bg-primary",
+    JobStatus.SUCCEEDED: "text-bg-success",
+    JobStatus.FAILED: "text-bg-danger",
+}
+
+
+class Job(models.Model):
+    """A background run a person can watch: parameters, progress, timings and any error."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=JobKind.choices)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress"), default=0, validators=[MaxValueValidator(100)]
+    )
+    step = models.CharField(_("current step"), max_length=60, blank=True)
+    timings = models.JSONField(_("seconds per step"), default=dict)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(name="progress_percent", condition=Q(progress__lte=100))
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    @property
+    def badge(self) -> str:
+        return JOB_BADGES[self.status]

@@ -1,0 +1,302 @@
+"""The nightly recomputation: derived values, scores, ranks and grades, dynamic management,
+then the steps other apps plug in (EVALUATION_RECOMPUTE_STEPS, e.g. the funding allocation).
+
+Every step is idempotent: it replaces the year's rows in one transaction, keyed by the unique
+constraints, so a rerun or a redelivery after a worker crash leaves identical rows. A
+PostgreSQL advisory lock refuses a second run while one is going on.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from time import monotonic
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complexes.models import Complex, Status
+from portal.exceptions import NotPermitted
+
+from . import scoring, selectors
+from .models import (
+    Adjustment,
+    AnnualReport,
+    DerivedValue,
+    Evaluation,
+    EvaluationScheme,
+    Indicator,
+    Job,
+    JobKind,
+    JobStatus,
+    Publication,
+    ReportStatus,
+    ReportValue,
+)
+from .services import dynamic_management_apply
+
+logger = logging.getLogger(__name__)
+
+# pg_try_advisory_lock key of the recomputation (any year): "EVALRCMP" as a number.
+RECOMPUTE_LOCK_KEY = 0x4556414C52434D50
+REFUSED = gettext_lazy("Refused: another recomputation is running.")
+
+
+class AlreadyRunning(Exception):
+    """Another recomputation holds the advisory lock."""
+
+
+@contextmanager
+def recompute_lock() -> Iterator[None]:
+    """Hold the session-level advisory lock for the block, or raise AlreadyRunning."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [RECOMPUTE_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            raise AlreadyRunning
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [RECOMPUTE_LOCK_KEY])
+
+
+@transaction.atomic
+def derived_values_refresh(*, year: int) -> int:
+    """Recompute the year's derived values from every source of EVALUATION_DERIVED_SOURCES."""
+    indicator_ids = dict(Indicator.objects.derived().values_list("code", "pk"))
+    fresh: dict[tuple[int, int], Decimal] = {}
+    for path in settings.EVALUATION_DERIVED_SOURCES:
+        for complex_id, code, value in import_string(path)(year=year):
+            if code not in indicator_ids:
+                raise ValueError(f"{path} returned {code!r}, which is not a derived indicator.")
+            fresh[(complex_id, indicator_ids[code])] = Decimal(value).quantize(Decimal("0.01"))
+    stale = [
+        pk
+        for pk, complex_id, indicator_id in DerivedValue.objects.filter(year=year).values_list(
+            "pk", "complex_id", "indicator_id"
+        )
+        if (complex_id, indicator_id) not in fresh
+    ]
+    DerivedValue.objects.filter(pk__in=stale).delete()
+    DerivedValue.objects.bulk_create(
+        [
+            DerivedValue(complex_id=complex_id, indicator_id=indicator_id, year=year, value=value)
+            for (complex_id, indicator_id), value in sorted(fresh.items())
+        ],
+        update_conflicts=True,
+        unique_fields=["complex", "year", "indicator"],
+        update_fields=["value"],
+        batch_size=5000,
+    )
+    return len(fresh)
+
+
+def _scheme_input(scheme: EvaluationScheme) -> scoring.Scheme:
+    return scoring.Scheme(
+        indicators=tuple(
+            scoring.WeightedIndicator(
+                code=weight.indicator.code,
+                weight=weight.weight,
+                higher_is_better=weight.indicator.higher_is_better,
+            )
+            for weight in scheme.weights.all()
+        ),
+        normalization=scheme.normalization,
+        floor=scheme.floor,
+        excellent_from=scheme.excellent_from,
+        good_from=scheme.good_from,
+        pass_from=scheme.pass_from,
+    )
+
+
+@transaction.atomic
+def evaluation_publish(*, year: int, job: Job | None = None) -> Publication:
+    """Score, rank and grade the year's approved reports, category by category, and replace the
+    year's results with the answer."""
+    evaluated = dict(
+        Complex.objects.filter(
+            level__in=settings.EVALUATION_LEVELS,
+            status__in=[Status.OPERATING, Status.RECTIFYING],
+            reports__year=year,
+            reports__status=ReportStatus.APPROVED,
+        ).values_list("pk", "category")
+    )
+    values: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for complex_id, code, value in ReportValue.objects.filter(
+        report__year=year, report__status=ReportStatus.APPROVED, report__complex_id__in=evaluated
+    ).values_list("report__complex_id", "indicator__code", "value"):
+        values[complex_id][code] = value
+    for complex_id, code, value in DerivedValue.objects.filter(
+        year=year, complex_id__in=evaluated
+    ).values_list("complex_id", "indicator__code", "value"):
+        values[complex_id][code] = value
+    adjustments = Adjustment.objects.filter(year=year, complex_id__in=evaluated).values_list(
+        "complex_id", "item_code"
+    )
+    rows, schemes = [], []
+    for category in sorted(set(evaluated.values())):
+        scheme = selectors.scheme_for(year=year, category=category)
+        if scheme is None:
+            continue
+        schemes.append(scheme)
+        item_points = {item.code: item.points for item in scheme.adjustment_items.all()}
+        bonus: dict[int, Decimal] = defaultdict(Decimal)
+        for complex_id, code in adjustments:
+            bonus[complex_id] += item_points.get(code, Decimal(0))
+        results = scoring.score_category(
+            _scheme_input(scheme),
+            [
+                scoring.ComplexInput(complex_id, values[complex_id], bonus[complex_id])
+                for complex_id, complex_category in evaluated.items()
+                if complex_category == category
+            ],
+        )
+        rows += [
+            Evaluation(
+                complex_id=result.complex_id,
+                year=year,
+                category=category,
+                scheme=scheme,
+                score=result.score,
+                rank=result.rank,
+                grade=result.grade,
+                breakdown=[_line(line) for line in result.breakdown],
+            )
+            for result in results
+        ]
+    Evaluation.objects.filter(year=year).exclude(
+        complex_id__in=[row.complex_id for row in rows]
+    ).delete()
+    Evaluation.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["complex", "year"],
+        update_fields=["category", "scheme", "score", "rank", "grade", "breakdown"],
+        batch_size=2000,
+    )
+    now = timezone.now()
+    EvaluationScheme.objects.filter(
+        pk__in=[scheme.pk for scheme in schemes], published_at__isnull=True
+    ).update(published_at=now)
+    publication, _created = Publication.objects.update_or_create(
+        year=year, defaults={"computed_at": now, "job": job}
+    )
+    publication.schemes.set(schemes)
+    return publication
+
+
+def _line(line: scoring.BreakdownLine) -> dict:
+    return {
+        "indicator": line.indicator,
+        "value": None if line.value is None else str(line.value),
+        "normalized": str(line.normalized),
+        "weight": str(line.weight),
+        "points": str(line.points),
+    }
+
+
+def _latest_result_year() -> int | None:
+    return Evaluation.objects.order_by("-year").values_list("year", flat=True).first()
+
+
+def evaluation_recompute(*, year: int, job: Job | None = None, report: Callable | None = None):
+    """All the steps for one year, each in its own transaction so progress shows in between."""
+    report = report or (lambda step, progress, seconds: None)
+    steps: list[tuple[str, Callable]] = [
+        ("derived_values", lambda: derived_values_refresh(year=year)),
+        ("scores", lambda: evaluation_publish(year=year, job=job)),
+        ("dynamic_management", lambda: _manage_if_latest(year)),
+    ]
+    steps += [
+        (path.rsplit(".", 1)[-1], lambda path=path: import_string(path)(year=year, job=job))
+        for path in settings.EVALUATION_RECOMPUTE_STEPS
+    ]
+    for number, (name, step) in enumerate(steps, 1):
+        started = monotonic()
+        step()
+        report(name, int(number * 100 / len(steps)), round(monotonic() - started, 3))
+
+
+def _manage_if_latest(year: int) -> None:
+    # Status changes follow the newest results only: recomputing a past year leaves them be.
+    if year >= (_latest_result_year() or year):
+        dynamic_management_apply(year=year)
+
+
+# Jobs ----------------------------------------------------------------------------------------
+
+
+def job_start(*, kind: str, actor, parameters: dict) -> Job:
+    """Record a job and hand it to a worker once the row is committed."""
+    from .tasks import run_job
+
+    if actor is not None and not (actor.is_superuser or actor.is_provincial_official):
+        raise NotPermitted(_("Only the province can start a recomputation."))
+    job = Job.objects.create(kind=kind, parameters=parameters, created_by=actor)
+    transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job
+
+
+def job_run(*, job_id: int) -> Job:
+    """Run a recorded job. A redelivered job that already finished is left as it is."""
+    job = Job.objects.get(pk=job_id)
+    if job.finished:
+        return job
+    try:
+        with recompute_lock():
+            _job_update(
+                job,
+                status=JobStatus.RUNNING,
+                started_at=timezone.now(),
+                finished_at=None,
+                progress=0,
+                step="",
+                error="",
+                timings={},
+            )
+            if job.kind == JobKind.RECOMPUTE:
+                evaluation_recompute(
+                    year=int(job.parameters["year"]),
+                    job=job,
+                    report=lambda step, progress, seconds: _job_progress(
+                        job, step, progress, seconds
+                    ),
+                )
+            _job_update(job, status=JobStatus.SUCCEEDED, progress=100, finished_at=timezone.now())
+    except AlreadyRunning:
+        _job_update(
+            job,
+            status=JobStatus.FAILED,
+            error=str(REFUSED),
+            finished_at=timezone.now(),
+        )
+    except Exception as error:
+        logger.exception("Job %s failed", job.pk)
+        _job_update(job, status=JobStatus.FAILED, error=str(error), finished_at=timezone.now())
+    return job
+
+
+def _job_update(job: Job, **fields) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    Job.objects.filter(pk=job.pk).update(**fields)
+
+
+def _job_progress(job: Job, step: str, progress: int, seconds: float) -> None:
+    job.timings = {**job.timings, step: seconds}
+    _job_update(job, step=step, progress=progress, timings=job.timings)
+
+
+def recompute_year_default() -> int | None:
+    """What the nightly run recomputes: the latest year with approved reports."""
+    return (
+        AnnualReport.objects.filter(status=ReportStatus.APPROVED)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )

@@ -1,0 +1,70 @@
+"""Reminders of the annual-report deadline: 14, 3 and 0 days before it, and once overdue."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.notifications import notify
+from complexes.models import Complex, Status
+
+from .models import ReminderKind, ReportingPeriod, ReportReminder, ReportStatus
+
+# An overdue reminder goes out once, within this time after the deadline.
+OVERDUE_REMINDER_WINDOW = timedelta(days=365)
+DAYS_BEFORE = {14: ReminderKind.DAYS_14, 3: ReminderKind.DAYS_3, 0: ReminderKind.DAY_0}
+
+
+def _kind_for(deadline: date, today: date) -> str | None:
+    days_left = (deadline - today).days
+    if days_left < 0:
+        return ReminderKind.OVERDUE
+    return DAYS_BEFORE.get(days_left)
+
+
+@transaction.atomic
+def reminders_send(*, today: date) -> int:
+    """Remind the operators of every complex whose report is not yet submitted. Each complex
+    gets each kind of reminder once per year, so running twice a day sends nothing new."""
+    sent = 0
+    for period in ReportingPeriod.objects.filter(deadline__gte=today - OVERDUE_REMINDER_WINDOW):
+        kind = _kind_for(period.deadline, today)
+        if kind is None:
+            continue
+        due = (
+            Complex.objects.exclude(status=Status.REMOVED)
+            .exclude(
+                reports__year=period.year,
+                reports__status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
+            )
+            .exclude(
+                pk__in=ReportReminder.objects.filter(period=period, kind=kind).values("complex")
+            )
+            .values_list("pk", flat=True)
+        )
+        created = ReportReminder.objects.bulk_create(
+            [ReportReminder(period=period, complex_id=pk, kind=kind) for pk in due],
+            ignore_conflicts=True,
+        )
+        complex_ids = [reminder.complex_id for reminder in created]
+        if not complex_ids:
+            continue
+        recipients = User.objects.filter(role=Role.OPERATOR, complex_id__in=complex_ids)
+        with translation.override("zh-hans"):
+            if kind == ReminderKind.OVERDUE:
+                subject = _("Your %(year)s annual report is overdue") % {"year": period.year}
+            else:
+                subject = _("Your %(year)s annual report is due on %(deadline)s") % {
+                    "year": period.year,
+                    "deadline": period.deadline.isoformat(),
+                }
+            body = _(
+                "Fill in and submit the annual report of %(year)s in the portal. The deadline is "
+                "%(deadline)s."
+            ) % {"year": period.year, "deadline": period.deadline.isoformat()}
+        notify(recipients=recipients, subject=subject, body=body, url=reverse("evaluation:reports"))
+        sent += len(complex_ids)
+    return sent

@@ -1,0 +1,189 @@
+"""The scoring engine: scores, ranks, grades and breakdowns of one category's complexes.
+
+Pure computation in Decimal, no ORM: services feed it rows and save its answer. The rules
+(docs/EVALUATION.md):
+
+- Each weighted indicator's values are normalised to [0, 1] across the category: ``ratio to
+  best`` divides by the category's best value (for a lower-is-better indicator, the best value
+  is divided by the complex's), ``min–max`` places the value between the category's worst and
+  best. When every value is the same, min–max gives 1 (0 when they are all zero and higher is
+  better).
+- A present value earns ``floor × weight`` points plus ``(1 − floor) × weight × normalised``;
+  a value missing for a complex earns 0 points for that indicator.
+- An indicator no complex of the category has a value for (a source not plugged in yet) is left
+  out, and the remaining weights are scaled up to sum to 100.
+- Bonus and penalty points are added, the score is clamped to [0, 100] and rounded half-up to
+  2 places; complexes with equal scores share a rank (1, 2, 2, 4).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+FOUR_PLACES = Decimal("0.0001")
+
+RATIO_TO_BEST = "ratio_to_best"
+MIN_MAX = "min_max"
+
+EXCELLENT, GOOD, PASS, FAIL = "excellent", "good", "pass", "fail"
+
+
+@dataclass(frozen=True)
+class WeightedIndicator:
+    code: str
+    weight: Decimal
+    higher_is_better: bool = True
+
+
+@dataclass(frozen=True)
+class Scheme:
+    indicators: tuple[WeightedIndicator, ...]
+    normalization: str = RATIO_TO_BEST
+    floor: Decimal = Decimal("0.5")
+    excellent_from: Decimal = Decimal(85)
+    good_from: Decimal = Decimal(75)
+    pass_from: Decimal = Decimal(60)
+
+    def __post_init__(self):
+        if sum((item.weight for item in self.indicators), ZERO) != HUNDRED:
+            raise ValueError("The weights of a scheme must sum to 100.")
+        if any(item.weight <= 0 for item in self.indicators):
+            raise ValueError("Every weight must be positive.")
+        if self.normalization not in (RATIO_TO_BEST, MIN_MAX):
+            raise ValueError(f"Unknown normalisation {self.normalization!r}.")
+        if not ZERO <= self.floor <= ONE:
+            raise ValueError("The base share must lie between 0 and 1.")
+        if not ZERO <= self.pass_from <= self.good_from <= self.excellent_from <= HUNDRED:
+            raise ValueError("Grade thresholds must rise from pass to excellent within 0–100.")
+
+    def grade(self, score: Decimal) -> str:
+        if score >= self.excellent_from:
+            return EXCELLENT
+        if score >= self.good_from:
+            return GOOD
+        if score >= self.pass_from:
+            return PASS
+        return FAIL
+
+
+@dataclass(frozen=True)
+class ComplexInput:
+    complex_id: int
+    values: Mapping[str, Decimal]
+    adjustment: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class BreakdownLine:
+    indicator: str
+    value: Decimal | None
+    normalized: Decimal
+    weight: Decimal
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class ComplexScore:
+    complex_id: int
+    score: Decimal
+    rank: int
+    grade: str
+    adjustment: Decimal
+    breakdown: tuple[BreakdownLine, ...] = field(default_factory=tuple)
+
+
+def score_category(scheme: Scheme, complexes: Iterable[ComplexInput]) -> list[ComplexScore]:
+    """Score, rank and grade one category's complexes; the answer is ordered by rank, then id,
+    whatever the order of the input."""
+    inputs = sorted(complexes, key=lambda item: item.complex_id)
+    if len({item.complex_id for item in inputs}) != len(inputs):
+        raise ValueError("A complex appears twice.")
+    with localcontext() as context:
+        context.prec = 34
+        present = {
+            indicator.code: [
+                item.values[indicator.code] for item in inputs if _has(item, indicator)
+            ]
+            for indicator in scheme.indicators
+        }
+        active = [indicator for indicator in scheme.indicators if present[indicator.code]]
+        active_weight = sum((indicator.weight for indicator in active), ZERO)
+        scale = HUNDRED / active_weight if active_weight else ZERO
+        unranked = []
+        for item in inputs:
+            lines = []
+            total = ZERO
+            for indicator in scheme.indicators:
+                value = item.values.get(indicator.code) if _has(item, indicator) else None
+                effective_weight = indicator.weight * scale if indicator in active else ZERO
+                if value is None:
+                    normalized, points = ZERO, ZERO
+                else:
+                    normalized = _normalize(scheme, indicator, value, present[indicator.code])
+                    points = effective_weight * (scheme.floor + (ONE - scheme.floor) * normalized)
+                total += points
+                lines.append(
+                    BreakdownLine(
+                        indicator=indicator.code,
+                        value=value,
+                        normalized=normalized.quantize(FOUR_PLACES, ROUND_HALF_UP),
+                        weight=effective_weight.quantize(FOUR_PLACES, ROUND_HALF_UP),
+                        points=points.quantize(FOUR_PLACES, ROUND_HALF_UP),
+                    )
+                )
+            score = min(HUNDRED, max(ZERO, total + item.adjustment)).quantize(CENT, ROUND_HALF_UP)
+            unranked.append((item, score, tuple(lines)))
+    return _ranked(scheme, unranked)
+
+
+def _has(item: ComplexInput, indicator: WeightedIndicator) -> bool:
+    return item.values.get(indicator.code) is not None
+
+
+def _normalize(
+    scheme: Scheme, indicator: WeightedIndicator, value: Decimal, values: list[Decimal]
+) -> Decimal:
+    low, high = min(values), max(values)
+    if scheme.normalization == RATIO_TO_BEST:
+        if indicator.higher_is_better:
+            return value / high if high > 0 else ZERO
+        return low / value if value > 0 else ONE
+    if high == low:
+        return ONE if (value > 0 or not indicator.higher_is_better) else ZERO
+    if indicator.higher_is_better:
+        return (value - low) / (high - low)
+    return (high - value) / (high - low)
+
+
+def _ranked(scheme: Scheme, unranked) -> list[ComplexScore]:
+    ordered = sorted(unranked, key=lambda row: (-row[1], row[0].complex_id))
+    results, rank, previous = [], 0, None
+    for position, (item, score, lines) in enumerate(ordered, 1):
+        if score != previous:
+            rank, previous = position, score
+        results.append(
+            ComplexScore(
+                complex_id=item.complex_id,
+                score=score,
+                rank=rank,
+                grade=scheme.grade(score),
+                adjustment=item.adjustment,
+                breakdown=lines,
+            )
+        )
+    return results
+
+
+def median(values: list[Decimal]) -> Decimal | None:
+    """The median of a list of Decimals (the mean of the middle two for an even count)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2

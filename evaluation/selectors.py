@@ -1,0 +1,139 @@
+"""Read queries of reports and results, shared by pages and the API."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from .models import (
+    AnnualReport,
+    DerivedValue,
+    Evaluation,
+    EvaluationScheme,
+    Indicator,
+    Publication,
+    ReportStatus,
+    ReportValue,
+    SchemeWeight,
+)
+from .scoring import median
+
+# A value moving more than this share from last year's, or from its derived counterpart, is a
+# warning the operator must explain before submitting.
+WARNING_CHANGE = Decimal("0.5")
+
+
+def indicators_by_code() -> dict[str, Indicator]:
+    return {indicator.code: indicator for indicator in Indicator.objects.all()}
+
+
+def report_values(*, report: AnnualReport) -> dict[str, ReportValue]:
+    return {
+        row.indicator.code: row
+        for row in ReportValue.objects.filter(report=report).select_related("indicator")
+    }
+
+
+def previous_year_values(*, complex_id: int, year: int) -> dict[str, Decimal]:
+    """Last year's approved values of a complex, by indicator code."""
+    return dict(
+        ReportValue.objects.filter(
+            report__complex_id=complex_id,
+            report__year=year - 1,
+            report__status=ReportStatus.APPROVED,
+        ).values_list("indicator__code", "value")
+    )
+
+
+def derived_values_of(*, complex_id: int, year: int) -> dict[str, Decimal]:
+    return dict(
+        DerivedValue.objects.filter(complex_id=complex_id, year=year).values_list(
+            "indicator__code", "value"
+        )
+    )
+
+
+def report_warnings(*, report: AnnualReport) -> dict[str, str]:
+    """Values that move more than ±50 % from last year's approved value, or from their derived
+    counterpart: warnings the operator must acknowledge with a comment."""
+    values = report_values(report=report)
+    last_year = previous_year_values(complex_id=report.complex_id, year=report.year)
+    derived = derived_values_of(complex_id=report.complex_id, year=report.year)
+    warnings = {}
+    for code, row in values.items():
+        previous = last_year.get(code)
+        counterpart = row.indicator.counterpart
+        if previous and abs(row.value - previous) > previous * WARNING_CHANGE:
+            warnings[code] = _("Changed by %(change)s %% from last year (%(previous)s).") % {
+                "change": f"{(row.value - previous) / previous * 100:+.0f}",
+                "previous": f"{previous:,}",
+            }
+        elif counterpart is not None and derived.get(counterpart.code):
+            expected = derived[counterpart.code]
+            if abs(row.value - expected) > expected * WARNING_CHANGE:
+                warnings[code] = _(
+                    "Differs by more than 50 %% from the portal's own records (%(expected)s)."
+                ) % {"expected": f"{expected:,}"}
+    return warnings
+
+
+def report_list():
+    return (
+        AnnualReport.objects.select_related("complex", "complex__region")
+        .prefetch_related(
+            Prefetch("values", queryset=ReportValue.objects.select_related("indicator"))
+        )
+        .order_by("-year", "complex__code")
+    )
+
+
+def scheme_for(*, year: int, category: str) -> EvaluationScheme | None:
+    """The scheme in force for a year: the latest version of the latest year up to it."""
+    return (
+        EvaluationScheme.objects.filter(category=category, year__lte=year)
+        .prefetch_related(
+            Prefetch("weights", queryset=SchemeWeight.objects.select_related("indicator")),
+            "adjustment_items",
+        )
+        .order_by("-year", "-version")
+        .first()
+    )
+
+
+def evaluations_for_management(*, year: int):
+    return Evaluation.objects.filter(year=year).select_related("complex").order_by("complex_id")
+
+
+def grades_by_complex(*, year: int) -> dict[int, str]:
+    return dict(Evaluation.objects.filter(year=year).values_list("complex_id", "grade"))
+
+
+def evaluation_list():
+    return Evaluation.objects.select_related("complex", "complex__region", "scheme").order_by(
+        "-year", "category", "rank", "complex_id"
+    )
+
+
+def publication(*, year: int) -> Publication | None:
+    return Publication.objects.filter(year=year).prefetch_related("schemes").first()
+
+
+def published_years() -> list[int]:
+    return list(Publication.objects.order_by("-year").values_list("year", flat=True))
+
+
+def category_benchmarks(*, year: int, category: str) -> dict[str, dict[str, Decimal | None]]:
+    """The category's median and best points per indicator and overall, for one year."""
+    rows = Evaluation.objects.filter(year=year, category=category).values_list("score", "breakdown")
+    points: dict[str, list[Decimal]] = defaultdict(list)
+    scores = []
+    for score, breakdown in rows:
+        scores.append(score)
+        for line in breakdown:
+            points[line["indicator"]].append(Decimal(line["points"]))
+    benchmarks = {
+        code: {"median": median(values), "best": max(values)} for code, values in points.items()
+    }
+    benchmarks["score"] = {"median": median(scores), "best": max(scores, default=None)}
+    return benchmarks

@@ -1,0 +1,484 @@
+"""State-changing rules of annual reports, schemes and dynamic management. One transaction each."""
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complexes.models import Complex, Status
+from complexes.services import complex_change_status
+from portal.exceptions import DomainError, InvalidTransition, NotPermitted, StaleVersion
+
+from . import selectors
+from .models import (
+    Adjustment,
+    AdjustmentItem,
+    AnnualReport,
+    EvaluationScheme,
+    Grade,
+    Indicator,
+    ManagementDecision,
+    ManagementKind,
+    Normalization,
+    ProposalStatus,
+    ReportAction,
+    ReportEvent,
+    ReportingPeriod,
+    ReportStatus,
+    ReportValue,
+    ReportVersion,
+    SchemeWeight,
+)
+
+CENT = Decimal("0.01")
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise NotPermitted(_("Your role does not allow this action."))
+
+
+# Reporting periods ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reporting_period_open(*, year: int, deadline: date, actor) -> ReportingPeriod:
+    """Open (or move the deadline of) a year; every complex that is not removed gets a draft."""
+    _require(actor.is_superuser or actor.is_provincial_official)
+    period, _created = ReportingPeriod.objects.update_or_create(
+        year=year, defaults={"deadline": deadline, "opened_by": actor}
+    )
+    complex_ids = Complex.objects.exclude(status=Status.REMOVED).values_list("pk", flat=True)
+    AnnualReport.objects.bulk_create(
+        [AnnualReport(complex_id=pk, year=year) for pk in complex_ids], ignore_conflicts=True
+    )
+    return period
+
+
+# Annual reports ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_create(*, complex_: Complex, year: int, actor) -> AnnualReport:
+    _require(actor.is_superuser or (actor.is_operator and actor.complex_id == complex_.pk))
+    if not ReportingPeriod.objects.filter(year=year).exists():
+        raise DomainError(
+            _("Reporting for %(year)s has not been opened.") % {"year": year}, field="year"
+        )
+    if AnnualReport.objects.filter(complex=complex_, year=year).exists():
+        raise DomainError(_("This complex already has a report for this year."), field="year")
+    return AnnualReport.objects.create(complex=complex_, year=year)
+
+
+def _locked(report: AnnualReport, version: int | None) -> AnnualReport:
+    locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if version is not None and version != locked.version:
+        raise StaleVersion(
+            _(
+                "The report was changed by someone else (version %(current)s); reload it and apply your edit again."
+            )
+            % {"current": locked.version}
+        )
+    return locked
+
+
+def _bump(report: AnnualReport, fields: list[str]) -> None:
+    report.version += 1
+    report.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def parse_values(raw: dict) -> dict[str, Decimal | None]:
+    """Check submitted reported values: known reported codes, numbers, ranges. ``None`` clears
+    a value. Raises a ValidationError keyed by indicator code listing every problem."""
+    indicators = selectors.indicators_by_code()
+    errors: dict[str, list[str]] = {}
+    parsed: dict[str, Decimal | None] = {}
+    for code, value in raw.items():
+        indicator = indicators.get(code)
+        if indicator is None:
+            errors[code] = [_("Unknown indicator.")]
+            continue
+        if not indicator.is_reported:
+            errors[code] = [_("This value is computed by the portal and cannot be reported.")]
+            continue
+        if value is None or value == "":
+            parsed[code] = None
+            continue
+        problem, number = _check_value(indicator, value)
+        if problem:
+            errors[code] = [problem]
+        else:
+            parsed[code] = number
+    if errors:
+        raise ValidationError(errors)
+    return parsed
+
+
+def _check_value(indicator: Indicator, value) -> tuple[str, Decimal | None]:
+    if isinstance(value, bool):
+        return _("Enter a number."), None
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        return _("Enter a number."), None
+    if not number.is_finite():
+        return _("Enter a number."), None
+    if number < 0:
+        return _("The value cannot be negative."), None
+    if indicator.whole_number and number != number.to_integral_value():
+        return _("Enter a whole number."), None
+    if number != number.quantize(CENT):
+        return _("Use at most 2 decimal places."), None
+    if indicator.maximum is not None and number > indicator.maximum:
+        return (
+            _("The value is implausibly large (at most %(maximum)s).")
+            % {"maximum": f"{indicator.maximum:,.0f}"},
+            None,
+        )
+    return "", number.quantize(CENT)
+
+
+@transaction.atomic
+def report_update(
+    *, report: AnnualReport, version: int, actor, values: dict, comments: dict | None = None
+) -> AnnualReport:
+    """Save reported values (and warning comments) on a draft or returned report."""
+    _require(actor.is_superuser or (actor.is_operator and actor.complex_id == report.complex_id))
+    locked = _locked(report, version)
+    if not locked.editable:
+        raise InvalidTransition(
+            _("A %(status)s report cannot be edited.") % {"status": locked.get_status_display()}
+        )
+    parsed = parse_values(values)
+    comments = comments or {}
+    unknown = set(comments) - set(selectors.indicators_by_code())
+    if unknown:
+        raise ValidationError({code: [_("Unknown indicator.")] for code in sorted(unknown)})
+    indicators = selectors.indicators_by_code()
+    current = {row.indicator.code: row for row in locked.values.select_related("indicator")}
+    cleared = [code for code, value in parsed.items() if value is None and code in current]
+    ReportValue.objects.filter(report=locked, indicator__code__in=cleared).delete()
+    upserts = []
+    for code in sorted(set(parsed) | set(comments)):
+        value = parsed[code] if code in parsed else getattr(current.get(code), "value", None)
+        if value is None:
+            continue
+        comment = comments.get(code, getattr(current.get(code), "comment", ""))
+        upserts.append(
+            ReportValue(
+                report=locked, indicator=indicators[code], value=value, comment=comment.strip()
+            )
+        )
+    ReportValue.objects.bulk_create(
+        upserts,
+        update_conflicts=True,
+        unique_fields=["report", "indicator"],
+        update_fields=["value", "comment"],
+    )
+    _bump(locked, [])
+    return locked
+
+
+@transaction.atomic
+def report_submit(*, report: AnnualReport, actor, version: int | None = None) -> AnnualReport:
+    """Draft or returned → submitted: every reported value filled and every warning explained."""
+    _require(actor.is_superuser or (actor.is_operator and actor.complex_id == report.complex_id))
+    locked = _locked(report, version)
+    if not locked.editable:
+        raise InvalidTransition(
+            _("Only a draft or returned report can be submitted; this one is %(status)s.")
+            % {"status": locked.get_status_display()}
+        )
+    values = selectors.report_values(report=locked)
+    errors = {
+        indicator.code: [_("Fill in this value before submitting.")]
+        for indicator in selectors.indicators_by_code().values()
+        if indicator.is_reported and indicator.code not in values
+    }
+    for code, warning in selectors.report_warnings(report=locked).items():
+        if not values[code].comment:
+            errors[code] = [warning + " " + _("Explain it in a comment before submitting.")]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    ReportVersion.objects.create(
+        report=locked,
+        number=locked.versions.count() + 1,
+        values={code: str(row.value) for code, row in sorted(values.items())},
+        comments={code: row.comment for code, row in sorted(values.items()) if row.comment},
+        submitted_by=actor,
+        submitted_at=now,
+    )
+    locked.status = ReportStatus.SUBMITTED
+    locked.submitted_at = now
+    locked.return_reason = ""
+    locked.recommendation = ""
+    locked.review_comment = ""
+    _bump(locked, ["status", "submitted_at", "return_reason", "recommendation", "review_comment"])
+    ReportEvent.objects.create(report=locked, action=ReportAction.SUBMIT, actor=actor)
+    return locked
+
+
+def _require_submitted(report: AnnualReport) -> None:
+    if report.status != ReportStatus.SUBMITTED:
+        raise InvalidTransition(
+            _("Only a submitted report can be reviewed; this one is %(status)s.")
+            % {"status": report.get_status_display()}
+        )
+
+
+@transaction.atomic
+def report_pre_review(
+    *, report: AnnualReport, actor, recommendation: str, comment: str, version: int | None = None
+) -> AnnualReport:
+    """A city or county official's comment and recommendation before the province decides."""
+    _require(actor.is_superuser or actor.is_regional_official)
+    locked = _locked(report, version)
+    _require_submitted(locked)
+    locked.recommendation = recommendation
+    locked.review_comment = comment.strip()
+    locked.reviewed_by = actor
+    _bump(locked, ["recommendation", "review_comment", "reviewed_by"])
+    ReportEvent.objects.create(
+        report=locked, action=ReportAction.PRE_REVIEW, actor=actor, comment=comment.strip()
+    )
+    return locked
+
+
+@transaction.atomic
+def report_return(
+    *, report: AnnualReport, actor, reason: str, version: int | None = None
+) -> AnnualReport:
+    """Submitted → returned to the operator, with the reason to fix."""
+    _require(actor.is_superuser or actor.is_official)
+    if not (reason or "").strip():
+        raise DomainError(_("Give the reason for returning the report."), field="reason")
+    locked = _locked(report, version)
+    _require_submitted(locked)
+    locked.status = ReportStatus.RETURNED
+    locked.return_reason = reason.strip()
+    _bump(locked, ["status", "return_reason"])
+    ReportEvent.objects.create(
+        report=locked, action=ReportAction.RETURN, actor=actor, comment=reason.strip()
+    )
+    return locked
+
+
+@transaction.atomic
+def report_approve(*, report: AnnualReport, actor, version: int | None = None) -> AnnualReport:
+    """Submitted → approved by the province; the report is read-only from then on."""
+    _require(actor.is_superuser or actor.is_provincial_official)
+    locked = _locked(report, version)
+    _require_submitted(locked)
+    locked.status = ReportStatus.APPROVED
+    locked.approved_at = timezone.now()
+    locked.approved_by = actor
+    _bump(locked, ["status", "approved_at", "approved_by"])
+    ReportEvent.objects.create(report=locked, action=ReportAction.APPROVE, actor=actor)
+    return locked
+
+
+# Evaluation schemes --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scheme_save(
+    *,
+    year: int,
+    category: str,
+    actor,
+    weights: dict[str, Decimal],
+    normalization: str = Normalization.RATIO_TO_BEST,
+    floor: Decimal = Decimal("0.5"),
+    excellent_from: Decimal = Decimal(85),
+    good_from: Decimal = Decimal(75),
+    pass_from: Decimal = Decimal(60),
+    items: list[dict] | None = None,
+    notes: str = "",
+) -> EvaluationScheme:
+    """Configure the scheme of a category from ``year`` on. A scheme of that year nobody has
+    published yet is changed in place; otherwise a new version supersedes the one in force,
+    which stays as it was."""
+    _require(actor.is_superuser or actor.is_provincial_official)
+    indicators = selectors.indicators_by_code()
+    errors: dict[str, list[str]] = {}
+    weights = {code: Decimal(weight) for code, weight in weights.items() if Decimal(weight) != 0}
+    for code, weight in weights.items():
+        if code not in indicators:
+            errors[code] = [_("Unknown indicator.")]
+        elif weight < 0:
+            errors[code] = [_("A weight cannot be negative.")]
+    if sum(weights.values(), Decimal(0)) != 100:
+        errors["weights"] = [
+            _("The weights must sum to 100 (now %(total)s).")
+            % {"total": sum(weights.values(), Decimal(0))}
+        ]
+    if not 0 <= pass_from <= good_from <= excellent_from <= 100:
+        errors["pass_from"] = [_("The grade thresholds must rise from pass to excellent.")]
+    if errors:
+        raise ValidationError(errors)
+    current = selectors.scheme_for(year=year, category=category)
+    if current is not None and current.year == year and not current.is_frozen:
+        scheme = current
+    else:
+        latest = EvaluationScheme.objects.filter(year=year, category=category).aggregate(
+            Max("version")
+        )["version__max"]
+        scheme = EvaluationScheme(
+            year=year, category=category, version=(latest or 0) + 1, created_by=actor
+        )
+        if items is None and current is not None:
+            items = [
+                {
+                    "code": item.code,
+                    "name_zh_hans": item.name_zh_hans,
+                    "name_en": item.name_en,
+                    "points": item.points,
+                }
+                for item in current.adjustment_items.all()
+            ]
+    scheme.normalization = normalization
+    scheme.floor = floor
+    scheme.excellent_from, scheme.good_from, scheme.pass_from = excellent_from, good_from, pass_from
+    scheme.notes = notes
+    scheme.full_clean()
+    scheme.save()
+    scheme.weights.all().delete()
+    SchemeWeight.objects.bulk_create(
+        SchemeWeight(scheme=scheme, indicator=indicators[code], weight=weight)
+        for code, weight in weights.items()
+    )
+    if items is not None:
+        scheme.adjustment_items.all().delete()
+        AdjustmentItem.objects.bulk_create(
+            AdjustmentItem(
+                scheme=scheme,
+                code=item["code"],
+                name=item["name_zh_hans"],
+                name_zh_hans=item["name_zh_hans"],
+                name_en=item.get("name_en") or item["name_zh_hans"],
+                points=Decimal(item["points"]),
+            )
+            for item in items
+        )
+    return scheme
+
+
+@transaction.atomic
+def adjustment_apply(
+    *, complex_: Complex, year: int, item_code: str, reason: str, actor
+) -> Adjustment:
+    """Apply a bonus or penalty item of the year's scheme to a complex; the next recomputation
+    counts it."""
+    _require(actor.is_superuser or actor.is_official)
+    scheme = selectors.scheme_for(year=year, category=complex_.category)
+    if scheme is None or not scheme.adjustment_items.filter(code=item_code).exists():
+        raise DomainError(
+            _("The year's scheme has no such bonus or penalty item."), field="item_code"
+        )
+    if not (reason or "").strip():
+        raise DomainError(_("Give a reason."), field="reason")
+    adjustment, _created = Adjustment.objects.update_or_create(
+        complex=complex_,
+        year=year,
+        item_code=item_code,
+        defaults={"reason": reason.strip(), "applied_by": actor},
+    )
+    return adjustment
+
+
+# Dynamic management --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dynamic_management_apply(*, year: int) -> list[ManagementDecision]:
+    """Turn the year's grades into status changes (动态管理), once per complex and year:
+    a fail puts an operating complex into rectification with a deadline, a second consecutive
+    fail proposes removal for an official to confirm, a pass restores a rectifying complex."""
+    evaluations = selectors.evaluations_for_management(year=year)
+    previous = selectors.grades_by_complex(year=year - 1)
+    decided = set(ManagementDecision.objects.filter(year=year).values_list("complex_id", flat=True))
+    # A removal still awaiting its decision is not proposed again.
+    pending = set(
+        ManagementDecision.objects.filter(proposal_status=ProposalStatus.PENDING).values_list(
+            "complex_id", flat=True
+        )
+    )
+    deadline = timezone.localdate() + timedelta(days=settings.EVALUATION_RECTIFICATION_DAYS)
+    decisions = []
+    for evaluation in evaluations:
+        complex_ = evaluation.complex
+        if complex_.pk in decided:
+            continue
+        score = {"year": year, "score": evaluation.score}
+        if evaluation.grade == Grade.FAIL and previous.get(complex_.pk) == Grade.FAIL:
+            if complex_.pk in pending:
+                continue
+            decision = ManagementDecision(
+                complex=complex_,
+                year=year,
+                kind=ManagementKind.PROPOSE_REMOVAL,
+                proposal_status=ProposalStatus.PENDING,
+                reason=_(
+                    "Failed the %(year)s evaluation (score %(score)s) for the second year running."
+                )
+                % score,
+            )
+        elif evaluation.grade == Grade.FAIL and complex_.status == Status.OPERATING:
+            reason = _(
+                "Failed the %(year)s evaluation (score %(score)s); rectify by %(deadline)s."
+            ) % {
+                **score,
+                "deadline": deadline.isoformat(),
+            }
+            complex_change_status(
+                complex_=complex_, to_status=Status.RECTIFYING, reason=reason, actor=None
+            )
+            decision = ManagementDecision(
+                complex=complex_,
+                year=year,
+                kind=ManagementKind.RECTIFY,
+                reason=reason,
+                deadline=deadline,
+            )
+        elif evaluation.grade != Grade.FAIL and complex_.status == Status.RECTIFYING:
+            reason = (
+                _("Passed the %(year)s evaluation (score %(score)s) after rectification.") % score
+            )
+            complex_change_status(
+                complex_=complex_, to_status=Status.OPERATING, reason=reason, actor=None
+            )
+            decision = ManagementDecision(
+                complex=complex_, year=year, kind=ManagementKind.RESTORE, reason=reason
+            )
+        else:
+            continue
+        decisions.append(decision)
+    return ManagementDecision.objects.bulk_create(decisions)
+
+
+@transaction.atomic
+def removal_decide(*, decision: ManagementDecision, confirm: bool, actor, comment: str = ""):
+    """The province confirms (the complex is removed) or dismisses a proposed removal."""
+    _require(actor.is_superuser or actor.is_provincial_official)
+    locked = ManagementDecision.objects.select_for_update().get(pk=decision.pk)
+    if (
+        locked.kind != ManagementKind.PROPOSE_REMOVAL
+        or locked.proposal_status != ProposalStatus.PENDING
+    ):
+        raise InvalidTransition(_("This proposal has already been decided."))
+    if confirm:
+        reason = locked.reason + (f" {comment.strip()}" if comment.strip() else "")
+        complex_change_status(
+            complex_=locked.complex, to_status=Status.REMOVED, reason=reason, actor=actor
+        )
+    locked.proposal_status = ProposalStatus.CONFIRMED if confirm else ProposalStatus.DISMISSED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["proposal_status", "decided_by", "decided_at"])
+    return locked

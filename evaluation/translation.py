@@ -1,0 +1,13 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import AdjustmentItem, Indicator
+
+
+@register(Indicator)
+class IndicatorTranslationOptions(TranslationOptions):
+    fields = ("name", "unit")
+
+
+@register(AdjustmentItem)
+class AdjustmentItemTranslationOptions(TranslationOptions):
+    fields = ("name",)

@@ -1,0 +1,27 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("reports/", views.reports, name="reports"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    re_path(
+        r"^reports/(?P<pk>\d+)/(?P<action>submit|approve|return|pre-review)/$",
+        views.report_action,
+        name="report_action",
+    ),
+    path("reports/<int:pk>/versions/", views.report_versions, name="report_versions"),
+    path("reports/<int:pk>/template.xlsx", views.report_template, name="report_template"),
+    path("reports/<int:pk>/upload/", views.report_upload, name="report_upload"),
+    path("periods/", views.periods, name="periods"),
+    path("schemes/", views.scheme, name="scheme"),
+    path("results/", views.rankings, name="rankings"),
+    path("results/<str:code>/", views.complex_score, name="score"),
+    path("results/<str:code>/<int:year>/adjust/", views.adjustment_apply, name="adjust"),
+    re_path(
+        r"^decisions/(?P<pk>\d+)/(?P<verdict>confirm|dismiss)/$", views.decision, name="decision"
+    ),
+    path("jobs/recompute/", views.recompute_now, name="recompute"),
+    path("jobs/<int:pk>/", views.job_detail, name="job"),
+]

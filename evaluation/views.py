@@ -1,0 +1,525 @@
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from complexes.models import Category, Complex
+from portal.exceptions import DomainError, NotPermitted
+
+from . import excel, recompute, selectors, services
+from .filters import EvaluationFilter, ReportFilter
+from .forms import (
+    AdjustmentForm,
+    DecisionForm,
+    PeriodForm,
+    PreReviewForm,
+    ReportUploadForm,
+    ReportValuesForm,
+    ReturnForm,
+    SchemeForm,
+    SchemePickForm,
+)
+from .models import (
+    AnnualReport,
+    Evaluation,
+    Indicator,
+    Job,
+    JobKind,
+    ManagementDecision,
+    ManagementKind,
+    ProposalStatus,
+    ReportingPeriod,
+)
+
+PAGE_SIZE = 25
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _require_official(request, *, provincial=False):
+    user = request.user
+    allowed = user.is_provincial_official if provincial else user.is_official
+    if not (allowed or user.is_superuser):
+        raise PermissionDenied
+
+
+def _add_errors(form, error) -> None:
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for key, messages_ in error.message_dict.items():
+            field = key if key in form.fields else f"value_{key}"
+            form.add_error(field if field in form.fields else None, messages_)
+        return
+    if isinstance(error, ValidationError):
+        form.add_error(None, error)
+        return
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
+
+
+def _plain(value: Decimal | None, *, whole: bool) -> str | None:
+    """A value as the operator types it: counts without decimals, amounts with two."""
+    if value is None:
+        return None
+    return str(int(value)) if whole else f"{value:.2f}"
+
+
+# Reports --------------------------------------------------------------------------------------
+
+
+@login_required
+def reports(request):
+    """Operators: their reports and what is due. Officials: the reports in scope to review."""
+    user = request.user
+    if not (user.is_official or user.is_operator or user.is_superuser):
+        raise PermissionDenied
+    queryset = (
+        AnnualReport.objects.in_scope(user)
+        .select_related("complex", "complex__region")
+        .order_by("-year", "complex__code")
+    )
+    filterset = ReportFilter(request.GET or None, queryset=queryset)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": _query_without_page(request),
+        "periods": ReportingPeriod.objects.order_by("-year")[:3],
+        "crumbs": [(_("Annual reports"), None)],
+    }
+    return render(request, "evaluation/reports.html", context)
+
+
+def _report_in_scope(request, pk) -> AnnualReport:
+    return get_object_or_404(
+        AnnualReport.objects.in_scope(request.user).select_related("complex", "complex__region"),
+        pk=pk,
+    )
+
+
+def _report_crumbs(report, here=None):
+    crumbs = [(_("Annual reports"), reverse("evaluation:reports"))]
+    if here:
+        crumbs += [(str(report), reverse("evaluation:report", args=[report.pk])), (here, None)]
+    else:
+        crumbs.append((str(report), None))
+    return crumbs
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, pk):
+    """The report: the operator's form (reported values, derived values beside them, warnings),
+    the review actions for officials, the trail and the versions."""
+    report = _report_in_scope(request, pk)
+    user = request.user
+    reported = list(Indicator.objects.reported().select_related("counterpart"))
+    derived_indicators = list(Indicator.objects.derived())
+    current = selectors.report_values(report=report)
+    can_edit = report.editable and (user.is_operator or user.is_superuser)
+    initial = {"version": report.version}
+    for code, row in current.items():
+        initial[f"value_{code}"] = _plain(row.value, whole=row.indicator.whole_number)
+        initial[f"comment_{code}"] = row.comment
+    form = ReportValuesForm(
+        request.POST if request.method == "POST" else None, initial=initial, indicators=reported
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            saved = None
+            try:
+                saved = services.report_update(
+                    report=report,
+                    version=form.cleaned_data["version"],
+                    actor=user,
+                    values=form.values(),
+                    comments=form.comments(),
+                )
+                if "submit" in request.POST:
+                    services.report_submit(report=saved, actor=user, version=saved.version)
+            except (DomainError, ValidationError) as error:
+                _add_errors(form, error)
+                if saved is not None:
+                    # The values were saved, only the submission was refused: the form goes on
+                    # from the saved version.
+                    report = saved
+                    form.data = form.data.copy()
+                    form.data["version"] = saved.version
+            else:
+                messages.success(
+                    request,
+                    _("The report has been submitted.")
+                    if "submit" in request.POST
+                    else _("The report has been saved."),
+                )
+                return redirect("evaluation:report", pk=report.pk)
+    last_year = selectors.previous_year_values(complex_id=report.complex_id, year=report.year)
+    derived = selectors.derived_values_of(complex_id=report.complex_id, year=report.year)
+    context = {
+        "report": report,
+        "form": form,
+        "can_edit": can_edit,
+        "rows": [
+            (
+                indicator,
+                value_field,
+                comment_field,
+                _plain(last_year.get(indicator.code), whole=indicator.whole_number),
+            )
+            for indicator, value_field, comment_field in form.rows()
+        ],
+        "derived_rows": [
+            (
+                indicator,
+                derived.get(indicator.code),
+                indicator.trace_url_for(report.complex.code),
+            )
+            for indicator in derived_indicators
+        ],
+        "warnings": selectors.report_warnings(report=report),
+        "events": report.events.select_related("actor"),
+        "version_count": report.versions.count(),
+        "upload_form": ReportUploadForm(),
+        "return_form": ReturnForm(),
+        "pre_review_form": PreReviewForm(),
+        "can_pre_review": report.status == "submitted" and user.is_regional_official,
+        "can_decide": report.status == "submitted" and user.is_provincial_official,
+        "can_return": report.status == "submitted" and user.is_official,
+        "crumbs": _report_crumbs(report),
+    }
+    return render(request, "evaluation/report_detail.html", context)
+
+
+@login_required
+@require_POST
+def report_action(request, pk, action):
+    """Submit, pre-review, return or approve a report from its page."""
+    report = _report_in_scope(request, pk)
+    try:
+        if action == "submit":
+            services.report_submit(report=report, actor=request.user)
+            messages.success(request, _("The report has been submitted."))
+        elif action == "approve":
+            services.report_approve(report=report, actor=request.user)
+            messages.success(request, _("The report has been approved."))
+        elif action == "return":
+            form = ReturnForm(request.POST)
+            reason = form.data.get("reason", "")
+            services.report_return(report=report, actor=request.user, reason=reason)
+            messages.success(request, _("The report has been returned to the operator."))
+        elif action == "pre-review":
+            form = PreReviewForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("Choose a recommendation."), field="recommendation")
+            services.report_pre_review(report=report, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Your pre-review has been recorded."))
+        else:
+            raise PermissionDenied
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except NotPermitted as error:
+        raise PermissionDenied from error
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect("evaluation:report", pk=report.pk)
+
+
+@login_required
+def report_versions(request, pk):
+    """Compare a submitted version with the one before it."""
+    report = _report_in_scope(request, pk)
+    versions = list(report.versions.select_related("submitted_by"))
+    number = int(request.GET.get("number") or (versions[-1].number if versions else 0))
+    chosen = next((v for v in versions if v.number == number), None)
+    previous = next((v for v in versions if v.number == number - 1), None)
+    rows = []
+    if chosen is not None:
+        for indicator in Indicator.objects.reported():
+            before = previous.values.get(indicator.code) if previous else None
+            after = chosen.values.get(indicator.code)
+            rows.append((indicator, before, after, before != after and previous is not None))
+    context = {
+        "report": report,
+        "versions": versions,
+        "chosen": chosen,
+        "previous": previous,
+        "rows": rows,
+        "crumbs": _report_crumbs(report, here=_("Versions")),
+    }
+    return render(request, "evaluation/report_versions.html", context)
+
+
+@login_required
+def report_template(request, pk):
+    report = _report_in_scope(request, pk)
+    content = excel.report_template(report=report)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="report-{report.complex.code}-{report.year}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def report_upload(request, pk):
+    report = _report_in_scope(request, pk)
+    if not (request.user.is_operator or request.user.is_superuser):
+        raise PermissionDenied
+    form = ReportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose an Excel file to upload."))
+        return redirect("evaluation:report", pk=report.pk)
+    try:
+        excel.report_import(report=report, upload=form.cleaned_data["file"], actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The workbook has been imported."))
+    return redirect("evaluation:report", pk=report.pk)
+
+
+# Reporting periods ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def periods(request):
+    _require_official(request, provincial=True)
+    form = PeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.reporting_period_open(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Reporting is open; every complex has a draft report."))
+        return redirect("evaluation:periods")
+    context = {
+        "form": form,
+        "periods": ReportingPeriod.objects.order_by("-year"),
+        "crumbs": [(_("Reporting periods"), None)],
+    }
+    return render(request, "evaluation/periods.html", context)
+
+
+# Schemes ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme(request):
+    """See and configure the scheme in force for a year and category."""
+    _require_official(request)
+    pick = SchemePickForm(
+        request.GET or {"year": timezone.localdate().year - 1, "category": Category.TRADITIONAL}
+    )
+    pick.is_valid()
+    year = pick.cleaned_data.get("year") or timezone.localdate().year - 1
+    category = pick.cleaned_data.get("category") or Category.TRADITIONAL
+    current = selectors.scheme_for(year=year, category=category)
+    indicators = list(Indicator.objects.all())
+    initial = {}
+    if current is not None:
+        initial = {
+            "normalization": current.normalization,
+            "floor": current.floor,
+            "excellent_from": current.excellent_from,
+            "good_from": current.good_from,
+            "pass_from": current.pass_from,
+            "notes": current.notes,
+            **{f"weight_{w.indicator.code}": w.weight for w in current.weights.all()},
+        }
+    form = SchemeForm(request.POST or None, initial=initial, indicators=indicators)
+    if request.method == "POST":
+        _require_official(request, provincial=True)
+        if form.is_valid():
+            try:
+                saved = services.scheme_save(
+                    year=year,
+                    category=category,
+                    actor=request.user,
+                    weights=form.weights(),
+                    normalization=form.cleaned_data["normalization"],
+                    floor=form.cleaned_data["floor"],
+                    excellent_from=form.cleaned_data["excellent_from"],
+                    good_from=form.cleaned_data["good_from"],
+                    pass_from=form.cleaned_data["pass_from"],
+                    notes=form.cleaned_data["notes"],
+                )
+            except (DomainError, ValidationError) as error:
+                _add_errors(form, error)
+                if "weights" in getattr(error, "message_dict", {}):
+                    form.add_error(None, error.message_dict["weights"])
+            else:
+                messages.success(request, _("Saved as %(scheme)s.") % {"scheme": saved})
+                return redirect(f"{reverse('evaluation:scheme')}?year={year}&category={category}")
+    context = {
+        "pick": pick,
+        "form": form,
+        "scheme": current,
+        "year": year,
+        "category": category,
+        "can_edit": request.user.is_provincial_official or request.user.is_superuser,
+        "crumbs": [(_("Evaluation schemes"), None)],
+    }
+    return render(request, "evaluation/scheme.html", context)
+
+
+# Results --------------------------------------------------------------------------------------
+
+
+@login_required
+def rankings(request):
+    """Ranking tables per category for officials, with filters, the publication and the
+    recompute button."""
+    _require_official(request)
+    years = selectors.published_years()
+    params = request.GET.copy()
+    if not params.get("year") and years:
+        params["year"] = str(years[0])
+    filterset = EvaluationFilter(
+        params, queryset=selectors.evaluation_list().in_scope(request.user)
+    )
+    tables = defaultdict(list)
+    for evaluation in filterset.qs:
+        tables[evaluation.category].append(evaluation)
+    year = int(params["year"]) if params.get("year", "").isdigit() else None
+    context = {
+        "filter": filterset,
+        "tables": [(Category(category).label, rows) for category, rows in sorted(tables.items())],
+        "year": year,
+        "publication": selectors.publication(year=year) if year else None,
+        "proposals": ManagementDecision.objects.in_scope(request.user)
+        .filter(kind=ManagementKind.PROPOSE_REMOVAL, proposal_status=ProposalStatus.PENDING)
+        .select_related("complex"),
+        "latest_job": Job.objects.filter(kind=JobKind.RECOMPUTE).first(),
+        "crumbs": [(_("Evaluation results"), None)],
+    }
+    return render(request, "evaluation/rankings.html", context)
+
+
+@login_required
+def complex_score(request, code):
+    """A complex's score, rank, grade and breakdown against the category's median and best,
+    and its history over the years."""
+    complex_ = get_object_or_404(Complex.objects.in_scope(request.user), code=code)
+    history = list(
+        Evaluation.objects.filter(complex=complex_).select_related("scheme").order_by("-year")
+    )
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+    current = next((e for e in history if e.year == year), history[0] if history else None)
+    lines = []
+    benchmarks = {}
+    if current is not None:
+        benchmarks = selectors.category_benchmarks(year=current.year, category=current.category)
+        names = {i.code: i for i in Indicator.objects.all()}
+        lines = [
+            (names.get(line["indicator"]), line, benchmarks.get(line["indicator"], {}))
+            for line in current.breakdown
+        ]
+    context = {
+        "complex": complex_,
+        "current": current,
+        "history": history,
+        "lines": lines,
+        "overall": benchmarks.get("score", {}),
+        "publication": selectors.publication(year=current.year) if current else None,
+        "decisions": ManagementDecision.objects.filter(complex=complex_).order_by("-year"),
+        "adjustment_form": AdjustmentForm(items=list(current.scheme.adjustment_items.all()))
+        if current and request.user.is_official
+        else None,
+        "crumbs": [(_("Evaluation results"), reverse("evaluation:rankings")), (complex_.name, None)]
+        if request.user.is_official
+        else [(_("My score"), None)],
+    }
+    return render(request, "evaluation/complex_score.html", context)
+
+
+@login_required
+@require_POST
+def adjustment_apply(request, code, year):
+    _require_official(request)
+    complex_ = get_object_or_404(Complex.objects.in_scope(request.user), code=code)
+    try:
+        services.adjustment_apply(
+            complex_=complex_,
+            year=year,
+            item_code=request.POST.get("item_code", ""),
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Recorded; the next recomputation counts it."))
+    return redirect(f"{reverse('evaluation:score', args=[code])}?year={year}")
+
+
+@login_required
+@require_POST
+def decision(request, pk, verdict):
+    _require_official(request, provincial=True)
+    proposal = get_object_or_404(ManagementDecision.objects.in_scope(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.removal_decide(
+            decision=proposal,
+            confirm=verdict == "confirm",
+            actor=request.user,
+            comment=form.cleaned_data.get("comment", ""),
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The proposal has been decided."))
+    return redirect("evaluation:rankings")
+
+
+# Jobs -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def recompute_now(request):
+    _require_official(request, provincial=True)
+    year = request.POST.get("year", "")
+    if not year.isdigit():
+        messages.error(request, _("Choose a year."))
+        return redirect("evaluation:rankings")
+    job = recompute.job_start(
+        kind=JobKind.RECOMPUTE, actor=request.user, parameters={"year": int(year)}
+    )
+    return redirect("evaluation:job", pk=job.pk)
+
+
+@login_required
+def job_detail(request, pk):
+    """The job's progress; htmx polls the fragment until the job has finished."""
+    _require_official(request, provincial=True)
+    job = get_object_or_404(Job, pk=pk)
+    if request.htmx:
+        return render(request, "evaluation/_job_progress.html", {"job": job})
+    context = {
+        "job": job,
+        "crumbs": [(_("Evaluation results"), reverse("evaluation:rankings")), (str(job), None)],
+    }
+    return render(request, "evaluation/job.html", context)

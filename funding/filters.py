@@ -1,0 +1,35 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from complexes.filters import RegionSubtreeFilter
+from complexes.models import Category, Region, RegionLevel
+from evaluation.models import Grade
+from portal.forms import FilterForm
+
+from .models import Allocation, AllocationStatus
+
+
+class AllocationFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="year", label=_("Year"))
+    region = RegionSubtreeFilter(field_path="complex__region__code", label=_("Region"))
+    city = RegionSubtreeFilter(
+        field_path="complex__region__code",
+        queryset=Region.objects.filter(level=RegionLevel.CITY),
+        label=_("Prefecture-level city"),
+    )
+    county = RegionSubtreeFilter(
+        field_path="complex__region__code",
+        queryset=Region.objects.filter(level=RegionLevel.COUNTY),
+        label=_("County-level division"),
+    )
+    category = django_filters.ChoiceFilter(
+        field_name="complex__category", choices=Category.choices, label=_("Category")
+    )
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
+    compliant = django_filters.BooleanFilter(label=_("Matching compliant"))
+    status = django_filters.ChoiceFilter(choices=AllocationStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = Allocation
+        form = FilterForm
+        fields = ["year", "region", "city", "county", "category", "grade", "compliant", "status"]

@@ -1,0 +1,229 @@
+"""Read queries of funding, shared by the pages and the API."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, Greatest, Left
+
+from complexes.models import Complex, Region
+from evaluation.models import Grade
+
+from . import inputs
+from .allocation import allocate
+from .models import Allocation, AllocationDecision, AllocationStatus, RuleSet
+from .services import candidates_for, current_rule_set, rules_for
+
+ZERO = Decimal("0.00")
+
+
+def allocations_in_force(*, user, year: int | None = None) -> QuerySet[Allocation]:
+    """The allocations a user may see: published rows, and for officials the drafts of a year
+    nobody has decided on yet. Operators see only their own complex's published rows."""
+    rows = Allocation.objects.in_scope(user)
+    if year is not None:
+        rows = rows.filter(year=year)
+    published = Q(status=AllocationStatus.PUBLISHED)
+    if user.is_official or user.is_superuser:
+        undecided = ~Exists(
+            AllocationDecision.objects.filter(year=OuterRef("year"), replaced_by__isnull=True)
+        )
+        published |= Q(status=AllocationStatus.DRAFT) & undecided
+    return with_table_detail(rows.filter(published))
+
+
+def with_table_detail(rows: QuerySet[Allocation]) -> QuerySet[Allocation]:
+    return rows.select_related("complex", "complex__region", "complex__region__parent").order_by(
+        "year", "complex__code"
+    )
+
+
+def allocation_totals(rows: QuerySet[Allocation]) -> dict:
+    """Sums over the rows, with the number of complexes and of those short of their match."""
+    money = {
+        name: Coalesce(Sum(name), ZERO)
+        for name in (
+            "provincial_amount",
+            "required_local_match",
+            "required_host_investment",
+            "reported_local_match",
+            "reported_host_investment",
+        )
+    }
+    return rows.order_by().aggregate(
+        complexes=Count("id"), shortfalls=Count("id", filter=Q(compliant=False)), **money
+    )
+
+
+def matching_rollup(rows: QuerySet[Allocation], *, by: str) -> list[dict]:
+    """Totals per city (``by="city"``) or per county-level division (``by="county"``)."""
+    if by == "city":
+        key = Concat(Left("complex__region_id", 4), Value("00"))
+    elif by == "county":
+        key = Left("complex__region_id", 6)
+    else:
+        raise ValueError(by)
+    groups = list(
+        rows.order_by()
+        .annotate(
+            region_code=key,
+            row_local_shortfall=_shortfall("required_local_match", "reported_local_match"),
+            row_host_shortfall=_shortfall("required_host_investment", "reported_host_investment"),
+        )
+        .values("region_code")
+        .annotate(
+            complexes=Count("id"),
+            noncompliant=Count("id", filter=Q(compliant=False)),
+            provincial_amount=Sum("provincial_amount"),
+            required_local_match=Sum("required_local_match"),
+            reported_local_match=Coalesce(Sum("reported_local_match"), ZERO),
+            required_host_investment=Sum("required_host_investment"),
+            reported_host_investment=Coalesce(Sum("reported_host_investment"), ZERO),
+            local_shortfall=Sum("row_local_shortfall"),
+            host_shortfall=Sum("row_host_shortfall"),
+        )
+        .order_by("region_code")
+    )
+    names = dict(
+        Region.objects.filter(code__in=[g["region_code"] for g in groups]).values_list(
+            "code", "name"
+        )
+    )
+    for group in groups:
+        group["region_name"] = names.get(group["region_code"], group["region_code"])
+    return groups
+
+
+def _shortfall(required: str, reported: str):
+    return Greatest(Value(ZERO), F(required) - Coalesce(F(reported), Value(ZERO)))
+
+
+def funding_history(*, complex_: Complex) -> list[Allocation]:
+    """A complex's published funding by year: province, city/county and host unit."""
+    return list(
+        Allocation.objects.filter(complex=complex_, status=AllocationStatus.PUBLISHED).order_by(
+            "-year"
+        )
+    )
+
+
+def allocation_years() -> list[int]:
+    years = set(Allocation.objects.order_by("year").values_list("year", flat=True).distinct())
+    years |= set(
+        RuleSet.objects.filter(year__isnull=False)
+        .order_by("year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return sorted(years, reverse=True)
+
+
+@dataclass(frozen=True)
+class SimulatedRow:
+    complex: Complex
+    kind: str
+    grade: str | None
+    score: Decimal | None
+    amount: Decimal
+    current: Decimal | None
+    capped: bool
+
+    @property
+    def grade_label(self) -> str:
+        """The grade in the reader's language (优秀, Excellent), not its code."""
+        return Grade(self.grade).label if self.grade else ""
+
+    @property
+    def difference(self) -> Decimal:
+        return self.amount - (self.current or ZERO)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    year: int
+    rule_set: RuleSet
+    rows: list[SimulatedRow]
+    total: Decimal
+    unallocated: Decimal
+    current_total: Decimal
+    by_city: list[dict]
+
+
+def allocation_simulation(
+    *,
+    year: int,
+    pool: Decimal | None = None,
+    floor: Decimal | None = None,
+    cap: Decimal | None = None,
+    multipliers: dict[str, Decimal] | None = None,
+) -> Simulation:
+    """What the year's allocation would be with other parameters, beside the current one.
+
+    Reads only: nothing is saved. Omitted parameters take the year's rule set.
+    """
+    rule_set = current_rule_set(year=year)
+    run = inputs.evaluation_results(year=year)
+    outcome = allocate(
+        candidates_for(rule_set=rule_set, run=run),
+        rules_for(rule_set, pool=pool, floor=floor, cap=cap, multipliers=multipliers),
+    )
+    complexes = Complex.objects.select_related("region", "region__parent").in_bulk(
+        [share.key for share in outcome.shares]
+    )
+    current = _current_amounts(year=year)
+    rows = [
+        SimulatedRow(
+            complex=complexes[share.key],
+            kind=share.kind.value,
+            grade=run.results[share.key].grade if share.key in run.results else None,
+            score=run.results[share.key].score if share.key in run.results else None,
+            amount=share.amount,
+            current=current.get(share.key),
+            capped=share.capped,
+        )
+        for share in outcome.shares
+    ]
+    rows.sort(key=lambda row: row.complex.code)
+    return Simulation(
+        year=year,
+        rule_set=rule_set,
+        rows=rows,
+        total=outcome.total,
+        unallocated=outcome.unallocated,
+        current_total=sum((amount for amount in current.values()), ZERO),
+        by_city=_by_city(rows),
+    )
+
+
+def _current_amounts(*, year: int) -> dict[int, Decimal]:
+    """The amounts in force: published if the year is decided, else the drafts."""
+    rows = Allocation.objects.filter(year=year)
+    published = rows.filter(status=AllocationStatus.PUBLISHED)
+    chosen = published if published.exists() else rows.filter(status=AllocationStatus.DRAFT)
+    return dict(chosen.values_list("complex_id", "provincial_amount"))
+
+
+def _by_city(rows: list[SimulatedRow]) -> list[dict]:
+    cities: dict[str, dict] = {}
+    for row in rows:
+        region = row.complex.region
+        city = region.parent if region.level == "county" and region.parent else region
+        totals = cities.setdefault(
+            city.code,
+            {"code": city.code, "name": city.name, "amount": ZERO, "current": ZERO, "complexes": 0},
+        )
+        totals["amount"] += row.amount
+        totals["current"] += row.current or ZERO
+        totals["complexes"] += 1
+    for totals in cities.values():
+        totals["difference"] = totals["amount"] - totals["current"]
+    return [cities[code] for code in sorted(cities)]

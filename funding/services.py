@@ -1,0 +1,307 @@
+"""Funding rules that change data: rule-set versions, draft allocations, publishing, matching.
+
+Every function is one transaction. Published allocations are frozen: only
+``allocations_publish`` with a reason can replace them, by a new recorded decision.
+"""
+
+import zlib
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.notifications import notify
+from complexes.models import Complex, Status
+from portal.exceptions import DomainError, InvalidTransition
+
+from . import inputs
+from .allocation import Candidate, Outcome, Rules, ShareKind, allocate
+from .compliance import matching
+from .models import (
+    Allocation,
+    AllocationDecision,
+    AllocationKind,
+    AllocationStatus,
+    RuleSet,
+)
+
+# What a new rule-set version may set; everything else is bookkeeping.
+RULE_FIELDS = (
+    "pool",
+    "eligible_levels",
+    "eligible_statuses",
+    "ex_ante_amount",
+    "floor",
+    "cap",
+    "multiplier_excellent",
+    "multiplier_good",
+    "multiplier_pass",
+    "multiplier_fail",
+    "local_match_ratio",
+    "host_investment_ratio",
+)
+
+
+def current_rule_set(*, year: int) -> RuleSet:
+    rule_set = RuleSet.objects.for_year(year).first()
+    if rule_set is None:
+        raise DomainError(_("No funding rules are configured for %(year)s.") % {"year": year})
+    return rule_set
+
+
+def rules_for(rule_set: RuleSet, **overrides) -> Rules:
+    """The engine's parameters from a rule set, with any what-if values put in their place."""
+    multipliers = {**rule_set.multipliers, **(overrides.pop("multipliers", None) or {})}
+    values = {
+        "pool": rule_set.pool,
+        "floor": rule_set.floor,
+        "cap": rule_set.cap,
+        "ex_ante_amount": rule_set.ex_ante_amount,
+    }
+    values.update({name: value for name, value in overrides.items() if value is not None})
+    return Rules(multipliers=multipliers, **values)
+
+
+def eligible_complexes(rule_set: RuleSet):
+    """Complexes the rule set funds: its levels and statuses, and never a removed one."""
+    return (
+        Complex.objects.filter(
+            level__in=rule_set.eligible_levels, status__in=rule_set.eligible_statuses
+        )
+        .exclude(status=Status.REMOVED)
+        .order_by("pk")
+    )
+
+
+def candidates_for(*, rule_set: RuleSet, run: inputs.EvaluationRun) -> list[Candidate]:
+    candidates = []
+    for complex_id, status in eligible_complexes(rule_set).values_list("pk", "status"):
+        result = run.results.get(complex_id)
+        candidates.append(
+            Candidate(
+                key=complex_id,
+                score=result.score if result else None,
+                grade=result.grade if result else None,
+                constructing=status == Status.CONSTRUCTING,
+            )
+        )
+    return candidates
+
+
+@transaction.atomic
+def rule_set_create(*, year: int | None, actor: User | None, note: str = "", **fields) -> RuleSet:
+    """A new version of the year's rules, starting from the current ones (or the defaults)."""
+    unknown = sorted(set(fields) - set(RULE_FIELDS))
+    if unknown:
+        raise DomainError(_("Unknown rule: %(names)s.") % {"names": ", ".join(unknown)})
+    _lock(f"funding-rules-{year}")
+    base = RuleSet.objects.for_year(year).first() if year is not None else None
+    base = base or RuleSet.objects.defaults().first()
+    values = {name: getattr(base, name) for name in RULE_FIELDS} if base else {}
+    values.update(fields)
+    latest = RuleSet.objects.filter(year=year).aggregate(latest=Max("version"))["latest"]
+    rule_set = RuleSet(year=year, version=(latest or 0) + 1, note=note, created_by=actor, **values)
+    rule_set.full_clean(validate_constraints=True)
+    rule_set.save()
+    return rule_set
+
+
+@transaction.atomic
+def allocations_recompute(*, year: int) -> Outcome:
+    """Replace the year's draft allocations from the current rules and evaluation results.
+
+    Published rows are never touched. Running it twice on the same data gives the same rows.
+    """
+    _lock(f"funding-allocations-{year}")
+    rule_set = current_rule_set(year=year)
+    run = inputs.evaluation_results(year=year)
+    outcome = allocate(candidates_for(rule_set=rule_set, run=run), rules_for(rule_set))
+    reported = inputs.reported_matching(year=year)
+    now = timezone.now()
+    rows = []
+    for share in outcome.shares:
+        result = run.results.get(share.key)
+        rows.append(
+            Allocation(
+                complex_id=share.key,
+                year=year,
+                status=AllocationStatus.DRAFT,
+                rule_set=rule_set,
+                evaluation_run_id=run.job_id,
+                evaluated_at=run.computed_at,
+                kind=AllocationKind(share.kind.value),
+                score=result.score if result and share.kind != ShareKind.EX_ANTE else None,
+                grade=result.grade if result and share.kind != ShareKind.EX_ANTE else "",
+                capped=share.capped and share.kind == ShareKind.EX_POST,
+                provincial_amount=share.amount,
+                computed_at=now,
+                **_matching_fields(share.amount, rule_set, reported.get(share.key)),
+            )
+        )
+    Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT).delete()
+    Allocation.objects.bulk_create(rows, batch_size=1000)
+    return outcome
+
+
+def allocations_after_evaluation(*, year: int, job=None) -> Outcome | None:
+    """The nightly recomputation's funding step (EVALUATION_RECOMPUTE_STEPS): fresh drafts
+    from the new results, and the matching of published rows brought up to date.
+
+    When the year's rules refuse the new results (a pool short of the floors), the evaluation
+    still stands: the drafts, now out of date, are withdrawn and the province is told why.
+    """
+    try:
+        outcome = allocations_recompute(year=year)
+    except DomainError as refusal:
+        _drafts_withdraw(year=year, refusal=refusal)
+        outcome = None
+    allocations_refresh_matching(year=year)
+    return outcome
+
+
+@transaction.atomic
+def _drafts_withdraw(*, year: int, refusal: DomainError) -> None:
+    _lock(f"funding-allocations-{year}")
+    Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT).delete()
+    notify(
+        recipients=User.objects.filter(role=Role.PROVINCIAL_OFFICIAL, is_active=True),
+        subject=_("Funding drafts for %(year)s could not be computed") % {"year": year},
+        body=str(refusal.message),
+        url=reverse("funding:rules") + f"?year={year}",
+    )
+
+
+def _matching_fields(amount: Decimal, rule_set: RuleSet, reported) -> dict:
+    match = matching(
+        amount,
+        local_match_ratio=rule_set.local_match_ratio,
+        host_investment_ratio=rule_set.host_investment_ratio,
+        reported_local_match=reported.local_match if reported else None,
+        reported_host_investment=reported.host_investment if reported else None,
+    )
+    return {
+        "required_local_match": match.required_local_match,
+        "required_host_investment": match.required_host_investment,
+        "reported_local_match": match.reported_local_match,
+        "reported_host_investment": match.reported_host_investment,
+        "compliant": match.compliant,
+    }
+
+
+@transaction.atomic
+def allocations_refresh_matching(*, year: int) -> int:
+    """Bring the reported matching and the compliance flag of the year's rows (drafts and
+    published alike) up to date with the approved reports. Amounts are not touched."""
+    reported = inputs.reported_matching(year=year)
+    rows = list(
+        Allocation.objects.filter(year=year)
+        .exclude(status=AllocationStatus.SUPERSEDED)
+        .select_related("rule_set")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    changed = []
+    for row in rows:
+        fields = _matching_fields(row.provincial_amount, row.rule_set, reported.get(row.complex_id))
+        if any(getattr(row, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(row, name, value)
+            changed.append(row)
+    Allocation.objects.bulk_update(
+        changed, ["reported_local_match", "reported_host_investment", "compliant"], batch_size=500
+    )
+    return len(changed)
+
+
+@transaction.atomic
+def allocations_publish(
+    *, year: int, actor: User | None, reason: str = "", tell_operators: bool = True
+) -> AllocationDecision:
+    """Publish the year's drafts as a recorded decision; they are frozen from then on.
+
+    When the year already has a published decision, the drafts replace it only with a reason;
+    the replaced rows are kept as superseded.
+    """
+    _lock(f"funding-allocations-{year}")
+    reason = (reason or "").strip()
+    drafts = list(
+        Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT)
+        .select_for_update()
+        .order_by("pk")
+    )
+    if not drafts:
+        raise InvalidTransition(
+            _("There are no draft allocations for %(year)s to publish.") % {"year": year}
+        )
+    rule_set = current_rule_set(year=year)
+    if any(row.rule_set_id != rule_set.pk for row in drafts):
+        raise InvalidTransition(
+            _("The rules changed after the drafts were computed: recompute them first.")
+        )
+    in_force = AllocationDecision.objects.in_force().filter(year=year).first()
+    if in_force is not None and not reason:
+        raise DomainError(
+            _("The allocations of %(year)s are published: replacing them needs a reason.")
+            % {"year": year},
+            field="reason",
+        )
+    total = sum((row.provincial_amount for row in drafts), Decimal("0.00"))
+    decision = AllocationDecision.objects.create(
+        year=year,
+        rule_set=rule_set,
+        evaluation_run_id=drafts[0].evaluation_run_id,
+        evaluated_at=drafts[0].evaluated_at,
+        pool=rule_set.pool,
+        total=total,
+        unallocated=max(rule_set.pool - total, Decimal("0.00")),
+        reason=reason,
+        replaces=in_force,
+        decided_by=actor,
+    )
+    if in_force is not None:
+        Allocation.objects.filter(decision=in_force, status=AllocationStatus.PUBLISHED).update(
+            status=AllocationStatus.SUPERSEDED
+        )
+    Allocation.objects.filter(pk__in=[row.pk for row in drafts]).update(
+        status=AllocationStatus.PUBLISHED, decision=decision
+    )
+    if tell_operators:
+        _tell_operators(year=year, drafts=drafts)
+    return decision
+
+
+def _tell_operators(*, year: int, drafts: list[Allocation]) -> None:
+    by_complex = {row.complex_id: row for row in drafts if row.provincial_amount > 0}
+    operators: dict[int, list[User]] = {}
+    for user in User.objects.filter(complex_id__in=by_complex, is_active=True).order_by("pk"):
+        operators.setdefault(user.complex_id, []).append(user)
+    for complex_id, users in operators.items():
+        row = by_complex[complex_id]
+        body = _(
+            "Provincial funding: %(amount)s CNY. Required city/county match: %(local)s CNY; "
+            "required host-unit investment: %(host)s CNY."
+        ) % {
+            "amount": f"{row.provincial_amount:,.2f}",
+            "local": f"{row.required_local_match:,.2f}",
+            "host": f"{row.required_host_investment:,.2f}",
+        }
+        if not row.compliant:
+            body += " " + _(
+                "Shortfall so far: city/county %(local)s CNY, host unit %(host)s CNY."
+            ) % {"local": f"{row.local_shortfall:,.2f}", "host": f"{row.host_shortfall:,.2f}"}
+        notify(
+            recipients=users,
+            subject=_("Funding allocation for %(year)s published") % {"year": year},
+            body=body,
+            url=reverse("funding:table") + f"?year={year}",
+        )
+
+
+def _lock(name: str) -> None:
+    """Serialise writers of the same year (released at the end of the transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])

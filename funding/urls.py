@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "funding"
+urlpatterns = [
+    path("", views.table, name="table"),
+    path("export.xlsx", views.export, name="export"),
+    path("simulate/", views.simulate, name="simulate"),
+    path("recompute/", views.recompute, name="recompute"),
+    path("publish/", views.publish, name="publish"),
+    path("rules/", views.rules, name="rules"),
+    path("history/<str:code>/", views.history, name="history"),
+]

@@ -1,0 +1,263 @@
+import tempfile
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+
+from complexes.models import Complex
+from portal.exceptions import DomainError
+
+from . import selectors, services
+from .filters import AllocationFilter
+from .forms import PublishForm, RuleSetForm, SimulationForm
+from .models import AllocationDecision, RuleSet
+
+TABLE_PAGE_SIZE = 50
+
+
+def _officials_and_operators(user):
+    if not (user.is_official or user.is_superuser or user.is_operator):
+        raise PermissionDenied
+
+
+def _province_only(user):
+    if not (user.is_provincial_official or user.is_superuser):
+        raise PermissionDenied
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or request.POST.get("year"))
+    except (TypeError, ValueError):
+        years = selectors.allocation_years()
+        return years[0] if years else date.today().year
+
+
+def _filtered_rows(request, year):
+    params = request.GET.copy()
+    params["year"] = str(year)
+    rows = selectors.allocations_in_force(user=request.user, year=year)
+    return AllocationFilter(params, queryset=rows)
+
+
+@login_required
+@require_GET
+def table(request):
+    """The year's allocations with filters, totals, matching shortfalls and roll-ups."""
+    _officials_and_operators(request.user)
+    year = _year(request)
+    filterset = _filtered_rows(request, year)
+    rows = filterset.qs
+    page = Paginator(rows, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["year"] = str(year)
+    decision = (
+        AllocationDecision.objects.in_force()
+        .filter(year=year)
+        .select_related("decided_by", "rule_set")
+        .first()
+    )
+    context = {
+        "year": year,
+        "years": selectors.allocation_years(),
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "totals": selectors.allocation_totals(rows),
+        "by_city": selectors.matching_rollup(rows, by="city"),
+        "decision": decision,
+        "publish_form": PublishForm(initial={"year": year}),
+        "is_province": request.user.is_provincial_official or request.user.is_superuser,
+        "crumbs": [(_("Funding allocation"), None)],
+    }
+    return render(request, "funding/table.html", context)
+
+
+@login_required
+@require_GET
+def export(request):
+    """The filtered table as an Excel workbook, written row by row (write-only mode)."""
+    _officials_and_operators(request.user)
+    year = _year(request)
+    rows = _filtered_rows(request, year).qs
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(year))
+    sheet.append(
+        [
+            _("Code"),
+            _("Complex"),
+            _("Prefecture-level city"),
+            _("County-level division"),
+            _("Category"),
+            _("Status"),
+            _("Grade"),
+            _("Score"),
+            _("Provincial amount (CNY)"),
+            _("Required city/county match (CNY)"),
+            _("Reported city/county match (CNY)"),
+            _("Required host investment (CNY)"),
+            _("Reported host investment (CNY)"),
+            _("Compliant"),
+        ]
+    )
+    for row in rows.iterator(chunk_size=500):
+        region = row.complex.region
+        city = region.parent if region.parent and region.level == "county" else region
+        sheet.append(
+            [
+                row.complex.code,
+                row.complex.name,
+                city.name,
+                region.name if region.level == "county" else "",
+                row.complex.get_category_display(),
+                row.get_status_display(),
+                row.get_grade_display() if row.grade else "",
+                row.score,
+                row.provincial_amount,
+                row.required_local_match,
+                row.reported_local_match,
+                row.required_host_investment,
+                row.reported_host_investment,
+                _("Yes") if row.compliant else _("No"),
+            ]
+        )
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"allocations-{year}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+@require_GET
+def simulate(request):
+    """What-if: other parameters, every complex's amount beside the current one. Saves nothing."""
+    _province_only(request.user)
+    year = _year(request)
+    form = SimulationForm(request.GET if "year" in request.GET else None, initial={"year": year})
+    simulation = None
+    if form.is_bound and form.is_valid():
+        try:
+            simulation = selectors.allocation_simulation(
+                year=form.cleaned_data["year"],
+                pool=form.cleaned_data["pool"],
+                floor=form.cleaned_data["floor"],
+                cap=form.cleaned_data["cap"],
+                multipliers=form.multipliers(),
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    rule_set = RuleSet.objects.for_year(year).first()
+    context = {
+        "form": form,
+        "simulation": simulation,
+        "rule_set": rule_set,
+        "crumbs": [(_("Funding allocation"), reverse("funding:table")), (_("What-if"), None)],
+    }
+    template = "funding/_simulation.html" if request.htmx else "funding/simulate.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def recompute(request):
+    _province_only(request.user)
+    year = _year(request)
+    try:
+        outcome = services.allocations_recompute(year=year)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Draft allocations for %(year)s recomputed: %(total)s CNY.")
+            % {"year": year, "total": f"{outcome.total:,.2f}"},
+        )
+    return redirect(f"{reverse('funding:table')}?year={year}")
+
+
+@login_required
+@require_POST
+def publish(request):
+    _province_only(request.user)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a year to publish."))
+        return redirect("funding:table")
+    year = form.cleaned_data["year"]
+    try:
+        services.allocations_publish(
+            year=year, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The allocations for %(year)s are published.") % {"year": year})
+    return redirect(f"{reverse('funding:table')}?year={year}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rules(request):
+    """Rule-set versions per year; the province adds a version, never edits one."""
+    user = request.user
+    if not (user.is_official or user.is_superuser):
+        raise PermissionDenied
+    is_province = user.is_provincial_official or user.is_superuser
+    year = _year(request)
+    base = RuleSet.objects.for_year(year).first()
+    initial = {name: getattr(base, name) for name in services.RULE_FIELDS} if base else {}
+    form = None
+    if is_province:
+        form = RuleSetForm(request.POST or None, initial={**initial, "year": year})
+        if request.method == "POST" and form.is_valid():
+            data = {name: form.cleaned_data[name] for name in services.RULE_FIELDS}
+            try:
+                rule_set = services.rule_set_create(
+                    year=form.cleaned_data["year"],
+                    actor=user,
+                    note=form.cleaned_data["note"],
+                    **data,
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Rules for %(year)s saved as version %(version)s.")
+                    % {"year": rule_set.year, "version": rule_set.version},
+                )
+                return redirect(f"{reverse('funding:rules')}?year={rule_set.year}")
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = {
+        "year": year,
+        "form": form,
+        "rule_sets": RuleSet.objects.select_related("created_by"),
+        "crumbs": [(_("Funding allocation"), reverse("funding:table")), (_("Rules"), None)],
+    }
+    return render(request, "funding/rules.html", context)
+
+
+@require_GET
+def history(request, code):
+    """A complex's funding by year (province, city/county, host unit), for its page."""
+    user = request.user
+    if not user.is_authenticated:
+        return HttpResponse("")
+    complex_ = get_object_or_404(Complex.objects.in_scope(user), code=code)
+    context = {"complex": complex_, "history": selectors.funding_history(complex_=complex_)}
+    return render(request, "funding/_history.html", context)

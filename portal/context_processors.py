@@ -1,0 +1,10 @@
+from django.conf import settings
+
+
+def navigation(request):
+    """What the layout needs on every page: the portal's name and the unread-message count."""
+    context = {"portal_name": settings.PORTAL_NAME}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and not getattr(request, "htmx", False):
+        context["unread_notifications"] = user.notifications.unread().count()
+    return context

@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from complexes.models import Complex, Level
+
+TOO_MANY_REQUESTS = 429
+
+
+def home(request):
+    counts = dict(
+        Complex.objects.values_list("level").annotate(n=Count("id")).values_list("level", "n")
+    )
+    totals = {
+        "total": sum(counts.values()),
+        "by_level": [(label, counts.get(value, 0)) for value, label in Level.choices],
+    }
+    return render(request, "home.html", {"totals": totals})
+
+
+def health(request):
+    """Liveness and database reachability, for load balancers and docker-compose."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def _too_many(request, message: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=TOO_MANY_REQUESTS)
+    return render(request, "too_many.html", {"message": message}, status=TOO_MANY_REQUESTS)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes: the answer after too many failed logins, in the caller's language."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _(
+        "Too many failed logins for this account from your address. "
+        "Try again in %(minutes)d minutes, or ask the portal's administrators to unlock it."
+    ) % {"minutes": minutes}
+    return _too_many(request, message)
+
+
+def rate_limited(request, exception=None):
+    """django-ratelimit: the answer when a client sends requests too fast."""
+    return _too_many(request, _("Too many requests. Please wait a minute and try again."))

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from .models import Enterprise
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "region", "size", "high_tech", "tech_sme"]
+    list_filter = ["size", "high_tech", "tech_sme"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]

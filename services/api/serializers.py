@@ -1,0 +1,200 @@
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from complexes.models import Institution, Region
+from portal.credit_code import validate_credit_code
+from services.attachments import validate_attachment
+from services.models import (
+    Enterprise,
+    EnterpriseSize,
+    Offering,
+    ServiceRequest,
+    ServiceRequestEvent,
+    Voucher,
+    VoucherEntry,
+    VoucherSettlement,
+    VoucherStatus,
+)
+
+
+class OfferingSerializer(serializers.ModelSerializer):
+    complex_detail = serializers.SerializerMethodField()
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+
+    class Meta:
+        model = Offering
+        fields = [
+            "id", "complex", "complex_detail", "institution", "institution_name", "title",
+            "service_type", "description", "price", "turnaround_days", "voucher_eligible",
+            "active", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "complex", "created_at", "updated_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_operator:
+            self.fields["institution"].queryset = Institution.objects.filter(
+                complex_id=user.complex_id
+            )
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "name": {"type": "string"},
+                "region": {"type": "string"},
+                "region_name": {"type": "string"},
+            },
+        }
+    )
+    def get_complex_detail(self, offering):
+        complex_ = offering.complex
+        return {
+            "code": complex_.code,
+            "name": complex_.name,
+            "region": complex_.region_id,
+            "region_name": complex_.region.name,
+        }
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id", "credit_code", "name", "region", "size", "high_tech", "tech_sme",
+            "contact_name", "contact_phone", "contact_email", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class EnterpriseRegistrationSerializer(serializers.Serializer):
+    """Self-registration of an enterprise with its first user account."""
+
+    username = serializers.CharField(max_length=150, write_only=True)
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    credit_code = serializers.CharField(max_length=18, validators=[validate_credit_code])
+    name = serializers.CharField(max_length=150)
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    size = serializers.ChoiceField(choices=EnterpriseSize.choices)
+    high_tech = serializers.BooleanField(default=False)
+    tech_sme = serializers.BooleanField(default=False)
+    contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = ServiceRequestEvent
+        fields = ["from_status", "to_status", "actor", "note", "at"]
+
+
+class ServiceRequestSerializer(serializers.ModelSerializer):
+    offering = serializers.PrimaryKeyRelatedField(queryset=Offering.objects.active())
+    voucher = serializers.PrimaryKeyRelatedField(
+        queryset=Voucher.objects.none(), required=False, allow_null=True
+    )
+    attachment = serializers.FileField(
+        write_only=True, required=False, validators=[validate_attachment]
+    )
+    attachment_url = serializers.SerializerMethodField()
+    offering_title = serializers.CharField(source="offering.title", read_only=True)
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "id", "offering", "offering_title", "complex", "enterprise", "description",
+            "attachment", "attachment_name", "attachment_url", "status", "voucher",
+            "voucher_amount", "rating", "comment", "delivery_note", "rejection_reason",
+            "submitted_at", "accepted_at", "due_at", "completed_at", "overdue",
+        ]  # fmt: skip
+        read_only_fields = [
+            "id", "complex", "enterprise", "attachment_name", "status", "rating", "comment",
+            "delivery_note", "rejection_reason", "submitted_at", "accepted_at", "due_at",
+            "completed_at",
+        ]  # fmt: skip
+        extra_kwargs = {"voucher_amount": {"required": False, "min_value": 0}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_enterprise_user:
+            self.fields["voucher"].queryset = Voucher.objects.filter(
+                enterprise_id=user.enterprise_id
+            )
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_attachment_url(self, service_request):
+        if not service_request.attachment:
+            return None
+        return reverse("service-request-attachment", args=[service_request.pk])
+
+
+class ServiceRequestDetailSerializer(ServiceRequestSerializer):
+    timeline = EventSerializer(source="events", many=True, read_only=True)
+
+    class Meta(ServiceRequestSerializer.Meta):
+        fields = [*ServiceRequestSerializer.Meta.fields, "timeline"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField()
+
+
+class ConfirmSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class VoucherSerializer(serializers.ModelSerializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    status = serializers.ChoiceField(choices=VoucherStatus.choices, read_only=True)
+    consumed = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Voucher
+        fields = [
+            "id", "enterprise", "enterprise_name", "amount", "balance", "held", "consumed",
+            "valid_from", "expires_on", "status", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "balance", "held", "created_at"]
+
+
+class VoucherEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = VoucherEntry
+        fields = ["id", "kind", "amount", "service_request", "complex", "settlement", "actor", "at"]
+
+
+class VoucherImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="An .xlsx sheet: credit code, amount, valid from, expires on."
+    )
+
+
+class SettlementSerializer(serializers.ModelSerializer):
+    settled_by = serializers.CharField(source="settled_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = VoucherSettlement
+        fields = ["id", "complex", "month", "amount", "settled_by", "settled_at"]
+        read_only_fields = ["id", "amount", "settled_by", "settled_at"]
+        validators: list = []

@@ -1,0 +1,253 @@
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from portal.api.permissions import ActionRolePermission
+from services import selectors, services
+from services.filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter
+from services.models import Offering, Voucher
+
+from .serializers import (
+    ConfirmSerializer,
+    EnterpriseRegistrationSerializer,
+    EnterpriseSerializer,
+    NoteSerializer,
+    OfferingSerializer,
+    ReasonSerializer,
+    ServiceRequestDetailSerializer,
+    ServiceRequestSerializer,
+    SettlementSerializer,
+    VoucherEntrySerializer,
+    VoucherImportSerializer,
+    VoucherSerializer,
+)
+
+WRITE_ACTIONS = {"create", "update", "partial_update", "destroy"}
+
+
+class OfferingViewSet(viewsets.ModelViewSet):
+    """The service catalogue: anyone browses the active offerings; operators keep their own."""
+
+    serializer_class = OfferingSerializer
+    permission_classes = [ActionRolePermission]
+    public_read = True
+    action_roles = {action: ("is_operator",) for action in WRITE_ACTIONS}
+    filterset_class = OfferingFilter
+
+    def get_queryset(self):
+        if self.action in WRITE_ACTIONS:
+            return Offering.objects.in_scope(self.request.user).select_related(
+                "complex__region", "institution"
+            )
+        return selectors.offering_catalogue()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.offering_save(
+            offering=Offering(), fields=serializer.validated_data, actor=self.request.user
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.offering_save(
+            offering=serializer.instance,
+            fields=serializer.validated_data,
+            actor=self.request.user,
+        )
+
+    def perform_destroy(self, instance):
+        services.offering_delete(offering=instance)
+
+
+class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Enterprises: self-registration is open; an enterprise sees itself, officials their region."""
+
+    permission_classes = [ActionRolePermission]
+    action_roles: dict = {}
+    filterset_class = EnterpriseFilter
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [AllowAny()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        return selectors.enterprises(user=self.request.user)
+
+    def get_serializer_class(self):
+        return EnterpriseRegistrationSerializer if self.action == "create" else EnterpriseSerializer
+
+    @extend_schema(request=EnterpriseRegistrationSerializer, responses={201: EnterpriseSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = EnterpriseRegistrationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        user = services.enterprise_register(
+            credit_code_value=data.pop("credit_code"),
+            email=data.pop("contact_email", ""),
+            **data,
+        )
+        body = EnterpriseSerializer(user.enterprise).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+TRANSITION_BODIES = {
+    "reject": ReasonSerializer,
+    "dispute": ReasonSerializer,
+    "deliver": NoteSerializer,
+    "confirm": ConfirmSerializer,
+}
+
+
+class ServiceRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Service requests and their lifecycle. Enterprises create and see their own, operators
+    their complex's, officials those of complexes in their region."""
+
+    permission_classes = [ActionRolePermission]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    action_roles = {
+        "create": ("is_enterprise_user",),
+        **{name: ("is_operator",) for name in ("accept", "reject", "start", "deliver")},
+        **{name: ("is_enterprise_user",) for name in ("confirm", "dispute", "cancel")},
+    }
+    filterset_class = ServiceRequestFilter
+
+    def get_queryset(self):
+        queryset = selectors.service_requests(user=self.request.user)
+        if self.action != "list":
+            queryset = queryset.select_related("voucher").prefetch_related("events__actor")
+        return queryset
+
+    def get_serializer_class(self):
+        return ServiceRequestSerializer if self.action == "list" else ServiceRequestDetailSerializer
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        created = services.service_request_create(
+            offering=data["offering"],
+            actor=self.request.user,
+            description=data["description"],
+            attachment=data.get("attachment"),
+            voucher=data.get("voucher"),
+            voucher_amount=data.get("voucher_amount"),
+        )
+        serializer.instance = self.get_queryset().get(pk=created.pk)
+
+    def _transition(self, request, action_name, **service_kwargs):
+        service_request = self.get_object()
+        body_class = TRANSITION_BODIES.get(action_name)
+        if body_class is not None:
+            body = body_class(data=request.data)
+            body.is_valid(raise_exception=True)
+            service_kwargs.update(body.validated_data)
+        service = getattr(services, f"service_request_{action_name}")
+        service(service_request=service_request, actor=request.user, **service_kwargs)
+        refreshed = self.get_queryset().get(pk=service_request.pk)
+        return Response(ServiceRequestDetailSerializer(refreshed).data)
+
+    @extend_schema(request=None, responses=ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._transition(request, "accept")
+
+    @extend_schema(request=ReasonSerializer, responses=ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._transition(request, "reject")
+
+    @extend_schema(request=None, responses=ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._transition(request, "start")
+
+    @extend_schema(request=NoteSerializer, responses=ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def deliver(self, request, pk=None):
+        return self._transition(request, "deliver")
+
+    @extend_schema(request=ConfirmSerializer, responses=ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._transition(request, "confirm")
+
+    @extend_schema(request=ReasonSerializer, responses=ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def dispute(self, request, pk=None):
+        return self._transition(request, "dispute")
+
+    @extend_schema(request=None, responses=ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._transition(request, "cancel")
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def attachment(self, request, pk=None):
+        """The request's attachment, for those who may see the request (never a public URL)."""
+        service_request = self.get_object()
+        if not service_request.attachment:
+            return Response(status=status.HTTP_404_NOT_FOUND)
+        return FileResponse(
+            service_request.attachment.open("rb"),
+            as_attachment=True,
+            filename=service_request.attachment_name or service_request.attachment.name,
+        )
+
+
+class VoucherViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Innovation vouchers: the province issues them (one by one or from an Excel sheet);
+    an enterprise sees its own, officials those of enterprises in their region."""
+
+    serializer_class = VoucherSerializer
+    permission_classes = [ActionRolePermission]
+    action_roles = {
+        "create": ("is_provincial_official",),
+        "import_sheet": ("is_provincial_official",),
+    }
+
+    def get_queryset(self):
+        return selectors.vouchers(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.voucher_issue(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(responses=VoucherEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def ledger(self, request, pk=None):
+        """Every issue, hold, release, consume and settlement of the voucher, oldest first."""
+        entries = selectors.voucher_ledger(voucher=self.get_object())
+        return Response(VoucherEntrySerializer(entries, many=True).data)
+
+    @extend_schema(request=VoucherImportSerializer, responses={201: VoucherSerializer(many=True)})
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_sheet(self, request):
+        upload = VoucherImportSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        issued = services.voucher_import(upload=upload.validated_data["file"], actor=request.user)
+        vouchers = Voucher.objects.filter(pk__in=[v.pk for v in issued]).select_related(
+            "enterprise"
+        )
+        return Response(VoucherSerializer(vouchers, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class SettlementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Monthly payouts to complexes of consumed voucher money: the province settles a complex's
+    finished month once; officials see their region's, operators their own."""
+
+    serializer_class = SettlementSerializer
+    permission_classes = [ActionRolePermission]
+    action_roles = {"create": ("is_provincial_official",)}
+
+    def get_queryset(self):
+        return selectors.settlements(user=self.request.user)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.voucher_settle(
+            complex_=data["complex"], month=data["month"], actor=self.request.user
+        )

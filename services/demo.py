@@ -1,0 +1,517 @@
+"""Demo services: a catalogue for every complex, ≈3,000 × scale enterprises with their users,
+vouchers for a share of them, and ≈150,000 × scale service requests over the last three years
+in every status, with their timelines, ratings, voucher ledgers and monthly settlements.
+
+The big tables are written with PostgreSQL COPY; every random draw comes from ``context.rng``
+in a fixed order, so the same seed gives the same data.
+"""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from itertools import accumulate
+
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import Role, User
+from complexes.demo import _short_place
+from complexes.models import Complex, Institution, InstitutionType, Region, RegionLevel
+from portal.seeding import DemoContext
+
+from .models import (
+    Enterprise,
+    EnterpriseSize,
+    EntryKind,
+    Offering,
+    RequestStatus,
+    ServiceRequest,
+    ServiceRequestEvent,
+    ServiceType,
+    Voucher,
+    VoucherEntry,
+    VoucherSettlement,
+)
+
+ENTERPRISES_PER_SCALE = 3000
+REQUESTS_PER_SCALE = 150_000
+YEARS = 3
+VOUCHER_SHARE = 0.4
+S = RequestStatus
+IT = InstitutionType
+
+# Per service type: titles, the member types that deliver it, a price range and turnaround.
+CATALOGUE = {
+    ServiceType.TESTING: (
+        ["{industry}产品质量检测", "{industry}材料性能检验", "{industry}产品安全认证检测"],
+        [IT.TESTING],
+        (2_000, 30_000),
+        (3, 20),
+    ),
+    ServiceType.RD_DESIGN: (
+        ["{industry}新产品工业设计", "{industry}关键共性技术联合研发"],
+        [IT.DESIGN, IT.UNIVERSITY, IT.ENTERPRISE_RD],
+        (20_000, 300_000),
+        (30, 120),
+    ),
+    ServiceType.TECH_TRANSFER: (
+        ["{industry}科技成果转化对接", "{industry}技术需求挖掘与匹配"],
+        [IT.TECH_TRANSFER, IT.UNIVERSITY],
+        (5_000, 80_000),
+        (15, 60),
+    ),
+    ServiceType.INCUBATION: (
+        ["{industry}初创企业孵化入驻"],
+        [IT.INCUBATOR],
+        (3_000, 30_000),
+        (7, 30),
+    ),
+    ServiceType.STANDARDS: (
+        ["{industry}标准制修订咨询", "{industry}标准信息查询与解读"],
+        [IT.TESTING, IT.SME_PLATFORM],
+        (2_000, 40_000),
+        (10, 60),
+    ),
+    ServiceType.CONSULTING_TRAINING: (
+        ["{industry}企业数字化转型咨询", "{industry}技术人才培训", "{industry}精益生产诊断"],
+        [IT.SME_PLATFORM, IT.OTHER_SERVICE, IT.UNIVERSITY],
+        (1_000, 50_000),
+        (5, 30),
+    ),
+    ServiceType.FINANCE: (
+        ["{industry}知识产权质押融资", "{industry}科技型企业创业投资对接"],
+        [IT.FINANCE],
+        (0, 0),
+        (15, 45),
+    ),
+    ServiceType.EXHIBITION_MARKETING: (
+        ["{industry}产品展览展示推广", "{industry}品牌营销策划"],
+        [IT.SME_PLATFORM, IT.DESIGN, IT.OTHER_SERVICE],
+        (5_000, 60_000),
+        (10, 45),
+    ),
+    ServiceType.INTERNATIONAL: (
+        ["{industry}国际技术合作对接"],
+        [IT.OTHER_SERVICE, IT.UNIVERSITY, IT.SME_PLATFORM],
+        (10_000, 100_000),
+        (30, 90),
+    ),
+    ServiceType.IP: (
+        ["{industry}专利申请与布局", "{industry}商标注册代理", "{industry}专利导航分析"],
+        [IT.IP_SERVICE],
+        (1_500, 30_000),
+        (10, 60),
+    ),
+}
+NEEDS = [
+    "希望尽快安排，产品计划下季度上市。",
+    "请先评估可行性并给出报价。",
+    "我司为科技型中小企业，希望使用创新券抵扣部分费用。",
+    "需要出具正式报告用于客户验厂。",
+    "样品已准备好，可送样或上门取样。",
+    "希望与贵机构建立长期合作。",
+]
+BRANDS = [
+    "恒达",
+    "永盛",
+    "金鼎",
+    "华力",
+    "宏远",
+    "新锐",
+    "精工",
+    "博创",
+    "瑞丰",
+    "天成",
+    "众诚",
+    "卓越",
+    "鸿运",
+    "鑫源",
+    "汇通",
+    "立信",
+]
+PRODUCTS = [
+    "工具",
+    "五金",
+    "电器",
+    "机械",
+    "材料",
+    "纺织",
+    "电子",
+    "科技",
+    "智能装备",
+    "汽配",
+    "家居",
+    "包装",
+    "新能源",
+    "化工",
+]
+COMMENTS = [
+    "服务专业，报告及时。",
+    "响应很快，值得推荐。",
+    "整体满意，价格合理。",
+    "沟通顺畅。",
+    "",
+]
+# Cumulative weights: random.choices then skips summing them on each of its many draws.
+RATINGS = ([5, 4, 3, 2, 1], list(accumulate([45, 35, 12, 5, 3])))
+# A request's fate: where it would end up if given time (then cut at today).
+FATES = (
+    ["completed", "rejected", "rejected_late", "cancelled", "cancelled_late"],
+    list(accumulate([82, 6, 2, 7, 3])),
+)
+
+
+@dataclass
+class Batch:
+    """Rows for COPY, with explicit ids so the rows can point at each other."""
+
+    requests: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    entries: list = field(default_factory=list)
+
+
+def seed(context: DemoContext) -> None:
+    complexes = list(Complex.objects.select_related("region").order_by("code"))
+    offerings = _offerings(context, complexes)
+    enterprises, enterprise_users = _enterprises(context)
+    vouchers = _vouchers(context, enterprises)
+    operators = dict(
+        User.objects.filter(role=Role.OPERATOR).values_list("complex_id", "pk").order_by("pk")
+    )
+    _requests(context, offerings, enterprises, enterprise_users, vouchers, operators)
+
+
+def _offerings(context: DemoContext, complexes: list[Complex]) -> list[Offering]:
+    rng = context.rng
+    members = defaultdict(list)
+    for institution in Institution.objects.order_by("complex_id", "id").only(
+        "id", "complex_id", "type", "name"
+    ):
+        members[institution.complex_id].append(institution)
+    rows = []
+    types = list(CATALOGUE)
+    for complex_ in complexes:
+        count = rng.randint(8, 12) if complex_.level == "provincial" else rng.randint(4, 7)
+        for service_type in rng.sample(types, min(count, len(types))):
+            titles, deliverers, (low, high), (fastest, slowest) = CATALOGUE[service_type]
+            fitting = [m for m in members[complex_.pk] if m.type in deliverers]
+            institution = rng.choice(fitting or members[complex_.pk])
+            quoted = high == 0 or rng.random() < 0.15
+            rows.append(
+                Offering(
+                    complex=complex_,
+                    institution=institution,
+                    title=rng.choice(titles).format(industry=complex_.industry),
+                    service_type=service_type,
+                    description=f"面向{complex_.industry}产业集群企业，由{institution.name}提供专业服务。",
+                    price=None if quoted else Decimal(rng.randrange(low, high, 100)),
+                    turnaround_days=rng.randint(fastest, slowest),
+                    voucher_eligible=rng.random() < 0.7,
+                    active=rng.random() < 0.95,
+                )
+            )
+    return Offering.objects.bulk_create(rows, batch_size=2000)
+
+
+def _enterprises(context: DemoContext):
+    rng = context.rng
+    counties = list(
+        Region.objects.filter(level=RegionLevel.COUNTY)
+        .order_by("code")
+        .only("code", "name_zh_hans")
+    )
+    sizes = (EnterpriseSize.values, [30, 45, 20, 5])
+    rows, names = [], set()
+    for _n in range(ENTERPRISES_PER_SCALE * context.scale):
+        county = rng.choice(counties)
+        while True:
+            name = (
+                f"{_short_place(county.name_zh_hans)}{rng.choice(BRANDS)}{rng.choice(PRODUCTS)}"
+                f"{rng.choice(('有限公司', '股份有限公司', '制造有限公司'))}"
+            )
+            name = name if name not in names else f"{name[:-4]}{len(names)}有限公司"
+            if name not in names:
+                names.add(name)
+                break
+        rows.append(
+            Enterprise(
+                credit_code=context.credit_code(division=county.code),
+                name=name,
+                region_id=county.code,
+                size=rng.choices(*sizes)[0],
+                high_tech=rng.random() < 0.15,
+                tech_sme=rng.random() < 0.35,
+                contact_name=context.person_name(),
+                contact_phone=context.phone(),
+            )
+        )
+    enterprises = Enterprise.objects.bulk_create(rows, batch_size=2000)
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=f"ent-{enterprise.credit_code}",
+                first_name=enterprise.contact_name,
+                email=f"ent-{enterprise.credit_code.lower()}@example.org",
+                role=Role.ENTERPRISE,
+                enterprise=enterprise,
+                password=context.password_hash,
+            )
+            for enterprise in enterprises
+        ],
+        batch_size=2000,
+    )
+    return enterprises, {user.enterprise_id: user.pk for user in users}
+
+
+def _vouchers(context: DemoContext, enterprises: list[Enterprise]) -> dict[int, list[Voucher]]:
+    rng = context.rng
+    first_day = context.today - timedelta(days=365 * YEARS)
+    issuer = User.objects.filter(username="province").values_list("pk", flat=True).first()
+    rows = []
+    for enterprise in enterprises:
+        if rng.random() >= VOUCHER_SHARE:
+            continue
+        for _n in range(rng.choice((1, 1, 2))):
+            valid_from = first_day + timedelta(days=rng.randrange(365 * YEARS))
+            amount = Decimal(rng.randrange(10_000, 100_001, 5_000))
+            rows.append(
+                Voucher(
+                    enterprise=enterprise,
+                    amount=amount,
+                    balance=amount,
+                    valid_from=valid_from,
+                    expires_on=valid_from + timedelta(days=365),
+                    issued_by_id=issuer,
+                )
+            )
+    by_enterprise = defaultdict(list)
+    for voucher in Voucher.objects.bulk_create(rows, batch_size=2000):
+        by_enterprise[voucher.enterprise_id].append(voucher)
+    return by_enterprise
+
+
+def _moment(day, rng) -> datetime:
+    # The portal's zone has no daylight saving: attaching it directly is exact (and fast).
+    zone = timezone.get_default_timezone()
+    return datetime.combine(day, time(rng.randint(8, 18), rng.randrange(60)), tzinfo=zone)
+
+
+def _requests(context, offerings, enterprises, enterprise_users, vouchers, operators) -> None:
+    rng = context.rng
+    now = timezone.now()
+    first_day = context.today - timedelta(days=365 * YEARS)
+    active = [offering for offering in offerings if offering.active]
+    by_city = defaultdict(list)
+    for offering in active:
+        by_city[offering.complex.region_id[:4]].append(offering)
+    count = REQUESTS_PER_SCALE * context.scale
+    days = sorted(rng.randrange(365 * YEARS) for _ in range(count))
+    next_id = (ServiceRequest.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    batch = Batch()
+    for number, day_offset in enumerate(days):
+        enterprise = rng.choice(enterprises)
+        nearby = by_city.get(enterprise.region_id[:4])
+        offering = rng.choice(nearby if nearby and rng.random() < 0.75 else active)
+        submitted = _moment(first_day + timedelta(days=day_offset), rng)
+        _one_request(
+            context, batch, next_id + number, offering, enterprise, submitted, now,
+            enterprise_users[enterprise.pk], operators.get(offering.complex_id), vouchers,
+        )  # fmt: skip
+    settlements = _settle(context, batch)
+    _copy(ServiceRequest, REQUEST_COLUMNS, batch.requests)
+    _copy(ServiceRequestEvent, EVENT_COLUMNS, batch.events)
+    VoucherSettlement.objects.bulk_create(settlements, batch_size=2000)
+    _copy(VoucherEntry, ENTRY_COLUMNS, batch.entries)
+    _issue_entries(vouchers)
+    _save_balances(vouchers)
+    with connection.cursor() as cursor:
+        for model in (ServiceRequest, VoucherSettlement):
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"coalesce((SELECT max(id) FROM {table}), 1))"
+            )
+
+
+REQUEST_COLUMNS = [
+    "id", "created_at", "updated_at", "offering_id", "complex_id", "enterprise_id",
+    "description", "attachment", "attachment_name", "status", "voucher_id", "voucher_amount",
+    "submitted_at", "accepted_at", "due_at", "completed_at", "delivery_note",
+    "rejection_reason", "rating", "comment",
+]  # fmt: skip
+EVENT_COLUMNS = ["request_id", "from_status", "to_status", "actor_id", "note", "at"]
+ENTRY_COLUMNS = [
+    "voucher_id", "kind", "amount", "service_request_id", "complex_id", "settlement_id",
+    "actor_id", "at",
+]  # fmt: skip
+
+
+def _one_request(
+    context, batch, pk, offering, enterprise, submitted, now, user_id, operator_id, vouchers
+):
+    """Walk one request along its fate up to today: its row, its timeline, its voucher use."""
+    rng = context.rng
+    fate = rng.choices(FATES[0], cum_weights=FATES[1])[0]
+    accepted = submitted + timedelta(hours=rng.randint(2, 72))
+    started = accepted + timedelta(hours=rng.randint(2, 48))
+    delivered = started + timedelta(days=offering.turnaround_days * rng.uniform(0.4, 1.4))
+    disputed = fate == "completed" and rng.random() < 0.04
+    redelivered = delivered + timedelta(days=rng.randint(3, 10)) if disputed else delivered
+    completed = redelivered + timedelta(days=rng.uniform(0.5, 7))
+    steps = [("", S.SUBMITTED, user_id, "", submitted)]
+    if fate == "rejected":
+        steps.append((S.SUBMITTED, S.REJECTED, operator_id, "超出本机构服务范围。", accepted))
+    elif fate == "cancelled":
+        steps.append((S.SUBMITTED, S.CANCELLED, user_id, "", accepted))
+    else:
+        steps.append((S.SUBMITTED, S.ACCEPTED, operator_id, "", accepted))
+        if fate == "rejected_late":
+            steps.append((S.ACCEPTED, S.REJECTED, operator_id, "设备检修，无法按期承接。", started))
+        elif fate == "cancelled_late":
+            steps.append((S.ACCEPTED, S.CANCELLED, user_id, "", started))
+        else:
+            steps.append((S.ACCEPTED, S.IN_PROGRESS, operator_id, "", started))
+            steps.append(
+                (S.IN_PROGRESS, S.DELIVERED, operator_id, "服务已完成，报告已交付。", delivered)
+            )
+            if disputed:
+                steps.append((S.DELIVERED, S.IN_PROGRESS, user_id, "报告数据不完整，请补充。", delivered + timedelta(days=1)))  # fmt: skip
+                steps.append((S.IN_PROGRESS, S.DELIVERED, operator_id, "已补充完整数据。", redelivered))  # fmt: skip
+            steps.append((S.DELIVERED, S.COMPLETED, user_id, "", completed))
+    steps = [step for step in steps if step[4] <= now]
+    status = steps[-1][1]
+    reached = {step[1] for step in steps}
+    rating = rng.choices(RATINGS[0], cum_weights=RATINGS[1])[0] if status == S.COMPLETED else None
+    comment = rng.choice(COMMENTS) if rating else ""
+    voucher, amount = _voucher_use(context, offering, vouchers.get(enterprise.pk, ()), submitted)
+    if voucher is not None:
+        _ledger(batch, voucher, amount, pk, offering.complex_id, steps, operator_id, user_id)
+    was_accepted = S.ACCEPTED in reached
+    batch.requests.append(
+        [
+            pk, submitted, steps[-1][4], offering.pk, offering.complex_id, enterprise.pk,
+            rng.choice(NEEDS), "", "", status, voucher.pk if voucher else None,
+            amount if voucher else Decimal("0"), submitted, accepted if was_accepted else None,
+            accepted + timedelta(days=offering.turnaround_days) if was_accepted else None,
+            completed if status == S.COMPLETED else None,
+            "服务已完成，报告已交付。" if S.DELIVERED in reached else "",
+            next((note for _f, to, _a, note, _t in steps if to == S.REJECTED), ""),
+            rating, comment,
+        ]
+    )  # fmt: skip
+    batch.events += [[pk, *step] for step in steps]
+
+
+def _voucher_use(context, offering, enterprise_vouchers, submitted):
+    """A voucher valid on the day with enough balance pays part of an eligible offering."""
+    rng = context.rng
+    if not offering.voucher_eligible or not enterprise_vouchers or rng.random() >= 0.6:
+        return None, None
+    day = submitted.date()
+    for voucher in enterprise_vouchers:
+        if voucher.valid_from <= day <= voucher.expires_on and voucher.balance >= 1000:
+            price = offering.price or Decimal(rng.randrange(5_000, 50_000, 500))
+            share = Decimal(rng.choice((30, 40, 50))) / 100
+            amount = min((price * share).quantize(Decimal("1")), voucher.balance)
+            return (voucher, amount) if amount > 0 else (None, None)
+    return None, None
+
+
+def _ledger(batch, voucher, amount, request_id, complex_id, steps, operator_id, user_id):
+    """Hold on acceptance; release on a later rejection or cancellation; consume on completion.
+    The Python voucher objects keep the running balance for the next requests."""
+    for from_status, to_status, _actor, _note, at in steps:
+        if to_status == S.ACCEPTED:
+            voucher.balance -= amount
+            voucher.held += amount
+            batch.entries.append([voucher, EntryKind.HOLD, amount, request_id, complex_id, None, operator_id, at])  # fmt: skip
+        elif from_status == S.ACCEPTED and to_status in (S.REJECTED, S.CANCELLED):
+            voucher.balance += amount
+            voucher.held -= amount
+            actor = operator_id if to_status == S.REJECTED else user_id
+            batch.entries.append([voucher, EntryKind.RELEASE, amount, request_id, complex_id, None, actor, at])  # fmt: skip
+        elif to_status == S.COMPLETED:
+            voucher.held -= amount
+            batch.entries.append([voucher, EntryKind.CONSUME, amount, request_id, complex_id, None, user_id, at])  # fmt: skip
+
+
+def _settle(context, batch) -> list[VoucherSettlement]:
+    """The province has paid out every month but the last finished one."""
+    rng = context.rng
+    this_month = context.today.replace(day=1)
+    last_unsettled = (this_month - timedelta(days=1)).replace(day=1)
+    zone = timezone.get_current_timezone()
+    groups = defaultdict(list)
+    for entry in batch.entries:
+        if entry[1] == EntryKind.CONSUME:
+            month = timezone.localtime(entry[7], zone).date().replace(day=1)
+            if month < last_unsettled:
+                groups[(entry[4], month)].append(entry)
+    issuer = User.objects.filter(username="province").values_list("pk", flat=True).first()
+    next_id = (
+        VoucherSettlement.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    ) + 1
+    settlements = []
+    for number, ((complex_id, month), entries) in enumerate(sorted(groups.items())):
+        settlement_id = next_id + number
+        paid_on = (month + timedelta(days=40)).replace(day=rng.randint(5, 20))
+        paid_at = timezone.make_aware(datetime.combine(paid_on, time(16)), zone)
+        settlements.append(
+            VoucherSettlement(
+                id=settlement_id, complex_id=complex_id, month=month,
+                amount=sum(entry[2] for entry in entries), settled_by_id=issuer, settled_at=paid_at,
+            )
+        )  # fmt: skip
+        per_voucher = defaultdict(Decimal)
+        for entry in entries:
+            entry[5] = settlement_id
+            per_voucher[entry[0]] += entry[2]
+        batch.entries += [
+            [voucher, EntryKind.SETTLE, total, None, complex_id, settlement_id, issuer, paid_at]
+            for voucher, total in sorted(per_voucher.items(), key=lambda item: item[0].pk)
+        ]
+    for entry in batch.entries:
+        entry[0] = entry[0].pk
+    return settlements
+
+
+def _issue_entries(vouchers) -> None:
+    VoucherEntry.objects.bulk_create(
+        [
+            VoucherEntry(
+                voucher=voucher,
+                kind=EntryKind.ISSUE,
+                amount=voucher.amount,
+                actor_id=voucher.issued_by_id,
+                at=timezone.make_aware(datetime.combine(voucher.valid_from, time(9))),
+            )
+            for enterprise_vouchers in vouchers.values()
+            for voucher in enterprise_vouchers
+        ],
+        batch_size=2000,
+    )
+
+
+def _save_balances(vouchers) -> None:
+    Voucher.objects.bulk_update(
+        [voucher for enterprise_vouchers in vouchers.values() for voucher in enterprise_vouchers],
+        ["balance", "held"],
+        batch_size=2000,
+    )
+
+
+def _copy(model, columns, rows) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(["\\N" if value is None else value for value in row])
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN "
+            "WITH (FORMAT csv, NULL '\\N')",
+            buffer,
+        )

@@ -1,0 +1,96 @@
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from complexes.filters import RegionSubtreeFilter
+from complexes.models import Complex
+from portal.forms import FilterForm
+
+from .models import Enterprise, EnterpriseSize, Offering, RequestStatus, ServiceRequest, ServiceType
+from .selectors import offering_search_condition
+
+
+class ComplexByIdFilter(django_filters.ModelChoiceFilter):
+    """A complex chosen by its id; the choices are read only when the form is drawn."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Complex.objects.only("id", "code", "name").order_by("code"))
+        kwargs.setdefault("label", _("Complex"))
+        super().__init__(*args, **kwargs)
+
+
+class OfferingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    service_type = django_filters.ChoiceFilter(choices=ServiceType.choices, label=_("Service type"))
+    region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
+    complex = ComplexByIdFilter()
+    voucher_eligible = django_filters.BooleanFilter(label=_("Vouchers accepted"))
+
+    class Meta:
+        model = Offering
+        form = FilterForm
+        fields = ["q", "service_type", "region", "complex", "voucher_eligible"]
+
+    def search(self, queryset, name, value):
+        text = value.strip()
+        return queryset.filter(offering_search_condition(text)) if text else queryset
+
+
+def year_choices():
+    this_year = timezone.localdate().year
+    return [(year, str(year)) for year in range(this_year, this_year - 6, -1)]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.TypedChoiceFilter):
+    """A calendar year of one of the request's dates (in the portal's time zone)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", year_choices)
+        kwargs.setdefault("coerce", int)
+        super().__init__(*args, **kwargs)
+
+
+def complexes_of_visible_requests(request):
+    """Only complexes whose requests the user may see: a city official's choices stay in the
+    city, an enterprise's are the complexes it asked."""
+    complexes = Complex.objects.only("id", "code", "name").order_by("code")
+    if request is None:
+        return complexes
+    visible = ServiceRequest.objects.in_scope(request.user).values("complex_id")
+    return complexes.filter(pk__in=visible)
+
+
+class ServiceRequestFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=RequestStatus.choices, label=_("Status"))
+    complex = ComplexByIdFilter(queryset=complexes_of_visible_requests)
+    year = YearFilter(field_name="submitted_at__year", label=_("Year submitted"))
+    completed_year = YearFilter(field_name="completed_at__year", label=_("Year completed"))
+    overdue = django_filters.BooleanFilter(label=_("Overdue"))
+
+    class Meta:
+        model = ServiceRequest
+        form = FilterForm
+        fields = ["status", "complex", "year", "completed_year", "overdue"]
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    region = RegionSubtreeFilter(label=_("City / county"))
+    size = django_filters.ChoiceFilter(choices=EnterpriseSize.choices, label=_("Size"))
+    high_tech = django_filters.BooleanFilter(label=_("National high-tech enterprise"))
+
+    class Meta:
+        model = Enterprise
+        form = FilterForm
+        fields = ["q", "region", "size", "high_tech"]
+
+    def search(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(name__icontains=text) | queryset.filter(
+            credit_code__icontains=text.upper()
+        )

@@ -1,0 +1,158 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from complexes.models import Institution, Region, RegionLevel
+from portal import credit_code
+from portal.forms import BootstrapFormMixin
+
+from .attachments import ACCEPTED_EXTENSIONS, validate_attachment
+from .models import Enterprise, EnterpriseSize, Offering, Voucher
+
+
+class RegistrationForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("Enterprise name"), max_length=150)
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=18,
+        help_text=_("18 characters, as on the business licence."),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.exclude(level=RegionLevel.PROVINCE).order_by("code"),
+    )
+    size = forms.ChoiceField(label=_("Size"), choices=EnterpriseSize.choices)
+    high_tech = forms.BooleanField(label=_("National high-tech enterprise"), required=False)
+    tech_sme = forms.BooleanField(label=_("S&T SME"), required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=50)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=32)
+    email = forms.EmailField(label=_("Email"))
+    username = forms.CharField(label=_("User name"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
+
+    def clean_credit_code(self):
+        code = credit_code.normalise(self.cleaned_data["credit_code"])
+        credit_code.validate_credit_code(code)
+        if Enterprise.objects.filter(credit_code=code).exists():
+            raise forms.ValidationError(
+                _("An enterprise with this credit code is already registered.")
+            )
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class ServiceRequestForm(BootstrapFormMixin, forms.Form):
+    description = forms.CharField(
+        label=_("What do you need?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachment = forms.FileField(
+        label=_("Attachment"),
+        required=False,
+        validators=[validate_attachment],
+        help_text=_("PDF, Office document or image; at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
+    )
+    voucher = forms.ModelChoiceField(
+        label=_("Pay part with an innovation voucher"),
+        queryset=Voucher.objects.none(),
+        required=False,
+    )
+    voucher_amount = forms.DecimalField(
+        label=_("Amount paid by voucher (CNY)"), max_digits=14, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args, vouchers, **kwargs):
+        super().__init__(*args, **kwargs)
+        if vouchers is None:
+            del self.fields["voucher"], self.fields["voucher_amount"]
+        else:
+            self.fields["voucher"].queryset = vouchers
+            self.fields["voucher"].label_from_instance = lambda voucher: (
+                _("No. %(id)s · balance %(balance)s CNY · until %(end)s")
+                % {"id": voucher.pk, "balance": voucher.balance, "end": voucher.expires_on}
+            )
+
+
+class OfferingForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Offering
+        fields = [
+            "title", "service_type", "institution", "description", "price", "turnaround_days",
+            "voucher_eligible", "active",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, complex_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.filter(
+            complex_id=complex_id
+        ).order_by("name")
+
+
+class ReasonForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label=_("Delivery note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConfirmForm(BootstrapFormMixin, forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        coerce=int,
+        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EmptyForm(forms.Form):
+    """Actions with nothing to say (accept, start, cancel)."""
+
+
+ACTION_FORMS = {
+    "accept": EmptyForm,
+    "reject": ReasonForm,
+    "start": EmptyForm,
+    "deliver": NoteForm,
+    "confirm": ConfirmForm,
+    "dispute": ReasonForm,
+    "cancel": EmptyForm,
+}
+
+
+class VoucherIssueForm(BootstrapFormMixin, forms.Form):
+    credit_code = forms.CharField(label=_("Enterprise's credit code"), max_length=18)
+    amount = forms.DecimalField(
+        label=_("Amount (CNY)"), max_digits=14, decimal_places=2, min_value=0.01
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_credit_code(self):
+        code = credit_code.normalise(self.cleaned_data["credit_code"])
+        credit_code.validate_credit_code(code)
+        self.enterprise = Enterprise.objects.filter(credit_code=code).first()
+        if self.enterprise is None:
+            raise forms.ValidationError(_("No registered enterprise has this code."))
+        return code
+
+
+class VoucherImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Excel sheet (.xlsx)"),
+        help_text=_("Columns: credit code, amount (CNY), valid from, expires on; one header row."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

@@ -1,0 +1,488 @@
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complexes.models import MemberQuerySet, Region
+from portal.credit_code import validate_credit_code
+from portal.models import ScopedQuerySet, TimeStampedModel
+
+
+class EnterpriseSize(models.TextChoices):
+    MICRO = "micro", _("Micro")
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")
+
+
+class EnterpriseQuerySet(ScopedQuerySet):
+    scope_region = "region__code"
+    scope_enterprise = "pk"
+
+
+class Enterprise(TimeStampedModel):
+    """An enterprise that looks for and requests services, identified by its credit code."""
+
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+        error_messages={"unique": _("An enterprise with this credit code is already registered.")},
+    )
+    name = models.CharField(_("name"), max_length=150)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    size = models.CharField(_("size"), max_length=8, choices=EnterpriseSize.choices)
+    high_tech = models.BooleanField(_("national high-tech enterprise"), default=False)
+    tech_sme = models.BooleanField(_("S&T SME"), default=False)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(
+                fields=["region"],
+                name="enterprise_region_prefix",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceType(models.TextChoices):
+    RD_DESIGN = "rd_design", _("R&D and design")
+    TECH_TRANSFER = "tech_transfer", _("Technology transfer and commercialisation")
+    INCUBATION = "incubation", _("Incubation")
+    STANDARDS = "standards", _("Standards")
+    TESTING = "testing", _("Testing and inspection")
+    CONSULTING_TRAINING = "consulting_training", _("Consulting and training")
+    FINANCE = "finance", _("Finance")
+    EXHIBITION_MARKETING = "exhibition_marketing", _("Exhibitions and marketing")
+    INTERNATIONAL = "international", _("International cooperation")
+    IP = "ip", _("Intellectual property")
+
+
+class OfferingQuerySet(ScopedQuerySet):
+    scope_region = "complex__region__code"
+    scope_complex = "complex_id"
+
+    def active(self):
+        return self.filter(active=True)
+
+
+class Offering(TimeStampedModel):
+    """A service in a complex's catalogue, delivered by one of its member institutions."""
+
+    complex = models.ForeignKey(
+        "complexes.Complex",
+        verbose_name=_("complex"),
+        on_delete=models.CASCADE,
+        related_name="offerings",
+    )
+    institution = models.ForeignKey(
+        "complexes.Institution",
+        verbose_name=_("delivering institution"),
+        on_delete=models.PROTECT,
+        related_name="offerings",
+    )
+    title = models.CharField(_("title"), max_length=150)
+    service_type = models.CharField(_("service type"), max_length=24, choices=ServiceType.choices)
+    description = models.TextField(_("description"), blank=True)
+    price = models.DecimalField(
+        _("price (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Leave empty for “on quotation”."),
+    )
+    turnaround_days = models.PositiveSmallIntegerField(
+        _("typical turnaround (days)"), validators=[MinValueValidator(1)]
+    )
+    voucher_eligible = models.BooleanField(_("innovation vouchers accepted"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = OfferingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service offering")
+        verbose_name_plural = _("service offerings")
+        ordering = ["complex_id", "service_type", "title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="offering_price_not_negative", condition=Q(price__gte=0) | Q(price=None)
+            ),
+            models.CheckConstraint(
+                name="offering_turnaround_positive", condition=Q(turnaround_days__gte=1)
+            ),
+        ]
+        indexes = [models.Index(fields=["active", "service_type"], name="offering_catalogue")]
+
+    def __str__(self):
+        return self.title
+
+
+class RequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DELIVERED = "delivered", _("Delivered")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Requests the operator still owes work on: these can be overdue.
+OPEN_STATUSES = (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS)
+
+
+class ServiceRequestQuerySet(ScopedQuerySet):
+    scope_region = "complex__region__code"
+    scope_complex = "complex_id"
+    scope_enterprise = "enterprise_id"
+
+    def with_overdue(self, now=None):
+        now = now or timezone.now()
+        return self.annotate(
+            overdue=models.ExpressionWrapper(
+                Q(status__in=OPEN_STATUSES, due_at__lt=now),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+def attachment_path(instance, filename: str) -> str:
+    """A generated name: the uploader's file name never reaches the storage."""
+    extension = Path(filename).suffix.lower()
+    return f"service-requests/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+class ServiceRequest(TimeStampedModel):
+    """An enterprise's request for an offering, moving through its lifecycle."""
+
+    offering = models.ForeignKey(
+        Offering, verbose_name=_("offering"), on_delete=models.PROTECT, related_name="requests"
+    )
+    # The offering's complex, kept on the request so that scope and indicators need no join.
+    complex = models.ForeignKey(
+        "complexes.Complex",
+        verbose_name=_("complex"),
+        on_delete=models.PROTECT,
+        related_name="service_requests",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="service_requests",
+    )
+    description = models.TextField(_("need description"))
+    attachment = models.FileField(
+        _("attachment"), upload_to=attachment_path, blank=True, max_length=200
+    )
+    attachment_name = models.CharField(_("attachment file name"), max_length=150, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
+    )
+    voucher = models.ForeignKey(
+        "Voucher",
+        verbose_name=_("innovation voucher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_requests",
+    )
+    voucher_amount = models.DecimalField(
+        _("amount paid by voucher (CNY)"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    delivery_note = models.TextField(_("delivery note"), blank=True)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = ServiceRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="request_rating_1_to_5",
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+            ),
+            models.CheckConstraint(
+                name="request_voucher_amount",
+                condition=Q(voucher_amount=0) | Q(voucher_amount__gt=0, voucher__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="request_completed_is_rated",
+                condition=~Q(status=RequestStatus.COMPLETED)
+                | Q(rating__isnull=False, completed_at__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["complex", "status", "-submitted_at"], name="request_queue"),
+            models.Index(fields=["enterprise", "-submitted_at"], name="request_enterprise"),
+            models.Index(fields=["status", "completed_at"], name="request_completed"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.offering_id} · {self.enterprise_id}"
+
+
+class ServiceRequestEvent(models.Model):
+    """One step of a request's timeline: who moved it, when, and what they said."""
+
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
+    )
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=RequestStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=12, choices=RequestStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["request", "at"], name="request_event_timeline")]
+
+    def __str__(self):
+        return f"{self.request_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class VoucherStatus(models.TextChoices):
+    NOT_YET_VALID = "not_yet_valid", _("Not yet valid")
+    ACTIVE = "active", _("Active")
+    USED_UP = "used_up", _("Used up")
+    EXPIRED = "expired", _("Expired")
+
+
+class VoucherQuerySet(ScopedQuerySet):
+    scope_region = "enterprise__region__code"
+    scope_enterprise = "enterprise_id"
+
+
+class Voucher(TimeStampedModel):
+    """An innovation voucher (创新券) issued to an enterprise.
+
+    ``balance`` is what can still be held; ``held`` is reserved by accepted requests. The
+    ledger reconciles: issued = balance + held + consumed.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="vouchers"
+    )
+    amount = models.DecimalField(_("issued amount (CNY)"), max_digits=14, decimal_places=2)
+    balance = models.DecimalField(_("balance (CNY)"), max_digits=14, decimal_places=2)
+    held = models.DecimalField(
+        _("held (CNY)"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    valid_from = models.DateField(_("valid from"))
+    expires_on = models.DateField(_("expires on"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = VoucherQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("innovation voucher")
+        verbose_name_plural = _("innovation vouchers")
+        ordering = ["-valid_from", "-id"]
+        constraints = [
+            models.CheckConstraint(name="voucher_amount_positive", condition=Q(amount__gt=0)),
+            models.CheckConstraint(
+                name="voucher_balance_not_negative", condition=Q(balance__gte=0)
+            ),
+            models.CheckConstraint(name="voucher_held_not_negative", condition=Q(held__gte=0)),
+            models.CheckConstraint(
+                name="voucher_within_issued_amount",
+                condition=Q(balance__lte=models.F("amount") - models.F("held")),
+            ),
+            models.CheckConstraint(
+                name="voucher_validity_window", condition=Q(expires_on__gte=models.F("valid_from"))
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} · {self.amount}"
+
+    def status_on(self, day: date) -> str:
+        if day < self.valid_from:
+            return VoucherStatus.NOT_YET_VALID
+        if day > self.expires_on:
+            return VoucherStatus.EXPIRED
+        if self.balance == 0 and self.held == 0:
+            return VoucherStatus.USED_UP
+        return VoucherStatus.ACTIVE
+
+    @property
+    def status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    def get_status_display(self) -> str:
+        return VoucherStatus(self.status).label
+
+    @property
+    def consumed(self) -> Decimal:
+        return self.amount - self.balance - self.held
+
+
+class EntryKind(models.TextChoices):
+    ISSUE = "issue", _("Issued")
+    HOLD = "hold", _("Held")
+    RELEASE = "release", _("Released")
+    CONSUME = "consume", _("Consumed")
+    SETTLE = "settle", _("Settled")
+
+
+class VoucherSettlement(models.Model):
+    """The province's payout to a complex of the voucher money consumed in one month."""
+
+    complex = models.ForeignKey(
+        "complexes.Complex",
+        verbose_name=_("complex"),
+        on_delete=models.PROTECT,
+        related_name="voucher_settlements",
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month settled."))
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("settled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    settled_at = models.DateTimeField(_("settled at"), default=timezone.now)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("voucher settlement")
+        verbose_name_plural = _("voucher settlements")
+        ordering = ["-month", "complex_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["complex", "month"], name="settlement_once_a_month"),
+            models.CheckConstraint(name="settlement_amount_positive", condition=Q(amount__gt=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.complex_id} {self.month:%Y-%m}: {self.amount}"
+
+
+class VoucherEntryQuerySet(ScopedQuerySet):
+    scope_region = "voucher__enterprise__region__code"
+    scope_enterprise = "voucher__enterprise_id"
+
+
+class VoucherEntry(models.Model):
+    """One line of a voucher's ledger. ``amount`` is always positive; ``kind`` says which way
+    it moves: issue adds to the balance, hold moves balance to held, release moves it back,
+    consume spends held money, settle records the payout of consumed money."""
+
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.CASCADE, related_name="entries", verbose_name=_("voucher")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=EntryKind.choices)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+    service_request = models.ForeignKey(
+        ServiceRequest,
+        verbose_name=_("service request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="voucher_entries",
+    )
+    # The complex paid for consumed money: what settlement groups by.
+    complex = models.ForeignKey(
+        "complexes.Complex",
+        verbose_name=_("complex"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    settlement = models.ForeignKey(
+        VoucherSettlement,
+        verbose_name=_("settlement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    objects = VoucherEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("voucher ledger entry")
+        verbose_name_plural = _("voucher ledger entries")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(name="voucher_entry_positive", condition=Q(amount__gt=0)),
+        ]
+        indexes = [
+            models.Index(fields=["voucher", "at"], name="voucher_ledger"),
+            models.Index(
+                fields=["complex", "at"],
+                name="voucher_unsettled",
+                condition=Q(kind="consume", settlement__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.voucher_id} {self.kind} {self.amount}"

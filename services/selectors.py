@@ -1,0 +1,169 @@
+"""Read queries of services and vouchers, shared by pages and the API."""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from portal.models import subtree_prefix
+
+from .models import (
+    Enterprise,
+    EntryKind,
+    Offering,
+    RequestStatus,
+    ServiceRequest,
+    ServiceRequestEvent,
+    Voucher,
+    VoucherEntry,
+    VoucherSettlement,
+)
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def offering_catalogue():
+    """Active offerings with what a catalogue row shows, in one query."""
+    return (
+        Offering.objects.active()
+        .select_related("complex", "complex__region", "complex__region__parent", "institution")
+        .order_by("complex__code", "service_type", "title", "id")
+    )
+
+
+def offering_search_condition(text: str) -> Q:
+    return (
+        Q(title__icontains=text)
+        | Q(description__icontains=text)
+        | Q(institution__name__icontains=text)
+        | Q(complex__name__icontains=text)
+        | Q(complex__industry__icontains=text)
+        | Q(complex__region__name_zh_hans__icontains=text)
+    )
+
+
+def operator_catalogue(*, user):
+    """Every offering of the operator's complex, active or not."""
+    return (
+        Offering.objects.in_scope(user)
+        .select_related("institution", "complex")
+        .annotate(request_count=Count("requests"))
+        .order_by("-active", "service_type", "title", "id")
+    )
+
+
+def service_requests(*, user):
+    """The requests a user may see, with what a list row shows and the overdue marker."""
+    return (
+        ServiceRequest.objects.in_scope(user)
+        .select_related("offering", "enterprise", "complex")
+        .with_overdue()
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def service_request_detail(*, user, pk: int) -> ServiceRequest:
+    return (
+        service_requests(user=user)
+        .select_related("voucher", "offering__institution", "complex__region")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=ServiceRequestEvent.objects.select_related("actor").order_by("at", "id"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def enterprises(*, user):
+    return Enterprise.objects.in_scope(user).select_related("region", "region__parent")
+
+
+def vouchers(*, user):
+    return (
+        Voucher.objects.in_scope(user).select_related("enterprise").order_by("-valid_from", "-id")
+    )
+
+
+def usable_vouchers(*, enterprise_id: int):
+    today = timezone.localdate()
+    return Voucher.objects.filter(
+        enterprise_id=enterprise_id, valid_from__lte=today, expires_on__gte=today, balance__gt=0
+    ).order_by("expires_on", "id")
+
+
+def voucher_ledger(*, voucher: Voucher):
+    return voucher.entries.select_related("service_request", "actor").order_by("at", "id")
+
+
+def voucher_ledger_totals(*, voucher_ids=None) -> dict[int, dict[str, Decimal]]:
+    """Per voucher: issued, held now, consumed and settled, summed from the ledger alone."""
+
+    def total(*kinds):
+        return Coalesce(Sum("amount", filter=Q(kind__in=kinds)), ZERO)
+
+    entries = VoucherEntry.objects.all()
+    if voucher_ids is not None:
+        entries = entries.filter(voucher_id__in=voucher_ids)
+    rows = (
+        entries.order_by("voucher_id")
+        .values("voucher_id")
+        .annotate(
+            issued=total(EntryKind.ISSUE),
+            holds=total(EntryKind.HOLD),
+            releases=total(EntryKind.RELEASE),
+            consumed=total(EntryKind.CONSUME),
+            settled=total(EntryKind.SETTLE),
+        )
+    )
+    return {
+        row["voucher_id"]: {
+            "issued": row["issued"],
+            "held": row["holds"] - row["releases"] - row["consumed"],
+            "balance": row["issued"] - row["holds"] + row["releases"],
+            "consumed": row["consumed"],
+            "settled": row["settled"],
+        }
+        for row in rows
+    }
+
+
+def settlement_due(*, user, region_code: str | None = None):
+    """Consumed voucher money not yet paid out, per complex and month (finished months)."""
+    start_of_month = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    entries = VoucherEntry.objects.filter(
+        kind=EntryKind.CONSUME, settlement__isnull=True, at__lt=start_of_month
+    )
+    if not (user.is_superuser or user.is_provincial_official):
+        if not (user.is_regional_official and user.region_id):
+            return VoucherEntry.objects.none().values("complex_id")
+        entries = entries.filter(complex__region__code__startswith=subtree_prefix(user.region_id))
+    if region_code:
+        entries = entries.filter(complex__region__code__startswith=subtree_prefix(region_code))
+    return (
+        entries.annotate(month=TruncMonth("at"))
+        .order_by("month", "complex__code")
+        .values("month", "complex_id", "complex__code", "complex__name")
+        .annotate(amount=Sum("amount"), requests=Count("service_request_id"))
+    )
+
+
+def settlements(*, user):
+    return (
+        VoucherSettlement.objects.in_scope(user)
+        .select_related("complex", "settled_by")
+        .order_by("-month", "complex__code")
+    )
+
+
+def request_counts_by_status(*, user) -> dict[str, int]:
+    counts = dict(
+        ServiceRequest.objects.in_scope(user)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {value: counts.get(value, 0) for value in RequestStatus.values}

@@ -1,0 +1,562 @@
+"""State-changing rules of services and vouchers. Every function is one transaction."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role, User
+from accounts.notifications import notify
+from complexes.models import Complex
+from portal import credit_code
+from portal.exceptions import DomainError, InvalidTransition, NotPermitted
+
+from .attachments import validate_attachment
+from .models import (
+    Enterprise,
+    EntryKind,
+    Offering,
+    RequestStatus,
+    ServiceRequest,
+    ServiceRequestEvent,
+    Voucher,
+    VoucherEntry,
+    VoucherSettlement,
+)
+from .voucher_sheet import parse_voucher_sheet
+
+S = RequestStatus
+
+OPERATOR, ENTERPRISE = "operator", "enterprise"
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    party: str  # who may make the move: the complex's operator or the requesting enterprise
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "accept": Transition(frozenset({S.SUBMITTED}), S.ACCEPTED, OPERATOR),
+    "reject": Transition(frozenset({S.SUBMITTED, S.ACCEPTED}), S.REJECTED, OPERATOR),
+    "start": Transition(frozenset({S.ACCEPTED}), S.IN_PROGRESS, OPERATOR),
+    "deliver": Transition(frozenset({S.IN_PROGRESS}), S.DELIVERED, OPERATOR),
+    "confirm": Transition(frozenset({S.DELIVERED}), S.COMPLETED, ENTERPRISE),
+    "dispute": Transition(frozenset({S.DELIVERED}), S.IN_PROGRESS, ENTERPRISE),
+    "cancel": Transition(frozenset({S.SUBMITTED, S.ACCEPTED}), S.CANCELLED, ENTERPRISE),
+}
+
+
+def allowed_actions(*, service_request: ServiceRequest, user) -> list[str]:
+    """The actions this user may take on the request now (for pages to offer)."""
+    return [
+        action
+        for action, move in TRANSITIONS.items()
+        if service_request.status in move.sources and _is_party(user, service_request, move.party)
+    ]
+
+
+def _is_party(user, service_request: ServiceRequest, party: str) -> bool:
+    if party == OPERATOR:
+        return user.is_operator and user.complex_id == service_request.complex_id
+    return user.is_enterprise_user and user.enterprise_id == service_request.enterprise_id
+
+
+# --- enterprises ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enterprise_register(
+    *,
+    username: str,
+    password: str,
+    email: str = "",
+    credit_code_value: str,
+    name: str,
+    region,
+    size: str,
+    high_tech: bool = False,
+    tech_sme: bool = False,
+    contact_name: str = "",
+    contact_phone: str = "",
+) -> User:
+    """Self-registration: the enterprise and its first user, both or neither."""
+    enterprise = Enterprise(
+        credit_code=credit_code.normalise(credit_code_value),
+        name=name.strip(),
+        region=region,
+        size=size,
+        high_tech=high_tech,
+        tech_sme=tech_sme,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=email,
+    )
+    enterprise.full_clean()
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(_("This user name is taken: choose another."), field="username")
+    user = User(username=username, email=email, role=Role.ENTERPRISE, first_name=contact_name)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    try:
+        with transaction.atomic():
+            enterprise.save()
+    except IntegrityError as error:  # a registration of the same code that won a race
+        raise DomainError(
+            _("An enterprise with this credit code is already registered."), field="credit_code"
+        ) from error
+    user.enterprise = enterprise
+    user.set_password(password)
+    user.save()
+    return user
+
+
+# --- catalogue -----------------------------------------------------------------------------
+
+
+OFFERING_FIELDS = (
+    "institution",
+    "title",
+    "service_type",
+    "description",
+    "price",
+    "turnaround_days",
+    "voucher_eligible",
+    "active",
+)
+
+
+@transaction.atomic
+def offering_save(*, offering: Offering, fields: dict, actor) -> Offering:
+    """Create or edit an offering of the operator's own complex."""
+    if not actor.is_operator:
+        raise NotPermitted(_("Only the complex's operator manages its catalogue."))
+    offering.complex_id = actor.complex_id
+    for name, value in fields.items():
+        if name in OFFERING_FIELDS:
+            setattr(offering, name, value)
+    institution = fields.get("institution") or offering.institution
+    if institution.complex_id != actor.complex_id:
+        raise DomainError(
+            _("The delivering institution must be a member of your complex."), field="institution"
+        )
+    offering.full_clean()
+    offering.save()
+    return offering
+
+
+@transaction.atomic
+def offering_delete(*, offering: Offering) -> None:
+    if offering.requests.exists():
+        raise DomainError(
+            _("This offering has service requests: deactivate it instead of deleting it.")
+        )
+    offering.delete()
+
+
+# --- service requests ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def service_request_create(
+    *,
+    offering: Offering,
+    actor,
+    description: str,
+    attachment=None,
+    voucher: Voucher | None = None,
+    voucher_amount: Decimal | None = None,
+) -> ServiceRequest:
+    """An enterprise user requests an offering, optionally paying part with a voucher."""
+    if not actor.is_enterprise_user:
+        raise NotPermitted(_("Only enterprise users request services."))
+    if not offering.active:
+        raise DomainError(_("This offering is no longer available."), field="offering")
+    if not (description or "").strip():
+        raise DomainError(_("Describe what you need."), field="description")
+    voucher_amount = voucher_amount or Decimal("0")
+    if voucher is not None or voucher_amount:
+        _check_voucher_use(
+            offering=offering,
+            enterprise_id=actor.enterprise_id,
+            voucher=voucher,
+            amount=voucher_amount,
+        )
+    service_request = ServiceRequest(
+        offering=offering,
+        complex_id=offering.complex_id,
+        enterprise_id=actor.enterprise_id,
+        description=description.strip(),
+        voucher=voucher if voucher_amount else None,
+        voucher_amount=voucher_amount,
+    )
+    if attachment:
+        validate_attachment(attachment)
+        service_request.attachment_name = attachment.name.rsplit("/", 1)[-1][-150:]
+        service_request.attachment = attachment
+    service_request.save()
+    ServiceRequestEvent.objects.create(
+        request=service_request, from_status="", to_status=S.SUBMITTED, actor=actor
+    )
+    _tell_new_request(service_request)
+    return service_request
+
+
+def _check_voucher_use(*, offering, enterprise_id, voucher, amount) -> None:
+    if voucher is None:
+        raise DomainError(_("Choose the voucher to pay with."), field="voucher")
+    if voucher.enterprise_id != enterprise_id:
+        raise DomainError(_("This voucher belongs to another enterprise."), field="voucher")
+    if not offering.voucher_eligible:
+        raise DomainError(_("This offering does not accept innovation vouchers."), field="voucher")
+    if amount <= 0:
+        raise DomainError(_("The voucher amount must be positive."), field="voucher_amount")
+    if offering.price is not None and amount > offering.price:
+        raise DomainError(
+            _("The voucher cannot pay more than the price of the service."),
+            field="voucher_amount",
+        )
+    today = timezone.localdate()
+    if not (voucher.valid_from <= today <= voucher.expires_on):
+        raise DomainError(_("This voucher is not valid today."), field="voucher")
+    if amount > voucher.balance:
+        raise DomainError(
+            _("The voucher's balance (%(balance)s CNY) is less than this amount.")
+            % {"balance": voucher.balance},
+            field="voucher_amount",
+        )
+
+
+def _move(*, service_request: ServiceRequest, action: str, actor, note: str = ""):
+    """Lock the request, check the actor and the move, record it.
+
+    Returns the locked row (already in its new status) and the status it left."""
+    move = TRANSITIONS[action]
+    locked = (
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("offering")
+        .get(pk=service_request.pk)
+    )
+    if not _is_party(actor, locked, move.party):
+        raise NotPermitted(
+            _("Only the complex's operator may do this.")
+            if move.party == OPERATOR
+            else _("Only the requesting enterprise may do this.")
+        )
+    if locked.status not in move.sources:
+        raise InvalidTransition(
+            _("A request that is “%(status)s” cannot be %(action)s.")
+            % {"status": S(locked.status).label, "action": ACTION_LABELS[action]}
+        )
+    ServiceRequestEvent.objects.create(
+        request=locked, from_status=locked.status, to_status=move.target, actor=actor, note=note
+    )
+    from_status, locked.status = locked.status, move.target
+    _tell_status(locked, moved_by=move.party, note=note)
+    return locked, from_status
+
+
+ACTION_LABELS = {
+    "accept": gettext_lazy("accepted"),
+    "reject": gettext_lazy("rejected"),
+    "start": gettext_lazy("started"),
+    "deliver": gettext_lazy("delivered"),
+    "confirm": gettext_lazy("confirmed"),
+    "dispute": gettext_lazy("disputed"),
+    "cancel": gettext_lazy("cancelled"),
+}
+
+
+def _save(service_request: ServiceRequest, original: ServiceRequest, *fields: str):
+    service_request.save(update_fields=["status", "updated_at", *fields])
+    for name in ("status", *fields):
+        setattr(original, name, getattr(service_request, name))
+    return service_request
+
+
+@transaction.atomic
+def service_request_accept(*, service_request: ServiceRequest, actor) -> ServiceRequest:
+    """The operator accepts: the voucher amount, if any, is held now."""
+    locked, _from = _move(service_request=service_request, action="accept", actor=actor)
+    if locked.voucher_amount:
+        _voucher_hold(service_request=locked, actor=actor)
+    locked.accepted_at = timezone.now()
+    locked.due_at = locked.accepted_at + timedelta(days=locked.offering.turnaround_days)
+    return _save(locked, service_request, "accepted_at", "due_at")
+
+
+@transaction.atomic
+def service_request_reject(*, service_request: ServiceRequest, actor, reason: str):
+    if not (reason or "").strip():
+        raise DomainError(_("Give a reason for the rejection."), field="reason")
+    locked, from_status = _move(
+        service_request=service_request, action="reject", actor=actor, note=reason
+    )
+    if locked.voucher_amount and from_status == S.ACCEPTED:
+        _voucher_release(service_request=locked, actor=actor)
+    locked.rejection_reason = reason.strip()
+    return _save(locked, service_request, "rejection_reason")
+
+
+@transaction.atomic
+def service_request_start(*, service_request: ServiceRequest, actor) -> ServiceRequest:
+    locked, _from = _move(service_request=service_request, action="start", actor=actor)
+    return _save(locked, service_request)
+
+
+@transaction.atomic
+def service_request_deliver(*, service_request: ServiceRequest, actor, note: str):
+    if not (note or "").strip():
+        raise DomainError(_("Describe what was delivered."), field="note")
+    locked, _from = _move(service_request=service_request, action="deliver", actor=actor, note=note)
+    locked.delivery_note = note.strip()
+    return _save(locked, service_request, "delivery_note")
+
+
+@transaction.atomic
+def service_request_confirm(*, service_request: ServiceRequest, actor, rating: int, comment=""):
+    """The enterprise confirms delivery and rates it: the held voucher money is consumed."""
+    if rating not in range(1, 6):
+        raise DomainError(_("Rate the service from 1 to 5."), field="rating")
+    locked, _from = _move(
+        service_request=service_request, action="confirm", actor=actor, note=comment
+    )
+    if locked.voucher_amount:
+        _voucher_consume(service_request=locked, actor=actor)
+    locked.rating, locked.comment = rating, (comment or "").strip()
+    locked.completed_at = timezone.now()
+    return _save(locked, service_request, "rating", "comment", "completed_at")
+
+
+@transaction.atomic
+def service_request_dispute(*, service_request: ServiceRequest, actor, reason: str):
+    if not (reason or "").strip():
+        raise DomainError(_("Say what is wrong with the delivery."), field="reason")
+    locked, _from = _move(
+        service_request=service_request, action="dispute", actor=actor, note=reason
+    )
+    return _save(locked, service_request)
+
+
+@transaction.atomic
+def service_request_cancel(*, service_request: ServiceRequest, actor) -> ServiceRequest:
+    locked, from_status = _move(service_request=service_request, action="cancel", actor=actor)
+    # Only an accepted request has its voucher money held.
+    if locked.voucher_amount and from_status == S.ACCEPTED:
+        _voucher_release(service_request=locked, actor=actor)
+    return _save(locked, service_request)
+
+
+# --- notifications -------------------------------------------------------------------------
+# Notices are written in the portal's language: the reader is not the person acting.
+
+
+def _operators_of(complex_id: int):
+    return User.objects.filter(role=Role.OPERATOR, complex_id=complex_id)
+
+
+def _users_of(enterprise_id: int):
+    return User.objects.filter(role=Role.ENTERPRISE, enterprise_id=enterprise_id)
+
+
+def _request_url(service_request: ServiceRequest) -> str:
+    return reverse("services:request_detail", args=[service_request.pk])
+
+
+def _tell_new_request(service_request: ServiceRequest) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            recipients=_operators_of(service_request.complex_id),
+            subject=_("New service request #%(id)s: %(title)s")
+            % {"id": service_request.pk, "title": service_request.offering.title},
+            body=service_request.description,
+            url=_request_url(service_request),
+        )
+
+
+def _tell_status(service_request: ServiceRequest, *, moved_by: str, note: str) -> None:
+    """The other party hears of a move: the enterprise of the operator's, and vice versa."""
+    recipients = (
+        _users_of(service_request.enterprise_id)
+        if moved_by == OPERATOR
+        else _operators_of(service_request.complex_id)
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            recipients=recipients,
+            subject=_("Service request #%(id)s “%(title)s” is now: %(status)s")
+            % {
+                "id": service_request.pk,
+                "title": service_request.offering.title,
+                "status": S(service_request.status).label,
+            },
+            body=note,
+            url=_request_url(service_request),
+        )
+
+
+# --- vouchers ------------------------------------------------------------------------------
+
+
+def _locked_voucher(voucher_id: int) -> Voucher:
+    return Voucher.objects.select_for_update().get(pk=voucher_id)
+
+
+def _voucher_hold(*, service_request: ServiceRequest, actor) -> None:
+    voucher = _locked_voucher(service_request.voucher_id)
+    amount = service_request.voucher_amount
+    if not (voucher.valid_from <= timezone.localdate() <= voucher.expires_on):
+        raise DomainError(_("The enterprise's voucher is not valid today."), field="voucher")
+    if voucher.balance < amount:
+        raise DomainError(
+            _("The voucher's balance (%(balance)s CNY) no longer covers %(amount)s CNY.")
+            % {"balance": voucher.balance, "amount": amount},
+            field="voucher_amount",
+        )
+    Voucher.objects.filter(pk=voucher.pk).update(
+        balance=F("balance") - amount, held=F("held") + amount, updated_at=timezone.now()
+    )
+    _entry(voucher, EntryKind.HOLD, amount, service_request, actor)
+
+
+def _voucher_release(*, service_request: ServiceRequest, actor) -> None:
+    voucher = _locked_voucher(service_request.voucher_id)
+    amount = service_request.voucher_amount
+    Voucher.objects.filter(pk=voucher.pk).update(
+        balance=F("balance") + amount, held=F("held") - amount, updated_at=timezone.now()
+    )
+    _entry(voucher, EntryKind.RELEASE, amount, service_request, actor)
+
+
+def _voucher_consume(*, service_request: ServiceRequest, actor) -> None:
+    voucher = _locked_voucher(service_request.voucher_id)
+    amount = service_request.voucher_amount
+    Voucher.objects.filter(pk=voucher.pk).update(held=F("held") - amount, updated_at=timezone.now())
+    _entry(voucher, EntryKind.CONSUME, amount, service_request, actor)
+
+
+def _entry(voucher, kind, amount, service_request, actor) -> VoucherEntry:
+    return VoucherEntry.objects.create(
+        voucher=voucher,
+        kind=kind,
+        amount=amount,
+        service_request=service_request,
+        complex_id=service_request.complex_id if service_request else None,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def voucher_issue(
+    *, enterprise: Enterprise, amount: Decimal, valid_from: date, expires_on: date, actor
+) -> Voucher:
+    """The province issues a voucher: its whole amount is the opening balance."""
+    if not actor.is_provincial_official:
+        raise NotPermitted(_("Only provincial officials issue innovation vouchers."))
+    if amount is None or amount <= 0:
+        raise DomainError(_("The amount must be positive."), field="amount")
+    if expires_on < valid_from:
+        raise DomainError(_("The voucher cannot expire before it is valid."), field="expires_on")
+    voucher = Voucher.objects.create(
+        enterprise=enterprise,
+        amount=amount,
+        balance=amount,
+        valid_from=valid_from,
+        expires_on=expires_on,
+        issued_by=actor,
+    )
+    _entry(voucher, EntryKind.ISSUE, amount, None, actor)
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            recipients=_users_of(enterprise.pk),
+            subject=_("An innovation voucher of %(amount)s CNY has been issued to you")
+            % {"amount": amount},
+            body=_("Valid from %(start)s to %(end)s.") % {"start": valid_from, "end": expires_on},
+            url=reverse("services:vouchers"),
+        )
+    return voucher
+
+
+@transaction.atomic
+def voucher_import(*, upload, actor) -> list[Voucher]:
+    """Issue the vouchers of an Excel sheet: all of them or, on any faulty cell, none."""
+    if not actor.is_provincial_official:
+        raise NotPermitted(_("Only provincial officials issue innovation vouchers."))
+    return [voucher_issue(actor=actor, **row) for row in parse_voucher_sheet(upload)]
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    start = month.replace(day=1)
+    following = (start + timedelta(days=32)).replace(day=1)
+    zone = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(start, time.min), zone),
+        timezone.make_aware(datetime.combine(following, time.min), zone),
+    )
+
+
+@transaction.atomic
+def voucher_settle(*, complex_: Complex, month: date, actor) -> VoucherSettlement:
+    """Pay a complex the voucher money consumed in one finished month, once."""
+    if not actor.is_provincial_official:
+        raise NotPermitted(_("Only provincial officials settle vouchers."))
+    month = month.replace(day=1)
+    if month >= timezone.localdate().replace(day=1):
+        raise DomainError(_("Only a month that has ended can be settled."), field="month")
+    start, end = month_bounds(month)
+    # Lock the month's unsettled consumptions first: a concurrent settlement then finds none.
+    locked = list(
+        VoucherEntry.objects.select_for_update()
+        .filter(
+            kind=EntryKind.CONSUME,
+            complex=complex_,
+            settlement__isnull=True,
+            at__gte=start,
+            at__lt=end,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    entries = VoucherEntry.objects.filter(pk__in=locked)
+    per_voucher = dict(
+        entries.order_by("voucher_id").values_list("voucher_id").annotate(total=Sum("amount"))
+    )
+    if not per_voucher:
+        raise InvalidTransition(_("Nothing is left to settle for this complex and month."))
+    if VoucherSettlement.objects.filter(complex=complex_, month=month).exists():
+        raise InvalidTransition(_("This complex's month has already been settled."))
+    settlement = VoucherSettlement.objects.create(
+        complex=complex_, month=month, amount=sum(per_voucher.values()), settled_by=actor
+    )
+    entries.update(settlement=settlement)
+    VoucherEntry.objects.bulk_create(
+        VoucherEntry(
+            voucher_id=voucher_id,
+            kind=EntryKind.SETTLE,
+            amount=total,
+            complex=complex_,
+            settlement=settlement,
+            actor=actor,
+        )
+        for voucher_id, total in per_voucher.items()
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            recipients=_operators_of(complex_.pk),
+            subject=_("Vouchers settled: %(amount)s CNY for %(month)s")
+            % {"amount": settlement.amount, "month": f"{month:%Y-%m}"},
+            url=reverse("services:settlements"),
+        )
+    return settlement

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "services"
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("offerings/<int:pk>/", views.offering_detail, name="offering_detail"),
+    path("register/", views.register, name="register"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/<str:action>/", views.request_transition, name="request_transition"),
+    path("catalogue/", views.operator_catalogue, name="manage_catalogue"),
+    path("catalogue/add/", views.offering_edit, name="offering_add"),
+    path("catalogue/<int:pk>/edit/", views.offering_edit, name="offering_edit"),
+    path("enterprises/", views.enterprise_list, name="enterprises"),
+    path("vouchers/", views.voucher_list, name="vouchers"),
+    path("vouchers/<int:pk>/", views.voucher_detail, name="voucher_detail"),
+    path("settlements/", views.settlement_list, name="settlements"),
+]

@@ -1,0 +1,382 @@
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from complexes.models import Complex
+from portal.exceptions import DomainError, NotPermitted
+
+from . import selectors, services
+from .filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter
+from .forms import (
+    ACTION_FORMS,
+    OfferingForm,
+    RegistrationForm,
+    ServiceRequestForm,
+    VoucherImportForm,
+    VoucherIssueForm,
+)
+from .models import Offering, ServiceRequest, Voucher
+from .voucher_sheet import template_workbook
+
+PAGE_SIZE = 20
+SETTLED_SHOWN = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _add_errors(form, error) -> None:
+    """Put a service's refusal next to the field it names, or above the form."""
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return
+    form.add_error(error.field if error.field in form.fields else None, str(error.message))
+
+
+def catalogue(request):
+    filterset = OfferingFilter(request.GET or None, queryset=selectors.offering_catalogue())
+    context = {
+        "filter": filterset,
+        "page": _page(request, filterset.qs),
+        "query": _query_without_page(request),
+        "crumbs": [(_("Service catalogue"), None)],
+    }
+    template = "services/_catalogue_results.html" if request.htmx else "services/catalogue.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def offering_detail(request, pk):
+    offering = get_object_or_404(selectors.offering_catalogue(), pk=pk)
+    user = request.user
+    form = None
+    if user.is_authenticated and user.is_enterprise_user:
+        vouchers = (
+            selectors.usable_vouchers(enterprise_id=user.enterprise_id)
+            if offering.voucher_eligible
+            else None
+        )
+        form = ServiceRequestForm(request.POST or None, request.FILES or None, vouchers=vouchers)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = services.service_request_create(
+                    offering=offering,
+                    actor=user,
+                    description=data["description"],
+                    attachment=data.get("attachment"),
+                    voucher=data.get("voucher"),
+                    voucher_amount=data.get("voucher_amount"),
+                )
+            except (DomainError, ValidationError) as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Your request has been sent to the complex."))
+                return redirect("services:request_detail", pk=created.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = {
+        "offering": offering,
+        "form": form,
+        "crumbs": [(_("Service catalogue"), reverse("services:catalogue")), (offering.title, None)],
+    }
+    return render(request, "services/offering_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("services:requests")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.enterprise_register(
+                username=data["username"],
+                password=data["password"],
+                email=data["email"],
+                credit_code_value=data["credit_code"],
+                name=data["name"],
+                region=data["region"],
+                size=data["size"],
+                high_tech=data["high_tech"],
+                tech_sme=data["tech_sme"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+            )
+        except (DomainError, ValidationError) as error:
+            _add_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your enterprise is registered."))
+            return redirect("services:catalogue")
+    context = {"form": form, "crumbs": [(_("Register an enterprise"), None)]}
+    return render(request, "services/register.html", context)
+
+
+@login_required
+def request_list(request):
+    """One list for every role: an enterprise's own requests, an operator's queue (with overdue
+    markers), officials' requests of complexes in their region."""
+    filterset = ServiceRequestFilter(
+        request.GET or None,
+        queryset=selectors.service_requests(user=request.user),
+        request=request,
+    )
+    if request.user.is_operator:
+        del filterset.form.fields["complex"]
+    context = {
+        "filter": filterset,
+        "page": _page(request, filterset.qs),
+        "query": _query_without_page(request),
+        "crumbs": [(_("Service requests"), None)],
+    }
+    return render(request, "services/request_list.html", context)
+
+
+@login_required
+def request_detail(request, pk):
+    try:
+        service_request = selectors.service_request_detail(user=request.user, pk=pk)
+    except ServiceRequest.DoesNotExist as error:
+        raise Http404 from error
+    return render(
+        request, "services/request_detail.html", _detail_context(request, service_request)
+    )
+
+
+def _detail_context(request, service_request, failed_action=None, failed_form=None):
+    actions = services.allowed_actions(service_request=service_request, user=request.user)
+    forms = {
+        action: failed_form if action == failed_action else ACTION_FORMS[action](prefix=action)
+        for action in actions
+    }
+    return {
+        "request_": service_request,
+        "action_forms": forms,
+        "crumbs": [
+            (_("Service requests"), reverse("services:requests")),
+            (f"#{service_request.pk}", None),
+        ],
+    }
+
+
+@login_required
+@require_POST
+def request_transition(request, pk, action):
+    if action not in ACTION_FORMS:
+        raise Http404
+    service_request = get_object_or_404(ServiceRequest.objects.in_scope(request.user), pk=pk)
+    form = ACTION_FORMS[action](request.POST, prefix=action)
+    if form.is_valid():
+        service = getattr(services, f"service_request_{action}")
+        try:
+            service(service_request=service_request, actor=request.user, **form.cleaned_data)
+        except NotPermitted as error:
+            raise PermissionDenied(str(error.message)) from error
+        except DomainError as error:
+            _add_errors(form, error)
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("The request has been updated."))
+            return redirect("services:request_detail", pk=pk)
+    detail = selectors.service_request_detail(user=request.user, pk=pk)
+    context = _detail_context(request, detail, failed_action=action, failed_form=form)
+    return render(request, "services/request_detail.html", context, status=400)
+
+
+def _operator_only(request):
+    if not request.user.is_operator:
+        raise PermissionDenied
+
+
+@login_required
+def operator_catalogue(request):
+    _operator_only(request)
+    context = {
+        "offerings": selectors.operator_catalogue(user=request.user),
+        "crumbs": [(_("My catalogue"), None)],
+    }
+    return render(request, "services/operator_catalogue.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offering_edit(request, pk=None):
+    _operator_only(request)
+    offering = (
+        get_object_or_404(Offering.objects.in_scope(request.user), pk=pk) if pk else Offering()
+    )
+    form = OfferingForm(request.POST or None, instance=offering, complex_id=request.user.complex_id)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            services.offering_save(offering=offering, fields=fields, actor=request.user)
+        except (DomainError, ValidationError) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The offering has been saved."))
+            return redirect("services:manage_catalogue")
+    here = _("Edit offering") if pk else _("Add offering")
+    context = {
+        "form": form,
+        "offering": offering,
+        "crumbs": [(_("My catalogue"), reverse("services:manage_catalogue")), (here, None)],
+    }
+    return render(request, "services/offering_form.html", context)
+
+
+@login_required
+def enterprise_list(request):
+    if not request.user.is_official:
+        raise PermissionDenied
+    filterset = EnterpriseFilter(
+        request.GET or None, queryset=selectors.enterprises(user=request.user)
+    )
+    context = {
+        "filter": filterset,
+        "page": _page(request, filterset.qs),
+        "query": _query_without_page(request),
+        "crumbs": [(_("Enterprises"), None)],
+    }
+    return render(request, "services/enterprise_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def voucher_list(request):
+    user = request.user
+    if not (user.is_official or user.is_enterprise_user):
+        raise PermissionDenied
+    issue_form = import_form = None
+    if user.is_provincial_official:
+        if request.GET.get("template"):
+            return _template_download()
+        posted = request.POST.get("form")
+        issue_form = VoucherIssueForm(request.POST if posted == "issue" else None)
+        import_form = VoucherImportForm(
+            request.POST if posted == "import" else None,
+            request.FILES if posted == "import" else None,
+        )
+        if posted == "issue" and issue_form.is_valid():
+            data = issue_form.cleaned_data
+            try:
+                services.voucher_issue(
+                    enterprise=issue_form.enterprise,
+                    amount=data["amount"],
+                    valid_from=data["valid_from"],
+                    expires_on=data["expires_on"],
+                    actor=user,
+                )
+            except DomainError as error:
+                _add_errors(issue_form, error)
+            else:
+                messages.success(request, _("The voucher has been issued."))
+                return redirect("services:vouchers")
+        if posted == "import" and import_form.is_valid():
+            try:
+                issued = services.voucher_import(
+                    upload=import_form.cleaned_data["file"], actor=user
+                )
+            except ValidationError as error:
+                _add_errors(import_form, error)
+            else:
+                messages.success(
+                    request, _("%(count)d vouchers have been issued.") % {"count": len(issued)}
+                )
+                return redirect("services:vouchers")
+    queryset = selectors.vouchers(user=user)
+    context = {
+        "page": _page(request, queryset),
+        "query": _query_without_page(request),
+        "totals": queryset.aggregate(
+            amount=Sum("amount"), balance=Sum("balance"), held=Sum("held")
+        ),
+        "issue_form": issue_form,
+        "import_form": import_form,
+        "crumbs": [(_("Innovation vouchers"), None)],
+    }
+    return render(request, "services/voucher_list.html", context)
+
+
+def _template_download() -> HttpResponse:
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="vouchers.xlsx"'
+    template_workbook().save(response)
+    return response
+
+
+@login_required
+def voucher_detail(request, pk):
+    voucher = get_object_or_404(
+        Voucher.objects.in_scope(request.user).select_related("enterprise"), pk=pk
+    )
+    context = {
+        "voucher": voucher,
+        "entries": selectors.voucher_ledger(voucher=voucher),
+        "totals": selectors.voucher_ledger_totals(voucher_ids=[voucher.pk]).get(voucher.pk),
+        "crumbs": [
+            (_("Innovation vouchers"), reverse("services:vouchers")),
+            (_("Voucher No. %(id)s") % {"id": voucher.pk}, None),
+        ],
+    }
+    return render(request, "services/voucher_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settlement_list(request):
+    user = request.user
+    if not (user.is_official or user.is_operator):
+        raise PermissionDenied
+    if request.method == "POST":
+        complex_ = get_object_or_404(Complex.objects.in_scope(user), pk=request.POST.get("complex"))
+        try:
+            month = date.fromisoformat(request.POST.get("month", ""))
+            settlement = services.voucher_settle(complex_=complex_, month=month, actor=user)
+        except ValueError as error:
+            raise Http404 from error
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("%(complex)s: %(amount)s CNY settled for %(month)s.")
+                % {
+                    "complex": complex_.name,
+                    "amount": settlement.amount,
+                    "month": f"{month:%Y-%m}",
+                },
+            )
+        return redirect("services:settlements")
+    context = {
+        "due": _page(request, selectors.settlement_due(user=user)) if user.is_official else None,
+        "settled": selectors.settlements(user=user)[:SETTLED_SHOWN],
+        "query": _query_without_page(request),
+        "can_settle": user.is_provincial_official,
+        "crumbs": [(_("Voucher settlement"), None)],
+    }
+    return render(request, "services/settlements.html", context)

@@ -1,0 +1,61 @@
+// The dashboard's map: child regions shaded by the chosen measure, complexes as points.
+(function () {
+  var element = document.getElementById("region-map");
+  var configElement = document.getElementById("map-config");
+  if (!element || !configElement || !window.echarts) {
+    return;
+  }
+  var config = JSON.parse(configElement.textContent);
+  var statusColours = {
+    constructing: "#0dcaf0", operating: "#198754", rectifying: "#fd7e14", removed: "#6c757d"
+  };
+  fetch(config.mapUrl)
+    .then(function (response) { return response.json(); })
+    .then(function (geo) {
+      echarts.registerMap(config.mapName, geo);
+      var chart = echarts.init(element);
+      var highest = Math.max.apply(null, config.regions.map(function (r) { return r.value; }).concat([1]));
+      chart.setOption({
+        tooltip: {
+          trigger: "item",
+          formatter: function (item) {
+            if (item.seriesType === "scatter") { return item.name; }
+            var label = item.data && item.data.label ? item.data.label : item.name;
+            var value = item.data ? item.data.value : 0;
+            return label + "<br>" + config.measureLabel + ": " + value.toLocaleString();
+          }
+        },
+        visualMap: {
+          min: 0, max: highest, calculable: true, left: "left", bottom: 10, seriesIndex: 0,
+          inRange: { color: ["#e7f0fd", "#0d6efd"] }
+        },
+        geo: {
+          map: config.mapName, roam: true, label: { show: false },
+          regions: config.regions
+            .filter(function (r) { return r.code === config.highlight; })
+            .map(function (r) { return { name: r.name, itemStyle: { borderColor: "#dc3545", borderWidth: 3 } }; })
+        },
+        series: [
+          {
+            type: "map", geoIndex: 0,
+            data: config.regions.map(function (r) {
+              return { name: r.name, value: r.value, code: r.code, label: r.label };
+            })
+          },
+          {
+            type: "scatter", coordinateSystem: "geo", symbolSize: 7, zlevel: 2,
+            data: config.points,
+            itemStyle: { color: function (item) { return statusColours[item.data.status] || "#333"; } }
+          }
+        ]
+      });
+      chart.on("click", function (item) {
+        if (item.seriesType === "scatter" && item.data) {
+          window.location = config.complexUrl.replace("CODE", item.data.code);
+        } else if (item.data && item.data.code && item.data.code !== config.highlight) {
+          window.location = config.drillUrl + item.data.code;
+        }
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+})();

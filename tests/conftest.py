@@ -1,0 +1,94 @@
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+from . import factories
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api_client):
+    """An API client authenticated as the given user (``None``: anonymous)."""
+
+    def login(user):
+        api_client.force_authenticate(user=user)
+        return api_client
+
+    return login
+
+
+@pytest.fixture
+def client_as(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def yongkang_complex(db):
+    return factories.ComplexFactory(
+        region=factories.region("330784"), name="永康五金产业创新服务综合体"
+    )
+
+
+@pytest.fixture
+def hangzhou_complex(db):
+    return factories.ComplexFactory(
+        region=factories.region("330110"), name="余杭家纺产业创新服务综合体", industry="家纺"
+    )
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("needs a Redis server: set REDIS_URL (CI sets redis://127.0.0.1:6379/0)")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and throttles count in the cache: every test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# What the data migrations ship: (migration module, loader) — the loaders are idempotent.
+SHIPPED_DATA = [
+    ("complexes.migrations.0002_load_regions", "load_regions"),
+    ("evaluation.migrations.0002_default_catalogue_and_schemes", "load"),
+    ("funding.migrations.0002_default_rules_and_freeze", "create_defaults"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _shipped_data_survives_flushes(request):
+    """A transactional test ends with a flush of every table, what the data migrations ship
+    included (regions, indicators, default schemes and rules): such tests load it again."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        marker and marker.kwargs.get("transaction")
+    ) or "live_server" in request.fixturenames
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from complexes.models import Region
+
+    if Region.objects.exists():
+        return
+    for module, loader in SHIPPED_DATA:
+        getattr(import_module(module), loader)(apps, None)

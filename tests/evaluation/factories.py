@@ -1,0 +1,60 @@
+"""Builders for reports and results: real rows, written the way the services write them."""
+
+from datetime import date
+from decimal import Decimal
+
+from evaluation.models import (
+    AnnualReport,
+    Indicator,
+    ReportingPeriod,
+    ReportStatus,
+    ReportValue,
+)
+
+# A plausible provincial complex's year, one value per reported indicator.
+TYPICAL_VALUES = {
+    "st_projects": 22,
+    "iur_enterprises": 97,
+    "services_to_enterprises": 6400,
+    "problems_solved": 246,
+    "tech_transactions": 105,
+    "tech_transaction_amount": 190_000_000,
+    "venture_funds": 400_000_000,
+    "ip_pledge_loans": 85_000_000,
+    "cluster_revenue": 35_000_000_000,
+    "cluster_rd_spend": 600_000_000,
+    "high_tech_enterprises": 48,
+    "tech_smes": 121,
+    "key_technologies": 30,
+    "talent_introduced": 35,
+    "policies_implemented": 12,
+    "local_match_funds": 45_000_000,
+    "host_investment": 100_000_000,
+}
+
+
+def values(factor: float = 1.0, **overrides) -> dict[str, Decimal]:
+    """The typical values scaled by ``factor`` (whole numbers kept whole)."""
+    result = {code: Decimal(round(value * factor)) for code, value in TYPICAL_VALUES.items()}
+    result.update({code: Decimal(value) for code, value in overrides.items()})
+    return result
+
+
+def open_period(year: int, deadline: date | None = None) -> ReportingPeriod:
+    return ReportingPeriod.objects.create(year=year, deadline=deadline or date(year + 1, 3, 31))
+
+
+def report(complex_, year: int, status=ReportStatus.DRAFT, values_: dict | None = None):
+    """A report in the given status holding the given values (no services involved: for
+    setting the scene of a test, not for testing the workflow)."""
+    report_ = AnnualReport.objects.create(complex=complex_, year=year, status=status)
+    indicators = dict(Indicator.objects.values_list("code", "pk"))
+    ReportValue.objects.bulk_create(
+        ReportValue(report=report_, indicator_id=indicators[code], value=Decimal(value))
+        for code, value in (values_ or {}).items()
+    )
+    return report_
+
+
+def approved(complex_, year: int, factor: float = 1.0, **overrides):
+    return report(complex_, year, ReportStatus.APPROVED, values(factor, **overrides))

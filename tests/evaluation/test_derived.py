@@ -1,0 +1,86 @@
+"""Derived indicators: the registry's source counts exactly, sources plug in by setting, and a
+refresh replaces the year's values in place."""
+
+from decimal import Decimal
+
+import pytest
+
+from complexes.indicators import derived_values
+from complexes.models import InstitutionType, SharedInstrument, Status, TalentTeam
+from evaluation.models import DerivedValue
+from evaluation.recompute import derived_values_refresh
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def rows_of(rows, complex_id):
+    return {code: value for pk, code, value in rows if pk == complex_id}
+
+
+def test_registry_source_counts_members_teams_and_shared_instruments(yongkang_complex):
+    for member_type, joined in [
+        (InstitutionType.INCUBATOR, 2020),
+        (InstitutionType.INCUBATOR, 2024),
+        (InstitutionType.TESTING, None),
+        (InstitutionType.UNIVERSITY, 2021),
+        (InstitutionType.IP_SERVICE, 2026),
+    ]:
+        factories.InstitutionFactory(complex=yongkang_complex, type=member_type, joined_year=joined)
+    TalentTeam.objects.create(
+        complex=yongkang_complex, name="甲", leader="王", introduced_year=2022
+    )
+    TalentTeam.objects.create(
+        complex=yongkang_complex, name="乙", leader="李", introduced_year=2026
+    )
+    for value, shared in [
+        ("500000", True),
+        ("1200000.50", True),
+        ("499999.99", True),
+        ("900000", False),
+    ]:
+        SharedInstrument.objects.create(
+            complex=yongkang_complex,
+            name="仪器",
+            original_value=Decimal(value),
+            open_for_sharing=shared,
+        )
+    empty = factories.ComplexFactory()
+    removed = factories.ComplexFactory(status=Status.REMOVED)
+    rows = derived_values(year=2025)
+    assert rows_of(rows, yongkang_complex.pk) == {
+        "member_institutions": 4,
+        "incubators": 2,
+        "ip_agencies": 0,
+        "testing_platforms": 1,
+        "university_partners": 1,
+        "talent_teams": 1,
+        "shared_instruments": 2,
+        "shared_instrument_value": Decimal("1700000.50"),
+    }
+    assert set(rows_of(rows, empty.pk).values()) == {0}
+    assert rows_of(rows, removed.pk) == {}
+
+
+def services_like_source(*, year):
+    """A second source, as the services app will add one."""
+    return [(complex_id, "services_delivered", Decimal(year - 2000)) for complex_id in SOURCE_IDS]
+
+
+SOURCE_IDS: list[int] = []
+
+
+def test_sources_plug_in_by_setting_and_refresh_replaces_in_place(yongkang_complex, settings):
+    settings.EVALUATION_DERIVED_SOURCES = [
+        "complexes.indicators.derived_values",
+        "tests.evaluation.test_derived.services_like_source",
+    ]
+    SOURCE_IDS[:] = [yongkang_complex.pk]
+    assert derived_values_refresh(year=2025) == 9
+    first = list(DerivedValue.objects.order_by("pk").values())
+    assert DerivedValue.objects.get(indicator__code="services_delivered").value == 25
+    assert derived_values_refresh(year=2025) == 9
+    assert list(DerivedValue.objects.order_by("pk").values()) == first
+    SOURCE_IDS[:] = []
+    assert derived_values_refresh(year=2025) == 8
+    assert not DerivedValue.objects.filter(indicator__code="services_delivered").exists()

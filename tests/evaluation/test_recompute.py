@@ -1,0 +1,350 @@
+"""The recomputation in process: scores from approved reports, idempotency, dynamic management,
+schemes frozen once published, the jobs endpoint and the advisory lock."""
+
+from decimal import Decimal
+
+import psycopg2
+import pytest
+from django.db import connection
+
+from complexes.models import Category, ComplexStatusChange, Level, Status
+from evaluation import recompute, services
+from evaluation.models import (
+    Evaluation,
+    EvaluationScheme,
+    Job,
+    JobStatus,
+    ManagementDecision,
+    ManagementKind,
+    ProposalStatus,
+    Publication,
+)
+from evaluation.selectors import scheme_for
+from portal.exceptions import InvalidTransition
+from tests import factories
+
+from . import factories as evaluation
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2025
+REPORTED = list(evaluation.TYPICAL_VALUES)
+
+
+def flat(amount):
+    """Every reported indicator at the same value, so normalised values are exact ratios."""
+    return {code: Decimal(amount) for code in REPORTED}
+
+
+@pytest.fixture
+def province(db):
+    complexes = {
+        "a": factories.ComplexFactory(region=factories.region("330784")),
+        "b": factories.ComplexFactory(region=factories.region("330782")),
+        "c": factories.ComplexFactory(region=factories.region("330110")),
+        "d": factories.ComplexFactory(
+            region=factories.region("330108"), category=Category.EMERGING
+        ),
+        # Neither a city-level nor a constructing complex is evaluated by the province.
+        "city_level": factories.ComplexFactory(level=Level.CITY),
+        "constructing": factories.ComplexFactory(status=Status.CONSTRUCTING),
+    }
+    for key, amount in {"a": 1000, "b": 500, "c": 200, "d": 1000, "city_level": 1000}.items():
+        evaluation.report(complexes[key], YEAR, "approved", flat(amount))
+    evaluation.report(complexes["constructing"], YEAR, "approved", flat(5000))
+    return complexes
+
+
+def results(year=YEAR):
+    return list(
+        Evaluation.objects.filter(year=year)
+        .order_by("category", "rank", "complex_id")
+        .values_list("complex_id", "category", "score", "rank", "grade")
+    )
+
+
+def test_scores_ranks_and_grades_from_approved_reports(province):
+    recompute.evaluation_recompute(year=YEAR)
+    a, b, c, d = (province[key].pk for key in "abcd")
+    # Traditional: 69 reported points + 11 registry points at the base share (no members yet),
+    # services indicators not plugged in (20 points) → scaled by 100/80.
+    # a: (69 + 5.5) × 1.25 = 93.125; b: (69 × 0.75 + 5.5) × 1.25; c: (69 × 0.6 + 5.5) × 1.25.
+    assert results() == [
+        (d, "emerging", Decimal("92.07"), 1, "excellent"),
+        (a, "traditional", Decimal("93.13"), 1, "excellent"),
+        (b, "traditional", Decimal("71.56"), 2, "pass"),
+        (c, "traditional", Decimal("58.63"), 3, "fail"),
+    ]
+    line = next(
+        line
+        for line in Evaluation.objects.get(complex_id=b).breakdown
+        if line["indicator"] == "cluster_rd_spend"
+    )
+    assert line == {
+        "indicator": "cluster_rd_spend",
+        "value": "500.00",
+        "normalized": "0.5000",
+        "weight": "12.5000",
+        "points": "9.3750",
+    }
+    publication = Publication.objects.get(year=YEAR)
+    assert {scheme.category for scheme in publication.schemes.all()} == {"traditional", "emerging"}
+    assert all(scheme.is_frozen for scheme in publication.schemes.all())
+
+
+def test_recomputing_twice_gives_identical_rows(province):
+    recompute.evaluation_recompute(year=YEAR)
+    first = list(Evaluation.objects.order_by("pk").values())
+    decisions = list(ManagementDecision.objects.order_by("pk").values())
+    history = ComplexStatusChange.objects.count()
+    recompute.evaluation_recompute(year=YEAR)
+    assert list(Evaluation.objects.order_by("pk").values()) == first
+    assert list(ManagementDecision.objects.order_by("pk").values()) == decisions
+    assert ComplexStatusChange.objects.count() == history
+
+
+def test_a_fail_rectifies_a_second_fail_proposes_removal_a_pass_restores(province):
+    c, b = province["c"], province["b"]
+    recompute.evaluation_recompute(year=YEAR)
+    c.refresh_from_db()
+    assert c.status == Status.RECTIFYING
+    rectify = ManagementDecision.objects.get(complex=c, year=YEAR)
+    assert rectify.kind == ManagementKind.RECTIFY and rectify.deadline is not None
+    change = ComplexStatusChange.objects.filter(complex=c).latest("changed_at")
+    assert (change.from_status, change.to_status) == (Status.OPERATING, Status.RECTIFYING)
+    assert "58.63" in change.reason
+
+    # Next year: c fails again, b (put into rectification by hand) passes.
+    services_actor = factories.provincial_official()
+    from complexes.services import complex_change_status
+
+    complex_change_status(
+        complex_=b, to_status=Status.RECTIFYING, reason="抽查不合格", actor=services_actor
+    )
+    for key, amount in {"a": 1000, "b": 500, "c": 200}.items():
+        evaluation.report(province[key], YEAR + 1, "approved", flat(amount))
+    recompute.evaluation_recompute(year=YEAR + 1)
+    proposal = ManagementDecision.objects.get(complex=c, year=YEAR + 1)
+    assert (proposal.kind, proposal.proposal_status) == (
+        ManagementKind.PROPOSE_REMOVAL,
+        ProposalStatus.PENDING,
+    )
+    c.refresh_from_db()
+    b.refresh_from_db()
+    assert (c.status, b.status) == (Status.RECTIFYING, Status.OPERATING)
+    assert ManagementDecision.objects.get(complex=b, year=YEAR + 1).kind == ManagementKind.RESTORE
+
+    services.removal_decide(decision=proposal, confirm=True, actor=services_actor)
+    c.refresh_from_db()
+    assert c.status == Status.REMOVED
+    assert (
+        ComplexStatusChange.objects.filter(complex=c).latest("changed_at").changed_by
+        == services_actor
+    )
+    with pytest.raises(InvalidTransition):
+        services.removal_decide(decision=proposal, confirm=True, actor=services_actor)
+
+
+def test_recomputing_a_past_year_changes_no_status(province):
+    recompute.evaluation_recompute(year=YEAR)
+    for key, amount in {"a": 1000, "b": 500}.items():
+        evaluation.report(province[key], YEAR + 1, "approved", flat(amount))
+    recompute.evaluation_recompute(year=YEAR + 1)
+    ManagementDecision.objects.all().delete()
+    recompute.evaluation_recompute(year=YEAR)
+    assert not ManagementDecision.objects.exists()
+
+
+def test_a_published_scheme_is_superseded_not_altered(province):
+    official = factories.provincial_official()
+    default = scheme_for(year=YEAR, category=Category.TRADITIONAL)
+    weights = {w.indicator.code: w.weight for w in default.weights.all()}
+    recompute.evaluation_recompute(year=YEAR)
+    default.refresh_from_db()
+    assert default.is_frozen
+
+    changed = {**weights, "cluster_rd_spend": Decimal(5), "problems_solved": Decimal(15)}
+    first = services.scheme_save(
+        year=YEAR, category=Category.TRADITIONAL, actor=official, weights=changed
+    )
+    assert (first.year, first.version) == (YEAR, 1) and first.pk != default.pk
+    again = services.scheme_save(
+        year=YEAR,
+        category=Category.TRADITIONAL,
+        actor=official,
+        weights=changed,
+        pass_from=Decimal(55),
+    )
+    assert again.pk == first.pk and again.pass_from == 55
+    assert {w.indicator.code: w.weight for w in default.weights.all()} == weights
+    assert default.adjustment_items.count() == first.adjustment_items.count() == 5
+
+    recompute.evaluation_recompute(year=YEAR)
+    assert set(
+        Evaluation.objects.filter(category="traditional").values_list("scheme", flat=True)
+    ) == {first.pk}
+    superseding = services.scheme_save(
+        year=YEAR, category=Category.TRADITIONAL, actor=official, weights=weights
+    )
+    assert superseding.version == 2
+    assert EvaluationScheme.objects.get(pk=first.pk).pass_from == 55
+
+
+def test_scheme_weights_must_sum_to_100(db):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.scheme_save(
+            year=YEAR,
+            category=Category.TRADITIONAL,
+            actor=factories.provincial_official(),
+            weights={"cluster_rd_spend": Decimal(60), "tech_smes": Decimal(30)},
+        )
+    assert "weights" in error.value.message_dict
+    assert not EvaluationScheme.objects.filter(year=YEAR).exists()
+
+
+def test_bonus_and_penalty_items_move_the_score(province):
+    official = factories.provincial_official()
+    services.adjustment_apply(
+        complex_=province["b"],
+        year=YEAR,
+        item_code="national_award",
+        reason="国家级表彰",
+        actor=official,
+    )
+    services.adjustment_apply(
+        complex_=province["c"],
+        year=YEAR,
+        item_code="false_reporting",
+        reason="数据造假",
+        actor=official,
+    )
+    recompute.evaluation_recompute(year=YEAR)
+    scores = dict(Evaluation.objects.values_list("complex_id", "score"))
+    assert scores[province["b"].pk] == Decimal("74.56")
+    assert scores[province["c"].pk] == Decimal("48.63")
+
+
+def test_jobs_endpoint_starts_and_shows_a_recomputation(
+    api_client, api_as, province, django_capture_on_commit_callbacks
+):
+    assert api_client.post("/api/v1/jobs/", {"kind": "recompute", "year": YEAR}).status_code == 401
+    operator = factories.operator_of(province["a"])
+    assert (
+        api_as(operator).post("/api/v1/jobs/", {"kind": "recompute", "year": YEAR}).status_code
+        == 403
+    )
+    city = factories.regional_official("330700")
+    assert (
+        api_as(city).post("/api/v1/jobs/", {"kind": "recompute", "year": YEAR}).status_code == 403
+    )
+    api = api_as(factories.provincial_official())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/v1/jobs/", {"kind": "recompute", "year": YEAR}, format="json")
+    assert response.status_code == 201
+    assert response.json()["status"] == "queued"
+    job = api.get(f"/api/v1/jobs/{response.json()['id']}/").json()
+    assert (job["status"], job["progress"], job["error"], job["parameters"]) == (
+        "succeeded",
+        100,
+        "",
+        {"year": YEAR},
+    )
+    assert job["started_at"] <= job["finished_at"]
+    assert {"derived_values", "scores", "dynamic_management"} <= set(job["timings"])
+    assert api.post("/api/v1/jobs/", {"kind": "other", "year": YEAR}).status_code == 400
+    assert api_as(city).get(f"/api/v1/jobs/{job['id']}/").status_code == 403
+
+
+def test_a_second_run_is_refused_while_the_lock_is_held(province):
+    settings = connection.settings_dict
+    holder = psycopg2.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+    )
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [recompute.RECOMPUTE_LOCK_KEY])
+        refused = Job.objects.create(kind="recompute", parameters={"year": YEAR})
+        recompute.job_run(job_id=refused.pk)
+        refused.refresh_from_db()
+        assert refused.status == JobStatus.FAILED
+        assert refused.error == str(recompute.REFUSED)
+        assert not Evaluation.objects.exists()
+    finally:
+        holder.close()
+    allowed = Job.objects.create(kind="recompute", parameters={"year": YEAR})
+    assert recompute.job_run(job_id=allowed.pk).status == JobStatus.SUCCEEDED
+    assert Evaluation.objects.count() == 4
+
+
+def test_evaluations_endpoint_scope_and_fields(api_client, api_as, province):
+    recompute.evaluation_recompute(year=YEAR)
+    assert api_client.get(f"/api/v1/evaluations/?year={YEAR}").status_code == 401
+    jinhua = api_as(factories.regional_official("330700")).get(f"/api/v1/evaluations/?year={YEAR}")
+    assert {row["complex"] for row in jinhua.json()["results"]} == {
+        province["a"].pk,
+        province["b"].pk,
+    }
+    own = api_as(factories.operator_of(province["b"])).get("/api/v1/evaluations/").json()
+    assert own["count"] == 1
+    row = own["results"][0]
+    assert {key: row[key] for key in ("complex", "year", "category", "score", "rank", "grade")} == {
+        "complex": province["b"].pk,
+        "year": YEAR,
+        "category": "traditional",
+        "score": "71.56",
+        "rank": 2,
+        "grade": "pass",
+    }
+    assert set(row["breakdown"][0]) == {"indicator", "value", "normalized", "weight", "points"}
+    province_rows = api_as(factories.provincial_official()).get(
+        f"/api/v1/evaluations/?year={YEAR}&category=traditional"
+    )
+    assert [r["rank"] for r in province_rows.json()["results"]] == [1, 2, 3]
+
+
+def test_a_job_left_running_by_a_crashed_worker_runs_again_when_redelivered(province):
+    job = Job.objects.create(kind="recompute", parameters={"year": YEAR}, status=JobStatus.RUNNING)
+    assert recompute.job_run(job_id=job.pk).status == JobStatus.SUCCEEDED
+    assert Evaluation.objects.count() == 4
+    finished = Job.objects.get(pk=job.pk).finished_at
+    assert recompute.job_run(job_id=job.pk).finished_at == finished
+
+
+def test_the_nightly_task_recomputes_the_latest_year_with_approved_reports(
+    province, django_capture_on_commit_callbacks, settings
+):
+    from evaluation.tasks import nightly_recompute
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = nightly_recompute.delay().get()
+    job = Job.objects.get(pk=job_id)
+    assert (job.parameters, job.status, job.created_by) == (
+        {"year": YEAR},
+        JobStatus.SUCCEEDED,
+        None,
+    )
+    schedule = settings.CELERY_BEAT_SCHEDULE["evaluation-recompute"]
+    assert schedule["task"] == "evaluation.tasks.nightly_recompute"
+    assert (schedule["schedule"].hour, schedule["schedule"].minute) == ({2}, {0})
+    assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
+
+
+def test_a_pending_removal_is_not_proposed_twice(province):
+    for year in (YEAR + 1, YEAR + 2):
+        for key, amount in {"a": 1000, "c": 200}.items():
+            evaluation.report(province[key], year, "approved", flat(amount))
+    for year in (YEAR, YEAR + 1, YEAR + 2):
+        recompute.evaluation_recompute(year=year)
+    assert list(
+        ManagementDecision.objects.filter(complex=province["c"])
+        .order_by("year")
+        .values_list("year", "kind", "proposal_status")
+    ) == [
+        (YEAR, ManagementKind.RECTIFY, ""),
+        (YEAR + 1, ManagementKind.PROPOSE_REMOVAL, ProposalStatus.PENDING),
+    ]

@@ -1,0 +1,134 @@
+"""The recomputation on a real Celery worker over Redis and PostgreSQL: idempotent, refused
+while another run holds the advisory lock, and a redelivered finished job is left alone."""
+
+import os
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg2
+import pytest
+from celery.result import EagerResult
+from django.db import connection
+
+from evaluation import recompute
+from evaluation.models import Evaluation, Job, JobKind, JobStatus
+from portal.celery import app
+from tests import factories
+
+from . import factories as evaluation
+
+pytestmark = [
+    pytest.mark.redis,
+    # One Celery worker at a time: parallel test processes share the broker's default queue.
+    pytest.mark.xdist_group("celery-worker"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+YEAR = 2025
+
+
+@pytest.fixture
+def worker(redis_url):
+    """A `celery -A portal worker` against the test database, on a queue emptied first."""
+    settings = connection.settings_dict
+    app.control.purge()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings_test",
+        "DATABASE_URL": (
+            f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}"
+            f"/{settings['NAME']}"
+        ),
+        "REDIS_URL": redis_url,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-l", "warning", "-c", "1",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield process
+    finally:
+        app.conf.task_always_eager = eager
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def start_and_wait(process, year=YEAR, timeout=90) -> Job:
+    job = recompute.job_start(kind=JobKind.RECOMPUTE, actor=None, parameters={"year": year})
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            return job
+        if process.poll() is not None:
+            pytest.fail(f"the worker stopped: {process.stdout.read().decode()[-2000:]}")
+        time.sleep(0.3)
+    pytest.fail(f"job {job.pk} did not finish in {timeout} s (status {job.status})")
+
+
+@pytest.fixture
+def reports(db):
+    for region, amount in (("330784", 1000), ("330782", 500), ("330110", 200)):
+        complex_ = factories.ComplexFactory(region=factories.region(region))
+        evaluation.report(
+            complex_,
+            YEAR,
+            "approved",
+            {code: Decimal(amount) for code in evaluation.TYPICAL_VALUES},
+        )
+
+
+def test_worker_recomputes_idempotently_and_refuses_to_overlap(worker, reports):
+    first = start_and_wait(worker)
+    assert (first.status, first.progress, first.error) == (JobStatus.SUCCEEDED, 100, "")
+    assert first.started_at <= first.finished_at
+    rows = list(Evaluation.objects.order_by("pk").values())
+    assert [row["score"] for row in rows] == [Decimal("93.13"), Decimal("71.56"), Decimal("58.63")]
+
+    second = start_and_wait(worker)
+    assert second.status == JobStatus.SUCCEEDED
+    assert list(Evaluation.objects.order_by("pk").values()) == rows
+
+    settings = connection.settings_dict
+    holder = psycopg2.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+    )
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [recompute.RECOMPUTE_LOCK_KEY])
+        refused = start_and_wait(worker)
+    finally:
+        holder.close()
+    assert refused.status == JobStatus.FAILED
+    assert refused.error == str(recompute.REFUSED)
+    assert list(Evaluation.objects.order_by("pk").values()) == rows
+
+    # A redelivery of a job that already finished (acks_late) leaves it as it is.
+    from evaluation.tasks import run_job
+
+    assert run_job.acks_late is True
+    result = run_job.apply_async(args=[first.pk])
+    assert not isinstance(result, EagerResult)  # it went through Redis to the worker
+    assert result.get(timeout=60) == JobStatus.SUCCEEDED
+    first_again = Job.objects.get(pk=first.pk)
+    assert (first_again.started_at, first_again.finished_at) == (
+        first.started_at,
+        first.finished_at,
+    )

@@ -1,0 +1,211 @@
+"""Every page × every role × an object in the caller's scope (A) and one outside it (B).
+
+The pages come from the URL resolver (every named route of the portal's apps), so a page added
+without an entry in ``EXPECTED`` fails ``test_every_page_has_an_entry``. Each page is fetched
+(GET) and posted an empty form (POST); each call is rolled back afterwards. Columns and entry
+format as in ``test_permission_matrix``; 302 is the redirect to the login page (anonymous) or
+back to the object after a refused or accepted form.
+"""
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .world import ROLES, YEAR, build_world
+
+pytestmark = pytest.mark.django_db
+
+PAGE_APPS = ("accounts", "complexes", "services", "evaluation", "funding", "dashboard")
+
+
+def _code(resource):
+    return lambda side: {"code": side[resource].code}
+
+
+def _pk(resource, **extra):
+    return lambda side: {"pk": side[resource].pk, **extra}
+
+
+# The route's arguments from one side of the world; None for a route without arguments.
+ARGUMENTS = {
+    "accounts:open_notification": _pk("notification"),
+    "complexes:detail": _code("complex"),
+    "complexes:edit": _code("complex"),
+    "complexes:change_status": _code("complex"),
+    "complexes:history": _code("complex"),
+    "complexes:part_add": lambda side: {"code": side["complex"].code, "part_name": "members"},
+    "complexes:part_edit": lambda side: {
+        "code": side["complex"].code,
+        "part_name": "members",
+        "pk": side["institution"].pk,
+    },
+    "complexes:part_delete": lambda side: {
+        "code": side["complex"].code,
+        "part_name": "members",
+        "pk": side["institution"].pk,
+    },
+    "services:offering_detail": _pk("offering"),
+    "services:request_detail": _pk("service-request"),
+    "services:request_transition": _pk("service-request", action="accept"),
+    "services:offering_edit": _pk("offering"),
+    "services:voucher_detail": _pk("voucher"),
+    "evaluation:report": _pk("report"),
+    "evaluation:report_action": _pk("report", action="submit"),
+    "evaluation:report_versions": _pk("report"),
+    "evaluation:report_template": _pk("report"),
+    "evaluation:report_upload": _pk("report"),
+    "evaluation:score": _code("complex"),
+    "evaluation:adjust": lambda side: {"code": side["complex"].code, "year": YEAR},
+    "evaluation:decision": _pk("decision", verdict="dismiss"),
+    "evaluation:job": _pk("job"),
+    "funding:history": _code("complex"),
+}
+
+EXPECTED = {
+    ("GET", "accounts:inbox"): "302 200 200 200 200 200",
+    ("POST", "accounts:inbox"): "302 200 200 200 200 200",
+    ("GET", "accounts:login"): "200 302 302 302 302 302",
+    ("POST", "accounts:login"): "200 302 302 302 302 302",
+    ("POST", "accounts:logout"): "302 302 302 302 302 302",
+    ("GET", "accounts:logout"): "405 405 405 405 405 405",
+    ("POST", "accounts:mark_all_read"): "302 302 302 302 302 302",
+    ("GET", "accounts:mark_all_read"): "302 405 405 405 405 405",
+    ("POST", "accounts:open_notification"): "302 404 404 404 302 404 | 302 302 404 404 404 404",
+    ("GET", "accounts:open_notification"): "302 405 405 405 405 405 | 302 405 405 405 405 405",
+    ("GET", "complexes:change_status"): "302 200 200 200 403 404 | 302 200 404 404 404 404",
+    ("POST", "complexes:change_status"): "302 200 200 200 403 404 | 302 200 404 404 404 404",
+    ("GET", "complexes:detail"): "200 200 200 200 200 200 | 200 200 200 200 200 200",
+    ("POST", "complexes:detail"): "200 200 200 200 200 200 | 200 200 200 200 200 200",
+    ("GET", "complexes:directory"): "200 200 200 200 200 200",
+    ("POST", "complexes:directory"): "200 200 200 200 200 200",
+    ("GET", "complexes:edit"): "302 200 403 403 200 404 | 302 200 404 404 404 404",
+    ("POST", "complexes:edit"): "302 200 403 403 200 404 | 302 200 404 404 404 404",
+    ("GET", "complexes:history"): "302 200 200 200 200 404 | 302 200 404 404 404 404",
+    ("POST", "complexes:history"): "302 200 200 200 200 404 | 302 200 404 404 404 404",
+    ("GET", "complexes:part_add"): "302 403 403 403 200 404 | 302 403 404 404 404 404",
+    ("POST", "complexes:part_add"): "302 403 403 403 200 404 | 302 403 404 404 404 404",
+    ("GET", "complexes:part_delete"): "302 403 403 403 200 404 | 302 403 404 404 404 404",
+    ("POST", "complexes:part_delete"): "302 403 403 403 302 404 | 302 403 404 404 404 404",
+    ("GET", "complexes:part_edit"): "302 403 403 403 200 404 | 302 403 404 404 404 404",
+    ("POST", "complexes:part_edit"): "302 403 403 403 200 404 | 302 403 404 404 404 404",
+    ("GET", "dashboard:overview"): "302 200 200 200 403 403",
+    ("POST", "dashboard:overview"): "302 200 200 200 403 403",
+    ("POST", "evaluation:adjust"): "302 302 302 302 403 403 | 302 302 404 404 403 403",
+    ("GET", "evaluation:adjust"): "302 405 405 405 405 405 | 302 405 405 405 405 405",
+    ("POST", "evaluation:decision"): "302 302 403 403 403 403 | 302 302 403 403 403 403",
+    ("GET", "evaluation:decision"): "302 405 405 405 405 405 | 302 405 405 405 405 405",
+    ("GET", "evaluation:job"): "302 200 403 403 403 403 | 302 200 403 403 403 403",
+    ("POST", "evaluation:job"): "302 200 403 403 403 403 | 302 200 403 403 403 403",
+    ("GET", "evaluation:periods"): "302 200 403 403 403 403",
+    ("POST", "evaluation:periods"): "302 200 403 403 403 403",
+    ("GET", "evaluation:rankings"): "302 200 200 200 403 403",
+    ("POST", "evaluation:rankings"): "302 200 200 200 403 403",
+    ("POST", "evaluation:recompute"): "302 302 403 403 403 403",
+    ("GET", "evaluation:recompute"): "302 405 405 405 405 405",
+    ("GET", "evaluation:report"): "302 200 200 200 200 404 | 302 200 404 404 404 404",
+    ("POST", "evaluation:report"): "302 403 403 403 200 404 | 302 403 404 404 404 404",
+    ("POST", "evaluation:report_action"): "302 403 403 403 302 404 | 302 403 404 404 404 404",
+    ("GET", "evaluation:report_action"): "302 405 405 405 405 405 | 302 405 405 405 405 405",
+    ("GET", "evaluation:report_template"): "302 200 200 200 200 404 | 302 200 404 404 404 404",
+    ("POST", "evaluation:report_template"): "302 200 200 200 200 404 | 302 200 404 404 404 404",
+    ("POST", "evaluation:report_upload"): "302 403 403 403 302 404 | 302 403 404 404 404 404",
+    ("GET", "evaluation:report_upload"): "302 405 405 405 405 405 | 302 405 405 405 405 405",
+    ("GET", "evaluation:report_versions"): "302 200 200 200 200 404 | 302 200 404 404 404 404",
+    ("POST", "evaluation:report_versions"): "302 200 200 200 200 404 | 302 200 404 404 404 404",
+    ("GET", "evaluation:reports"): "302 200 200 200 200 403",
+    ("POST", "evaluation:reports"): "302 200 200 200 200 403",
+    ("GET", "evaluation:scheme"): "302 200 200 200 403 403",
+    ("POST", "evaluation:scheme"): "302 200 403 403 403 403",
+    ("GET", "evaluation:score"): "302 200 200 200 200 404 | 302 200 404 404 404 404",
+    ("POST", "evaluation:score"): "302 200 200 200 200 404 | 302 200 404 404 404 404",
+    ("GET", "funding:export"): "302 200 200 200 200 403",
+    ("POST", "funding:export"): "302 405 405 405 405 405",
+    ("GET", "funding:history"): "200 200 200 200 200 404 | 200 200 404 404 404 404",
+    ("POST", "funding:history"): "405 405 405 405 405 405 | 405 405 405 405 405 405",
+    ("POST", "funding:publish"): "302 302 403 403 403 403",
+    ("GET", "funding:publish"): "302 405 405 405 405 405",
+    ("POST", "funding:recompute"): "302 302 403 403 403 403",
+    ("GET", "funding:recompute"): "302 405 405 405 405 405",
+    ("GET", "funding:rules"): "302 200 200 200 403 403",
+    ("POST", "funding:rules"): "302 200 403 403 403 403",
+    ("GET", "funding:simulate"): "302 200 403 403 403 403",
+    ("POST", "funding:simulate"): "302 405 405 405 405 405",
+    ("GET", "funding:table"): "302 200 200 200 200 403",
+    ("POST", "funding:table"): "302 405 405 405 405 405",
+    ("GET", "services:catalogue"): "200 200 200 200 200 200",
+    ("POST", "services:catalogue"): "200 200 200 200 200 200",
+    ("GET", "services:enterprises"): "302 200 200 200 403 403",
+    ("POST", "services:enterprises"): "302 200 200 200 403 403",
+    ("GET", "services:manage_catalogue"): "302 403 403 403 200 403",
+    ("POST", "services:manage_catalogue"): "302 403 403 403 200 403",
+    ("GET", "services:offering_add"): "302 403 403 403 200 403",
+    ("POST", "services:offering_add"): "302 403 403 403 200 403",
+    ("GET", "services:offering_detail"): "200 200 200 200 200 200 | 200 200 200 200 200 200",
+    ("POST", "services:offering_detail"): "403 403 403 403 403 200 | 403 403 403 403 403 200",
+    ("GET", "services:offering_edit"): "302 403 403 403 200 403 | 302 403 403 403 404 403",
+    ("POST", "services:offering_edit"): "302 403 403 403 200 403 | 302 403 403 403 404 403",
+    ("GET", "services:register"): "200 302 302 302 302 302",
+    ("POST", "services:register"): "200 302 302 302 302 302",
+    ("GET", "services:request_detail"): "302 200 200 200 200 200 | 302 200 404 404 404 404",
+    ("POST", "services:request_detail"): "302 200 200 200 200 200 | 302 200 404 404 404 404",
+    ("POST", "services:request_transition"): "302 403 403 403 302 403 | 302 403 404 404 404 404",
+    ("GET", "services:request_transition"): "302 405 405 405 405 405 | 302 405 405 405 405 405",
+    ("GET", "services:requests"): "302 200 200 200 200 200",
+    ("POST", "services:requests"): "302 200 200 200 200 200",
+    ("GET", "services:settlements"): "302 200 200 200 200 403",
+    ("POST", "services:settlements"): "302 404 404 404 404 403",
+    ("GET", "services:voucher_detail"): "302 200 200 200 404 200 | 302 200 404 404 404 404",
+    ("POST", "services:voucher_detail"): "302 200 200 200 404 200 | 302 200 404 404 404 404",
+    ("GET", "services:vouchers"): "302 200 200 200 403 200",
+    ("POST", "services:vouchers"): "302 200 200 200 403 200",
+}
+
+
+def page_names() -> list[str]:
+    names = []
+
+    def walk(resolver, namespace):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace in PAGE_APPS:
+                names.append(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver(), None)
+    return sorted(names)
+
+
+def operations() -> list[tuple[str, str]]:
+    return [(method, name) for name in page_names() for method in ("GET", "POST")]
+
+
+def answers(method: str, name: str) -> str:
+    users, side_a, side_b = build_world()
+    clients = {}
+    for role, user in users.items():
+        clients[role] = Client()
+        if user is not None:
+            clients[role].force_login(user)
+
+    def call(role, url):
+        with transaction.atomic():
+            response = getattr(clients[role], method.lower())(url)
+            transaction.set_rollback(True)
+        return str(response.status_code)
+
+    if name not in ARGUMENTS:
+        return " ".join(call(role, reverse(name)) for role in ROLES)
+    return " | ".join(
+        " ".join(call(role, reverse(name, kwargs=ARGUMENTS[name](side))) for role in ROLES)
+        for side in (side_a, side_b)
+    )
+
+
+def test_every_page_has_an_entry():
+    assert sorted(EXPECTED) == sorted(operations())
+
+
+@pytest.mark.parametrize("operation", operations(), ids=" ".join)
+def test_answers_by_role_and_scope(operation):
+    assert answers(*operation) == EXPECTED.get(operation)

@@ -1,0 +1,203 @@
+"""Every API operation × every role × an object in the caller's scope (A) and one outside it (B).
+
+The operations come from the OpenAPI schema, so an endpoint added without an entry in
+``EXPECTED`` fails ``test_every_operation_has_an_entry``. Writes send an empty JSON body: a
+role that may act gets past permission and scope and then meets validation (400), a state
+rule (409) or succeeds; a role that may not act gets 401/403, and an object out of scope 404.
+Each call runs in a savepoint rolled back afterwards, so one call's writes never change the
+next call's answer.
+
+Columns, in order: anonymous, province, city (330700), county (330784), operator of A,
+enterprise user of A's enterprise. Each entry is ``"<statuses on A> | <statuses on B>"`` for an
+object path and ``"<statuses>"`` for a collection path.
+"""
+
+import pytest
+from django.db import transaction
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from .world import ROLES, build_world
+
+pytestmark = pytest.mark.django_db
+
+# The object an ``{id}`` path names, by the path's first segment after /api/v1/.
+RESOURCE_OF_PATH = {
+    "allocations": "allocation",
+    "complexes": "complex",
+    "enterprises": "enterprise",
+    "evaluations": "evaluation",
+    "funding-rules": "funding-rule",
+    "institutions": "institution",
+    "jobs": "job",
+    "notifications": "notification",
+    "offerings": "offering",
+    "reports": "report",
+    "service-requests": "service-request",
+    "voucher-settlements": "voucher-settlement",
+    "vouchers": "voucher",
+}
+# Public reference data named by code: the same for everyone.
+CODE_OF_PATH = {"regions": "330784", "indicators": "st_projects"}
+
+EXPECTED = {
+    ("GET", "/api/v1/allocations/"): "401 200 200 200 200 200",
+    ("POST", "/api/v1/allocations/publish/"): "401 400 403 403 403 403",
+    ("POST", "/api/v1/allocations/recompute/"): "401 400 403 403 403 403",
+    ("GET", "/api/v1/allocations/rollup/"): "401 200 200 200 200 200",
+    ("POST", "/api/v1/allocations/simulate/"): "401 400 403 403 403 403",
+    ("GET", "/api/v1/allocations/{id}/"): "401 200 200 200 404 404 | 401 200 404 404 404 404",
+    ("POST", "/api/v1/auth/token/"): "400 400 400 400 400 400",
+    ("GET", "/api/v1/complexes/"): "200 200 200 200 200 200",
+    ("POST", "/api/v1/complexes/"): "401 400 403 403 403 403",
+    ("GET", "/api/v1/complexes/{id}/"): "200 200 200 200 200 200 | 200 200 200 200 200 200",
+    ("PATCH", "/api/v1/complexes/{id}/"): "401 200 200 200 200 403 | 401 200 404 404 404 403",
+    ("PUT", "/api/v1/complexes/{id}/"): "401 400 400 400 400 403 | 401 400 404 404 404 403",
+    ("GET", "/api/v1/dashboard/summary/"): "401 200 200 200 403 403",
+    ("POST", "/api/v1/enterprises/"): "400 400 400 400 400 400",
+    ("GET", "/api/v1/enterprises/"): "401 200 200 200 200 200",
+    ("GET", "/api/v1/enterprises/{id}/"): "401 200 200 200 404 200 | 401 200 404 404 404 404",
+    ("GET", "/api/v1/evaluations/"): "401 200 200 200 200 200",
+    ("GET", "/api/v1/evaluations/{id}/"): "401 200 200 200 200 404 | 401 200 404 404 404 404",
+    ("GET", "/api/v1/funding-rules/"): "401 200 200 200 200 200",
+    ("POST", "/api/v1/funding-rules/"): "401 400 403 403 403 403",
+    ("GET", "/api/v1/funding-rules/{id}/"): "401 200 200 200 404 404 | 401 200 200 200 404 404",
+    ("GET", "/api/v1/indicators/"): "401 200 200 200 200 200",
+    ("GET", "/api/v1/indicators/{code}/"): "401 200 200 200 200 200",
+    ("GET", "/api/v1/institutions/"): "200 200 200 200 200 200",
+    ("POST", "/api/v1/institutions/"): "401 403 403 403 400 403",
+    ("GET", "/api/v1/institutions/{id}/"): "200 200 200 200 200 200 | 200 200 200 200 200 200",
+    ("PATCH", "/api/v1/institutions/{id}/"): "401 403 403 403 200 403 | 401 403 403 403 404 403",
+    ("PUT", "/api/v1/institutions/{id}/"): "401 403 403 403 400 403 | 401 403 403 403 404 403",
+    ("DELETE", "/api/v1/institutions/{id}/"): "401 403 403 403 409 403 | 401 403 403 403 404 403",
+    ("GET", "/api/v1/jobs/"): "401 200 403 403 403 403",
+    ("POST", "/api/v1/jobs/"): "401 400 403 403 403 403",
+    ("GET", "/api/v1/jobs/{id}/"): "401 200 403 403 403 403 | 401 200 403 403 403 403",
+    ("GET", "/api/v1/notifications/"): "401 200 200 200 200 200",
+    ("GET", "/api/v1/notifications/{id}/"): "401 404 404 404 200 404 | 401 200 404 404 404 404",
+    (
+        "POST",
+        "/api/v1/notifications/{id}/read/",
+    ): "401 404 404 404 200 404 | 401 200 404 404 404 404",
+    ("GET", "/api/v1/offerings/"): "200 200 200 200 200 200",
+    ("POST", "/api/v1/offerings/"): "401 403 403 403 400 403",
+    ("GET", "/api/v1/offerings/{id}/"): "200 200 200 200 200 200 | 200 200 200 200 200 200",
+    ("PATCH", "/api/v1/offerings/{id}/"): "401 403 403 403 200 403 | 401 403 403 403 404 403",
+    ("DELETE", "/api/v1/offerings/{id}/"): "401 403 403 403 400 403 | 401 403 403 403 404 403",
+    ("PUT", "/api/v1/offerings/{id}/"): "401 403 403 403 400 403 | 401 403 403 403 404 403",
+    ("GET", "/api/v1/regions/"): "200 200 200 200 200 200",
+    ("GET", "/api/v1/regions/{code}/"): "200 200 200 200 200 200",
+    ("GET", "/api/v1/reports/"): "401 200 200 200 200 200",
+    ("POST", "/api/v1/reports/"): "401 403 403 403 400 403",
+    ("GET", "/api/v1/reports/{id}/"): "401 200 200 200 200 404 | 401 200 404 404 404 404",
+    ("PATCH", "/api/v1/reports/{id}/"): "401 403 403 403 400 403 | 401 403 403 403 404 403",
+    ("POST", "/api/v1/reports/{id}/approve/"): "401 409 403 403 403 403 | 401 409 403 403 403 403",
+    (
+        "POST",
+        "/api/v1/reports/{id}/pre-review/",
+    ): "401 403 400 400 403 403 | 401 403 404 404 403 403",
+    ("POST", "/api/v1/reports/{id}/return/"): "401 400 400 400 403 403 | 401 400 404 404 403 403",
+    ("POST", "/api/v1/reports/{id}/submit/"): "401 403 403 403 400 403 | 401 403 403 403 404 403",
+    ("GET", "/api/v1/reports/{id}/versions/"): "401 200 200 200 200 404 | 401 200 404 404 404 404",
+    ("GET", "/api/v1/service-requests/"): "401 200 200 200 200 200",
+    ("POST", "/api/v1/service-requests/"): "401 403 403 403 403 400",
+    ("GET", "/api/v1/service-requests/{id}/"): "401 200 200 200 200 200 | 401 200 404 404 404 404",
+    (
+        "POST",
+        "/api/v1/service-requests/{id}/accept/",
+    ): "401 403 403 403 200 403 | 401 403 403 403 404 403",
+    (
+        "GET",
+        "/api/v1/service-requests/{id}/attachment/",
+    ): "401 404 404 404 404 404 | 401 404 404 404 404 404",
+    (
+        "POST",
+        "/api/v1/service-requests/{id}/cancel/",
+    ): "401 403 403 403 403 200 | 401 403 403 403 403 404",
+    (
+        "POST",
+        "/api/v1/service-requests/{id}/confirm/",
+    ): "401 403 403 403 403 400 | 401 403 403 403 403 404",
+    (
+        "POST",
+        "/api/v1/service-requests/{id}/deliver/",
+    ): "401 403 403 403 400 403 | 401 403 403 403 404 403",
+    (
+        "POST",
+        "/api/v1/service-requests/{id}/dispute/",
+    ): "401 403 403 403 403 400 | 401 403 403 403 403 404",
+    (
+        "POST",
+        "/api/v1/service-requests/{id}/reject/",
+    ): "401 403 403 403 400 403 | 401 403 403 403 404 403",
+    (
+        "POST",
+        "/api/v1/service-requests/{id}/start/",
+    ): "401 403 403 403 409 403 | 401 403 403 403 404 403",
+    ("GET", "/api/v1/voucher-settlements/"): "401 200 200 200 200 200",
+    ("POST", "/api/v1/voucher-settlements/"): "401 400 403 403 403 403",
+    (
+        "GET",
+        "/api/v1/voucher-settlements/{id}/",
+    ): "401 200 200 200 200 404 | 401 200 404 404 404 404",
+    ("GET", "/api/v1/vouchers/"): "401 200 200 200 200 200",
+    ("POST", "/api/v1/vouchers/"): "401 400 403 403 403 403",
+    ("POST", "/api/v1/vouchers/import/"): "401 415 403 403 403 403",
+    ("GET", "/api/v1/vouchers/{id}/"): "401 200 200 200 404 200 | 401 200 404 404 404 404",
+    ("GET", "/api/v1/vouchers/{id}/ledger/"): "401 200 200 200 404 200 | 401 200 404 404 404 404",
+}
+
+
+def schema_operations() -> list[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return sorted(
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    )
+
+
+def call(client: APIClient, method: str, url: str) -> int:
+    with transaction.atomic():
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = getattr(client, method.lower())(url, {}, format="json")
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+def url_for(path: str, side: dict) -> str:
+    segment = path.split("/")[3]
+    if "{code}" in path:
+        return path.replace("{code}", CODE_OF_PATH[segment])
+    if "{id}" in path:
+        return path.replace("{id}", str(side[RESOURCE_OF_PATH[segment]].pk))
+    return path
+
+
+def answers(method: str, path: str) -> str:
+    users, side_a, side_b = build_world()
+    clients = {}
+    for role, user in users.items():
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        clients[role] = client
+
+    def row(side):
+        return " ".join(str(call(clients[role], method, url_for(path, side))) for role in ROLES)
+
+    if "{id}" in path:
+        return f"{row(side_a)} | {row(side_b)}"
+    return row(side_a)
+
+
+def test_every_operation_has_an_entry():
+    assert sorted(EXPECTED) == schema_operations()
+
+
+@pytest.mark.parametrize("operation", schema_operations(), ids=" ".join)
+def test_answers_by_role_and_scope(operation):
+    assert answers(*operation) == EXPECTED.get(operation)

@@ -1,0 +1,82 @@
+"""Two complexes in two cities with one of every object, and a user for every role.
+
+Complex A is in Yongkang (330784, Jinhua): the city and county officials, the operator and the
+enterprise user below all hold A in scope. Complex B is in Yuhang (330110, Hangzhou): only the
+province sees it.
+"""
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import Notification
+from evaluation.models import Grade, Job, JobKind, ManagementDecision, ManagementKind
+from funding.models import Allocation, AllocationKind
+from services.models import VoucherSettlement
+from tests import factories
+from tests.evaluation import factories as evaluation_factories
+from tests.funding import factories as funding_factories
+from tests.services.factories import OfferingFactory, ServiceRequestFactory, VoucherFactory
+
+ROLES = ("anonymous", "province", "city", "county", "operator", "enterprise")
+YEAR = 2025
+
+
+def _side(complex_, enterprise, year: int, recipient) -> dict:
+    offering = OfferingFactory(complex=complex_)
+    voucher = VoucherFactory(enterprise=enterprise)
+    rule_set = funding_factories.rule_set(year)
+    evaluation = funding_factories.evaluated(complex_, year, "80.00", Grade.GOOD)
+    allocation = Allocation.objects.create(
+        complex=complex_,
+        year=year,
+        rule_set=rule_set,
+        kind=AllocationKind.EX_POST,
+        score=Decimal("80.00"),
+        grade=Grade.GOOD,
+        provincial_amount=Decimal("5000000.00"),
+        required_local_match=Decimal("5000000.00"),
+        required_host_investment=Decimal("10000000.00"),
+    )
+    return {
+        "complex": complex_,
+        "institution": offering.institution,
+        "offering": offering,
+        "enterprise": enterprise,
+        "voucher": voucher,
+        "service-request": ServiceRequestFactory(offering=offering, enterprise=enterprise),
+        "voucher-settlement": VoucherSettlement.objects.create(
+            complex=complex_, month=timezone.localdate().replace(day=1), amount=Decimal("300.00")
+        ),
+        "report": evaluation_factories.report(complex_, year + 1),
+        "evaluation": evaluation,
+        "allocation": allocation,
+        "funding-rule": rule_set,
+        "job": Job.objects.create(kind=JobKind.RECOMPUTE, parameters={"year": year}),
+        "notification": Notification.objects.create(recipient=recipient, subject="通知"),
+        "decision": ManagementDecision.objects.create(
+            complex=complex_,
+            year=year,
+            kind=ManagementKind.PROPOSE_REMOVAL,
+            reason="连续两年不合格",
+        ),
+    }
+
+
+def build_world() -> tuple[dict, dict, dict]:
+    """(users by role, objects on side A, objects on side B)."""
+    complex_a = factories.ComplexFactory(region=factories.region("330784"))
+    complex_b = factories.ComplexFactory(region=factories.region("330110"))
+    enterprise_a = factories.EnterpriseFactory(region=factories.region("330784"))
+    enterprise_b = factories.EnterpriseFactory(region=factories.region("330110"))
+    users = {
+        "anonymous": None,
+        "province": factories.provincial_official(),
+        "city": factories.regional_official("330700"),
+        "county": factories.regional_official("330784"),
+        "operator": factories.operator_of(complex_a),
+        "enterprise": factories.enterprise_user_of(enterprise_a),
+    }
+    side_a = _side(complex_a, enterprise_a, YEAR, users["operator"])
+    side_b = _side(complex_b, enterprise_b, YEAR - 1, users["province"])
+    return users, side_a, side_b

@@ -1,0 +1,241 @@
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from complexes.models import Complex, Institution
+from dashboard.figures import figures_for, figures_refresh
+from dashboard.models import RegionFigure
+from dashboard.selectors import current_year
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_demo", only=["accounts", "complexes", "dashboard"], stdout=StringIO())
+
+
+def test_summary_counts_equal_independent_counts(seeded, api_as):
+    province = User.objects.get(username="province")
+    body = api_as(province).get("/api/v1/dashboard/summary/", {"region": "330700"}).json()
+    jinhua = Complex.objects.filter(region__code__startswith="3307")
+    assert body["region"] == "330700" and body["year"] == current_year()
+    assert body["complexes"]["total"] == jinhua.count()
+    assert body["complexes"]["by_level"] == {
+        level: jinhua.filter(level=level).count() for level in ("provincial", "city", "county")
+    }
+    assert sum(body["complexes"]["by_status"].values()) == jinhua.count()
+    members = Institution.objects.filter(complex__region__code__startswith="3307")
+    assert Decimal(body["members"]["total"]) == members.count()
+    by_type = dict(members.values_list("type").annotate(n=Count("id")))
+    assert {
+        key: Decimal(value) for key, value in body["members"]["by_type"].items() if Decimal(value)
+    } == {key: Decimal(value) for key, value in by_type.items()}
+    whole = api_as(province).get("/api/v1/dashboard/summary/").json()
+    assert whole["region"] == "330000" and whole["complexes"]["total"] == Complex.objects.count()
+
+
+def test_city_figures_add_up_to_the_province(seeded):
+    year = current_year()
+    province = figures_for(year=year, region_code="330000")
+    cities = RegionFigure.objects.filter(year=year, region__level="city", measure="members")
+    assert sum(cities.values_list("value", flat=True)) == province["members"]
+    counties = RegionFigure.objects.filter(year=year, region__parent_id="330700", measure="members")
+    assert (
+        sum(counties.values_list("value", flat=True))
+        == figures_for(year=year, region_code="330700")["members"]
+    )
+
+
+def test_refresh_is_idempotent(seeded):
+    year = current_year()
+    before = list(
+        RegionFigure.objects.filter(year=year)
+        .order_by("region_id", "measure")
+        .values_list("region_id", "measure", "value")
+    )
+    figures_refresh(year=year)
+    after = list(
+        RegionFigure.objects.filter(year=year)
+        .order_by("region_id", "measure")
+        .values_list("region_id", "measure", "value")
+    )
+    assert before == after
+
+
+def test_past_years_count_the_complexes_that_existed_then():
+    complex_ = factories.ComplexFactory(founded_year=2019)
+    from complexes.figures import end_of_year
+    from complexes.models import ComplexStatusChange
+
+    ComplexStatusChange.objects.create(
+        complex=complex_,
+        to_status="constructing",
+        reason="创建",
+        changed_at=end_of_year(2019).replace(year=2019, month=3),
+    )
+    ComplexStatusChange.objects.create(
+        complex=complex_,
+        from_status="constructing",
+        to_status="operating",
+        reason="验收",
+        changed_at=end_of_year(2020).replace(year=2020, month=12),
+    )
+    figures_refresh(year=2018)
+    figures_refresh(year=2019)
+    figures_refresh(year=2021)
+    assert figures_for(year=2018, region_code="330000") == {}
+    assert figures_for(year=2019, region_code="330784")["complexes.status.constructing"] == 1
+    assert figures_for(year=2021, region_code="330700")["complexes.status.operating"] == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "region", "status"),
+    [
+        (None, "330700", 401),
+        ("operator", "330700", 403),
+        ("jinhua", "330100", 404),
+        ("jinhua", "330110", 404),
+        ("jinhua", "330784", 200),
+        ("yongkang", "330700", 404),
+        ("province", "330100", 200),
+        ("province", "999999", 404),
+    ],
+)
+def test_summary_scope(api_as, yongkang_complex, who, region, status):
+    users = {
+        None: lambda: None,
+        "operator": lambda: factories.operator_of(yongkang_complex),
+        "jinhua": lambda: factories.regional_official("330700"),
+        "yongkang": lambda: factories.regional_official("330784"),
+        "province": factories.provincial_official,
+    }
+    response = api_as(users[who]()).get("/api/v1/dashboard/summary/", {"region": region})
+    assert response.status_code == status
+
+
+def test_a_city_official_lands_on_their_city(client_as, yongkang_complex, hangzhou_complex):
+    client = client_as(factories.regional_official("330700"))
+    page = client.get("/dashboard/")
+    assert page.status_code == 200
+    assert page.context["region"].code == "330700"
+    html = page.content.decode()
+    assert yongkang_complex.name in html or "永康市" in html
+    assert hangzhou_complex.name not in html
+    assert client.get("/dashboard/", {"region": "330100"}).status_code == 404
+    county = client.get("/dashboard/", {"region": "330784"})
+    assert yongkang_complex.name in county.content.decode()
+
+
+def test_enterprises_and_operators_do_not_see_the_dashboard(client_as, yongkang_complex):
+    assert client_as(factories.operator_of(yongkang_complex)).get("/dashboard/").status_code == 403
+
+
+def query_count(client, url, params=None):
+    client.get(url, params or {})  # warm the per-process caches first
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("scale", [1, 3])
+def test_query_counts_do_not_depend_on_the_scale(client_as, api_as, scale):
+    call_command(
+        "seed_demo", scale=scale, only=["accounts", "complexes", "dashboard"], stdout=StringIO()
+    )
+    province = User.objects.get(username="province")
+    page = client_as(province)
+    counts = (
+        query_count(page, "/dashboard/"),
+        query_count(page, "/dashboard/", {"region": "330700"}),
+        query_count(page, "/dashboard/", {"region": "330784"}),
+        query_count(api_as(province), "/api/v1/dashboard/summary/", {"region": "330700"}),
+    )
+    # The same whatever the amount of data (the county page adds its list of complexes; the
+    # early warning reads results, derived values, allocations and the complexes at risk).
+    assert counts == (14, 14, 15, 3)
+
+
+def test_indicators_scores_and_funding_equal_independent_sums(api_as):
+    """Over the whole demo province: the summary's figures are the records' own totals."""
+    from django.db.models import Sum
+
+    from evaluation.models import DerivedValue, Evaluation, ReportValue
+    from funding.models import Allocation
+
+    call_command("seed_demo", stdout=StringIO())
+    year = current_year() - 1
+    province = User.objects.get(username="province")
+    body = (
+        api_as(province)
+        .get("/api/v1/dashboard/summary/", {"region": "330700", "year": year})
+        .json()
+    )
+    in_jinhua = {"complex__region__code__startswith": "3307"}
+    reported = ReportValue.objects.filter(
+        report__year=year,
+        report__status="approved",
+        report__complex__region__code__startswith="3307",
+    )
+    for code in (
+        "problems_solved",
+        "tech_transactions",
+        "cluster_rd_spend",
+        "high_tech_enterprises",
+    ):
+        expected = reported.filter(indicator__code=code).aggregate(total=Sum("value"))["total"]
+        assert Decimal(body["indicators"][code]) == expected, code
+    delivered = DerivedValue.objects.filter(
+        year=year, indicator__code="services_delivered", **in_jinhua
+    )
+    assert (
+        Decimal(body["indicators"]["services_delivered"])
+        == delivered.aggregate(total=Sum("value"))["total"]
+    )
+    grades = Evaluation.objects.filter(year=year, **in_jinhua)
+    assert {grade: Decimal(n) for grade, n in body["scores"]["by_grade"].items() if Decimal(n)} == {
+        grade: Decimal(n) for grade, n in grades.values_list("grade").annotate(n=Count("id"))
+    }
+    allocations = Allocation.objects.filter(year=year, **in_jinhua).exclude(status="superseded")
+    published = allocations.filter(status="published")
+    counted = published if published.exists() else allocations
+    assert (
+        Decimal(body["funding"]["allocated"])
+        == counted.aggregate(total=Sum("provincial_amount"))["total"]
+    )
+    assert Decimal(body["funding"]["compliant"]) == counted.filter(compliant=True).count()
+
+
+def test_early_warning_names_each_reason(client_as, yongkang_complex, hangzhou_complex):
+    from evaluation.models import DerivedValue, Evaluation, EvaluationScheme, Indicator
+    from funding.models import Allocation
+
+    year = current_year() - 1
+    scheme = EvaluationScheme.objects.filter(category="traditional").first()
+    Evaluation.objects.create(
+        complex=yongkang_complex, year=year - 1, category="traditional", scheme=scheme,
+        score=Decimal("41.00"), rank=2, grade="fail",
+    )  # fmt: skip
+    rating = Indicator.objects.get(code="average_rating")
+    DerivedValue.objects.create(
+        complex=yongkang_complex, year=year, indicator=rating, value=Decimal("3.10")
+    )
+    DerivedValue.objects.create(
+        complex=hangzhou_complex, year=year, indicator=rating, value=Decimal("4.60")
+    )
+    assert not Allocation.objects.exists()
+    page = client_as(factories.provincial_official()).get("/dashboard/", {"year": year})
+    warnings = {row["complex"].pk: row["reasons"] for row in page.context["warnings"]}
+    assert set(warnings) == {yongkang_complex.pk}
+    assert any(str(year - 1) in reason for reason in warnings[yongkang_complex.pk])
+    assert any("3.10" in reason for reason in warnings[yongkang_complex.pk])
+    hangzhou = client_as(factories.regional_official("330100")).get("/dashboard/", {"year": year})
+    assert hangzhou.context["warnings"] == []

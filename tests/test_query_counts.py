@@ -1,0 +1,83 @@
+"""Read paths make a fixed number of queries, whatever the amount of data."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from complexes.models import Complex
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/complexes/",
+    "/complexes/?region=330700&level=provincial",
+    "/complexes/?q=五金",
+]
+ENDPOINTS = [
+    "/api/v1/complexes/?page_size=200",
+    "/api/v1/complexes/?region=330100",
+    "/api/v1/institutions/?page_size=200",
+    "/api/v1/regions/?page_size=200",
+]
+
+
+def query_counts(client, urls):
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = len(queries)
+    return counts
+
+
+def detail_query_count(client):
+    code = Complex.objects.order_by("code").values_list("code", flat=True).first()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/complexes/{code}/").status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def counts_at_scale(client):
+    def measure(scale):
+        call_command("seed_demo", scale=scale, only=["accounts", "complexes"], stdout=StringIO())
+        return (
+            query_counts(client, PAGES),
+            query_counts(client, ENDPOINTS),
+            detail_query_count(client),
+        )
+
+    return measure
+
+
+def test_counts_do_not_grow_from_scale_1_to_scale_3(counts_at_scale, django_db_blocker):
+    scale_1 = counts_at_scale(1)
+
+    factories.wipe_demo_data()
+    scale_3 = counts_at_scale(3)
+    assert scale_1 == scale_3
+
+
+def test_pinned_counts(counts_at_scale):
+    pages, endpoints, detail = counts_at_scale(1)
+    # home: 1 aggregate; directory: count + page (+ region choices of the filter form).
+    assert pages == {
+        "/": 1,
+        "/complexes/": 3,
+        "/complexes/?region=330700&level=provincial": 4,
+        "/complexes/?q=五金": 3,
+    }
+    assert endpoints == {
+        "/api/v1/complexes/?page_size=200": 2,
+        "/api/v1/complexes/?region=330100": 3,
+        "/api/v1/institutions/?page_size=200": 2,
+        "/api/v1/regions/?page_size=200": 2,
+    }
+    assert detail == 6

@@ -1,0 +1,106 @@
+"""Lockout, rate limits and the audit history."""
+
+import pytest
+from django.db import InternalError, connection
+from django.urls import reverse
+
+from complexes.models import Complex, ComplexEvent
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def login_page_post(client, username, password):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password})
+
+
+def test_five_failed_logins_lock_the_account_with_a_clear_message(client):
+    user = factories.provincial_official()
+    for _ in range(4):
+        assert login_page_post(client, user.username, "wrong").status_code == 200
+    locked = login_page_post(client, user.username, "wrong")
+    assert locked.status_code == 429
+    assert "登录失败次数过多" in locked.content.decode()
+    # The right password does not get through while locked; another account still logs in.
+    assert login_page_post(client, user.username, factories.PASSWORD).status_code == 429
+    other = factories.provincial_official()
+    assert login_page_post(client, other.username, factories.PASSWORD).status_code == 302
+
+
+def test_token_endpoint_locks_out_too_and_answers_json(api_client):
+    user = factories.provincial_official()
+    url = "/api/v1/auth/token/"
+    for _ in range(4):
+        response = api_client.post(url, {"username": user.username, "password": "x"}, format="json")
+        assert response.status_code == 400
+    response = api_client.post(
+        url, {"username": user.username, "password": "x"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.json()["detail"]
+
+
+def test_token_endpoint_is_rate_limited(api_client, settings):
+    user = factories.provincial_official()
+    url = "/api/v1/auth/token/"
+    answers = [
+        api_client.post(
+            url, {"username": user.username, "password": factories.PASSWORD}, format="json"
+        ).status_code
+        for _ in range(21)
+    ]
+    assert answers[:20] == [200] * 20
+    assert answers[20] == 429
+
+
+def test_login_page_is_rate_limited_per_address(client):
+    answers = [login_page_post(client, f"nobody{n}", "wrong").status_code for n in range(31)]
+    assert answers[:30] == [200] * 30
+    assert answers[30] == 429
+    assert "请求过于频繁" in login_page_post(client, "nobody", "wrong").content.decode()
+
+
+class TestAudit:
+    def test_api_edit_is_recorded_with_the_acting_user(self, api_as, yongkang_complex):
+        operator = factories.operator_of(yongkang_complex)
+        response = api_as(operator).patch(
+            f"/api/v1/complexes/{yongkang_complex.pk}/", {"contact_name": "王明"}, format="json"
+        )
+        assert response.status_code == 200
+        event = ComplexEvent.objects.filter(pgh_obj=yongkang_complex, pgh_label="update").get()
+        assert event.contact_name == "王明"
+        assert event.pgh_context.metadata["user"] == operator.pk
+
+    def test_bulk_updates_are_recorded(self, yongkang_complex, hangzhou_complex):
+        Complex.objects.update(status="rectifying")
+        updates = ComplexEvent.objects.filter(pgh_label="update", status="rectifying")
+        assert set(updates.values_list("pgh_obj_id", flat=True)) == {
+            yongkang_complex.pk,
+            hangzhou_complex.pk,
+        }
+
+    def test_history_cannot_be_edited_or_deleted(self, yongkang_complex):
+        event = ComplexEvent.objects.filter(pgh_obj=yongkang_complex).first()
+        with pytest.raises(InternalError), connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ComplexEvent._meta.db_table} SET name = 'x' WHERE pgh_id = %s", [event.pk]
+            )
+
+    def test_role_changes_are_recorded_but_logins_are_not(self, client):
+        user = factories.regional_official("330700")
+        user.region_id = "330100"
+        user.save()
+        login_page_post(client, user.username, factories.PASSWORD)
+        events = list(user.events.order_by("pgh_id").values_list("pgh_label", "region_id"))
+        assert events == [("insert", "330700"), ("update", "330100")]
+
+    def test_history_page_for_officials_in_scope(self, client_as, yongkang_complex):
+        operator = factories.operator_of(yongkang_complex)
+        api_member = factories.InstitutionFactory(complex=yongkang_complex, name="审计测试机构")
+        url = reverse("complexes:history", args=[yongkang_complex.code])
+        html = client_as(factories.regional_official("330700")).get(url).content.decode()
+        assert "审计测试机构" in html and "成员机构" in html
+        assert client_as(operator).get(url).status_code == 200
+        assert client_as(factories.regional_official("330100")).get(url).status_code == 404
+        assert api_member.pk

@@ -1,0 +1,224 @@
+"""Every page, walked in English and in Chinese: the page chrome speaks one language only.
+
+Data is not chrome: what this seed stored (complex and enterprise names, descriptions, codes,
+user names) is taken out of the page before it is read."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from evaluation import recompute
+from evaluation.models import EvaluationScheme, JobKind, ReportStatus
+from funding.models import RuleSet
+from tests import factories
+from tests.evaluation import factories as evaluation
+from tests.funding.factories import M, evaluated, rule_set
+from tests.services.factories import OfferingFactory, ServiceRequestFactory, VoucherFactory
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2025
+PAGE_NAMESPACES = {"accounts", "complexes", "services", "evaluation", "funding", "dashboard"}
+# Routes that answer POST only, or a file: nothing for a person to read in either language.
+NOT_PAGES = {
+    "accounts:logout", "accounts:open_notification", "accounts:mark_all_read",
+    "services:request_transition", "evaluation:report_action", "evaluation:report_template",
+    "evaluation:report_upload", "evaluation:adjust", "evaluation:decision",
+    "evaluation:recompute", "funding:export", "funding:recompute", "funding:publish",
+}  # fmt: skip
+# Words that stay in Latin letters in Chinese pages too: names of formats and of the API.
+LATIN_IN_CHINESE = {"Excel", "API", "PDF", "xlsx", "Token", "OpenAPI", "Office", "MB"}
+# The language menu names each language in that language, on purpose.
+LANGUAGE_NAMES = ("简体中文", "English")
+SHORTENED = 40
+CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]+")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}(?:[ '-][A-Za-z]{2,})*")
+
+
+class ReadableText(HTMLParser):
+    """The text a person reads or hears: text nodes outside scripts, styles and code, and the
+    labels given in attributes."""
+
+    ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "data-confirm"}
+    # Code is code in every language: indicator codes, field names in the change history.
+    NOT_READ = {"script", "style", "code"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.NOT_READ:
+            self.skipping += 1
+        self.parts.extend(value for name, value in attrs if name in self.ATTRIBUTES and value)
+
+    def handle_endtag(self, tag):
+        if tag in self.NOT_READ:
+            self.skipping -= 1
+
+    def handle_data(self, data):
+        if not self.skipping and data.strip():
+            self.parts.append(data.strip())
+
+
+def page_routes():
+    """(name, pattern) of every named page route of the portal's apps."""
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name and namespace:
+                yield f"{namespace}:{pattern.name}"
+
+    names = set(walk(get_resolver().url_patterns, None))
+    return sorted(name for name in names if name.split(":")[0] in PAGE_NAMESPACES)
+
+
+@pytest.fixture
+def seeded():
+    """One of everything the pages show, and the strings it stored."""
+    evaluation.open_period(YEAR)
+    complex_ = factories.ComplexFactory(name="永康五金产业创新服务综合体")
+    institution = factories.InstitutionFactory(complex=complex_, name="永康五金检验检测中心")
+    offering = OfferingFactory(complex=complex_, institution=institution, title="电动工具检测")
+    enterprise = factories.EnterpriseFactory(name="永康市恒达工具有限公司")
+    voucher = VoucherFactory(enterprise=enterprise)
+    service_request = ServiceRequestFactory(offering=offering, enterprise=enterprise)
+    report = evaluation.report(complex_, YEAR, ReportStatus.SUBMITTED, evaluation.values())
+    yuhang = factories.ComplexFactory(
+        name="余杭家纺产业创新服务综合体", industry="家纺", region=factories.region("330110")
+    )
+    evaluation.approved(yuhang, YEAR)
+    evaluated(yuhang, YEAR, "88.00", "good")
+    rule_set(YEAR, pool=60 * M)
+    users = {
+        "anonymous": None,
+        "province": factories.provincial_official(username="province"),
+        "operator": factories.operator_of(complex_, username="operator"),
+        "enterprise": factories.enterprise_user_of(enterprise, username="enterprise"),
+    }
+    # What the migrations shipped is data too, written once in English (see the report).
+    shipped = [*EvaluationScheme.objects.all(), *RuleSet.objects.all()]
+    job = recompute.job_start(kind=JobKind.RECOMPUTE, actor=users["province"], parameters={})
+    objects = [
+        complex_, yuhang, institution, offering, enterprise, service_request, *shipped,
+        *users.values(),
+    ]  # fmt: skip
+    data = {
+        value
+        for obj in objects
+        if obj is not None
+        for field in obj._meta.concrete_fields
+        if isinstance(field, (models.CharField, models.TextField))
+        and isinstance(value := getattr(obj, field.attname), str)
+        and value
+    }
+    code, pk = complex_.code, institution.pk
+    routes = {
+        "accounts:login": ("anonymous", {}),
+        "accounts:inbox": ("enterprise", {}),
+        "complexes:directory": ("anonymous", {}),
+        "complexes:detail": ("province", {"code": code}),
+        "complexes:edit": ("operator", {"code": code}),
+        "complexes:change_status": ("province", {"code": code}),
+        "complexes:history": ("province", {"code": code}),
+        "complexes:part_add": ("operator", {"code": code, "part_name": "members"}),
+        "complexes:part_edit": ("operator", {"code": code, "part_name": "members", "pk": pk}),
+        "complexes:part_delete": ("operator", {"code": code, "part_name": "members", "pk": pk}),
+        "services:catalogue": ("anonymous", {}),
+        "services:offering_detail": ("enterprise", {"pk": offering.pk}),
+        "services:register": ("anonymous", {}),
+        "services:requests": ("operator", {}),
+        "services:request_detail": ("operator", {"pk": service_request.pk}),
+        "services:manage_catalogue": ("operator", {}),
+        "services:offering_add": ("operator", {}),
+        "services:offering_edit": ("operator", {"pk": offering.pk}),
+        "services:enterprises": ("province", {}),
+        "services:vouchers": ("province", {}),
+        "services:voucher_detail": ("enterprise", {"pk": voucher.pk}),
+        "services:settlements": ("province", {}),
+        "evaluation:reports": ("province", {}),
+        "evaluation:report": ("province", {"pk": report.pk}),
+        "evaluation:report_versions": ("province", {"pk": report.pk}),
+        "evaluation:periods": ("province", {}),
+        "evaluation:scheme": ("province", {}),
+        "evaluation:rankings": ("province", {}),
+        "evaluation:score": ("province", {"code": code}),
+        "evaluation:job": ("province", {"pk": job.pk}),
+        "funding:table": ("province", {}),
+        "funding:simulate": ("province", {}),
+        "funding:rules": ("province", {}),
+        "funding:history": ("province", {"code": code}),
+        "dashboard:overview": ("province", {}),
+    }
+    return {"users": users, "routes": routes, "data": data}
+
+
+def readable_text(html: str, data: set[str]) -> list[str]:
+    parser = ReadableText()
+    parser.feed(html)
+    text = []
+    for part in parser.parts:
+        for value in sorted(data, key=len, reverse=True):
+            part = part.replace(value, " ")
+            # Long data is shortened for display ("…"): its beginning marks it.
+            if len(value) > SHORTENED and value[:SHORTENED] in part:
+                part = part[: part.index(value[:SHORTENED])]
+        for name in LANGUAGE_NAMES:
+            part = part.replace(name, " ")
+        text.append(part)
+    return text
+
+
+def render(client, seeded, name: str, language: str) -> str:
+    from django.urls import reverse
+
+    role, kwargs = seeded["routes"][name]
+    client.logout()
+    if seeded["users"][role] is not None:
+        client.force_login(seeded["users"][role])
+    query = f"?year={YEAR}" if name.startswith(("funding", "evaluation:rankings")) else ""
+    if name == "funding:simulate":
+        query += "&pool=80000000"  # a simulation's results, not only its empty form
+    response = client.get(reverse(name, kwargs=kwargs) + query, HTTP_ACCEPT_LANGUAGE=language)
+    client.cookies.pop("django_language", None)
+    assert response.status_code == 200, (name, response.status_code)
+    html = response.content.decode()
+    assert (
+        name == "funding:history" or f'<html lang="{"en" if language == "en" else "zh-CN"}"' in html
+    )
+    return html
+
+
+def test_every_page_route_is_walked(seeded):
+    assert set(page_routes()) == set(seeded["routes"]) | NOT_PAGES
+
+
+def test_english_pages_have_no_chinese_chrome(client, seeded, settings):
+    leftovers = {}
+    for name in seeded["routes"]:
+        html = render(client, seeded, name, "en")
+        found = {m for part in readable_text(html, seeded["data"]) for m in CJK.findall(part)}
+        if found:
+            leftovers[name] = sorted(found)
+    assert leftovers == {}, "\n".join(f"{k}: {v}" for k, v in leftovers.items())
+
+
+def test_chinese_pages_have_no_english_chrome(client, seeded):
+    leftovers = {}
+    for name in seeded["routes"]:
+        html = render(client, seeded, name, "zh-hans")
+        found = {
+            word
+            for part in readable_text(html, seeded["data"])
+            for word in LATIN_WORD.findall(part)
+            if word not in LATIN_IN_CHINESE
+        }
+        if found:
+            leftovers[name] = sorted(found)
+    assert leftovers == {}, "\n".join(f"{k}: {v}" for k, v in leftovers.items())

@@ -3,9 +3,7 @@ schemes frozen once published, the jobs endpoint and the advisory lock."""
 
 from decimal import Decimal
 
-import psycopg2
 import pytest
-from django.db import connection
 
 from complexes.models import Category, ComplexStatusChange, Level, Status
 from evaluation import recompute, services
@@ -24,6 +22,7 @@ from portal.exceptions import InvalidTransition
 from tests import factories
 
 from . import factories as evaluation
+from .locks import recompute_lock_held_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -258,24 +257,13 @@ def test_jobs_endpoint_starts_and_shows_a_recomputation(
 
 
 def test_a_second_run_is_refused_while_the_lock_is_held(province):
-    settings = connection.settings_dict
-    holder = psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-    )
-    try:
-        with holder.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [recompute.RECOMPUTE_LOCK_KEY])
+    with recompute_lock_held_elsewhere():
         refused = Job.objects.create(kind="recompute", parameters={"year": YEAR})
         recompute.job_run(job_id=refused.pk)
         refused.refresh_from_db()
         assert refused.status == JobStatus.FAILED
         assert refused.error == str(recompute.REFUSED)
         assert not Evaluation.objects.exists()
-    finally:
-        holder.close()
     allowed = Job.objects.create(kind="recompute", parameters={"year": YEAR})
     assert recompute.job_run(job_id=allowed.pk).status == JobStatus.SUCCEEDED
     assert Evaluation.objects.count() == 4

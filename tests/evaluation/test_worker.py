@@ -8,7 +8,6 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg2
 import pytest
 from celery.result import EagerResult
 from django.db import connection
@@ -19,6 +18,7 @@ from portal.celery import app
 from tests import factories
 
 from . import factories as evaluation
+from .locks import recompute_lock_held_elsewhere
 
 pytestmark = [
     pytest.mark.redis,
@@ -103,19 +103,8 @@ def test_worker_recomputes_idempotently_and_refuses_to_overlap(worker, reports):
     assert second.status == JobStatus.SUCCEEDED
     assert list(Evaluation.objects.order_by("pk").values()) == rows
 
-    settings = connection.settings_dict
-    holder = psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-    )
-    try:
-        with holder.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [recompute.RECOMPUTE_LOCK_KEY])
+    with recompute_lock_held_elsewhere():
         refused = start_and_wait(worker)
-    finally:
-        holder.close()
     assert refused.status == JobStatus.FAILED
     assert refused.error == str(recompute.REFUSED)
     assert list(Evaluation.objects.order_by("pk").values()) == rows

@@ -27,6 +27,19 @@ class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.field_path}__startswith": subtree_prefix(value.code)})
 
 
+def offer_regions_in_scope(filterset, user):
+    """Narrow the region menus of a page's filters to the official's subtree, so that a city
+    official picks among their city and its counties, not the whole province. The API keeps
+    accepting any region code: the rows are scoped anyway, and an empty answer reveals nothing."""
+    if not (user.is_official and user.region_id):
+        return filterset
+    for name, filter_ in filterset.filters.items():
+        if isinstance(filter_, RegionSubtreeFilter) and name in filterset.form.fields:
+            field = filterset.form.fields[name]
+            field.queryset = field.queryset.subtree(user.region.code)
+    return filterset
+
+
 class ComplexFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from complexes.filters import offer_regions_in_scope
 from complexes.models import Category, Complex
 from portal.exceptions import DomainError, NotPermitted
 
@@ -90,7 +91,7 @@ def reports(request):
         .select_related("complex", "complex__region")
         .order_by("-year", "complex__code")
     )
-    filterset = ReportFilter(request.GET or None, queryset=queryset)
+    filterset = offer_regions_in_scope(ReportFilter(request.GET or None, queryset=queryset), user)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
@@ -395,8 +396,9 @@ def rankings(request):
     params = request.GET.copy()
     if not params.get("year") and years:
         params["year"] = str(years[0])
-    filterset = EvaluationFilter(
-        params, queryset=selectors.evaluation_list().in_scope(request.user)
+    filterset = offer_regions_in_scope(
+        EvaluationFilter(params, queryset=selectors.evaluation_list().in_scope(request.user)),
+        request.user,
     )
     tables = defaultdict(list)
     for evaluation in filterset.qs:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
+from complexes.filters import offer_regions_in_scope
 from complexes.models import Complex
 from portal.exceptions import DomainError
 
@@ -45,7 +46,7 @@ def _filtered_rows(request, year):
     params = request.GET.copy()
     params["year"] = str(year)
     rows = selectors.allocations_in_force(user=request.user, year=year)
-    return AllocationFilter(params, queryset=rows)
+    return offer_regions_in_scope(AllocationFilter(params, queryset=rows), request.user)
 
 
 @login_required

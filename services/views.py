@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from complexes.filters import offer_regions_in_scope
 from complexes.models import Complex
 from portal.exceptions import DomainError, NotPermitted
 
@@ -251,8 +252,9 @@ def offering_edit(request, pk=None):
 def enterprise_list(request):
     if not request.user.is_official:
         raise PermissionDenied
-    filterset = EnterpriseFilter(
-        request.GET or None, queryset=selectors.enterprises(user=request.user)
+    filterset = offer_regions_in_scope(
+        EnterpriseFilter(request.GET or None, queryset=selectors.enterprises(user=request.user)),
+        request.user,
     )
     context = {
         "filter": filterset,

@@ -3,7 +3,9 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -12,16 +14,58 @@ MILLION = Decimal(1_000_000)
 CENT = Decimal("0.01")
 
 
+def reads_chinese() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
+
+
+def scaled(value) -> Decimal | None:
+    """The amount in yuan divided into the officials' unit, to the cent of that unit."""
+    if value is None or value == "":
+        return None
+    amount = Decimal(value)
+    unit = TEN_THOUSAND if reads_chinese() else MILLION
+    return (amount / unit).quantize(CENT, ROUND_HALF_UP)
+
+
 @register.filter
 def officials_amount(value) -> str:
     """A CNY amount in yuan as 4,489.96万元 (Chinese) or CNY 44.90 million (English); an empty
     value as —. Decimal all the way: no float rounds a budget."""
-    if value is None or value == "":
-        return "—"
     try:
-        amount = Decimal(value)
+        figure = scaled(value)
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
-    if (get_language() or "zh-hans").startswith("zh"):
-        return f"{(amount / TEN_THOUSAND).quantize(CENT, ROUND_HALF_UP):,}万元"
-    return f"CNY {(amount / MILLION).quantize(CENT, ROUND_HALF_UP):,} million"
+    if figure is None:
+        return "—"
+    return f"{figure:,}万元" if reads_chinese() else f"CNY {figure:,} million"
+
+
+@register.filter
+def officials_figure(value) -> str:
+    """The number of `officials_amount` without its unit, for table cells whose header names
+    the unit (`officials_unit`); the exact amount in yuan shows on hover, since allocations are
+    checked to the fen."""
+    try:
+        figure = scaled(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    if figure is None:
+        return "—"
+    return format_html('<span title="¥{}">{}</span>', f"{Decimal(value):,.2f}", f"{figure:,}")
+
+
+@register.simple_tag
+def officials_unit() -> str:
+    return _("10,000 CNY") if reads_chinese() else _("CNY million")
+
+
+@register.filter
+def amount_for(value, user) -> str:
+    """Officials read sums in their unit; enterprises and operators read the exact yuan they pay
+    or receive."""
+    if getattr(user, "is_official", False):
+        return officials_amount(value or 0)
+    try:
+        return f"¥{Decimal(value or 0):,.2f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)

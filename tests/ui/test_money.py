@@ -41,3 +41,35 @@ def test_wan_yuan_is_the_amount_divided_by_ten_thousand(amount):
         shown = officials_amount(amount)
     wan = Decimal(shown.removesuffix("万元").replace(",", ""))
     assert abs(wan * 10_000 - amount) <= 50
+
+
+@pytest.mark.parametrize(
+    ("language", "cells"),
+    [
+        ("zh-hans", '万元|<span title="¥44,899,590.04">4,489.96</span>|—'),
+        ("en", 'CNY million|<span title="¥44,899,590.04">44.90</span>|—'),
+    ],
+)
+def test_table_cells_leave_the_unit_to_the_header_and_keep_the_fen_on_hover(language, cells):
+    template = Template(
+        "{% load money %}{% officials_unit %}|{{ amount|officials_figure }}|{{ none|officials_figure }}"
+    )
+    with translation.override(language):
+        html = template.render(Context({"amount": Decimal("44899590.04"), "none": None}))
+    assert html == cells
+
+
+@pytest.mark.django_db
+def test_officials_read_sums_in_their_unit_and_everyone_else_in_exact_yuan():
+    from tests import factories
+
+    official = factories.provincial_official()
+    enterprise_user = factories.enterprise_user_of(factories.EnterpriseFactory())
+    template = Template("{% load money %}{{ amount|amount_for:user }}")
+    with translation.override("zh-hans"):
+        as_official = template.render(Context({"amount": Decimal("125000.50"), "user": official}))
+        as_enterprise = template.render(
+            Context({"amount": Decimal("125000.50"), "user": enterprise_user})
+        )
+        nothing_yet = template.render(Context({"amount": None, "user": official}))
+    assert (as_official, as_enterprise, nothing_yet) == ("12.50万元", "¥125,000.50", "0.00万元")

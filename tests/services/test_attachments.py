@@ -30,6 +30,7 @@ def ooxml(folder: str) -> bytes:
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.SERVICE_ATTACHMENT_MAX_BYTES = 64 * 1024
+    return tmp_path
 
 
 def submit(api_as, world, name, content):
@@ -106,3 +107,18 @@ def test_download_only_for_those_in_scope(api_as, world, client_as):
     # The browser gets the same checks through its session.
     page = client_as(world["operator"]).get(url)
     assert page.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", ["../../../etc/cron.d/需求.pdf", "..\\..\\windows\\需求.pdf", "/srv/media/需求.pdf"]
+)
+def test_names_with_path_tricks_keep_only_their_last_part(api_as, world, media_root, name):
+    response = submit(api_as, world, name, PDF)
+    assert response.status_code == 201, response.content
+    stored = ServiceRequest.objects.get(pk=response.json()["id"])
+    assert stored.attachment_name == "需求.pdf"
+    assert stored.attachment.name.startswith("service-requests/")
+    assert ".." not in stored.attachment.name
+    assert [path.parent for path in media_root.rglob("*.pdf")] == [
+        media_root / stored.attachment.name.rsplit("/", 1)[0]
+    ]

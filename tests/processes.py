@@ -10,7 +10,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_database_url() -> str:
+def current_database_url() -> str:
     """DATABASE_URL of the database this test runs on, for processes of its own."""
     settings = connection.settings_dict
     return (
@@ -25,7 +25,7 @@ def celery_worker(redis_url: str, **extra_env: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings_test",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": current_database_url(),
         "REDIS_URL": redis_url,
         **extra_env,
     }

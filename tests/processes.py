@@ -4,7 +4,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
+import psycopg2
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -13,10 +15,14 @@ ROOT = Path(__file__).resolve().parents[1]
 def current_database_url() -> str:
     """DATABASE_URL of the database this test runs on, for processes of its own."""
     settings = connection.settings_dict
-    return (
-        f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}"
-        f"/{settings['NAME']}"
-    )
+    # A Unix-socket directory (the embedded server) goes percent-encoded in the host.
+    host = quote(settings["HOST"], safe="")
+    return f"postgres://{settings['USER']}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
+
+
+def separate_session():
+    """A psycopg2 session of its own on the test database, as another process would have."""
+    return psycopg2.connect(current_database_url())
 
 
 def celery_worker(redis_url: str, **extra_env: str) -> subprocess.Popen:

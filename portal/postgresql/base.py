@@ -1,9 +1,10 @@
 """Django's PostgreSQL backend, waiting for a server that is restarting.
 
-A request that needs a new connection while the server restarts (refused, "starting up",
-"shutting down") waits up to DATABASE_CONNECT_RETRY_SECONDS instead of failing; with
-CONN_HEALTH_CHECKS a broken persistent connection is replaced at the start of a request. So a
-restart costs only the requests that were in the middle of a query.
+Once a process has reached the server, a new connection that fails (refused, "starting up",
+"shutting down") is tried again for up to DATABASE_CONNECT_RETRY_SECONDS instead of failing the
+request; with CONN_HEALTH_CHECKS a broken persistent connection is replaced at the start of a
+request. So a restart costs only the requests that were in the middle of a query. The first
+connection of a process does not wait: a wrong address or database name shows at once.
 """
 
 import time
@@ -15,12 +16,17 @@ RETRY_PAUSE_SECONDS = 0.25
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    reached_server = False
+
     def get_new_connection(self, conn_params):
         deadline = time.monotonic() + settings.DATABASE_CONNECT_RETRY_SECONDS
         while True:
             try:
-                return super().get_new_connection(conn_params)
+                connection = super().get_new_connection(conn_params)
             except base.Database.OperationalError:
-                if time.monotonic() >= deadline:
+                if not self.reached_server or time.monotonic() >= deadline:
                     raise
                 time.sleep(RETRY_PAUSE_SECONDS)
+            else:
+                self.reached_server = True
+                return connection

@@ -12,7 +12,6 @@ import signal
 import time
 from decimal import Decimal
 
-import psycopg2
 import pytest
 from django.db import connection
 
@@ -22,7 +21,7 @@ from funding.models import Allocation
 from portal.celery import app
 from tests import factories
 from tests.evaluation import factories as evaluation
-from tests.processes import celery_worker, stop
+from tests.processes import celery_worker, separate_session, stop
 
 pytestmark = [
     pytest.mark.faults,
@@ -71,13 +70,7 @@ def backend_alive(pid: int) -> bool:
 
 
 def publication_row_locked():
-    settings = connection.settings_dict
-    holder = psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-    )
+    holder = separate_session()
     with holder.cursor() as cursor:
         cursor.execute("SELECT 1 FROM evaluation_publication WHERE year = %s FOR UPDATE", [YEAR])
     return holder

@@ -61,6 +61,8 @@ def main() -> int:
         parser.error("DATABASE_URL is not set (make load starts an embedded server).")
     url, _seconds = seeded_database(base_url, SCALE)
     analyze(url)
+    # Other jobs on the machine share its cores: say how busy it was.
+    busy = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as scratch, gunicorn(django_env(url)) as address:
         prefix = Path(scratch) / "load"
         status = run_locust(address, options.users, options.seconds, prefix)
@@ -68,7 +70,7 @@ def main() -> int:
     lines = [
         f"Command: `make load` (`python -m bench.load --users {options.users} "
         f"--seconds {options.seconds}`): gunicorn -w 2 on the seeded scale-1 database; "
-        "locust on the same machine.",
+        f"locust on the same machine ({os.cpu_count()} cores, load average {busy:.1f} when it began).",
         "",
         *table(rows, options.users, options.seconds),
     ]

@@ -13,20 +13,21 @@ from django.conf import settings
 from django.db.backends.postgresql import base
 
 RETRY_PAUSE_SECONDS = 0.25
+# Per process, not per connection object: Django may make a new one for a new thread or request.
+reached_server = False
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    reached_server = False
-
     def get_new_connection(self, conn_params):
+        global reached_server
         deadline = time.monotonic() + settings.DATABASE_CONNECT_RETRY_SECONDS
         while True:
             try:
                 connection = super().get_new_connection(conn_params)
             except base.Database.OperationalError:
-                if not self.reached_server or time.monotonic() >= deadline:
+                if not reached_server or time.monotonic() >= deadline:
                     raise
                 time.sleep(RETRY_PAUSE_SECONDS)
             else:
-                self.reached_server = True
+                reached_server = True
                 return connection

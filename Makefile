@@ -89,6 +89,15 @@ messages: $(VENV)/.installed-run ## Refresh the translation catalogues (one per 
 bench: $(VENV)/.installed-run ## Seed scale $(SCALE) (make bench SCALE=10) into its own database, measure, write docs/PERFORMANCE.md
 	$(WITH_DB) $(BIN)/python -m bench --scale $(SCALE) $(BENCH_ARGS)
 
+.PHONY: load
+load: $(VENV)/.installed-test ## 50 people browse for 60 s (locust against gunicorn); figures into docs/RELIABILITY.md
+	$(WITH_DB) $(BIN)/python -m bench.load $(LOAD_ARGS)
+
+.PHONY: faults
+faults: export DJANGO_SETTINGS_MODULE = portal.settings_test
+faults: $(VENV)/.installed-test ## Fault runs: worker killed mid-recomputation, Redis stopped, PostgreSQL restarted
+	$(WITH_DB) $(BIN)/pytest -m faults tests/faults $(PYTEST_ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtual environment (the database under .data/ stays)
 	rm -rf $(VENV)

@@ -12,85 +12,20 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
-import urllib.request
 from datetime import date
 from pathlib import Path
-from time import perf_counter
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 
-ROOT = Path(__file__).resolve().parent.parent
+from .serving import PYTHON, ROOT, analyze, django_env, gunicorn, seeded_database, write_block
+
 REPORT = ROOT / "docs" / "PERFORMANCE.md"
-PYTHON = sys.executable
-SETTINGS = "bench.settings"
 # Catalogue and directory: the public list endpoints every visitor hits, against the baseline.
 LOAD_URLS = [
     ("trivial JSON view (baseline)", "/bench/trivial/"),
     ("catalogue /api/v1/offerings/", "/api/v1/offerings/"),
     ("directory /api/v1/complexes/", "/api/v1/complexes/"),
 ]
-
-
-def bench_database_url(base_url: str, scale: int) -> str:
-    parts = urlsplit(base_url)
-    name = f"{parts.path.lstrip('/') or 'portal'}_bench_s{scale}"
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def admin_connection(base_url: str):
-    connection = psycopg2.connect(urlunsplit(urlsplit(base_url)._replace(path="/postgres")))
-    connection.autocommit = True
-    return connection
-
-
-def is_seeded(base_url: str, url: str) -> bool:
-    with admin_connection(base_url) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database_name(url)])
-        if cursor.fetchone() is None:
-            return False
-    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('complexes_complex') IS NOT NULL")
-        if not cursor.fetchone()[0]:
-            return False
-        cursor.execute("SELECT EXISTS (SELECT 1 FROM complexes_complex)")
-        return cursor.fetchone()[0]
-
-
-def recreate_database(base_url: str, url: str) -> None:
-    name = database_name(url)
-    connection = admin_connection(base_url)
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-
-
-def django_env(url: str) -> dict:
-    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": SETTINGS}
-
-
-def manage(url: str, *arguments: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *arguments], cwd=ROOT, env=django_env(url), check=True)
-
-
-def seed(base_url: str, url: str, scale: int) -> float:
-    recreate_database(base_url, url)
-    manage(url, "migrate", "--no-input", "-v", "0")
-    started = perf_counter()
-    manage(url, "seed_demo", "--scale", str(scale))
-    return perf_counter() - started
-
-
-def analyze(url: str) -> None:
-    """Planner statistics, as the database has them once autovacuum has passed after seeding."""
-    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def probe(url: str, name: str, repeat: int = 1) -> dict:
@@ -122,23 +57,7 @@ def wrk(address: str, path: str, seconds: int) -> tuple[float, float]:
 
 
 def load_test(url: str, port: int, repeat: int, seconds: int) -> dict:
-    address = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
-        cwd=ROOT,
-        env=django_env(url),
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(address + LOAD_URLS[0][1], timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+    with gunicorn(django_env(url), port, ready_path=LOAD_URLS[0][1]) as address:
         results = {}
         for label, path in LOAD_URLS:
             wrk(address, path, 1)  # warm both workers up
@@ -148,9 +67,6 @@ def load_test(url: str, port: int, repeat: int, seconds: int) -> dict:
                 "p99_ms": statistics.median(p99 for _, p99 in runs),
             }
         return results
-    finally:
-        server.terminate()
-        server.wait()
 
 
 def machine(url: str) -> str:
@@ -235,15 +151,7 @@ def table(scale: int, seed_s: float | None, pages, recompute, figures, floor, lo
 
 
 def write_report(scale: int, lines: list[str]) -> None:
-    """Replace this scale's block in docs/PERFORMANCE.md (between its two markers)."""
-    begin, end = f"<!-- bench scale {scale} -->", f"<!-- /bench scale {scale} -->"
-    block = "\n".join([begin, *lines, end])
-    text = REPORT.read_text() if REPORT.exists() else ""
-    if begin in text:
-        text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    REPORT.write_text(text)
+    write_block(REPORT, f"bench scale {scale}", lines)
 
 
 def main() -> int:
@@ -260,13 +168,7 @@ def main() -> int:
         parser.error("DATABASE_URL is not set (make bench starts an embedded server).")
     if shutil.which("wrk") is None:
         parser.error("wrk is not on the PATH (Debian: apt-get install wrk).")
-    url = bench_database_url(base_url, options.scale)
-    seed_s = None
-    if options.reseed or not is_seeded(base_url, url):
-        print(f"Seeding scale {options.scale} into {database_name(url)} …", flush=True)
-        seed_s = seed(base_url, url, options.scale)
-    else:
-        manage(url, "migrate", "--no-input", "-v", "0")
+    url, seed_s = seeded_database(base_url, options.scale, options.reseed)
     analyze(url)
     print("Measuring …", flush=True)
     # The recomputation first: it may change statuses the pages then read.

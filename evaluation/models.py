@@ -614,6 +614,8 @@ class JobKind(models.TextChoices):
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    # The broker was unreachable when the job started: the nightly run picks it up.
+    NOT_QUEUED = "not_queued", _("Not queued")
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
@@ -621,6 +623,7 @@ class JobStatus(models.TextChoices):
 
 JOB_BADGES = {
     JobStatus.QUEUED: "text-bg-secondary",
+    JobStatus.NOT_QUEUED: "text-bg-warning",
     JobStatus.RUNNING: "text-bg-primary",
     JobStatus.SUCCEEDED: "text-bg-success",
     JobStatus.FAILED: "text-bg-danger",

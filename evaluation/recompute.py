@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from complexes.models import Complex, Status
 from portal.exceptions import NotPermitted
@@ -45,6 +46,9 @@ logger = logging.getLogger(__name__)
 # pg_try_advisory_lock key of the recomputation (any year): "EVALRCMP" as a number.
 RECOMPUTE_LOCK_KEY = 0x4556414C52434D50
 REFUSED = gettext_lazy("Refused: another recomputation is running.")
+NOT_QUEUED = gettext_lazy(
+    "Not queued: the task queue cannot be reached. The nightly run will start this job."
+)
 
 
 class AlreadyRunning(Exception):
@@ -233,13 +237,31 @@ def _manage_if_latest(year: int) -> None:
 
 def job_start(*, kind: str, actor, parameters: dict) -> Job:
     """Record a job and hand it to a worker once the row is committed."""
-    from .tasks import run_job
-
     if actor is not None and not (actor.is_superuser or actor.is_provincial_official):
         raise NotPermitted(_("Only the province can start a recomputation."))
     job = Job.objects.create(kind=kind, parameters=parameters, created_by=actor)
-    transaction.on_commit(lambda: run_job.delay(job.pk))
+    transaction.on_commit(lambda: _job_enqueue(job))
     return job
+
+
+def _job_enqueue(job: Job) -> None:
+    """Hand the job to a worker. With the broker down the job stays recorded as not queued, for
+    the nightly catch-up, and the request that started it still succeeds."""
+    from .tasks import run_job
+
+    try:
+        # The portal reads the outcome from the job row, never from a result backend.
+        run_job.apply_async([job.pk], ignore_result=True)
+    except BrokerUnavailable:
+        logger.warning("Job %s not queued: the broker is unreachable", job.pk, exc_info=True)
+        _job_update(job, status=JobStatus.NOT_QUEUED, error=str(NOT_QUEUED))
+
+
+def jobs_catch_up() -> list[Job]:
+    """Run the jobs that could not be queued, here and one after the other (so they never
+    refuse each other on the advisory lock)."""
+    pending = Job.objects.filter(status=JobStatus.NOT_QUEUED).order_by("pk")
+    return [job_run(job_id=pk) for pk in pending.values_list("pk", flat=True)]
 
 
 def job_run(*, job_id: int) -> Job:

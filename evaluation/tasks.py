@@ -4,7 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .models import JobKind
-from .recompute import job_run, job_start, recompute_year_default
+from .recompute import job_run, job_start, jobs_catch_up, recompute_year_default
 from .reminders import reminders_send
 
 
@@ -16,7 +16,9 @@ def run_job(job_id: int) -> str:
 
 @shared_task
 def nightly_recompute() -> int | None:
-    """Beat, 02:00 Asia/Shanghai: recompute the latest year with approved reports."""
+    """Beat, 02:00 Asia/Shanghai: first the jobs that could not be queued while the broker was
+    down, then recompute the latest year with approved reports."""
+    jobs_catch_up()
     year = recompute_year_default()
     if year is None:
         return None

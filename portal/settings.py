@@ -111,6 +111,10 @@ DATABASES = {
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A new connection waits this long for a restarting server (portal/postgresql/base.py), so a
+# PostgreSQL restart fails only the requests that were in the middle of a query.
+DATABASES["default"]["ENGINE"] = "portal.postgresql"
+DATABASE_CONNECT_RETRY_SECONDS = env.float("DJANGO_DB_CONNECT_RETRY_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -127,6 +131,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"
 RATELIMIT_VIEW = "portal.views.rate_limited"
+# While the cache (Redis) is down the per-address limit cannot count: let the login through
+# rather than lock everybody out; django-axes still counts failures per account in the database.
+RATELIMIT_FAIL_OPEN = True
 LOGIN_RATE_LIMIT = env("DJANGO_LOGIN_RATE_LIMIT", default="30/m")
 # Audit history rows can be added, never changed or deleted.
 PGHISTORY_APPEND_ONLY = True
@@ -187,8 +194,18 @@ SERVICE_ATTACHMENT_MAX_BYTES = env.int("DJANGO_SERVICE_ATTACHMENT_MAX_BYTES", de
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Pages and writes keep working while Redis is down: the cache then misses.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -273,6 +290,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 15 * 60
 CELERY_TASK_TIME_LIMIT = 20 * 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task of a worker that died (acks_late) goes back to the queue this long after it was
+    # handed out: longer than the hard time limit, so a task still running is never run twice.
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60
+    ),
+    # A stopped broker fails a publish in about a second instead of hanging the request.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "evaluation-recompute": {

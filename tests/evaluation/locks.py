@@ -2,21 +2,13 @@
 
 from contextlib import contextmanager
 
-import psycopg2
-from django.db import connection
-
 from evaluation import recompute
+from tests.processes import separate_session
 
 
 @contextmanager
 def recompute_lock_held_elsewhere():
-    settings = connection.settings_dict
-    holder = psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-    )
+    holder = separate_session()
     try:
         with holder.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [recompute.RECOMPUTE_LOCK_KEY])

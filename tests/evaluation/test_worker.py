@@ -1,21 +1,17 @@
 """The recomputation on a real Celery worker over Redis and PostgreSQL: idempotent, refused
 while another run holds the advisory lock, and a redelivered finished job is left alone."""
 
-import os
-import subprocess
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from celery.result import EagerResult
-from django.db import connection
 
 from evaluation import recompute
 from evaluation.models import Evaluation, Job, JobKind, JobStatus
 from portal.celery import app
 from tests import factories
+from tests.processes import celery_worker, stop
 
 from . import factories as evaluation
 from .locks import recompute_lock_held_elsewhere
@@ -27,44 +23,21 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2025
 
 
 @pytest.fixture
 def worker(redis_url):
     """A `celery -A portal worker` against the test database, on a queue emptied first."""
-    settings = connection.settings_dict
     app.control.purge()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings_test",
-        "DATABASE_URL": (
-            f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}"
-            f"/{settings['NAME']}"
-        ),
-        "REDIS_URL": redis_url,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-l", "warning", "-c", "1",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    process = celery_worker(redis_url)
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
         yield process
     finally:
         app.conf.task_always_eager = eager
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def start_and_wait(process, year=YEAR, timeout=90) -> Job:

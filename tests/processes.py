@@ -1,0 +1,55 @@
+"""Real processes against the test database: a Celery worker, the portal under gunicorn."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg2
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def current_database_url() -> str:
+    """DATABASE_URL of the database this test runs on, for processes of its own."""
+    settings = connection.settings_dict
+    # A Unix-socket directory (the embedded server) goes percent-encoded in the host.
+    host = quote(settings["HOST"], safe="")
+    return f"postgres://{settings['USER']}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
+
+
+def separate_session():
+    """A psycopg2 session of its own on the test database, as another process would have."""
+    return psycopg2.connect(current_database_url())
+
+
+def celery_worker(redis_url: str, **extra_env: str) -> subprocess.Popen:
+    """`celery -A portal worker -c 1` on the test database, in a process group of its own (so a
+    test can kill it whole); stdout and stderr go to its ``stdout`` pipe."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings_test",
+        "DATABASE_URL": current_database_url(),
+        "REDIS_URL": redis_url,
+        **extra_env,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-l", "warning", "-c", "1",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

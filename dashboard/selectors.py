@@ -8,8 +8,14 @@ from django.utils import timezone
 from complexes.models import Category, Complex, InstitutionType, Level, Region, Status
 from evaluation.models import Grade
 
-from .figures import child_figures, figures_for
+from evaluation.selectors import top_ranked
+
+from . import charts
+from .figures import child_figures, figures_for, figures_over_years
 from .measures import HEADLINES, ratio
+
+TREND_YEARS = 5
+RANKING_LENGTH = 10
 
 
 def current_year() -> int:
@@ -81,13 +87,27 @@ def dashboard_summary(
 
 
 def overview_figures(*, year: int, region: Region) -> dict:
-    """The overview page's summary and headline figures (with the change on the year before)."""
-    now = figures_for(year=year, region_code=region.code)
-    before = figures_for(year=year - 1, region_code=region.code)
+    """The overview page's summary, headline figures (with the change on the year before) and
+    charts, from the region's precomputed figures of the last few years (one query)."""
+    years = list(range(year - TREND_YEARS + 1, year + 1))
+    by_year = figures_over_years(years=years, region_code=region.code)
+    now, before = by_year.get(year, {}), by_year.get(year - 1, {})
     return {
         "summary": dashboard_summary(year=year, region=region, figures=now),
         "headline": headline(now=now, before=before),
+        "progress": charts.action_plan_progress(now),
+        "rankings": rankings(year=year, region=region),
+        "charts": {
+            "distribution": charts.score_distribution(now),
+            "trends": charts.trends(by_year, years),
+        },
     }
+
+
+def rankings(*, year: int, region: Region) -> list[tuple[str, list]]:
+    """The best complexes of each category in the region: (category label, results)."""
+    tables = top_ranked(year=year, region_code=region.code, limit=RANKING_LENGTH)
+    return [(label, tables[value]) for value, label in Category.choices if value in tables]
 
 
 def headline(*, now: dict[str, Decimal], before: dict[str, Decimal]) -> list[dict]:

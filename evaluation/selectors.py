@@ -3,8 +3,11 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
+
+from portal.models import subtree_prefix
 
 from .models import (
     AnnualReport,
@@ -113,6 +116,26 @@ def evaluation_list():
     return Evaluation.objects.select_related("complex", "complex__region", "scheme").order_by(
         "-year", "category", "rank", "complex_id"
     )
+
+
+def top_ranked(*, year: int, region_code: str, limit: int) -> dict[str, list[Evaluation]]:
+    """The best ``limit`` results of each category among the region's complexes, in one query.
+
+    The rank shown is the province-wide rank in the category, as published.
+    """
+    rows = (
+        evaluation_list()
+        .filter(year=year, complex__region__code__startswith=subtree_prefix(region_code))
+        .annotate(
+            place=Window(RowNumber(), partition_by=F("category"), order_by=[F("rank"), F("pk")])
+        )
+        .filter(place__lte=limit)
+        .order_by("category", "place")
+    )
+    tables: dict[str, list[Evaluation]] = defaultdict(list)
+    for evaluation in rows:
+        tables[evaluation.category].append(evaluation)
+    return dict(tables)
 
 
 def publication(*, year: int) -> Publication | None:

@@ -40,8 +40,7 @@ def trends(figures_by_year: dict[int, Figures], years: list[int]) -> dict:
     series = []
     for item in TRENDS:
         values = [
-            as_number(item.compute(figures_by_year.get(year, {})), item.decimals)
-            for year in years
+            as_number(item.compute(figures_by_year.get(year, {})), item.decimals) for year in years
         ]
         series.append(
             {

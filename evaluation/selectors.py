@@ -12,6 +12,7 @@ from portal.models import subtree_prefix
 from .models import (
     AnnualReport,
     DerivedValue,
+    Dimension,
     Evaluation,
     EvaluationScheme,
     Indicator,
@@ -160,3 +161,27 @@ def category_benchmarks(*, year: int, category: str) -> dict[str, dict[str, Deci
     }
     benchmarks["score"] = {"median": median(scores), "best": max(scores, default=None)}
     return benchmarks
+
+
+def complex_reports(*, complex_id: int) -> list[AnnualReport]:
+    return list(AnnualReport.objects.filter(complex_id=complex_id).order_by("-year"))
+
+
+def latest_evaluation(*, complex_id: int) -> Evaluation | None:
+    return Evaluation.objects.filter(complex_id=complex_id).order_by("-year").first()
+
+
+def points_by_dimension(*, evaluation: Evaluation) -> list[dict]:
+    """The result's points and the weight they were earned from, per dimension of the
+    catalogue, in the catalogue's order of dimensions."""
+    dimension_of = dict(Indicator.objects.values_list("code", "dimension"))
+    totals = {value: {"points": Decimal(0), "weight": Decimal(0)} for value in Dimension.values}
+    for line in evaluation.breakdown:
+        total = totals[dimension_of[line["indicator"]]]
+        total["points"] += Decimal(line["points"])
+        total["weight"] += Decimal(line["weight"])
+    return [
+        {"dimension": label, **totals[value]}
+        for value, label in Dimension.choices
+        if totals[value]["weight"]
+    ]

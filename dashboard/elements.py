@@ -16,7 +16,7 @@ The counts are read by ``dashboard.selectors.complex_element_counts``:
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -28,16 +28,16 @@ class Element:
 
 
 ELEMENTS = [
-    Element("industry", _("产 industry"), ("members.enterprise_rd",), 3),
-    Element("academia", _("学 academia"), ("members.university",), 3),
-    Element("research", _("研 research"), ("members.testing", "instruments_open"), 10),
-    Element("users", _("用 users"), ("enterprises_served",), 50),
-    Element("finance", _("金 finance"), ("members.finance", "voucher_services"), 10),
-    Element("talent", _("才 talent"), ("talent_teams",), 5),
-    Element("government", _("政 government"), ("members.sme_platform", "policies"), 5),
+    Element("industry", pgettext_lazy("ten elements", "Industry"), ("members.enterprise_rd",), 3),
+    Element("academia", pgettext_lazy("ten elements", "Academia"), ("members.university",), 3),
+    Element("research", pgettext_lazy("ten elements", "Research"), ("members.testing", "instruments_open"), 10),
+    Element("users", pgettext_lazy("ten elements", "Users"), ("enterprises_served",), 50),
+    Element("finance", pgettext_lazy("ten elements", "Finance"), ("members.finance", "voucher_services"), 10),
+    Element("talent", pgettext_lazy("ten elements", "Talent"), ("talent_teams",), 5),
+    Element("government", pgettext_lazy("ten elements", "Government"), ("members.sme_platform", "policies"), 5),
     Element(
         "intermediaries",
-        _("介 intermediaries"),
+        pgettext_lazy("ten elements", "Intermediaries"),
         (
             "members.tech_transfer",
             "members.ip_service",
@@ -46,8 +46,8 @@ ELEMENTS = [
         ),
         10,
     ),
-    Element("design", _("美 design"), ("members.design",), 2),
-    Element("cloud", _("云 cloud and data"), ("offerings",), 10),
+    Element("design", pgettext_lazy("ten elements", "Design"), ("members.design",), 2),
+    Element("cloud", pgettext_lazy("ten elements", "Cloud and data"), ("offerings",), 10),
 ]
 
 

@@ -14,7 +14,7 @@
         tooltip: { trigger: "axis" },
         legend: { top: 0 },
         grid: { left: 40, right: 10, top: 35, bottom: 30 },
-        xAxis: { type: "category", data: data.bands },
+        xAxis: { type: "category", data: data.bands, axisLabel: { interval: 0, fontSize: 10 } },
         yAxis: { type: "value", minInterval: 1 },
         series: data.series.map(function (s) {
           return { name: s.name, type: "bar", data: s.values };
@@ -29,7 +29,7 @@
         tooltip: { trigger: "axis" },
         grid: { left: 50, right: 10, top: 10, bottom: 25 },
         xAxis: { type: "category", data: data.years, boundaryGap: false },
-        yAxis: { type: "value", scale: true },
+        yAxis: { type: "value" },
         series: [{ name: series.name, type: "line", data: series.values, areaStyle: { opacity: 0.15 } }]
       };
     },

@@ -62,6 +62,7 @@ MAP_POINTS = """() => echarts.getInstanceByDom(document.getElementById("region-m
 
 def click_on_map(page, longitude, latitude) -> None:
     page.wait_for_function(MAP_READY)
+    page.locator("#region-map").scroll_into_view_if_needed()
     x, y = page.evaluate(MAP_PIXEL, [float(longitude), float(latitude)])
     with page.expect_navigation():
         page.mouse.click(x, y)

@@ -30,11 +30,26 @@ class Element:
 ELEMENTS = [
     Element("industry", pgettext_lazy("ten elements", "Industry"), ("members.enterprise_rd",), 3),
     Element("academia", pgettext_lazy("ten elements", "Academia"), ("members.university",), 3),
-    Element("research", pgettext_lazy("ten elements", "Research"), ("members.testing", "instruments_open"), 10),
+    Element(
+        "research",
+        pgettext_lazy("ten elements", "Research"),
+        ("members.testing", "instruments_open"),
+        10,
+    ),
     Element("users", pgettext_lazy("ten elements", "Users"), ("enterprises_served",), 50),
-    Element("finance", pgettext_lazy("ten elements", "Finance"), ("members.finance", "voucher_services"), 10),
+    Element(
+        "finance",
+        pgettext_lazy("ten elements", "Finance"),
+        ("members.finance", "voucher_services"),
+        10,
+    ),
     Element("talent", pgettext_lazy("ten elements", "Talent"), ("talent_teams",), 5),
-    Element("government", pgettext_lazy("ten elements", "Government"), ("members.sme_platform", "policies"), 5),
+    Element(
+        "government",
+        pgettext_lazy("ten elements", "Government"),
+        ("members.sme_platform", "policies"),
+        5,
+    ),
     Element(
         "intermediaries",
         pgettext_lazy("ten elements", "Intermediaries"),

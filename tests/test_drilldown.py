@@ -12,6 +12,7 @@ from complexes.models import InstitutionType
 from dashboard.elements import ELEMENTS, element_coverage
 from dashboard.figures import figures_for
 from evaluation import recompute
+from evaluation.figures import SCORE_BAND_WIDTH, SCORE_BANDS, score_band
 from evaluation.models import Evaluation
 from services.models import RequestStatus, ServiceRequest
 from services.selectors import delivered_per_quarter
@@ -37,6 +38,13 @@ def test_an_element_is_covered_in_proportion_up_to_its_full_level():
     assert (rows["design"]["count"], rows["design"]["coverage"]) == (1, 50)
     assert (rows["cloud"]["count"], rows["cloud"]["coverage"]) == (40, 100)
     assert rows["academia"]["coverage"] == 0
+
+
+@given(st.decimals(min_value=0, max_value=100, places=2))
+def test_every_score_falls_in_the_one_band_that_holds_it(score):
+    band = score_band(score)
+    assert band in SCORE_BANDS
+    assert band <= score < band + SCORE_BAND_WIDTH or score == 100 == band + SCORE_BAND_WIDTH
 
 
 @pytest.fixture

@@ -53,8 +53,7 @@ def test_compiled_catalogue_matches_its_source(catalogue):
     stale = [
         entry["msgid"]
         for entry in catalogue_entries(catalogue)
-        if "msgstr" in entry
-        and compiled_translation(compiled, entry) != unescape(entry["msgstr"])
+        if "msgstr" in entry and compiled_translation(compiled, entry) != unescape(entry["msgstr"])
     ]
     assert stale == [], "run `make messages` to recompile the catalogue"
 

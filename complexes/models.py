@@ -5,13 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audited
 from portal.credit_code import validate_credit_code
-from portal.models import ScopedQuerySet, TimeStampedModel, subtree_prefix
+from portal.models import ScopedQuerySet, TimeStampedModel, correlated_count, subtree_prefix
 
 
 class RegionLevel(models.TextChoices):
@@ -120,16 +119,7 @@ class ComplexQuerySet(ScopedQuerySet):
     def with_member_counts(self):
         # A correlated count per row rather than a join grouped by every column: a page of the
         # directory then sorts and counts only its own complexes, not every member of the province.
-        members = (
-            Institution.objects.filter(complex=models.OuterRef("pk"))
-            .order_by()
-            .values("complex")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        return self.annotate(
-            member_count=Coalesce(models.Subquery(members), 0, output_field=models.IntegerField())
-        )
+        return self.annotate(member_count=correlated_count(Institution.objects.all()))
 
 
 @audited()

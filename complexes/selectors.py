@@ -26,14 +26,15 @@ def complex_members(*, complex_: Complex):
     return Institution.objects.filter(complex=complex_).order_by("type", "name", "id")
 
 
-def member_counts_by_type(*, complex_: Complex) -> list[tuple[str, int]]:
+def member_type_counts(*, complex_: Complex) -> dict[str, int]:
+    """How many members of each type (every type, zero included), in the types' order."""
     counts = dict(
         Institution.objects.filter(complex=complex_)
         .values_list("type")
         .annotate(n=Count("id"))
         .values_list("type", "n")
     )
-    return [(label, counts.get(value, 0)) for value, label in InstitutionType.choices]
+    return {value: counts.get(value, 0) for value in InstitutionType.values}
 
 
 def complex_search_condition(text: str) -> Q:

@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dashboard import drilldown
 from portal import audit
 from portal.exceptions import DomainError
 
 from . import selectors, services
 from .filters import ComplexFilter
 from .forms import ComplexProfileForm, StatusChangeForm
-from .models import Complex
+from .models import Complex, InstitutionType
 from .parts import PARTS
 
 DIRECTORY_PAGE_SIZE = 20
@@ -49,11 +50,14 @@ def detail(request, code):
         user.is_authenticated and Complex.objects.in_scope(user).filter(pk=complex_.pk).exists()
     )
     editable = services.editable_complex_fields(user) if in_scope else frozenset()
+    type_counts = selectors.member_type_counts(complex_=complex_)
     context = {
         "complex": complex_,
         "crumbs": complex_crumbs(complex_),
         "members": selectors.complex_members(complex_=complex_),
-        "member_counts": selectors.member_counts_by_type(complex_=complex_),
+        "member_counts": [(InstitutionType(kind).label, n) for kind, n in type_counts.items()],
+        **drilldown.complex_public_blocks(complex_=complex_, member_counts=type_counts),
+        "internal": drilldown.complex_internal_blocks(complex_=complex_) if in_scope else None,
         "instruments": complex_.instruments.all()[:50],
         "talent_teams": complex_.talent_teams.all()[:50],
         "can_edit_profile": bool(editable - {"status"}),

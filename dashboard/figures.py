@@ -64,6 +64,16 @@ def figures_for(*, year: int, region_code: str) -> dict[str, Decimal]:
     )
 
 
+def figures_over_years(*, years: list[int], region_code: str) -> dict[int, dict[str, Decimal]]:
+    """The region's figures of each of ``years`` (a year without figures is left out)."""
+    by_year: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for year, measure, value in RegionFigure.objects.filter(
+        year__in=years, region_id=region_code
+    ).values_list("year", "measure", "value"):
+        by_year[year][measure] = value
+    return dict(by_year)
+
+
 def child_figures(*, year: int, region_code: str, measure: str) -> dict[str, Decimal]:
     """The measure for each region directly under ``region_code`` (for the map)."""
     return dict(

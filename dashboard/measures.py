@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 TEN_THOUSAND = Decimal(10_000)
+HUNDRED_MILLION = Decimal(100_000_000)
 
 Figures = dict[str, Decimal]
 
@@ -24,14 +25,22 @@ def total(measure: str) -> Callable[[Figures], Decimal | None]:
     return lambda figures: figures.get(measure)
 
 
-def in_wan(measure: str) -> Callable[[Figures], Decimal | None]:
-    """Money in 万元 (ten thousand yuan), as officials read it."""
-
+def scaled(measure: str, unit: Decimal) -> Callable[[Figures], Decimal | None]:
     def compute(figures: Figures) -> Decimal | None:
         value = figures.get(measure)
-        return None if value is None else value / TEN_THOUSAND
+        return None if value is None else value / unit
 
     return compute
+
+
+def in_wan(measure: str) -> Callable[[Figures], Decimal | None]:
+    """Money in 万元 (ten thousand yuan), as officials read it."""
+    return scaled(measure, TEN_THOUSAND)
+
+
+def in_yi(measure: str) -> Callable[[Figures], Decimal | None]:
+    """Money in 亿元 (a hundred million yuan), the unit of the Action Plan's targets."""
+    return scaled(measure, HUNDRED_MILLION)
 
 
 def ratio(
@@ -92,4 +101,72 @@ MAP_MEASURES = [
     ("indicator.problems_solved", _("Technical problems solved")),
     ("funding.allocated", _("Provincial funds allocated (CNY)")),
     ("talent_teams", _("Talent teams")),
+]
+
+# The measures drawn over the years (keys of HEADLINES), then the average score per category.
+TREND_KEYS = ["services", "enterprises", "vouchers", "funds", "satisfaction"]
+SCORE_TRENDS = [
+    Headline(
+        "score_traditional",
+        _("Average score, traditional industry"),
+        ratio("scores.sum.traditional", "scores.count.traditional"),
+        2,
+    ),
+    Headline(
+        "score_emerging",
+        _("Average score, strategic emerging industry"),
+        ratio("scores.sum.emerging", "scores.count.emerging"),
+        2,
+    ),
+]
+TRENDS = [item for item in HEADLINES if item.key in TREND_KEYS] + SCORE_TRENDS
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target of the 2017–2020 Action Plan (浙政办发〔2017〕107号; seeds/003) for the province."""
+
+    key: str
+    label: Promise
+    compute: Callable[[Figures], Decimal | None]
+    target: Decimal
+
+
+# The Action Plan's quantified targets the portal has figures for. Not here, for want of
+# records: innovation vouchers issued (≥ 2 bn CNY: vouchers belong to enterprises, not to
+# complexes), 100 new key intermediary agencies and 5,000 trained technology brokers.
+ACTION_PLAN_TARGETS = [
+    Target(
+        "complexes", _("Provincial complexes"), total("complexes.level.provincial"), Decimal(50)
+    ),
+    Target(
+        "enterprises",
+        _("Enterprises served through the portal"),
+        total("indicator.enterprises_served"),
+        Decimal(30_000),
+    ),
+    Target(
+        "services",
+        _("Services delivered through the portal"),
+        total("indicator.services_delivered"),
+        Decimal(100_000),
+    ),
+    Target(
+        "transactions",
+        _("Technology transaction amount (100 M CNY)"),
+        in_yi("indicator.tech_transaction_amount"),
+        Decimal(800),
+    ),
+    Target(
+        "instruments",
+        _("Shared instruments (≥ 500,000 CNY)"),
+        total("indicator.shared_instruments"),
+        Decimal(9_000),
+    ),
+    Target(
+        "instrument_value",
+        _("Original value of shared instruments (100 M CNY)"),
+        in_yi("indicator.shared_instrument_value"),
+        Decimal(45),
+    ),
 ]

@@ -2,14 +2,31 @@
 
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from complexes.models import Category, Complex, InstitutionType, Level, Region, Status
-from evaluation.models import Grade
+from complexes.models import (
+    Category,
+    Complex,
+    InstitutionType,
+    Level,
+    Region,
+    SharedInstrument,
+    Status,
+    TalentTeam,
+)
+from evaluation.models import Grade, ReportStatus, ReportValue
+from evaluation.selectors import top_ranked
+from portal.models import correlated_count
+from services.models import Offering, RequestStatus, ServiceRequest
 
-from .figures import child_figures, figures_for
+from . import charts
+from .figures import child_figures, figures_for, figures_over_years
 from .measures import HEADLINES, ratio
+
+TREND_YEARS = 5
+RANKING_LENGTH = 10
 
 
 def current_year() -> int:
@@ -81,13 +98,27 @@ def dashboard_summary(
 
 
 def overview_figures(*, year: int, region: Region) -> dict:
-    """The overview page's summary and headline figures (with the change on the year before)."""
-    now = figures_for(year=year, region_code=region.code)
-    before = figures_for(year=year - 1, region_code=region.code)
+    """The overview page's summary, headline figures (with the change on the year before) and
+    charts, from the region's precomputed figures of the last few years (one query)."""
+    years = list(range(year - TREND_YEARS + 1, year + 1))
+    by_year = figures_over_years(years=years, region_code=region.code)
+    now, before = by_year.get(year, {}), by_year.get(year - 1, {})
     return {
         "summary": dashboard_summary(year=year, region=region, figures=now),
         "headline": headline(now=now, before=before),
+        "progress": charts.action_plan_progress(now),
+        "rankings": rankings(year=year, region=region),
+        "charts": {
+            "distribution": charts.score_distribution(now),
+            "trends": charts.trends(by_year, years),
+        },
     }
+
+
+def rankings(*, year: int, region: Region) -> list[tuple[str, list]]:
+    """The best complexes of each category in the region: (category label, results)."""
+    tables = top_ranked(year=year, region_code=region.code, limit=RANKING_LENGTH)
+    return [(label, tables[value]) for value, label in Category.choices if value in tables]
 
 
 def headline(*, now: dict[str, Decimal], before: dict[str, Decimal]) -> list[dict]:
@@ -111,3 +142,37 @@ def headline(*, now: dict[str, Decimal], before: dict[str, Decimal]) -> list[dic
 
 def map_values(*, year: int, region: Region, measure: str) -> dict[str, Decimal]:
     return child_figures(year=year, region_code=region.code, measure=measure)
+
+
+def complex_element_counts(*, complex_id: int, member_counts: dict[str, int]) -> dict[str, int]:
+    """The counts ``dashboard.elements`` maps onto the ten elements, in one query (the member
+    counts by type are the page's own)."""
+    completed = ServiceRequest.objects.filter(status=RequestStatus.COMPLETED)
+    latest_policies = (
+        ReportValue.objects.filter(
+            report__complex=OuterRef("pk"),
+            report__status=ReportStatus.APPROVED,
+            indicator__code="policies_implemented",
+        )
+        .order_by("-report__year")
+        .values("value")[:1]
+    )
+    counted = {
+        "instruments_open": correlated_count(
+            SharedInstrument.objects.filter(open_for_sharing=True)
+        ),
+        "talent_teams": correlated_count(TalentTeam.objects.all()),
+        "enterprises_served": correlated_count(completed, "enterprise", distinct=True),
+        "voucher_services": correlated_count(completed.filter(~Q(voucher_amount=0))),
+        "offerings": correlated_count(Offering.objects.active()),
+        "policies": Coalesce(Cast(Subquery(latest_policies), IntegerField()), 0),
+    }
+    # Prefixed: some names are also relations of the complex.
+    row = (
+        Complex.objects.filter(pk=complex_id)
+        .annotate(**{f"count_{name}": count for name, count in counted.items()})
+        .values(*(f"count_{name}" for name in counted))
+        .get()
+    )
+    counts = {name.removeprefix("count_"): value for name, value in row.items()}
+    return counts | {f"members.{kind}": count for kind, count in member_counts.items()}

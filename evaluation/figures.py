@@ -1,8 +1,9 @@
 """The evaluation's contribution to the dashboard's regional figures (see ``dashboard.figures``).
 
 Per complex and year: every value of its approved report and every derived value as
-``indicator.<code>``, and its result as grade counts and score sums. An average (the rating,
-the score) is kept as a weighted sum and its weight, divided when it is read.
+``indicator.<code>``, and its result as grade counts, score sums and a count per score band
+(``scores.band.<category>.<lower bound>``, ten points wide, for the distribution chart). An
+average (the rating, the score) is kept as a weighted sum and its weight, divided when it is read.
 """
 
 from decimal import Decimal
@@ -10,6 +11,13 @@ from decimal import Decimal
 from .models import AnnualReport, DerivedValue, Evaluation, ReportStatus, ReportValue
 
 ONE = Decimal(1)
+SCORE_BAND_WIDTH = 10
+# Lower bounds of the score bands: 0, 10, …, 90 (a score of 100 counts in the top band).
+SCORE_BANDS = list(range(0, 100, SCORE_BAND_WIDTH))
+
+
+def score_band(score: Decimal) -> int:
+    return min(int(score) // SCORE_BAND_WIDTH * SCORE_BAND_WIDTH, SCORE_BANDS[-1])
 
 
 def evaluation_figures(*, year: int) -> list[tuple[int, str, Decimal]]:
@@ -41,6 +49,7 @@ def evaluation_figures(*, year: int) -> list[tuple[int, str, Decimal]]:
             (complex_id, f"scores.grade.{grade}", ONE),
             (complex_id, f"scores.sum.{category}", score),
             (complex_id, f"scores.count.{category}", ONE),
+            (complex_id, f"scores.band.{category}.{score_band(score)}", ONE),
         ]
     rows += [
         (complex_id, f"reports.{status}", ONE)

@@ -3,12 +3,16 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
+
+from portal.models import subtree_prefix
 
 from .models import (
     AnnualReport,
     DerivedValue,
+    Dimension,
     Evaluation,
     EvaluationScheme,
     Indicator,
@@ -115,6 +119,26 @@ def evaluation_list():
     )
 
 
+def top_ranked(*, year: int, region_code: str, limit: int) -> dict[str, list[Evaluation]]:
+    """The best ``limit`` results of each category among the region's complexes, in one query.
+
+    The rank shown is the province-wide rank in the category, as published.
+    """
+    rows = (
+        evaluation_list()
+        .filter(year=year, complex__region__code__startswith=subtree_prefix(region_code))
+        .annotate(
+            place=Window(RowNumber(), partition_by=F("category"), order_by=[F("rank"), F("pk")])
+        )
+        .filter(place__lte=limit)
+        .order_by("category", "place")
+    )
+    tables: dict[str, list[Evaluation]] = defaultdict(list)
+    for evaluation in rows:
+        tables[evaluation.category].append(evaluation)
+    return dict(tables)
+
+
 def publication(*, year: int) -> Publication | None:
     return Publication.objects.filter(year=year).prefetch_related("schemes").first()
 
@@ -137,3 +161,27 @@ def category_benchmarks(*, year: int, category: str) -> dict[str, dict[str, Deci
     }
     benchmarks["score"] = {"median": median(scores), "best": max(scores, default=None)}
     return benchmarks
+
+
+def complex_reports(*, complex_id: int) -> list[AnnualReport]:
+    return list(AnnualReport.objects.filter(complex_id=complex_id).order_by("-year"))
+
+
+def latest_evaluation(*, complex_id: int) -> Evaluation | None:
+    return Evaluation.objects.filter(complex_id=complex_id).order_by("-year").first()
+
+
+def points_by_dimension(*, evaluation: Evaluation) -> list[dict]:
+    """The result's points and the weight they were earned from, per dimension of the
+    catalogue, in the catalogue's order of dimensions."""
+    dimension_of = dict(Indicator.objects.values_list("code", "dimension"))
+    totals = {value: {"points": Decimal(0), "weight": Decimal(0)} for value in Dimension.values}
+    for line in evaluation.breakdown:
+        total = totals[dimension_of[line["indicator"]]]
+        total["points"] += Decimal(line["points"])
+        total["weight"] += Decimal(line["weight"])
+    return [
+        {"dimension": label, **totals[value]}
+        for value, label in Dimension.choices
+        if totals[value]["weight"]
+    ]

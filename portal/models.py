@@ -1,6 +1,7 @@
 """Shared model building blocks: timestamps and the one scoping mechanism."""
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
 
 def subtree_prefix(region_code: str) -> str:
@@ -12,6 +13,21 @@ def subtree_prefix(region_code: str) -> str:
     while code.endswith("00"):
         code = code[:-2]
     return code
+
+
+def correlated_count(
+    queryset: models.QuerySet, field: str = "pk", *, distinct: bool = False
+) -> Coalesce:
+    """How many rows of ``queryset`` belong to the outer row's complex (0 if none): a
+    subquery per outer row, so that counting several relations needs no join between them."""
+    counted = (
+        queryset.filter(complex=models.OuterRef("pk"))
+        .order_by()
+        .values("complex")
+        .annotate(n=models.Count(field, distinct=distinct))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(counted), 0, output_field=models.IntegerField())
 
 
 class TimeStampedModel(models.Model):

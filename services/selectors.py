@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.models import subtree_prefix
 
@@ -29,6 +30,15 @@ def offering_catalogue():
         Offering.objects.active()
         .select_related("complex", "complex__region", "complex__region__parent", "institution")
         .order_by("complex__code", "service_type", "title", "id")
+    )
+
+
+def complex_catalogue(*, complex_id: int, limit: int) -> list[Offering]:
+    """The first ``limit`` active offerings of one complex, for its page."""
+    return list(
+        Offering.objects.active()
+        .filter(complex_id=complex_id)
+        .order_by("service_type", "title", "id")[:limit]
     )
 
 
@@ -167,3 +177,38 @@ def request_counts_by_status(*, user) -> dict[str, int]:
         .values_list("status", "n")
     )
     return {value: counts.get(value, 0) for value in RequestStatus.values}
+
+
+def delivered_per_quarter(*, complex_id: int, quarters: int) -> list[tuple[str, int]]:
+    """Requests of a complex completed in each of the last ``quarters`` quarters (this one
+    included), oldest first, as (label, count); one grouped query."""
+    today = timezone.localdate()
+    starts = []
+    year, quarter = today.year, (today.month - 1) // 3
+    for _index in range(quarters):
+        starts.append((year, quarter))
+        year, quarter = (year, quarter - 1) if quarter else (year - 1, 3)
+    starts.reverse()
+    first_year, first_quarter = starts[0]
+    counts = dict(
+        ServiceRequest.objects.filter(
+            complex_id=complex_id,
+            status=RequestStatus.COMPLETED,
+            completed_at__date__gte=today.replace(
+                year=first_year, month=first_quarter * 3 + 1, day=1
+            ),
+        )
+        .annotate(quarter=TruncQuarter("completed_at"))
+        .order_by()
+        .values_list("quarter")
+        .annotate(n=Count("id"))
+        .values_list("quarter", "n")
+    )
+    by_start = {(start.year, (start.month - 1) // 3): n for start, n in counts.items()}
+    return [
+        (
+            _("%(year)s Q%(quarter)s") % {"year": year, "quarter": quarter + 1},
+            by_start.get((year, quarter), 0),
+        )
+        for year, quarter in starts
+    ]

@@ -25,7 +25,7 @@ def catalogue_entries(catalogue: Path):
             current = {}
         elif line.startswith("#,"):
             current["flags"] = line
-        elif line.startswith(("msgid ", "msgstr ", "msgstr[0] ", '"')):
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr ", "msgstr[0] ", '"')):
             key = line.split(" ", 1)[0] if not line.startswith('"') else current.get("_last")
             value = line.split(" ", 1)[1] if not line.startswith('"') else line
             current[key] = current.get(key, "") + value.strip('"')
@@ -53,10 +53,15 @@ def test_compiled_catalogue_matches_its_source(catalogue):
     stale = [
         entry["msgid"]
         for entry in catalogue_entries(catalogue)
-        if "msgstr" in entry
-        and compiled.gettext(unescape(entry["msgid"])) != unescape(entry["msgstr"])
+        if "msgstr" in entry and compiled_translation(compiled, entry) != unescape(entry["msgstr"])
     ]
     assert stale == [], "run `make messages` to recompile the catalogue"
+
+
+def compiled_translation(compiled: gettext.GNUTranslations, entry: dict) -> str:
+    if "msgctxt" in entry:
+        return compiled.pgettext(unescape(entry["msgctxt"]), unescape(entry["msgid"]))
+    return compiled.gettext(unescape(entry["msgid"]))
 
 
 def unescape(text: str) -> str:

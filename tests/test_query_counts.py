@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import User
 from complexes.models import Complex
 
 from . import factories
@@ -44,6 +45,27 @@ def detail_query_count(client):
     return len(queries)
 
 
+def detail_query_counts_by_viewer(client):
+    """The complex page as the public, an official of its region, one of another region and
+    its operator (the first complex is in Hangzhou)."""
+    complex_ = Complex.objects.order_by("code").first()
+    viewers = {
+        "public": None,
+        "province": User.objects.get(username="province"),
+        "other city": User.objects.get(username="city-330700"),
+        "operator": User.objects.get(username=f"op-{complex_.code}"),
+    }
+    counts = {}
+    for name, user in viewers.items():
+        client.logout()
+        if user:
+            client.force_login(user)
+        client.get(f"/complexes/{complex_.code}/")  # the session and per-process caches
+        counts[name] = detail_query_count(client)
+    client.logout()
+    return counts
+
+
 @pytest.fixture
 def counts_at_scale(client):
     def measure(scale):
@@ -52,6 +74,7 @@ def counts_at_scale(client):
             query_counts(client, PAGES),
             query_counts(client, ENDPOINTS),
             detail_query_count(client),
+            detail_query_counts_by_viewer(client),
         )
 
     return measure
@@ -66,7 +89,7 @@ def test_counts_do_not_grow_from_scale_1_to_scale_3(counts_at_scale, django_db_b
 
 
 def test_pinned_counts(counts_at_scale):
-    pages, endpoints, detail = counts_at_scale(1)
+    pages, endpoints, detail, detail_by_viewer = counts_at_scale(1)
     # home: 1 aggregate; directory: count + page (+ region choices of the filter form).
     assert pages == {
         "/": 1,
@@ -80,4 +103,10 @@ def test_pinned_counts(counts_at_scale):
         "/api/v1/institutions/?page_size=200": 2,
         "/api/v1/regions/?page_size=200": 2,
     }
-    assert detail == 6
+    # detail: the complex with its region, members, member counts, instruments, teams, status
+    # history; the ten elements' counts; its catalogue.
+    assert detail == 8
+    # Signed in: session, user, what the navigation shows and the scope check; in scope also
+    # the services per quarter, the latest result (and its indicators' dimensions when there is
+    # one) and the reports.
+    assert detail_by_viewer == {"public": 8, "province": 15, "other city": 12, "operator": 16}

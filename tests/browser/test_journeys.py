@@ -221,7 +221,8 @@ def test_the_province_approves_recomputes_reads_and_allocates(
     expect(page.locator("#region-map canvas")).to_be_visible()
     snap(page, "province-dashboard-jinhua")
     page.get_by_role("link", name="永康市").click()
-    expect(page.get_by_role("link", name="永康五金产业创新服务综合体")).to_be_visible()
+    county_complexes = page.locator("section[aria-labelledby=complexes-heading]")
+    expect(county_complexes.get_by_role("link", name="永康五金产业创新服务综合体")).to_be_visible()
 
     page.goto(f"{live_server.url}/funding/?year={YEAR}")
     page.get_by_role("button", name="重新计算草稿").click()

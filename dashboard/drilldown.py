@@ -1,0 +1,42 @@
+"""The last step of the dashboard's drill-down: what the complex page shows beyond its profile.
+
+Everyone sees the complex's service catalogue and the ten elements' coverage (counts of its
+records, no detail). Officials of the complex's region and its operator also see the services delivered
+over time, the annual reports, and the latest score by dimension; a fixed number of queries.
+"""
+
+from complexes.models import Complex
+from evaluation import selectors as evaluation_selectors
+from services.selectors import complex_catalogue, delivered_per_quarter
+
+from .elements import element_coverage
+from .selectors import complex_element_counts
+
+SERVICE_QUARTERS = 12
+CATALOGUE_LENGTH = 20
+
+
+def complex_public_blocks(*, complex_: Complex, member_counts: dict[str, int]) -> dict:
+    counts = complex_element_counts(complex_id=complex_.pk, member_counts=member_counts)
+    return {
+        "radar": {"name": complex_.name, "elements": element_coverage(counts)},
+        "catalogue": complex_catalogue(complex_id=complex_.pk, limit=CATALOGUE_LENGTH),
+    }
+
+
+def complex_internal_blocks(*, complex_: Complex) -> dict:
+    quarters = delivered_per_quarter(complex_id=complex_.pk, quarters=SERVICE_QUARTERS)
+    evaluation = evaluation_selectors.latest_evaluation(complex_id=complex_.pk)
+    return {
+        "services_over_time": {
+            "name": complex_.name,
+            "periods": [label for label, _count in quarters],
+            "values": [count for _label, count in quarters],
+            "total": sum(count for _label, count in quarters),
+        },
+        "reports": evaluation_selectors.complex_reports(complex_id=complex_.pk),
+        "evaluation": evaluation,
+        "dimensions": evaluation_selectors.points_by_dimension(evaluation=evaluation)
+        if evaluation
+        else [],
+    }

@@ -9,10 +9,16 @@ import pghistory
 from pghistory.models import MiddlewareEvents
 
 
-def audited(*, fields: list[str] | None = None, model_name: str | None = None):
+def audited(
+    *,
+    fields: list[str] | None = None,
+    model_name: str | None = None,
+    related_name: str = "events",
+):
     """Class decorator: keep the model's inserts, updates and deletes (of ``fields``, if given).
 
-    The events are reachable as ``obj.events``; the event model is ``<Model>Event`` unless named.
+    The events are reachable as ``obj.events`` and the event model is ``<Model>Event``, unless
+    named otherwise (for models that already have a timeline of their own by those names).
     """
     # Trackers are bound to the model they track, so each model gets new ones.
     trackers = (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -20,7 +26,7 @@ def audited(*, fields: list[str] | None = None, model_name: str | None = None):
         *trackers,
         fields=fields,
         model_name=model_name,
-        obj_field=pghistory.ObjForeignKey(related_name="events"),
+        obj_field=pghistory.ObjForeignKey(related_name=related_name),
     )
 
 

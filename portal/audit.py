@@ -138,8 +138,10 @@ HISTORY_KINDS = {
     "ruleset": HistoryKind(
         "funding.RuleSet",
         ("funding.RuleSetEvent",),
-        lambda rule_set: reverse("funding:rules")
-        + (f"?year={rule_set.year}" if rule_set.year is not None else ""),
+        lambda rule_set: (
+            reverse("funding:rules")
+            + (f"?year={rule_set.year}" if rule_set.year is not None else "")
+        ),
     ),
     "allocation": HistoryKind(
         "funding.Allocation",

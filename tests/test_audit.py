@@ -187,7 +187,9 @@ def test_report_page_links_to_a_history_with_actor_and_field_changes(client_as, 
     official = client_as(factories.regional_official("330700"))
     url = reverse("history", args=["report", annual_report.pk])
 
-    assert url in official.get(reverse("evaluation:report", args=[annual_report.pk])).content.decode()
+    assert (
+        url in official.get(reverse("evaluation:report", args=[annual_report.pk])).content.decode()
+    )
     html = official.get(url).content.decode()
     assert "op7" in html and "return_reason" in html and "数据有误" in html
     assert "填报值" in html  # the values belong to the report: their creation is listed too

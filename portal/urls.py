@@ -15,6 +15,8 @@ api_v1 = [
     path("", include("dashboard.api.urls")),
 ]
 
+handler404 = views.not_found
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),

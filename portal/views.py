@@ -6,6 +6,8 @@ from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
+from rest_framework.exceptions import NotFound
 
 from complexes.models import Complex, Level
 
@@ -49,6 +51,13 @@ def render_history(request, history_kind, subject, crumbs=None):
         "crumbs": crumbs or [(str(subject), history_kind.page_url(subject)), (here, None)],
     }
     return render(request, "history.html", context)
+
+
+def not_found(request, exception):
+    """The API answers in JSON even for paths no route matches (an id that is not a number)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return page_not_found(request, exception)
 
 
 def health(request):

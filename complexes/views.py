@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from dashboard import drilldown
 from portal import audit
 from portal.exceptions import DomainError
+from portal.views import render_history
 
 from . import selectors, services
 from .filters import ComplexFilter
@@ -141,22 +142,12 @@ def change_status(request, code):
     return render(request, "complexes/change_status.html", context)
 
 
-HISTORY_PAGE_SIZE = 50
-
-
 @login_required
 def history(request, code):
     """The audit trail of a complex and of its members, instruments and teams."""
     complex_ = _complex_in_scope(request, code)
-    page = Paginator(audit.history_of(complex_), HISTORY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    context = {
-        "complex": complex_,
-        "page": page,
-        "crumbs": complex_crumbs(complex_, here=_("Change history")),
-    }
-    return render(request, "complexes/history.html", context)
+    crumbs = complex_crumbs(complex_, here=_("Change history"))
+    return render_history(request, audit.HISTORY_KINDS["complex"], complex_, crumbs)
 
 
 def _operated_complex(request, code) -> Complex:

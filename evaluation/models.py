@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from complexes.models import Category, Complex
+from portal.audit import audited
 from portal.models import ScopedQuerySet, TimeStampedModel
 
 VALUE_DIGITS = {"max_digits": 18, "decimal_places": 2}
@@ -166,6 +167,7 @@ class ReportQuerySet(ScopedQuerySet):
     scope_complex = "complex_id"
 
 
+@audited(related_name="changes")
 class AnnualReport(TimeStampedModel):
     """A complex's report on one year: reported values, its review and its versions."""
 
@@ -231,6 +233,7 @@ class AnnualReport(TimeStampedModel):
         return REPORT_BADGES[self.status]
 
 
+@audited()
 class ReportValue(models.Model):
     """One reported indicator value, with the operator's comment on any warning it raises."""
 
@@ -329,6 +332,7 @@ class Normalization(models.TextChoices):
     MIN_MAX = "min_max", _("Min–max")
 
 
+@audited()
 class EvaluationScheme(models.Model):
     """Weights, normalisation, grade thresholds and bonus/penalty items for one category,
     applying from ``year`` on until a later scheme supersedes it. Frozen once published."""
@@ -396,6 +400,7 @@ class EvaluationScheme(models.Model):
         return self.published_at is not None
 
 
+@audited()
 class SchemeWeight(models.Model):
     scheme = models.ForeignKey(EvaluationScheme, on_delete=models.CASCADE, related_name="weights")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
@@ -421,6 +426,7 @@ class SchemeWeight(models.Model):
         return f"{self.indicator_id}: {self.weight}"
 
 
+@audited()
 class AdjustmentItem(models.Model):
     """A bonus (positive points) or penalty (negative points) item of a scheme."""
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complexes.models import Complex, Level, Status
 from evaluation.models import Grade, Job
+from portal.audit import audited
 from portal.models import ScopedQuerySet
 
 ZERO = Decimal("0.00")
@@ -50,6 +51,7 @@ class RuleSetQuerySet(models.QuerySet):
         return own if own.exists() else self.defaults()
 
 
+@audited()
 class RuleSet(models.Model):
     """The funding rules of one year (or, without a year, the documented defaults).
 
@@ -149,6 +151,7 @@ class DecisionQuerySet(models.QuerySet):
         return self.filter(replaced_by__isnull=True)
 
 
+@audited()
 class AllocationDecision(models.Model):
     """A provincial official's decision to publish a year's allocations, recorded for audit.
 
@@ -230,6 +233,7 @@ class AllocationQuerySet(ScopedQuerySet):
         return self.filter(status=AllocationStatus.PUBLISHED)
 
 
+@audited()
 class Allocation(models.Model):
     """One complex's provincial funding for a year and the matching it calls for.
 

@@ -264,6 +264,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.add_error_answers",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ComplexStatusEnum": "complexes.models.Status",
         "ComplexLevelEnum": "complexes.models.Level",

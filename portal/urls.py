@@ -15,6 +15,8 @@ api_v1 = [
     path("", include("dashboard.api.urls")),
 ]
 
+handler404 = views.not_found
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -28,6 +30,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("history/<slug:kind>/<int:pk>/", views.history, name="history"),
     path("healthz/", views.health, name="health"),
 ]
 

@@ -1,11 +1,19 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
+from rest_framework.exceptions import NotFound
 
 from complexes.models import Complex, Level
+
+from .audit import HISTORY_KINDS
+
+HISTORY_PAGE_SIZE = 50
 
 TOO_MANY_REQUESTS = 429
 
@@ -19,6 +27,37 @@ def home(request):
         "by_level": [(label, counts.get(value, 0)) for value, label in Level.choices],
     }
     return render(request, "home.html", {"totals": totals})
+
+
+@login_required
+def history(request, kind, pk):
+    """Who changed an object (and the rows that belong to it), what, and when."""
+    if kind not in HISTORY_KINDS:
+        raise Http404
+    history_kind = HISTORY_KINDS[kind]
+    subject = get_object_or_404(history_kind.readable(request.user), pk=pk)
+    return render_history(request, history_kind, subject)
+
+
+def render_history(request, history_kind, subject, crumbs=None):
+    page = Paginator(history_kind.events(subject), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    here = _("Change history")
+    context = {
+        "subject": subject,
+        "subject_kind": subject._meta.verbose_name,
+        "page": page,
+        "crumbs": crumbs or [(str(subject), history_kind.page_url(subject)), (here, None)],
+    }
+    return render(request, "history.html", context)
+
+
+def not_found(request, exception):
+    """The API answers in JSON even for paths no route matches (an id that is not a number)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return page_not_found(request, exception)
 
 
 def health(request):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complexes.models import MemberQuerySet, Region
+from portal.audit import audited
 from portal.credit_code import validate_credit_code
 from portal.models import ScopedQuerySet, TimeStampedModel
 
@@ -87,6 +88,7 @@ class OfferingQuerySet(ScopedQuerySet):
         return self.filter(active=True)
 
 
+@audited()
 class Offering(TimeStampedModel):
     """A service in a complex's catalogue, delivered by one of its member institutions."""
 
@@ -175,6 +177,7 @@ def attachment_path(instance, filename: str) -> str:
     return f"service-requests/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
 
+@audited(model_name="ServiceRequestChange", related_name="changes")
 class ServiceRequest(TimeStampedModel):
     """An enterprise's request for an offering, moving through its lifecycle."""
 
@@ -301,6 +304,7 @@ class VoucherQuerySet(ScopedQuerySet):
     scope_enterprise = "enterprise_id"
 
 
+@audited()
 class Voucher(TimeStampedModel):
     """An innovation voucher (创新券) issued to an enterprise.
 
@@ -380,6 +384,7 @@ class EntryKind(models.TextChoices):
     SETTLE = "settle", _("Settled")
 
 
+@audited()
 class VoucherSettlement(models.Model):
     """The province's payout to a complex of the voucher money consumed in one month."""
 
@@ -421,6 +426,7 @@ class VoucherEntryQuerySet(ScopedQuerySet):
     scope_enterprise = "voucher__enterprise_id"
 
 
+@audited()
 class VoucherEntry(models.Model):
     """One line of a voucher's ledger. ``amount`` is always positive; ``kind`` says which way
     it moves: issue adds to the balance, hold moves balance to held, release moves it back,

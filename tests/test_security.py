@@ -104,3 +104,10 @@ class TestAudit:
         assert client_as(operator).get(url).status_code == 200
         assert client_as(factories.regional_official("330100")).get(url).status_code == 404
         assert api_member.pk
+
+
+def test_unmatched_api_paths_answer_json_and_pages_html(client):
+    api = client.get("/api/v1/vouchers/0.5/ledger/")
+    assert api.status_code == 404 and api.json() == {"detail": "未找到。"}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

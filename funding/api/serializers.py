@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from complexes.models import Complex
 from evaluation.models import Grade
+from portal.api.fields import NullInResponsesIntegerField
 
 from ..models import Allocation, AllocationDecision, AllocationKind, RuleSet
 
@@ -163,7 +164,10 @@ class RollupSerializer(serializers.Serializer):
 
 
 class RuleSetSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    year = NullInResponsesIntegerField(min_value=2017, max_value=2100)
+    created_by = serializers.CharField(
+        source="created_by.username", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = RuleSet
@@ -188,5 +192,4 @@ class RuleSetSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "version", "created_by", "created_at"]
-        extra_kwargs = {"year": {"required": True, "allow_null": False}}
         validators = []

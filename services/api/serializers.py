@@ -1,5 +1,4 @@
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -64,6 +63,8 @@ class OfferingSerializer(serializers.ModelSerializer):
 
 class EnterpriseSerializer(serializers.ModelSerializer):
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    # Read-only model fields lose ``allow_blank``, and with it the schema's "" alternative.
+    contact_email = serializers.EmailField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Enterprise
@@ -134,7 +135,8 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
                 enterprise_id=user.enterprise_id
             )
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # A path on this server, or null without an attachment.
+    @extend_schema_field({"type": "string", "format": "uri-reference", "nullable": True})
     def get_attachment_url(self, service_request):
         if not service_request.attachment:
             return None
@@ -191,7 +193,9 @@ class VoucherImportSerializer(serializers.Serializer):
 
 
 class SettlementSerializer(serializers.ModelSerializer):
-    settled_by = serializers.CharField(source="settled_by.username", default=None, read_only=True)
+    settled_by = serializers.CharField(
+        source="settled_by.username", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = VoucherSettlement

@@ -1,11 +1,8 @@
 """Vouchers: the balance never goes below zero and the ledger always reconciles."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,10 +12,9 @@ from portal.exceptions import DomainError, InvalidTransition
 from services import selectors, services
 from services.models import RequestStatus, ServiceRequest, Voucher
 from tests import factories
+from tests.concurrency import THREADS, run_at_once
 
 from .factories import OfferingFactory, ServiceRequestFactory, VoucherFactory, advance
-
-THREADS = 40
 
 
 def reconcile(voucher: Voucher) -> dict[str, Decimal]:
@@ -42,21 +38,6 @@ def reconcile(voucher: Voucher) -> dict[str, Decimal]:
     )
     assert totals["consumed"] == paid(RequestStatus.COMPLETED)
     return totals
-
-
-def run_at_once(function, arguments):
-    """Run ``function`` on every argument in its own thread (and connection), all at once."""
-    barrier = threading.Barrier(len(arguments))
-
-    def run(argument):
-        try:
-            barrier.wait(timeout=30)
-            return function(argument)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(arguments)) as pool:
-        return list(pool.map(run, arguments))
 
 
 @pytest.fixture
@@ -98,7 +79,7 @@ def test_simultaneous_accepts_hold_no_more_than_the_balance(scene):
         return "held"
 
     results = run_at_once(accept, pks)
-    # 10,000 holds 14 × 700 = 9,800; the other 26 are refused and stay submitted.
+    # 10,000 holds 14 × 700 = 9,800; the others are refused and stay submitted.
     assert results.count("held") == 14 and results.count("refused") == THREADS - 14
     totals = reconcile(scene["voucher"])
     assert (totals["balance"], totals["held"]) == (Decimal("200.00"), Decimal("9800.00"))

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts.demo import headline_accounts
 from complexes.models import Complex
+from portal.audit import unaudited
 from portal.seeding import DemoContext
 
 DEFAULT_PASSWORD = "demo-pass-2026"
@@ -47,7 +48,7 @@ class Command(BaseCommand):
             raise CommandError("The database already has complexes: seed_demo fills empty ones.")
         context = DemoContext(scale=scale, seed=seed, password=password, today=date.today())
         started = monotonic()
-        with transaction.atomic():
+        with transaction.atomic(), unaudited():
             for app_config in apps.get_app_configs():
                 if only and app_config.label not in only:
                     continue

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0002_default_catalogue_and_schemes'),
+        ('evaluation', '0003_audit_history'),
     ]
 
     operations = [

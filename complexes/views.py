@@ -13,7 +13,7 @@ from portal import audit
 from portal.exceptions import DomainError
 
 from . import selectors, services
-from .filters import ComplexFilter
+from .exports import directory_filter
 from .forms import ComplexProfileForm, StatusChangeForm
 from .models import Complex
 from .parts import PARTS
@@ -22,7 +22,7 @@ DIRECTORY_PAGE_SIZE = 20
 
 
 def directory(request):
-    filterset = ComplexFilter(request.GET or None, queryset=selectors.complex_directory())
+    filterset = directory_filter(request)
     page = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,

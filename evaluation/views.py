@@ -15,8 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complexes.models import Category, Complex
 from portal.exceptions import DomainError, NotPermitted
 
-from . import excel, recompute, selectors, services
-from .filters import EvaluationFilter, ReportFilter
+from . import excel, exports, recompute, selectors, services
 from .forms import (
     AdjustmentForm,
     DecisionForm,
@@ -50,10 +49,7 @@ def _query_without_page(request) -> str:
 
 
 def _require_official(request, *, provincial=False):
-    user = request.user
-    allowed = user.is_provincial_official if provincial else user.is_official
-    if not (allowed or user.is_superuser):
-        raise PermissionDenied
+    exports.require_official(request.user, provincial=provincial)
 
 
 def _add_errors(form, error) -> None:
@@ -82,15 +78,7 @@ def _plain(value: Decimal | None, *, whole: bool) -> str | None:
 @login_required
 def reports(request):
     """Operators: their reports and what is due. Officials: the reports in scope to review."""
-    user = request.user
-    if not (user.is_official or user.is_operator or user.is_superuser):
-        raise PermissionDenied
-    queryset = (
-        AnnualReport.objects.in_scope(user)
-        .select_related("complex", "complex__region")
-        .order_by("-year", "complex__code")
-    )
-    filterset = ReportFilter(request.GET or None, queryset=queryset)
+    filterset = exports.reports_filter(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
@@ -390,18 +378,12 @@ def scheme(request):
 def rankings(request):
     """Ranking tables per category for officials, with filters, the publication and the
     recompute button."""
-    _require_official(request)
-    years = selectors.published_years()
-    params = request.GET.copy()
-    if not params.get("year") and years:
-        params["year"] = str(years[0])
-    filterset = EvaluationFilter(
-        params, queryset=selectors.evaluation_list().in_scope(request.user)
-    )
+    filterset = exports.results_filter(request)
     tables = defaultdict(list)
     for evaluation in filterset.qs:
         tables[evaluation.category].append(evaluation)
-    year = int(params["year"]) if params.get("year", "").isdigit() else None
+    year = str(filterset.data.get("year", ""))
+    year = int(year) if year.isdigit() else None
     context = {
         "filter": filterset,
         "tables": [(Category(category).label, rows) for category, rows in sorted(tables.items())],

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from complexes.models import Category, Complex, InstitutionType, Level, Region, Status
-from evaluation.models import Grade
+from evaluation.models import Evaluation, Grade
 
 from .figures import child_figures, figures_for
 from .measures import HEADLINES, ratio
@@ -111,3 +111,18 @@ def headline(*, now: dict[str, Decimal], before: dict[str, Decimal]) -> list[dic
 
 def map_values(*, year: int, region: Region, measure: str) -> dict[str, Decimal]:
     return child_figures(year=year, region_code=region.code, measure=measure)
+
+
+def top_of_ranking(*, year: int, region: Region, per_category: int = 5) -> list[tuple[str, list]]:
+    """The best-ranked complexes of the region in each category (ranks are province-wide)."""
+    evaluations = (
+        Evaluation.objects.filter(
+            year=year, complex__region__code__startswith=region.subtree_prefix
+        )
+        .select_related("complex", "complex__region")
+        .order_by("category", "rank", "complex_id")
+    )
+    return [
+        (label, list(evaluations.filter(category=value)[:per_category]))
+        for value, label in Category.choices
+    ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("results/", views.rankings, name="rankings"),
     path("results/export.xlsx", exports.RESULTS.as_view(), name="results_export"),
     path("results/<str:code>/", views.complex_score, name="score"),
+    path("results/<str:code>/report.pdf", views.complex_report_pdf, name="score_pdf"),
     path("results/<str:code>/<int:year>/adjust/", views.adjustment_apply, name="adjust"),
     re_path(
         r"^decisions/(?P<pk>\d+)/(?P<verdict>confirm|dismiss)/$", views.decision, name="decision"

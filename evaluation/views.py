@@ -14,8 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complexes.models import Category, Complex
 from portal.exceptions import DomainError, NotPermitted
+from portal.pdf import pdf_response
 
 from . import excel, exports, recompute, selectors, services
+from .complex_report import complex_report
 from .forms import (
     AdjustmentForm,
     DecisionForm,
@@ -433,6 +435,27 @@ def complex_score(request, code):
         else [(_("My score"), None)],
     }
     return render(request, "evaluation/complex_score.html", context)
+
+
+@login_required
+def complex_report_pdf(request, code):
+    """The complex's evaluation report as a PDF, for officials in scope and its operator."""
+    user = request.user
+    if not (user.is_official or user.is_operator or user.is_superuser):
+        raise PermissionDenied
+    complex_ = get_object_or_404(
+        Complex.objects.in_scope(user).select_related("region__parent"), code=code
+    )
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+    report = complex_report(complex_=complex_, year=year, user=user)
+    label = report.evaluation.year if report.evaluation else timezone.localdate().year
+    return pdf_response(
+        request,
+        template="evaluation/complex_report_pdf.html",
+        context={"report": report},
+        filename=_("%(name)s evaluation report %(year)s.pdf")
+        % {"name": complex_.name, "year": label},
+    )
 
 
 @login_required

@@ -91,7 +91,9 @@ class TableExport:
             values = []
             for column, number_format in zip(self.columns, formatted, strict=True):
                 value = column.value(row)
-                if number_format and value is not None:
+                if isinstance(value, Promise):  # a choice's label
+                    value = str(value)
+                elif number_format and value is not None:
                     value = WriteOnlyCell(sheet, value=value)
                     value.number_format = number_format
                 values.append(value)

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from complexes.models import Complex, InstitutionType, RegionLevel
 from complexes.selectors import home_region_code
@@ -93,6 +94,7 @@ def overview(request):
 
 
 @official_required
+@require_GET
 def summary_pdf(request):
     """One page on the region (the province, or the official's own region): headline figures,
     complexes by grade, the top of the ranking and the funds."""

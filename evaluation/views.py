@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complexes.models import Category, Complex
 from portal.exceptions import DomainError, NotPermitted
@@ -438,6 +438,7 @@ def complex_score(request, code):
 
 
 @login_required
+@require_GET
 def complex_report_pdf(request, code):
     """The complex's evaluation report as a PDF, for officials in scope and its operator."""
     user = request.user

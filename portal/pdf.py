@@ -7,13 +7,16 @@ document never reaches the network or the file system whatever a stored name con
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 PDF = "application/pdf"
 
 
 def render_pdf(request, *, template: str, context: dict) -> bytes:
+    # Imported here: loading WeasyPrint parses its stylesheets and font configuration (seconds,
+    # tens of MB), which every process would otherwise pay when the URLs are loaded.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     html = render_to_string(template, context, request=request)
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"])).write_pdf()
 

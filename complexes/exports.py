@@ -21,13 +21,22 @@ def city_of(region: Region) -> Region:
 def region_columns(region_of: Callable[[object], Region]) -> list[Column]:
     """City and county columns for a row whose region (county or city, parent selected) is
     ``region_of(row)``."""
+
+    def county_name(row) -> str:
+        region = region_of(row)
+        return region.name if region.level == RegionLevel.COUNTY else ""
+
+    def region_code(row) -> str:
+        return region_of(row).pk
+
     return [
-        Column(_("Prefecture-level city"), lambda row: city_of(region_of(row)).name, width=12),
         Column(
-            _("County-level division"),
-            lambda row: region_of(row).name if region_of(row).level == RegionLevel.COUNTY else "",
-            width=14,
+            _("Prefecture-level city"),
+            lambda row: city_of(region_of(row)).name,
+            width=12,
+            same_as=region_code,
         ),
+        Column(_("County-level division"), county_name, width=14, same_as=region_code),
     ]
 
 

@@ -14,10 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import models
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
@@ -39,10 +41,32 @@ SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
 
 @dataclass(frozen=True)
 class Column:
+    """A column: its header, how to read a row's value, and how Excel shows it.
+
+    ``same_as`` names what the value depends on (a region's id for its name): the value is then
+    computed once per distinct key in an export, not once per row; translated names and labels
+    cost more than the rest of a row.
+    """
+
     header: str | Promise
     value: Callable[[Any], Any]
     number_format: str | None = None
     width: float = 14
+    same_as: Callable[[Any], Any] | None = None
+
+
+def choice(attribute: str, choices: type[models.Choices]) -> Callable[[Any], Any]:
+    """The label of a choice field's value, looked up in a dict of the labels per language."""
+    labels_by_language: dict[str | None, dict] = {}
+
+    def label(row):
+        language = get_language()
+        if language not in labels_by_language:
+            labels_by_language[language] = {value: str(text) for value, text in choices.choices}
+        value = getattr(row, attribute)
+        return labels_by_language[language].get(value, value)
+
+    return label
 
 
 def local(moment: datetime | None) -> datetime | None:
@@ -85,17 +109,23 @@ class TableExport:
             cell.font = bold
             header.append(cell)
         sheet.append(header)
-        formatted = [column.number_format for column in self.columns]
+        remembered: list[dict] = [{} for _column in self.columns]
         count = 0
         for row in _chunked(rows):
             values = []
-            for column, number_format in zip(self.columns, formatted, strict=True):
-                value = column.value(row)
-                if isinstance(value, Promise):  # a choice's label
+            for column, known in zip(self.columns, remembered, strict=True):
+                if column.same_as is None:
+                    value = column.value(row)
+                else:
+                    key = column.same_as(row)
+                    if key not in known:
+                        known[key] = column.value(row)
+                    value = known[key]
+                if isinstance(value, Promise):
                     value = str(value)
-                elif number_format and value is not None:
+                elif column.number_format and value is not None:
                     value = WriteOnlyCell(sheet, value=value)
-                    value.number_format = number_format
+                    value.number_format = column.number_format
                 values.append(value)
             sheet.append(values)
             count += 1

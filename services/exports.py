@@ -4,10 +4,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from complexes.exports import complex_columns, region_columns
-from portal.exports import DATE, DATE_TIME, MONEY, Column, TableExport, local, yes_no
+from portal.exports import DATE, DATE_TIME, MONEY, Column, TableExport, choice, local, yes_no
 
 from . import selectors
 from .filters import EnterpriseFilter, ServiceRequestFilter
+from .models import RequestStatus, ServiceType
 
 
 def requests_filter(request) -> ServiceRequestFilter:
@@ -38,6 +39,8 @@ def visible_settlements(request):
     return selectors.settlements(user=user)
 
 
+service_type_label = choice("service_type", ServiceType)
+
 SERVICE_REQUESTS = TableExport(
     title=_("Service requests"),
     columns=[
@@ -47,8 +50,8 @@ SERVICE_REQUESTS = TableExport(
         Column(_("Enterprise"), lambda item: item.enterprise.name, width=30),
         Column(_("Credit code"), lambda item: item.enterprise.credit_code, width=21),
         Column(_("Offering"), lambda item: item.offering.title, width=30),
-        Column(_("Service type"), lambda item: item.offering.get_service_type_display()),
-        Column(_("Status"), lambda item: item.get_status_display(), width=10),
+        Column(_("Service type"), lambda item: service_type_label(item.offering)),
+        Column(_("Status"), choice("status", RequestStatus), width=10),
         Column(_("Due at"), lambda item: local(item.due_at), DATE_TIME, width=17),
         Column(_("Completed at"), lambda item: local(item.completed_at), DATE_TIME, width=17),
         Column(_("Overdue"), lambda item: yes_no(item.overdue), width=8),
@@ -58,7 +61,15 @@ SERVICE_REQUESTS = TableExport(
     rows=lambda request: (
         requests_filter(request)
         .qs.select_related("complex__region__parent")
-        .defer("description", "delivery_note", "rejection_reason", "comment")
+        # The long texts no column shows stay in the database.
+        .defer(
+            "description",
+            "delivery_note",
+            "rejection_reason",
+            "comment",
+            "offering__description",
+            "complex__description",
+        )
     ),
 )
 

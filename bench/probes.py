@@ -135,7 +135,42 @@ def floor(repeat: int) -> dict:
     }
 
 
-PROBES = {"pages": pages, "recompute": recompute, "figures": figures, "floor": floor}
+def export(repeat: int) -> dict:
+    """The Excel export of every service request as the province sees it, through the same
+    view as the download link (``manage.py export_download``), in this fresh process: its peak
+    resident memory is the export's."""
+    import tempfile
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from services.models import ServiceRequest
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "requests.xlsx"
+        started = perf_counter()
+        call_command(
+            "export_download",
+            "/services/requests/export.xlsx",
+            user="province",
+            output=str(target),
+            stdout=StringIO(),
+        )
+        wall = perf_counter() - started
+        peak = peak_rss_mb()
+        size = target.stat().st_size
+    rows = ServiceRequest.objects.count()  # the province's export holds every one
+    return {"wall_s": wall, "peak_mb": peak, "rows": rows, "size_mb": size / 1024**2}
+
+
+PROBES = {
+    "pages": pages,
+    "recompute": recompute,
+    "figures": figures,
+    "floor": floor,
+    "export": export,
+}
 
 if __name__ == "__main__":
     name, repeat = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "complexes"
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("export.xlsx", exports.COMPLEXES.as_public_view(), name="export"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/edit/", views.edit_profile, name="edit"),
     path("<str:code>/status/", views.change_status, name="change_status"),

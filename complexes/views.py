@@ -15,7 +15,7 @@ from portal.exceptions import DomainError
 from portal.views import render_history
 
 from . import selectors, services
-from .filters import ComplexFilter
+from .exports import directory_filter
 from .forms import ComplexProfileForm, StatusChangeForm
 from .models import Complex, InstitutionType
 from .parts import PARTS
@@ -24,7 +24,7 @@ DIRECTORY_PAGE_SIZE = 20
 
 
 def directory(request):
-    filterset = ComplexFilter(request.GET or None, queryset=selectors.complex_directory())
+    filterset = directory_filter(request)
     page = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,

@@ -115,9 +115,9 @@ def overview_figures(*, year: int, region: Region) -> dict:
     }
 
 
-def rankings(*, year: int, region: Region) -> list[tuple[str, list]]:
+def rankings(*, year: int, region: Region, length: int = RANKING_LENGTH) -> list[tuple[str, list]]:
     """The best complexes of each category in the region: (category label, results)."""
-    tables = top_ranked(year=year, region_code=region.code, limit=RANKING_LENGTH)
+    tables = top_ranked(year=year, region_code=region.code, limit=length)
     return [(label, tables[value]) for value, label in Category.choices if value in tables]
 
 

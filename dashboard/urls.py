@@ -1,6 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "dashboard"
-urlpatterns = [path("", views.overview, name="overview")]
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("summary.pdf", views.summary_pdf, name="summary_pdf"),
+    path("regions.xlsx", exports.REGIONS.as_view(), name="regions_export"),
+    path("warnings.xlsx", exports.WARNINGS.as_view(), name="warnings_export"),
+]

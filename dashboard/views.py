@@ -1,14 +1,18 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from complexes.models import Complex, InstitutionType, RegionLevel
-from complexes.selectors import home_region_code, regions_in_scope
+from complexes.selectors import home_region_code
+from evaluation.models import Grade
+from portal.pdf import pdf_response
 
 from . import selectors
+from .exports import requested_measure, requested_region, requested_year
 from .measures import MAP_MEASURES
 from .warnings import early_warnings
 
@@ -23,22 +27,12 @@ def official_required(view):
     return check
 
 
-def requested_year(request) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return selectors.current_year()
-
-
 @official_required
 def overview(request):
-    code = request.GET.get("region") or home_region_code(request.user)
-    region = get_object_or_404(
-        regions_in_scope(request.user).select_related("parent__parent"), code=code
-    )
+    region = requested_region(request)
     year = requested_year(request)
     measures = dict(MAP_MEASURES)
-    measure = request.GET.get("measure") if request.GET.get("measure") in measures else "complexes"
+    measure = requested_measure(request)
     # A county has nothing under it: its map is its city's, with the county outlined.
     shaded_parent = region.parent if region.level == RegionLevel.COUNTY else region
     shaded = list(shaded_parent.children.order_by("code"))
@@ -97,6 +91,28 @@ def overview(request):
         "crumbs": region_crumbs(region, year=year, home=home_region_code(request.user)),
     }
     return render(request, "dashboard/overview.html", context)
+
+
+@official_required
+@require_GET
+def summary_pdf(request):
+    """One page on the region (the province, or the official's own region): headline figures,
+    complexes by grade, the top of the ranking and the funds."""
+    region = requested_region(request)
+    year = requested_year(request)
+    context = {
+        "region": region,
+        "year": year,
+        **selectors.overview_figures(year=year, region=region),
+        "grades": Grade.choices,
+        "top": selectors.rankings(year=year, region=region, length=5),
+    }
+    return pdf_response(
+        request,
+        template="dashboard/summary_pdf.html",
+        context=context,
+        filename=_("%(region)s summary %(year)s.pdf") % {"region": region.name, "year": year},
+    )
 
 
 def region_crumbs(region, *, year: int, home: str) -> list[tuple[str, str | None]]:

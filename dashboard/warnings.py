@@ -82,6 +82,6 @@ def early_warnings(*, year: int, region: Region) -> list[dict]:
     )
     rows = [
         {"complex": complex_, "reasons": reasons[complex_.pk]}
-        for complex_ in complexes.select_related("region")
+        for complex_ in complexes.select_related("region__parent")
     ]
     return sorted(rows, key=lambda row: (-len(row["reasons"]), row["complex"].code))

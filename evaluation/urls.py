@@ -1,10 +1,11 @@
 from django.urls import path, re_path
 
-from . import views
+from . import exports, views
 
 app_name = "evaluation"
 urlpatterns = [
     path("reports/", views.reports, name="reports"),
+    path("reports/export.xlsx", exports.REPORTS.as_view(), name="reports_export"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     re_path(
         r"^reports/(?P<pk>\d+)/(?P<action>submit|approve|return|pre-review)/$",
@@ -17,7 +18,9 @@ urlpatterns = [
     path("periods/", views.periods, name="periods"),
     path("schemes/", views.scheme, name="scheme"),
     path("results/", views.rankings, name="rankings"),
+    path("results/export.xlsx", exports.RESULTS.as_view(), name="results_export"),
     path("results/<str:code>/", views.complex_score, name="score"),
+    path("results/<str:code>/report.pdf", views.complex_report_pdf, name="score_pdf"),
     path("results/<str:code>/<int:year>/adjust/", views.adjustment_apply, name="adjust"),
     re_path(
         r"^decisions/(?P<pk>\d+)/(?P<verdict>confirm|dismiss)/$", views.decision, name="decision"

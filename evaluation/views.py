@@ -10,14 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from complexes.filters import offer_regions_in_scope
 from complexes.models import Category, Complex
 from portal.exceptions import DomainError, NotPermitted
+from portal.pdf import pdf_response
 
-from . import excel, recompute, selectors, services
-from .filters import EvaluationFilter, ReportFilter
+from . import excel, exports, recompute, selectors, services
+from .complex_report import complex_report
 from .forms import (
     AdjustmentForm,
     DecisionForm,
@@ -51,10 +51,7 @@ def _query_without_page(request) -> str:
 
 
 def _require_official(request, *, provincial=False):
-    user = request.user
-    allowed = user.is_provincial_official if provincial else user.is_official
-    if not (allowed or user.is_superuser):
-        raise PermissionDenied
+    exports.require_official(request.user, provincial=provincial)
 
 
 def _add_errors(form, error) -> None:
@@ -83,15 +80,7 @@ def _plain(value: Decimal | None, *, whole: bool) -> str | None:
 @login_required
 def reports(request):
     """Operators: their reports and what is due. Officials: the reports in scope to review."""
-    user = request.user
-    if not (user.is_official or user.is_operator or user.is_superuser):
-        raise PermissionDenied
-    queryset = (
-        AnnualReport.objects.in_scope(user)
-        .select_related("complex", "complex__region")
-        .order_by("-year", "complex__code")
-    )
-    filterset = offer_regions_in_scope(ReportFilter(request.GET or None, queryset=queryset), user)
+    filterset = exports.reports_filter(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
@@ -391,19 +380,12 @@ def scheme(request):
 def rankings(request):
     """Ranking tables per category for officials, with filters, the publication and the
     recompute button."""
-    _require_official(request)
-    years = selectors.published_years()
-    params = request.GET.copy()
-    if not params.get("year") and years:
-        params["year"] = str(years[0])
-    filterset = offer_regions_in_scope(
-        EvaluationFilter(params, queryset=selectors.evaluation_list().in_scope(request.user)),
-        request.user,
-    )
+    filterset = exports.results_filter(request)
     tables = defaultdict(list)
     for evaluation in filterset.qs:
         tables[evaluation.category].append(evaluation)
-    year = int(params["year"]) if params.get("year", "").isdigit() else None
+    year = str(filterset.data.get("year", ""))
+    year = int(year) if year.isdigit() else None
     context = {
         "filter": filterset,
         "tables": [(Category(category).label, rows) for category, rows in sorted(tables.items())],
@@ -453,6 +435,28 @@ def complex_score(request, code):
         else [(_("My score"), None)],
     }
     return render(request, "evaluation/complex_score.html", context)
+
+
+@login_required
+@require_GET
+def complex_report_pdf(request, code):
+    """The complex's evaluation report as a PDF, for officials in scope and its operator."""
+    user = request.user
+    if not (user.is_official or user.is_operator or user.is_superuser):
+        raise PermissionDenied
+    complex_ = get_object_or_404(
+        Complex.objects.in_scope(user).select_related("region__parent"), code=code
+    )
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+    report = complex_report(complex_=complex_, year=year, user=user)
+    label = report.evaluation.year if report.evaluation else timezone.localdate().year
+    return pdf_response(
+        request,
+        template="evaluation/complex_report_pdf.html",
+        context={"report": report},
+        filename=_("%(name)s evaluation report %(year)s.pdf")
+        % {"name": complex_.name, "year": label},
+    )
 
 
 @login_required

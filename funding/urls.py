@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "funding"
 urlpatterns = [
     path("", views.table, name="table"),
-    path("export.xlsx", views.export, name="export"),
+    path("export.xlsx", exports.ALLOCATIONS.as_view(), name="export"),
     path("simulate/", views.simulate, name="simulate"),
     path("recompute/", views.recompute, name="recompute"),
     path("publish/", views.publish, name="publish"),

@@ -1,32 +1,21 @@
-import tempfile
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 
-from complexes.filters import offer_regions_in_scope
 from complexes.models import Complex
 from portal.exceptions import DomainError
 
-from . import selectors, services
-from .filters import AllocationFilter
+from . import exports, selectors, services
 from .forms import PublishForm, RuleSetForm, SimulationForm
 from .models import AllocationDecision, RuleSet
 
 TABLE_PAGE_SIZE = 50
-
-
-def _officials_and_operators(user):
-    if not (user.is_official or user.is_superuser or user.is_operator):
-        raise PermissionDenied
 
 
 def _province_only(user):
@@ -34,28 +23,12 @@ def _province_only(user):
         raise PermissionDenied
 
 
-def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year"))
-    except (TypeError, ValueError):
-        years = selectors.allocation_years()
-        return years[0] if years else date.today().year
-
-
-def _filtered_rows(request, year):
-    params = request.GET.copy()
-    params["year"] = str(year)
-    rows = selectors.allocations_in_force(user=request.user, year=year)
-    return offer_regions_in_scope(AllocationFilter(params, queryset=rows), request.user)
-
-
 @login_required
 @require_GET
 def table(request):
     """The year's allocations with filters, totals, matching shortfalls and roll-ups."""
-    _officials_and_operators(request.user)
-    year = _year(request)
-    filterset = _filtered_rows(request, year)
+    year = exports.requested_year(request)
+    filterset = exports.allocations_filter(request, year)
     rows = filterset.qs
     page = Paginator(rows, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -85,69 +58,10 @@ def table(request):
 
 @login_required
 @require_GET
-def export(request):
-    """The filtered table as an Excel workbook, written row by row (write-only mode)."""
-    _officials_and_operators(request.user)
-    year = _year(request)
-    rows = _filtered_rows(request, year).qs
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(year))
-    sheet.append(
-        [
-            _("Code"),
-            _("Complex"),
-            _("Prefecture-level city"),
-            _("County-level division"),
-            _("Category"),
-            _("Status"),
-            _("Grade"),
-            _("Score"),
-            _("Provincial amount (CNY)"),
-            _("Required city/county match (CNY)"),
-            _("Reported city/county match (CNY)"),
-            _("Required host investment (CNY)"),
-            _("Reported host investment (CNY)"),
-            _("Compliant"),
-        ]
-    )
-    for row in rows.iterator(chunk_size=500):
-        region = row.complex.region
-        city = region.parent if region.parent and region.level == "county" else region
-        sheet.append(
-            [
-                row.complex.code,
-                row.complex.name,
-                city.name,
-                region.name if region.level == "county" else "",
-                row.complex.get_category_display(),
-                row.get_status_display(),
-                row.get_grade_display() if row.grade else "",
-                row.score,
-                row.provincial_amount,
-                row.required_local_match,
-                row.reported_local_match,
-                row.required_host_investment,
-                row.reported_host_investment,
-                _("Yes") if row.compliant else _("No"),
-            ]
-        )
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    workbook.save(handle)
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"allocations-{year}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
-@login_required
-@require_GET
 def simulate(request):
     """What-if: other parameters, every complex's amount beside the current one. Saves nothing."""
     _province_only(request.user)
-    year = _year(request)
+    year = exports.requested_year(request)
     form = SimulationForm(request.GET if "year" in request.GET else None, initial={"year": year})
     simulation = None
     if form.is_bound and form.is_valid():
@@ -176,7 +90,7 @@ def simulate(request):
 @require_POST
 def recompute(request):
     _province_only(request.user)
-    year = _year(request)
+    year = exports.requested_year(request)
     try:
         outcome = services.allocations_recompute(year=year)
     except DomainError as error:
@@ -218,7 +132,7 @@ def rules(request):
     if not (user.is_official or user.is_superuser):
         raise PermissionDenied
     is_province = user.is_provincial_official or user.is_superuser
-    year = _year(request)
+    year = exports.requested_year(request)
     base = RuleSet.objects.for_year(year).first()
     initial = {name: getattr(base, name) for name in services.RULE_FIELDS} if base else {}
     form = None

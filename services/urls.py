@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "services"
 urlpatterns = [
@@ -8,13 +8,17 @@ urlpatterns = [
     path("offerings/<int:pk>/", views.offering_detail, name="offering_detail"),
     path("register/", views.register, name="register"),
     path("requests/", views.request_list, name="requests"),
+    path("requests/export.xlsx", exports.SERVICE_REQUESTS.as_view(), name="requests_export"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/<str:action>/", views.request_transition, name="request_transition"),
     path("catalogue/", views.operator_catalogue, name="manage_catalogue"),
     path("catalogue/add/", views.offering_edit, name="offering_add"),
     path("catalogue/<int:pk>/edit/", views.offering_edit, name="offering_edit"),
     path("enterprises/", views.enterprise_list, name="enterprises"),
+    path("enterprises/export.xlsx", exports.ENTERPRISES.as_view(), name="enterprises_export"),
     path("vouchers/", views.voucher_list, name="vouchers"),
+    path("vouchers/export.xlsx", exports.VOUCHERS.as_view(), name="vouchers_export"),
     path("vouchers/<int:pk>/", views.voucher_detail, name="voucher_detail"),
     path("settlements/", views.settlement_list, name="settlements"),
+    path("settlements/export.xlsx", exports.SETTLEMENTS.as_view(), name="settlements_export"),
 ]

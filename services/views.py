@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from complexes.filters import offer_regions_in_scope
 from complexes.models import Complex
 from portal.exceptions import DomainError, NotPermitted
 
-from . import selectors, services
-from .filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter
+from . import exports, selectors, services
+from .filters import OfferingFilter
 from .forms import (
     ACTION_FORMS,
     OfferingForm,
@@ -140,11 +139,7 @@ def register(request):
 def request_list(request):
     """One list for every role: an enterprise's own requests, an operator's queue (with overdue
     markers), officials' requests of complexes in their region."""
-    filterset = ServiceRequestFilter(
-        request.GET or None,
-        queryset=selectors.service_requests(user=request.user),
-        request=request,
-    )
+    filterset = exports.requests_filter(request)
     if request.user.is_operator:
         del filterset.form.fields["complex"]
     context = {
@@ -250,12 +245,7 @@ def offering_edit(request, pk=None):
 
 @login_required
 def enterprise_list(request):
-    if not request.user.is_official:
-        raise PermissionDenied
-    filterset = offer_regions_in_scope(
-        EnterpriseFilter(request.GET or None, queryset=selectors.enterprises(user=request.user)),
-        request.user,
-    )
+    filterset = exports.enterprises_filter(request)
     context = {
         "filter": filterset,
         "page": _page(request, filterset.qs),
@@ -269,8 +259,7 @@ def enterprise_list(request):
 @require_http_methods(["GET", "POST"])
 def voucher_list(request):
     user = request.user
-    if not (user.is_official or user.is_enterprise_user):
-        raise PermissionDenied
+    queryset = exports.visible_vouchers(request)
     issue_form = import_form = None
     if user.is_provincial_official:
         if request.GET.get("template"):
@@ -308,7 +297,6 @@ def voucher_list(request):
                     request, _("%(count)d vouchers have been issued.") % {"count": len(issued)}
                 )
                 return redirect("services:vouchers")
-    queryset = selectors.vouchers(user=user)
     context = {
         "page": _page(request, queryset),
         "query": _query_without_page(request),
@@ -352,8 +340,7 @@ def voucher_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def settlement_list(request):
     user = request.user
-    if not (user.is_official or user.is_operator):
-        raise PermissionDenied
+    settled = exports.visible_settlements(request)
     if request.method == "POST":
         complex_ = get_object_or_404(Complex.objects.in_scope(user), pk=request.POST.get("complex"))
         try:
@@ -376,7 +363,7 @@ def settlement_list(request):
         return redirect("services:settlements")
     context = {
         "due": _page(request, selectors.settlement_due(user=user)) if user.is_official else None,
-        "settled": selectors.settlements(user=user)[:SETTLED_SHOWN],
+        "settled": settled[:SETTLED_SHOWN],
         "query": _query_without_page(request),
         "can_settle": user.is_provincial_official,
         "crumbs": [(_("Voucher settlement"), None)],

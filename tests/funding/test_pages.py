@@ -74,7 +74,10 @@ def test_excel_export_has_every_filtered_row(client_as):
     fund(3)
     response = client_as(factories.provincial_official()).get(f"/funding/export.xlsx?year={YEAR}")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="allocations-2025.xlsx"'
+    # 资金分配-2025.xlsx, named as RFC 5987 asks for a name that is not ASCII.
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E8%B5%84%E9%87%91%E5%88%86%E9%85%8D-2025.xlsx"
+    )
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 4

@@ -28,6 +28,10 @@ NOT_PAGES = {
     "services:request_transition", "evaluation:report_action", "evaluation:report_template",
     "evaluation:report_upload", "evaluation:adjust", "evaluation:decision",
     "evaluation:recompute", "funding:export", "funding:recompute", "funding:publish",
+    "complexes:export", "services:requests_export", "services:enterprises_export",
+    "services:vouchers_export", "services:settlements_export", "evaluation:reports_export",
+    "evaluation:results_export", "evaluation:score_pdf", "dashboard:summary_pdf",
+    "dashboard:regions_export", "dashboard:warnings_export",
 }  # fmt: skip
 # Words that stay in Latin letters in Chinese pages too: names of formats and of the API.
 LATIN_IN_CHINESE = {"Excel", "API", "PDF", "xlsx", "Token", "OpenAPI", "Office", "MB"}

@@ -1,0 +1,57 @@
+"""What the PDF evaluation report of one complex shows: its profile, the year's score, rank
+and grade, points per dimension and per indicator, and its funding with matching compliance."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from complexes.models import Complex
+from funding.models import Allocation
+from funding.selectors import allocations_in_force
+
+from .models import Dimension, Evaluation, Indicator
+
+
+@dataclass
+class ComplexReport:
+    complex: Complex
+    evaluation: Evaluation | None
+    ranked_in_category: int = 0
+    dimensions: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)
+    lines: list[tuple[Indicator | None, dict]] = field(default_factory=list)
+    allocation: Allocation | None = None
+    years: list[Evaluation] = field(default_factory=list)
+
+
+def complex_report(*, complex_: Complex, year: int | None, user) -> ComplexReport:
+    """The report for ``year``, or for the complex's latest evaluated year when it is None.
+    Funding is what ``user`` may see of it (published rows; drafts for officials)."""
+    history = list(Evaluation.objects.filter(complex=complex_).order_by("-year"))
+    evaluation = next(
+        (row for row in history if year is None or row.year == year),
+        None,
+    )
+    report = ComplexReport(complex=complex_, evaluation=evaluation, years=history)
+    if evaluation is None:
+        return report
+    report.ranked_in_category = Evaluation.objects.filter(
+        year=evaluation.year, category=evaluation.category
+    ).count()
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    weights: dict[str, Decimal] = defaultdict(Decimal)
+    points: dict[str, Decimal] = defaultdict(Decimal)
+    for line in evaluation.breakdown:
+        indicator = indicators.get(line["indicator"])
+        report.lines.append((indicator, line))
+        dimension = indicator.dimension if indicator else ""
+        weights[dimension] += Decimal(str(line["weight"]))
+        points[dimension] += Decimal(str(line["points"]))
+    report.dimensions = [
+        (label, weights[value], points[value])
+        for value, label in Dimension.choices
+        if value in weights
+    ]
+    report.allocation = (
+        allocations_in_force(user=user, year=evaluation.year).filter(complex=complex_).first()
+    )
+    return report

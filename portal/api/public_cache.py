@@ -4,8 +4,8 @@ Anonymous responses of the catalogue and the directory are the same for every vi
 rendered body is kept in Django's cache (Redis in production), keyed by the full path with its
 query string and the language, and stamped with a generation number. Any write to a model the
 lists show bumps the generation (``invalidate_on_write``), so every entry stamped before it is
-ignored from then on, rendered again and overwritten. Requests of signed-in users (scoped, role-dependent) never read or fill
-the cache.
+ignored from then on, rendered again and overwritten. Requests of signed-in users (scoped,
+role-dependent) never read or fill the cache.
 """
 
 import hashlib

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+import pghistory
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 
@@ -93,3 +94,34 @@ def bulk_loading(*models) -> Iterator[None]:
         for table, name, definition in keys:
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+# Keeps the ignore list a pgtrigger.ignore block set earlier in the same statement; else empty.
+DEFINE_TRIGGER_IGNORE_LIST = (
+    "SELECT set_config('pgtrigger.ignore', "
+    "coalesce(nullif(current_setting('pgtrigger.ignore', true), ''), '{}'), true); "
+)
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _define_trigger_ignore_list(execute, sql, params, many, context):
+    if sql.lstrip()[:6].upper() in WRITES:
+        sql = DEFINE_TRIGGER_IGNORE_LIST + sql
+    return execute(sql, params, many, context)
+
+
+@contextmanager
+def audit_settings_defined(command: str) -> Iterator[None]:
+    """Writes to audited models with the settings their triggers read already defined.
+
+    The audit triggers (pgtrigger, pghistory) read ``pgtrigger.ignore`` and the pghistory
+    context inside ``BEGIN … EXCEPTION`` blocks; unset, every row raises and catches an error,
+    and a transaction writing tens of thousands of audited rows slows down with every row
+    (20,000 members: 9.5 s, then 13.4 s for the next 20,000; 2.1 s and 1.7 s with both
+    settings defined). The history rows then belong to a context naming ``command``.
+    """
+    with (
+        pghistory.context(command=command),
+        connection.execute_wrapper(_define_trigger_ignore_list),
+    ):
+        yield

@@ -9,7 +9,7 @@ from django.db import transaction
 from accounts.demo import headline_accounts
 from complexes.models import Complex
 from portal.api.public_cache import public_lists_changed
-from portal.seeding import DemoContext
+from portal.seeding import DemoContext, audit_settings_defined
 
 DEFAULT_PASSWORD = "demo-pass-2026"
 
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             raise CommandError("The database already has complexes: seed_demo fills empty ones.")
         context = DemoContext(scale=scale, seed=seed, password=password, today=date.today())
         started = monotonic()
-        with transaction.atomic():
+        with transaction.atomic(), audit_settings_defined("seed_demo"):
             for app_config in apps.get_app_configs():
                 if only and app_config.label not in only:
                     continue

@@ -133,3 +133,24 @@ def test_the_generation_moves_again_when_the_write_commits(
     assert cache.get(GENERATION_KEY) == before + 2
     _response, queries = anonymous_get("/api/v1/offerings/")
     assert queries > 0
+
+
+@pytest.mark.redis
+def test_lists_are_cached_in_redis_as_in_production(catalogue, settings, redis_url):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "portal-test-public-lists",
+        }
+    }
+    # Only this test's keys: clear() would flush the whole Redis database, broker queues included.
+    cache.delete_pattern("*")
+    try:
+        first, _queries = anonymous_get("/api/v1/offerings/")
+        again, again_queries = anonymous_get("/api/v1/offerings/")
+        assert again_queries == 0
+        assert again.content == first.content
+        assert first.json()["results"][0]["title"] == catalogue.title
+    finally:
+        cache.delete_pattern("*")

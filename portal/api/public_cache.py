@@ -76,11 +76,14 @@ class AnonymousListCacheMixin:
             return HttpResponse(content, content_type=content_type)
         response = super().list(request, *args, **kwargs)
         if response.status_code == 200:
-            response.add_post_render_callback(
-                lambda rendered: cache.set(
+
+            def keep(rendered) -> None:
+                # Returns nothing: a post-render callback's return value replaces the response.
+                cache.set(
                     key,
                     (current, rendered.content, rendered["Content-Type"]),
                     timeout=settings.PUBLIC_LIST_CACHE_SECONDS,
                 )
-            )
+
+            response.add_post_render_callback(keep)
         return response

@@ -96,6 +96,16 @@ def test_each_query_string_and_language_has_its_own_entry(catalogue, hangzhou_co
     assert english.json()["results"][0]["region_detail"]["name"] == "Yongkang City"
 
 
+def test_each_host_gets_its_own_page_links(catalogue):
+    OfferingFactory(complex=catalogue.complex, title="模具钢材检测")
+    url = "/api/v1/offerings/?page_size=1"
+    on_testserver, _queries = anonymous_get(url)
+    on_localhost, localhost_queries = anonymous_get(url, HTTP_HOST="localhost")
+    assert localhost_queries > 0
+    assert on_testserver.json()["next"].startswith("http://testserver/")
+    assert on_localhost.json()["next"].startswith("http://localhost/")
+
+
 @pytest.mark.parametrize("url", LISTS)
 def test_signed_in_users_neither_read_nor_fill_the_anonymous_cache(api_as, catalogue, url):
     operator = factories.operator_of(catalogue.complex)

@@ -1,8 +1,8 @@
 """A cache of the public list endpoints as anonymous visitors see them.
 
 Anonymous responses of the catalogue and the directory are the same for every visitor, so the
-rendered body is kept in Django's cache (Redis in production), keyed by the full path with its
-query string and the language, and stamped with a generation number. Any write to a model the
+rendered body is kept in Django's cache (Redis in production), keyed by the absolute URL with
+its query string and the language, and stamped with a generation number. Any write to a model the
 lists show bumps the generation (``invalidate_on_write``), so every entry stamped before it is
 ignored from then on, rendered again and overwritten. Requests of signed-in users (scoped,
 role-dependent) never read or fill the cache.
@@ -57,7 +57,8 @@ def invalidate_on_write(*models) -> None:
 
 
 def entry_key(request) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The absolute URL, not just the path: the page's next/previous links name scheme and host.
+    path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"public-lists:{get_language()}:{path}"
 
 

@@ -8,7 +8,7 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 
 from portal.settings import *  # noqa: F403
-from portal.settings import STORAGES
+from portal.settings import CACHES, DATABASES, STORAGES
 
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
@@ -16,5 +16,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The production cache (Redis with REDIS_URL, else local memory), one key space per bench
+# database, so that the scales never read each other's cached lists.
+CACHES["default"]["KEY_PREFIX"] = DATABASES["default"]["NAME"]
 CELERY_TASK_ALWAYS_EAGER = True

@@ -79,24 +79,38 @@ def derived_values_refresh(*, year: int) -> int:
             if code not in indicator_ids:
                 raise ValueError(f"{path} returned {code!r}, which is not a derived indicator.")
             fresh[(complex_id, indicator_ids[code])] = Decimal(value).quantize(Decimal("0.01"))
-    stale = [
-        pk
-        for pk, complex_id, indicator_id in DerivedValue.objects.filter(year=year).values_list(
-            "pk", "complex_id", "indicator_id"
+    fresh_complexes, fresh_indicators, fresh_values = [], [], []
+    for (complex_id, indicator_id), value in sorted(fresh.items()):
+        fresh_complexes.append(complex_id)
+        fresh_indicators.append(indicator_id)
+        fresh_values.append(value)
+    table = DerivedValue._meta.db_table
+    with connection.cursor() as cursor:
+        # Two statements whatever the number of rows: rows no source returns any more go, the
+        # others are upserted, and a row whose value did not change is not written again (a
+        # nightly rerun mostly finds the same figures).
+        cursor.execute(
+            f"""
+            DELETE FROM {table} AS derived
+            WHERE derived.year = %s AND NOT EXISTS (
+                SELECT 1 FROM unnest(%s::integer[], %s::integer[]) AS fresh (complex_id, indicator_id)
+                WHERE fresh.complex_id = derived.complex_id
+                  AND fresh.indicator_id = derived.indicator_id
+            )
+            """,
+            [year, fresh_complexes, fresh_indicators],
         )
-        if (complex_id, indicator_id) not in fresh
-    ]
-    DerivedValue.objects.filter(pk__in=stale).delete()
-    DerivedValue.objects.bulk_create(
-        [
-            DerivedValue(complex_id=complex_id, indicator_id=indicator_id, year=year, value=value)
-            for (complex_id, indicator_id), value in sorted(fresh.items())
-        ],
-        update_conflicts=True,
-        unique_fields=["complex", "year", "indicator"],
-        update_fields=["value"],
-        batch_size=5000,
-    )
+        cursor.execute(
+            f"""
+            INSERT INTO {table} AS derived (complex_id, indicator_id, year, value)
+            SELECT fresh.complex_id, fresh.indicator_id, %s, fresh.value
+            FROM unnest(%s::integer[], %s::integer[], %s::numeric[])
+                AS fresh (complex_id, indicator_id, value)
+            ON CONFLICT (complex_id, year, indicator_id) DO UPDATE SET value = EXCLUDED.value
+            WHERE derived.value IS DISTINCT FROM EXCLUDED.value
+            """,
+            [year, fresh_complexes, fresh_indicators, fresh_values],
+        )
     return len(fresh)
 
 

@@ -1,10 +1,13 @@
 """What the demo-data steps of every app share: the random source, the scale, the accounts."""
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
+from django.db import connection
 
 from . import credit_code
 
@@ -48,3 +51,45 @@ class DemoContext:
             if code not in self.issued_credit_codes:
                 self.issued_credit_codes.add(code)
                 return code
+
+
+@contextmanager
+def bulk_loading(*models) -> Iterator[None]:
+    """Bulk-load ``models`` without their foreign keys and secondary indexes, then add them back.
+
+    Each row COPY'd into a table with (deferred) foreign keys queues one check per key, run row
+    by row at commit, and updates every index in random order: for the service records that
+    took longer than writing the rows. Adding a key back validates every row in one join, and
+    building an index sorts once. ALTER TABLE refuses tables with pending deferred checks, so
+    the checks queued so far run first, both times. Unique indexes stay: they are constraints.
+    """
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
+            "ORDER BY 1, 2",
+            [tables],
+        )
+        keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = ANY(%s::regclass[]) AND NOT indisunique ORDER BY 1",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _definition in keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, definition in keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -193,6 +193,8 @@ SERVICE_ATTACHMENT_MAX_BYTES = env.int("DJANGO_SERVICE_ATTACHMENT_MAX_BYTES", de
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    # django-redis rather than Django's own backend: it keeps one client per connection pool
+    # instead of building one per call, which the cached public lists feel on every request.
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -208,6 +210,10 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long an anonymous public list (catalogue, directory) may be served from the cache. Writes
+# through the ORM make it stale at once (portal.api.public_cache); the timeout bounds what a
+# write outside it (psql, a data migration) leaves visible.
+PUBLIC_LIST_CACHE_SECONDS = env.int("DJANGO_PUBLIC_LIST_CACHE_SECONDS", default=600)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -7,7 +7,7 @@ in a fixed order, so the same seed gives the same data.
 """
 
 import csv
-import io
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from complexes.demo import _short_place
 from complexes.models import Complex, Institution, InstitutionType, Region, RegionLevel
-from portal.seeding import DemoContext
+from portal.seeding import DemoContext, bulk_loading
 
 from .models import (
     Enterprise,
@@ -164,12 +164,40 @@ FATES = (
 )
 
 
+class CopyRows:
+    """Rows written as CSV to a temporary file as they come, then COPY'd in one statement: kept
+    as Python lists, the service records of scale 10 took gigabytes."""
+
+    def __init__(self):
+        # Open across calls: copy_into closes it (and the system deletes it).
+        self.file = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="")  # noqa: SIM115
+        self.writer = csv.writer(self.file)
+
+    def append(self, row) -> None:
+        self.writer.writerow(["\\N" if value is None else value for value in row])
+
+    def extend(self, rows) -> None:
+        for row in rows:
+            self.append(row)
+
+    def copy_into(self, model, columns) -> None:
+        self.file.seek(0)
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN "
+                "WITH (FORMAT csv, NULL '\\N')",
+                self.file,
+            )
+        self.file.close()
+
+
 @dataclass
 class Batch:
-    """Rows for COPY, with explicit ids so the rows can point at each other."""
+    """Rows for COPY, with explicit ids so the rows can point at each other. Voucher entries
+    stay in memory until the monthly settlements are drawn up."""
 
-    requests: list = field(default_factory=list)
-    events: list = field(default_factory=list)
+    requests: CopyRows = field(default_factory=CopyRows)
+    events: CopyRows = field(default_factory=CopyRows)
     entries: list = field(default_factory=list)
 
 
@@ -321,10 +349,13 @@ def _requests(context, offerings, enterprises, enterprise_users, vouchers, opera
             enterprise_users[enterprise.pk], operators.get(offering.complex_id), vouchers,
         )  # fmt: skip
     settlements = _settle(context, batch)
-    _copy(ServiceRequest, REQUEST_COLUMNS, batch.requests)
-    _copy(ServiceRequestEvent, EVENT_COLUMNS, batch.events)
-    VoucherSettlement.objects.bulk_create(settlements, batch_size=2000)
-    _copy(VoucherEntry, ENTRY_COLUMNS, batch.entries)
+    with bulk_loading(ServiceRequest, ServiceRequestEvent, VoucherEntry):
+        batch.requests.copy_into(ServiceRequest, REQUEST_COLUMNS)
+        batch.events.copy_into(ServiceRequestEvent, EVENT_COLUMNS)
+        VoucherSettlement.objects.bulk_create(settlements, batch_size=2000)
+        entries = CopyRows()
+        entries.extend(batch.entries)
+        entries.copy_into(VoucherEntry, ENTRY_COLUMNS)
     _issue_entries(vouchers)
     _save_balances(vouchers)
     with connection.cursor() as cursor:
@@ -402,7 +433,7 @@ def _one_request(
             rating, comment,
         ]
     )  # fmt: skip
-    batch.events += [[pk, *step] for step in steps]
+    batch.events.extend([pk, *step] for step in steps)
 
 
 def _voucher_use(context, offering, enterprise_vouchers, submitted):
@@ -501,17 +532,3 @@ def _save_balances(vouchers) -> None:
         ["balance", "held"],
         batch_size=2000,
     )
-
-
-def _copy(model, columns, rows) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(["\\N" if value is None else value for value in row])
-    buffer.seek(0)
-    with connection.cursor() as cursor:
-        cursor.copy_expert(
-            f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN "
-            "WITH (FORMAT csv, NULL '\\N')",
-            buffer,
-        )

@@ -1,7 +1,7 @@
 """The cache and the Celery broker talk to a real Redis when REDIS_URL is set."""
 
 import redis
-from django.core.cache.backends.redis import RedisCache
+from django_redis.cache import RedisCache
 
 
 def test_cache_round_trips_through_redis(redis_url):

@@ -5,6 +5,7 @@ from complexes import selectors, services
 from complexes.filters import ComplexFilter, InstitutionFilter
 from complexes.models import Complex, Institution, Region
 from portal.api.permissions import ActionRolePermission
+from portal.api.public_cache import AnonymousListCacheMixin
 
 from .serializers import (
     ComplexDetailSerializer,
@@ -28,6 +29,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ComplexViewSet(
+    AnonymousListCacheMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.ReadOnlyModelViewSet,

@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from portal.api.permissions import ActionRolePermission
+from portal.api.public_cache import AnonymousListCacheMixin
 from services import selectors, services
 from services.filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter
 from services.models import Offering, Voucher
@@ -30,7 +31,7 @@ from .serializers import (
 WRITE_ACTIONS = {"create", "update", "partial_update", "destroy"}
 
 
-class OfferingViewSet(viewsets.ModelViewSet):
+class OfferingViewSet(AnonymousListCacheMixin, viewsets.ModelViewSet):
     """The service catalogue: anyone browses the active offerings; operators keep their own."""
 
     serializer_class = OfferingSerializer

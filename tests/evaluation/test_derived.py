@@ -4,6 +4,7 @@ refresh replaces the year's values in place."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from complexes.indicators import derived_values
 from complexes.models import InstitutionType, SharedInstrument, Status, TalentTeam
@@ -84,3 +85,24 @@ def test_sources_plug_in_by_setting_and_refresh_replaces_in_place(yongkang_compl
     SOURCE_IDS[:] = []
     assert derived_values_refresh(year=2025) == 8
     assert not DerivedValue.objects.filter(indicator__code="services_delivered").exists()
+
+
+def row_versions() -> dict[str, str]:
+    """Where each derived value's row version lies: an UPDATE writes a new version elsewhere."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indicator.code, derived.ctid::text FROM evaluation_derivedvalue AS derived "
+            "JOIN evaluation_indicator AS indicator ON indicator.id = derived.indicator_id"
+        )
+        return dict(cursor.fetchall())
+
+
+def test_a_refresh_rewrites_only_the_values_that_changed(yongkang_complex):
+    derived_values_refresh(year=2025)
+    before = row_versions()
+    factories.InstitutionFactory(complex=yongkang_complex, type=InstitutionType.INCUBATOR)
+    derived_values_refresh(year=2025)
+    after = row_versions()
+    changed = {code for code in before if after[code] != before[code]}
+    assert changed == {"member_institutions", "incubators"}
+    assert DerivedValue.objects.get(indicator__code="incubators").value == 1

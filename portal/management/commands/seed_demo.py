@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts.demo import headline_accounts
 from complexes.models import Complex
+from portal.api.public_cache import public_lists_changed
 from portal.audit import unaudited
 from portal.seeding import DemoContext
 
@@ -63,6 +64,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {app_config.label}: {monotonic() - step_started:.1f} s", self.style.SUCCESS
                 )
+            # The demo steps write in bulk, which sends no signals.
+            public_lists_changed()
         self.stdout.write(
             self.style.SUCCESS(f"Demo province loaded in {monotonic() - started:.1f} s.")
         )

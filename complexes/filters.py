@@ -36,7 +36,7 @@ def offer_regions_in_scope(filterset, user):
     for name, filter_ in filterset.filters.items():
         if isinstance(filter_, RegionSubtreeFilter) and name in filterset.form.fields:
             field = filterset.form.fields[name]
-            field.queryset = field.queryset.subtree(user.region.code)
+            field.queryset = field.queryset.subtree(user.region_id)
     return filterset
 
 

@@ -74,14 +74,19 @@ SHIPPED_DATA = [
 @pytest.fixture(autouse=True)
 def _shipped_data_survives_flushes(request):
     """A transactional test ends with a flush of every table, what the data migrations ship
-    included (regions, indicators, default schemes and rules): such tests load it again."""
+    included (regions, indicators, default schemes and rules): the tests that use the database
+    after one, on the same worker process, load it again."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (
         marker and marker.kwargs.get("transaction")
     ) or "live_server" in request.fixturenames
-    if not transactional:
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in request.fixturenames:
+        # A test in a transaction may still follow a flush on the same worker process.
+        request.getfixturevalue("db")
+    else:
         return
-    request.getfixturevalue("transactional_db")
     from importlib import import_module
 
     from django.apps import apps

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from complexes.models import Category, Complex
 from portal.audit import audited
@@ -330,6 +331,14 @@ class DerivedValue(models.Model):
 class Normalization(models.TextChoices):
     RATIO_TO_BEST = "ratio_to_best", _("Ratio to the category's best")
     MIN_MAX = "min_max", _("Min–max")
+
+
+# The notes of the schemes the migrations ship, as written there: pages pass every note through
+# the catalogue, so shipped notes reach each reader in their language while notes officials
+# write show as written.
+SHIPPED_SCHEME_NOTES = (
+    gettext_noop("Default scheme shipped with the portal (docs/EVALUATION.md)."),
+)
 
 
 @audited()

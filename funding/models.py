@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from complexes.models import Complex, Level, Status
 from evaluation.models import Grade, Job
@@ -38,6 +39,18 @@ def default_eligible_levels():
 
 def default_eligible_statuses():
     return [Status.OPERATING.value, Status.CONSTRUCTING.value]
+
+
+# The note of the rule set the migrations ship, as written there (see SHIPPED_SCHEME_NOTES in
+# evaluation.models).
+SHIPPED_RULE_NOTES = (
+    gettext_noop(
+        "Documented defaults (docs/FUNDING.md): pool 2,600,000,000.00; provincial complexes "
+        "operating or in construction; ex-ante 20,000,000.00; floor 20,000,000.00; cap "
+        "70,000,000.00; multipliers excellent 1.20, good 1.00, pass 0.80, fail 0; local match 1:1; "
+        "host investment at least province + city/county."
+    ),
+)
 
 
 class RuleSetQuerySet(models.QuerySet):

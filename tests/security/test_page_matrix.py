@@ -17,6 +17,8 @@ from .world import ROLES, YEAR, build_world
 pytestmark = pytest.mark.django_db
 
 PAGE_APPS = ("accounts", "complexes", "services", "evaluation", "funding", "dashboard")
+# Pages the project's own urls.py serves (outside the apps' namespaces).
+PORTAL_PAGES = ("history",)
 
 
 def _code(resource):
@@ -34,6 +36,7 @@ ARGUMENTS = {
     "complexes:edit": _code("complex"),
     "complexes:change_status": _code("complex"),
     "complexes:history": _code("complex"),
+    "history": lambda side: {"kind": "offering", "pk": side["offering"].pk},
     "complexes:part_add": lambda side: {"code": side["complex"].code, "part_name": "members"},
     "complexes:part_edit": lambda side: {
         "code": side["complex"].code,
@@ -84,6 +87,8 @@ EXPECTED = {
     ("POST", "complexes:edit"): "302 200 403 403 200 404 | 302 200 404 404 404 404",
     ("GET", "complexes:history"): "302 200 200 200 200 404 | 302 200 404 404 404 404",
     ("POST", "complexes:history"): "302 200 200 200 200 404 | 302 200 404 404 404 404",
+    ("GET", "history"): "302 200 200 200 200 404 | 302 200 404 404 404 404",
+    ("POST", "history"): "302 200 200 200 200 404 | 302 200 404 404 404 404",
     ("GET", "complexes:part_add"): "302 403 403 403 200 404 | 302 403 404 404 404 404",
     ("POST", "complexes:part_add"): "302 403 403 403 200 404 | 302 403 404 404 404 404",
     ("GET", "complexes:part_delete"): "302 403 403 403 200 404 | 302 403 404 404 404 404",
@@ -194,6 +199,8 @@ def page_names() -> list[str]:
                 walk(pattern, pattern.namespace or namespace)
             elif isinstance(pattern, URLPattern) and namespace in PAGE_APPS:
                 names.append(f"{namespace}:{pattern.name}")
+            elif isinstance(pattern, URLPattern) and pattern.name in PORTAL_PAGES:
+                names.append(pattern.name)
 
     walk(get_resolver(), None)
     return sorted(names)

@@ -22,6 +22,8 @@ pytestmark = pytest.mark.django_db
 
 YEAR = 2025
 PAGE_NAMESPACES = {"accounts", "complexes", "services", "evaluation", "funding", "dashboard"}
+# Pages the project's own urls.py serves (outside the apps' namespaces).
+PORTAL_PAGES = {"history"}
 # Routes that answer POST only, or a file: nothing for a person to read in either language.
 NOT_PAGES = {
     "accounts:logout", "accounts:open_notification", "accounts:mark_all_read",
@@ -78,9 +80,13 @@ def page_routes():
                 yield from walk(pattern.url_patterns, pattern.namespace or namespace)
             elif isinstance(pattern, URLPattern) and pattern.name and namespace:
                 yield f"{namespace}:{pattern.name}"
+            elif isinstance(pattern, URLPattern) and pattern.name in PORTAL_PAGES:
+                yield pattern.name
 
     names = set(walk(get_resolver().url_patterns, None))
-    return sorted(name for name in names if name.split(":")[0] in PAGE_NAMESPACES)
+    return sorted(
+        name for name in names if name.split(":")[0] in PAGE_NAMESPACES or name in PORTAL_PAGES
+    )
 
 
 @pytest.fixture
@@ -159,6 +165,7 @@ def seeded():
         "funding:rules": ("province", {}),
         "funding:history": ("province", {"code": code}),
         "dashboard:overview": ("province", {}),
+        "history": ("province", {"kind": "offering", "pk": offering.pk}),
     }
     return {"users": users, "routes": routes, "data": data}
 

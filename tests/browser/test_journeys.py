@@ -171,6 +171,11 @@ def test_an_operator_handles_a_request_and_corrects_a_returned_report(
     snap(page, "operator-request-delivered")
 
 
+def workbook_cells(download) -> set:
+    sheet = load_workbook(BytesIO(download.value.path().read_bytes())).active
+    return {cell for row in sheet.iter_rows(min_row=2, values_only=True) for cell in row}
+
+
 @pytest.fixture
 def province_with_results():
     """Three Zhejiang complexes with approved reports, one awaiting approval, the year's rules."""
@@ -213,6 +218,17 @@ def test_the_province_approves_recomputes_reads_and_allocates(
     assert Job.objects.get().status == "succeeded"
     assert Evaluation.objects.filter(year=YEAR).count() == 3
 
+    page.goto(f"{live_server.url}/evaluation/results/?year={YEAR}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    assert {"永康五金产业创新服务综合体", "余杭家纺产业创新服务综合体"} <= workbook_cells(download)
+    yongkang = province_with_results["complexes"]["330784"]
+    page.goto(f"{live_server.url}/evaluation/results/{yongkang.code}/?year={YEAR}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载 PDF 评价报告").click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+    assert download.value.suggested_filename.endswith(".pdf")
+
     page.goto(f"{live_server.url}/dashboard/?year={YEAR}")
     expect(page.locator("#region-map canvas")).to_be_visible()
     snap(page, "province-dashboard")
@@ -242,9 +258,7 @@ def test_the_province_approves_recomputes_reads_and_allocates(
 
     with page.expect_download() as download:
         page.get_by_role("link", name="导出 Excel").click()
-    sheet = load_workbook(BytesIO(download.value.path().read_bytes())).active
-    names = {cell for row in sheet.iter_rows(min_row=2, values_only=True) for cell in row}
-    assert {"永康五金产业创新服务综合体", "余杭家纺产业创新服务综合体"} <= names
+    assert {"永康五金产业创新服务综合体", "余杭家纺产业创新服务综合体"} <= workbook_cells(download)
 
     in_english(page)
     expect(page.get_by_role("heading", name=f"Funding allocation {YEAR}")).to_be_visible()

@@ -27,31 +27,36 @@ def scaled(value) -> Decimal | None:
     return (amount / unit).quantize(CENT, ROUND_HALF_UP)
 
 
+def in_officials_unit(show):
+    """A filter showing an amount through ``show(amount, figure)``: an empty amount as —, a
+    value that is no number as it is."""
+
+    def amount_filter(value) -> str:
+        try:
+            figure = scaled(value)
+        except (InvalidOperation, TypeError, ValueError):
+            return str(value)
+        return "—" if figure is None else show(Decimal(value), figure)
+
+    amount_filter.__name__, amount_filter.__doc__ = show.__name__, show.__doc__
+    return amount_filter
+
+
 @register.filter
-def officials_amount(value) -> str:
+@in_officials_unit
+def officials_amount(amount: Decimal, figure: Decimal) -> str:
     """A CNY amount in yuan as 4,489.96万元 (Chinese) or CNY 44.90 million (English); an empty
     value as —. Decimal all the way: no float rounds a budget."""
-    try:
-        figure = scaled(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
-    if figure is None:
-        return "—"
     return f"{figure:,}万元" if reads_chinese() else f"CNY {figure:,} million"
 
 
 @register.filter
-def officials_figure(value) -> str:
+@in_officials_unit
+def officials_figure(amount: Decimal, figure: Decimal) -> str:
     """The number of `officials_amount` without its unit, for table cells whose header names
     the unit (`officials_unit`); the exact amount in yuan shows on hover, since allocations are
     checked to the fen."""
-    try:
-        figure = scaled(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
-    if figure is None:
-        return "—"
-    return format_html('<span title="¥{}">{}</span>', f"{Decimal(value):,.2f}", f"{figure:,}")
+    return format_html('<span title="¥{}">{}</span>', f"{amount:,.2f}", f"{figure:,}")
 
 
 @register.simple_tag

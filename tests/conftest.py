@@ -63,6 +63,17 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware activates a request's language in the thread and nothing deactivates it,
+    so a test client request in English would leave English on for the next test of the same
+    process: every test starts in the portal's default language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 # What the data migrations ship: (migration module, loader) — the loaders are idempotent.
 SHIPPED_DATA = [
     ("complexes.migrations.0002_load_regions", "load_regions"),

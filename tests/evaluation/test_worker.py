@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from celery.result import EagerResult
+from django.conf import settings
+from django.utils import translation
 
 from evaluation import recompute
 from evaluation.models import Evaluation, Job, JobKind, JobStatus
@@ -79,7 +81,10 @@ def test_worker_recomputes_idempotently_and_refuses_to_overlap(worker, reports):
     with recompute_lock_held_elsewhere():
         refused = start_and_wait(worker)
     assert refused.status == JobStatus.FAILED
-    assert refused.error == str(recompute.REFUSED)
+    # The worker writes the message in the portal's default language, whatever language an
+    # earlier request left active in this test process.
+    with translation.override(settings.LANGUAGE_CODE):
+        assert refused.error == str(recompute.REFUSED)
     assert list(Evaluation.objects.order_by("pk").values()) == rows
 
     # A redelivery of a job that already finished (acks_late) leaves it as it is.

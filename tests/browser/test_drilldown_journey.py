@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from dashboard.figures import figures_refresh
@@ -60,12 +61,20 @@ MAP_POINTS = """() => echarts.getInstanceByDom(document.getElementById("region-m
   .getOption().series[1].data.map((point) => point.name)"""
 
 
-def click_on_map(page, longitude, latitude) -> None:
+def click_on_map(page, longitude, latitude, *, attempts: int = 3) -> None:
+    """Click the map where the place lies. A click that lands while the chart still animates
+    its first drawing hits nothing, as a person's would; like a person, click again."""
     page.wait_for_function(MAP_READY)
     page.locator("#region-map").scroll_into_view_if_needed()
-    x, y = page.evaluate(MAP_PIXEL, [float(longitude), float(latitude)])
-    with page.expect_navigation():
-        page.mouse.click(x, y)
+    for attempt in range(attempts):
+        x, y = page.evaluate(MAP_PIXEL, [float(longitude), float(latitude)])
+        try:
+            with page.expect_navigation(timeout=10_000):
+                page.mouse.click(x, y)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
 
 
 def test_the_province_drills_down_on_the_map_to_a_complex(

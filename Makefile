@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 8000
-SCALE ?= 1
+SCALES ?= 1 10
 VENV := .venv
 BIN := $(VENV)/bin
 # Runs a command on DATABASE_URL, or on an embedded PostgreSQL under .data/ when it is unset.
@@ -86,8 +86,8 @@ messages: $(VENV)/.installed-run ## Refresh the translation catalogues (one per 
 	DJANGO_DEBUG=true $(MANAGE) compilemessages --ignore '.venv/*'
 
 .PHONY: bench
-bench: $(VENV)/.installed-run ## Seed scale $(SCALE) (make bench SCALE=10) into its own database, measure, write docs/PERFORMANCE.md
-	$(WITH_DB) $(BIN)/python -m bench --scale $(SCALE) $(BENCH_ARGS)
+bench: $(VENV)/.installed-run ## Seed scales $(SCALES) (make bench SCALES=1 for one) into their own databases, measure, write docs/PERFORMANCE.md
+	$(WITH_DB) $(BIN)/python -m bench --scale $(SCALES) $(BENCH_ARGS)
 
 .PHONY: load
 load: $(VENV)/.installed-test ## 50 people browse for 60 s (locust against gunicorn); figures into docs/RELIABILITY.md

@@ -5,7 +5,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +71,9 @@ def region_names(path: str) -> dict[str, Case]:
         active = build_localized_fieldname("name", get_language() or settings.LANGUAGE_CODE)
         default = build_localized_fieldname("name", mt_settings.DEFAULT_LANGUAGE)
         return Coalesce(
-            NullIf(F(f"{region_path}__{active}"), Value("")), F(f"{region_path}__{default}")
+            NullIf(F(f"{region_path}__{active}"), Value("")),
+            F(f"{region_path}__{default}"),
+            output_field=CharField(),
         )
 
     is_county = Q(**{f"{path}__level": RegionLevel.COUNTY, f"{path}__parent__isnull": False})

@@ -1,6 +1,7 @@
 """Excel exports of the tables and the PDF reports: they open, hold the page's rows in Chinese,
 obey scope and filters, and read a fixed number of queries whatever the number of rows."""
 
+import html
 import subprocess
 from decimal import Decimal
 from io import BytesIO, StringIO
@@ -308,3 +309,18 @@ def test_summary_pdf_in_english(province, client_as):
     )
     text = pdf_text(response)
     assert "Zhejiang" in text and "Top of the ranking" in text
+
+
+def test_the_dashboard_ranking_exports_the_year_and_region_it_shows(province, client_as):
+    client = client_as(factories.regional_official("330700"))
+    page = client.get(f"/dashboard/?year={YEAR}").content.decode()
+    link = f"/evaluation/results/export.xlsx?year={YEAR}&amp;region=330700"
+    assert link in page
+    rows = workbook_rows(client.get(html.unescape(link)))
+    assert [row[4] for row in rows[1:]] == [JINHUA]
+    results_page = client.get(f"/evaluation/results/?year={YEAR}").content.decode()
+    # One ranking table for both pages: the same header cells, each row linked its own way.
+    for text in ("<th scope=\"col\">排名</th>", JINHUA):
+        assert text in page and text in results_page
+    assert f"/complexes/{province[0].code}/" in page
+    assert f"/evaluation/results/{province[0].code}/?year={YEAR}" in results_page

@@ -320,7 +320,7 @@ def test_the_dashboard_ranking_exports_the_year_and_region_it_shows(province, cl
     assert [row[4] for row in rows[1:]] == [JINHUA]
     results_page = client.get(f"/evaluation/results/?year={YEAR}").content.decode()
     # One ranking table for both pages: the same header cells, each row linked its own way.
-    for text in ("<th scope=\"col\">排名</th>", JINHUA):
+    for text in ('<th scope="col">排名</th>', JINHUA):
         assert text in page and text in results_page
     assert f"/complexes/{province[0].code}/" in page
     assert f"/evaluation/results/{province[0].code}/?year={YEAR}" in results_page

@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from dashboard.figures import figures_refresh
 from evaluation.models import Grade, ReportStatus
 from funding import services as funding_services
-from portal.exports import MONEY
+from portal import exports
+from portal.exports import MONEY, Column, TableExport
 from services.models import VoucherSettlement
 from tests import factories
 from tests.evaluation import factories as evaluation_factories
@@ -324,3 +325,32 @@ def test_the_dashboard_ranking_exports_the_year_and_region_it_shows(province, cl
         assert text in page and text in results_page
     assert f"/complexes/{province[0].code}/" in page
     assert f"/evaluation/results/{province[0].code}/?year={YEAR}" in results_page
+
+
+def test_a_table_longer_than_a_sheet_goes_on_in_another_sheet(monkeypatch, tmp_path):
+    monkeypatch.setattr(exports, "SHEET_ROWS", 3)  # Excel's 1,048,576, made small
+    table = TableExport(
+        title="长表",
+        columns=[Column("编号", lambda row: row[0]), Column("公式", lambda row: row[1])],
+        rows=list,
+    )
+    target = tmp_path / "long.xlsx"
+    with open(target, "wb") as handle:
+        assert table.write([(n, f"=A{n}+1") for n in range(1, 6)], handle) == 5
+    book = load_workbook(target)
+    assert book.sheetnames == ["长表", "长表 (2)", "长表 (3)"]
+    assert [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets] == [
+        [("编号", "公式"), (1, "=A1+1"), (2, "=A2+1")],
+        [("编号", "公式"), (3, "=A3+1"), (4, "=A4+1")],
+        [("编号", "公式"), (5, "=A5+1")],
+    ]
+    # Text that looks like a formula stays text.
+    assert book.worksheets[0]["B2"].data_type == "s"
+
+
+def test_an_empty_table_is_a_sheet_with_its_header(tmp_path):
+    table = TableExport(title="空表", columns=[Column("编号", lambda row: row)], rows=list)
+    target = tmp_path / "empty.xlsx"
+    with open(target, "wb") as handle:
+        assert table.write([], handle) == 0
+    assert list(load_workbook(target).active.iter_rows(values_only=True)) == [("编号",)]

@@ -275,3 +275,17 @@ def test_my_exports_reads_the_same_queries_for_more_jobs(client_as):
     add_jobs(5)
     # Session, user, unread messages, count and page of the jobs.
     assert queries() == few == 5
+
+
+def test_the_admin_lists_who_exported_what(
+    requests_in_two_cities, jinhua, client_as, django_capture_on_commit_callbacks, settings
+):
+    settings.EXPORT_INLINE_ROW_LIMIT = 0
+    export_in_background(jinhua[1], f"{URL}?status=cancelled", django_capture_on_commit_callbacks)
+    admin = client_as(factories.UserFactory(is_staff=True, is_superuser=True))
+    listing = admin.get("/admin/portal/exportjob/").content.decode()
+    assert jinhua[0].username in listing and "服务申请" in listing
+    job = ExportJob.objects.get()
+    detail = admin.get(f"/admin/portal/exportjob/{job.pk}/change/").content.decode()
+    assert "status=cancelled" in detail
+    assert admin.get("/admin/portal/exportjob/add/").status_code == 403

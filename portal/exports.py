@@ -176,7 +176,7 @@ class TableExport:
         users; the public's tables stay small)."""
         rows = self.rows(request)
         if request.user.is_authenticated and _exceeds(rows, settings.EXPORT_INLINE_ROW_LIMIT):
-            from .export_jobs import export_job_start
+            from .export_jobs import export_job_start  # which builds on this module
 
             job = export_job_start(
                 owner=request.user,

@@ -153,9 +153,9 @@ def table(
             f"{verdict(share >= 0.5)} |"
         )
     rows.append(
-        f"| Excel export of all service requests (`/services/requests/export.xlsx` as "
-        f"`province`) | {export['rows']:,} rows, {export['wall_s']:.1f} s, peak "
-        f"{export['peak_mb']:.0f} MB, {export['size_mb']:.0f} MB file | streamed, ≤ 200 MB | "
+        f"| Excel export of all service requests (an export job as `province`) | "
+        f"{export['rows']:,} rows, {export['wall_s']:.1f} s, peak {export['peak_mb']:.0f} MB, "
+        f"{export['size_mb']:.0f} MB file | streamed, ≤ 200 MB | "
         f"{verdict(export['peak_mb'] <= 200)} |"
     )
     return rows

@@ -1,8 +1,16 @@
 """The directory of complexes as an Excel download, and the region columns other tables share."""
 
 from collections.abc import Callable
+from operator import itemgetter
+from typing import Any
 
+from django.conf import settings
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation import settings as mt_settings
+from modeltranslation.utils import build_localized_fieldname
 
 from portal.exports import Column, TableExport
 
@@ -10,12 +18,25 @@ from . import selectors
 from .filters import ComplexFilter
 from .models import Region, RegionLevel
 
+Accessor = Callable[[Any], Any]
+
 
 def city_of(region: Region) -> Region:
     """The prefecture city of a county (its parent), or the region itself."""
     if region.level == RegionLevel.COUNTY and region.parent is not None:
         return region.parent
     return region
+
+
+def _region_pair(city: Accessor, county: Accessor, same_as: Accessor | None = None):
+    return [
+        Column(_("Prefecture-level city"), city, width=12, same_as=same_as),
+        Column(_("County-level division"), county, width=14, same_as=same_as),
+    ]
+
+
+def _complex_quad(code: Accessor, name: Accessor, regions: list[Column]) -> list[Column]:
+    return [Column(_("Code"), code, width=14), Column(_("Complex"), name, width=36), *regions]
 
 
 def region_columns(region_of: Callable[[object], Region]) -> list[Column]:
@@ -29,24 +50,49 @@ def region_columns(region_of: Callable[[object], Region]) -> list[Column]:
     def region_code(row) -> str:
         return region_of(row).pk
 
-    return [
-        Column(
-            _("Prefecture-level city"),
-            lambda row: city_of(region_of(row)).name,
-            width=12,
-            same_as=region_code,
-        ),
-        Column(_("County-level division"), county_name, width=14, same_as=region_code),
-    ]
+    return _region_pair(lambda row: city_of(region_of(row)).name, county_name, region_code)
 
 
 def complex_columns(complex_of: Callable[[object], object]) -> list[Column]:
     """Code, name, city and county of the complex a row is about."""
-    return [
-        Column(_("Code"), lambda row: complex_of(row).code, width=14),
-        Column(_("Complex"), lambda row: complex_of(row).name, width=36),
-        *region_columns(lambda row: complex_of(row).region),
-    ]
+    return _complex_quad(
+        lambda row: complex_of(row).code,
+        lambda row: complex_of(row).name,
+        region_columns(lambda row: complex_of(row).region),
+    )
+
+
+def region_names(path: str) -> dict[str, Case]:
+    """``city_name`` and ``county_name`` of the region at ``path``, in the active language, as
+    annotations: for tables read with ``values()`` rather than as model instances."""
+
+    def name_of(region_path: str):
+        # As modeltranslation reads a name: the active language's, else the default's.
+        active = build_localized_fieldname("name", get_language() or settings.LANGUAGE_CODE)
+        default = build_localized_fieldname("name", mt_settings.DEFAULT_LANGUAGE)
+        return Coalesce(
+            NullIf(F(f"{region_path}__{active}"), Value("")),
+            F(f"{region_path}__{default}"),
+            output_field=CharField(),
+        )
+
+    is_county = Q(**{f"{path}__level": RegionLevel.COUNTY, f"{path}__parent__isnull": False})
+    return {
+        "city_name": Case(When(is_county, then=name_of(f"{path}__parent")), default=name_of(path)),
+        "county_name": Case(
+            When(**{f"{path}__level": RegionLevel.COUNTY}, then=name_of(path)), default=Value("")
+        ),
+    }
+
+
+def complex_value_columns(prefix: str) -> list[Column]:
+    """The complex columns for rows read with ``values()``: ``{prefix}__code``,
+    ``{prefix}__name`` and the ``region_names`` of its region."""
+    return _complex_quad(
+        itemgetter(f"{prefix}__code"),
+        itemgetter(f"{prefix}__name"),
+        _region_pair(itemgetter("city_name"), itemgetter("county_name")),
+    )
 
 
 def directory_filter(request) -> ComplexFilter:

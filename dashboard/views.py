@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -87,6 +89,8 @@ def overview(request):
         else None,
         "map_config": map_config,
         "warnings": early_warnings(year=year, region=region),
+        # The ranking's export: the same year and region as the page shows.
+        "ranking_export_query": urlencode({"year": year, "region": region.code}),
         "institution_types": InstitutionType.choices,
         "crumbs": region_crumbs(region, year=year, home=home_region_code(request.user)),
     }

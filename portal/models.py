@@ -1,7 +1,12 @@
-"""Shared model building blocks: timestamps and the one scoping mechanism."""
+"""Shared model building blocks (timestamps, the one scoping mechanism) and the export jobs."""
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 def subtree_prefix(region_code: str) -> str:
@@ -66,3 +71,80 @@ class ScopedQuerySet(models.QuerySet):
         if user.is_enterprise_user and self.scope_enterprise and user.enterprise_id:
             return self.filter(**{self.scope_enterprise: user.enterprise_id})
         return self.none()
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    # The task queue could not be reached: the hourly housekeeping queues the job again.
+    NOT_QUEUED = "not_queued", _("Not queued")
+    RUNNING = "running", _("Being prepared")
+    SUCCEEDED = "succeeded", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+EXPORT_BADGES = {
+    ExportStatus.QUEUED: "text-bg-secondary",
+    ExportStatus.NOT_QUEUED: "text-bg-warning",
+    ExportStatus.RUNNING: "text-bg-primary",
+    ExportStatus.SUCCEEDED: "text-bg-success",
+    ExportStatus.FAILED: "text-bg-danger",
+}
+
+
+def export_file_path(job: "ExportJob", filename: str) -> str:
+    # A random folder: the name of one person's file tells nothing about another's.
+    return f"exports/{job.owner_id}/{uuid.uuid4().hex}.xlsx"
+
+
+class ExportJob(models.Model):
+    """A table too large to send in the response, built by a worker for its owner; the row is
+    also the record of who exported what, with which filters."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("owner"),
+    )
+    export = models.CharField(_("table"), max_length=80, help_text=_("The download link's name."))
+    title = models.CharField(_("title"), max_length=100)
+    query = models.TextField(_("filters"), blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=export_file_path, blank=True)
+    filename = models.CharField(_("file name"), max_length=150, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="export_owner_recent"),
+            models.Index(fields=["created_at"], name="export_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("export_job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ExportStatus.SUCCEEDED, ExportStatus.FAILED)
+
+    @property
+    def badge(self) -> str:
+        return EXPORT_BADGES[self.status]
+
+    @property
+    def size_mb(self) -> str:
+        return f"{(self.size or 0) / 1024**2:.1f}"

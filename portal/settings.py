@@ -325,7 +325,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "dashboard.tasks.refresh_figures",
         "schedule": crontab(hour=3, minute=0),
     },
+    "export-housekeeping": {
+        "task": "portal.tasks.export_housekeeping",
+        "schedule": crontab(minute=17),
+    },
 }
+# Excel exports (portal/exports.py): a table with more rows than this is built by a worker
+# instead of in the request (about 0.1 ms a row: a few seconds inline at most), and the
+# worker's files are kept this many days.
+EXPORT_INLINE_ROW_LIMIT = env.int("EXPORT_INLINE_ROW_LIMIT", default=20_000)
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # Where the dashboard's per-complex figures come from (see dashboard/figures.py).
 DASHBOARD_FIGURE_SOURCES = [
     "complexes.figures.complex_figures",

@@ -32,6 +32,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("history/<slug:kind>/<int:pk>/", views.history, name="history"),
     path("healthz/", views.health, name="health"),
+    path("exports/", views.my_exports, name="my_exports"),
+    path("exports/<int:pk>/", views.export_job, name="export_job"),
+    path("exports/<int:pk>/file/", views.export_file, name="export_file"),
 ]
 
 if settings.DEBUG:

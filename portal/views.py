@@ -3,8 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from rest_framework.exceptions import NotFound
@@ -12,6 +13,8 @@ from rest_framework.exceptions import NotFound
 from complexes.models import Complex, Level
 
 from .audit import HISTORY_KINDS
+from .exports import XLSX
+from .models import ExportStatus
 
 HISTORY_PAGE_SIZE = 50
 
@@ -86,3 +89,42 @@ def locked_out(request, original_response=None, credentials=None):
 def rate_limited(request, exception=None):
     """django-ratelimit: the answer when a client sends requests too fast."""
     return _too_many(request, _("Too many requests. Please wait a minute and try again."))
+
+
+EXPORTS_PAGE_SIZE = 25
+
+
+@login_required
+def my_exports(request):
+    """The signed-in person's export jobs, newest first."""
+    page = Paginator(request.user.export_jobs.all(), EXPORTS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "crumbs": [(_("My exports"), None)],
+        "retention_days": settings.EXPORT_RETENTION_DAYS,
+    }
+    return render(request, "exports/list.html", context)
+
+
+@login_required
+def export_job(request, pk):
+    """One export being prepared; htmx polls its status block until the file is ready."""
+    job = get_object_or_404(request.user.export_jobs, pk=pk)
+    context = {"job": job, "retention_days": settings.EXPORT_RETENTION_DAYS}
+    if request.htmx:
+        return render(request, "exports/_status.html", context)
+    context["crumbs"] = [(_("My exports"), reverse("my_exports")), (job.title, None)]
+    return render(request, "exports/detail.html", context)
+
+
+@login_required
+def export_file(request, pk):
+    """The finished file, for its owner only."""
+    job = get_object_or_404(
+        request.user.export_jobs.exclude(file=""), pk=pk, status=ExportStatus.SUCCEEDED
+    )
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX
+    )

@@ -1,6 +1,7 @@
 """Excel exports of the tables and the PDF reports: they open, hold the page's rows in Chinese,
 obey scope and filters, and read a fixed number of queries whatever the number of rows."""
 
+import html
 import subprocess
 from decimal import Decimal
 from io import BytesIO, StringIO
@@ -14,7 +15,8 @@ from openpyxl import load_workbook
 from dashboard.figures import figures_refresh
 from evaluation.models import Grade, ReportStatus
 from funding import services as funding_services
-from portal.exports import MONEY
+from portal import exports
+from portal.exports import MONEY, Column, TableExport
 from services.models import VoucherSettlement
 from tests import factories
 from tests.evaluation import factories as evaluation_factories
@@ -184,17 +186,18 @@ def test_anonymous_and_unentitled_users_get_no_export(province, client, client_a
     assert operator.get("/evaluation/results/export.xlsx").status_code == 403
 
 
-# Session, user, and the rows through one server-side cursor; the dashboard's tables also read
-# the region (for the rows and again for the file name) and their figures.
+# Session, user, a count of the rows that stops at the inline limit, and the rows through one
+# server-side cursor; the dashboard's tables (lists) need no count but read the region (for the
+# rows and again for the file name) and their figures.
 PINNED_EXPORT_QUERIES = {
-    f"/evaluation/results/export.xlsx?year={YEAR}": 3,
-    f"/evaluation/reports/export.xlsx?year={YEAR + 1}": 3,
-    f"/funding/export.xlsx?year={YEAR}": 3,
-    "/services/requests/export.xlsx": 3,
-    "/services/enterprises/export.xlsx": 3,
-    "/services/vouchers/export.xlsx": 3,
-    "/services/settlements/export.xlsx": 3,
-    "/complexes/export.xlsx": 3,
+    f"/evaluation/results/export.xlsx?year={YEAR}": 4,
+    f"/evaluation/reports/export.xlsx?year={YEAR + 1}": 4,
+    f"/funding/export.xlsx?year={YEAR}": 4,
+    "/services/requests/export.xlsx": 4,
+    "/services/enterprises/export.xlsx": 4,
+    "/services/vouchers/export.xlsx": 4,
+    "/services/settlements/export.xlsx": 4,
+    "/complexes/export.xlsx": 4,
     f"/dashboard/warnings.xlsx?year={YEAR + 1}": 8,
     "/dashboard/regions.xlsx": 6,
 }
@@ -307,3 +310,47 @@ def test_summary_pdf_in_english(province, client_as):
     )
     text = pdf_text(response)
     assert "Zhejiang" in text and "Top of the ranking" in text
+
+
+def test_the_dashboard_ranking_exports_the_year_and_region_it_shows(province, client_as):
+    client = client_as(factories.regional_official("330700"))
+    page = client.get(f"/dashboard/?year={YEAR}").content.decode()
+    link = f"/evaluation/results/export.xlsx?year={YEAR}&amp;region=330700"
+    assert link in page
+    rows = workbook_rows(client.get(html.unescape(link)))
+    assert [row[4] for row in rows[1:]] == [JINHUA]
+    results_page = client.get(f"/evaluation/results/?year={YEAR}").content.decode()
+    # One ranking table for both pages: the same header cells, each row linked its own way.
+    for text in ('<th scope="col">排名</th>', JINHUA):
+        assert text in page and text in results_page
+    assert f"/complexes/{province[0].code}/" in page
+    assert f"/evaluation/results/{province[0].code}/?year={YEAR}" in results_page
+
+
+def test_a_table_longer_than_a_sheet_goes_on_in_another_sheet(monkeypatch, tmp_path):
+    monkeypatch.setattr(exports, "SHEET_ROWS", 3)  # Excel's 1,048,576, made small
+    table = TableExport(
+        title="长表",
+        columns=[Column("编号", lambda row: row[0]), Column("公式", lambda row: row[1])],
+        rows=list,
+    )
+    target = tmp_path / "long.xlsx"
+    with open(target, "wb") as handle:
+        assert table.write([(n, f"=A{n}+1") for n in range(1, 6)], handle) == 5
+    book = load_workbook(target)
+    assert book.sheetnames == ["长表", "长表 (2)", "长表 (3)"]
+    assert [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets] == [
+        [("编号", "公式"), (1, "=A1+1"), (2, "=A2+1")],
+        [("编号", "公式"), (3, "=A3+1"), (4, "=A4+1")],
+        [("编号", "公式"), (5, "=A5+1")],
+    ]
+    # Text that looks like a formula stays text.
+    assert book.worksheets[0]["B2"].data_type == "s"
+
+
+def test_an_empty_table_is_a_sheet_with_its_header(tmp_path):
+    table = TableExport(title="空表", columns=[Column("编号", lambda row: row)], rows=list)
+    target = tmp_path / "empty.xlsx"
+    with open(target, "wb") as handle:
+        assert table.write([], handle) == 0
+    assert list(load_workbook(target).active.iter_rows(values_only=True)) == [("编号",)]

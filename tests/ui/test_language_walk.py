@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from evaluation import recompute
 from evaluation.models import EvaluationScheme, JobKind, ReportStatus
 from funding.models import RuleSet
+from portal.models import ExportJob, ExportStatus
 from tests import factories
 from tests.evaluation import factories as evaluation
 from tests.funding.factories import M, evaluated, rule_set
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 YEAR = 2025
 PAGE_NAMESPACES = {"accounts", "complexes", "services", "evaluation", "funding", "dashboard"}
 # Pages the project's own urls.py serves (outside the apps' namespaces).
-PORTAL_PAGES = {"history"}
+PORTAL_PAGES = {"history", "my_exports", "export_job", "export_file"}
 # Routes that answer POST only, or a file: nothing for a person to read in either language.
 NOT_PAGES = {
     "accounts:logout", "accounts:open_notification", "accounts:mark_all_read",
@@ -33,7 +34,7 @@ NOT_PAGES = {
     "complexes:export", "services:requests_export", "services:enterprises_export",
     "services:vouchers_export", "services:settlements_export", "evaluation:reports_export",
     "evaluation:results_export", "evaluation:score_pdf", "dashboard:summary_pdf",
-    "dashboard:regions_export", "dashboard:warnings_export",
+    "dashboard:regions_export", "dashboard:warnings_export", "export_file",
 }  # fmt: skip
 # Words that stay in Latin letters in Chinese pages too: names of formats and of the API.
 LATIN_IN_CHINESE = {"Excel", "API", "PDF", "xlsx", "Token", "OpenAPI", "Office", "MB"}
@@ -115,8 +116,13 @@ def seeded():
     # What the migrations shipped is data too, written once in English (see the report).
     shipped = [*EvaluationScheme.objects.all(), *RuleSet.objects.all()]
     job = recompute.job_start(kind=JobKind.RECOMPUTE, actor=users["province"], parameters={})
+    export = ExportJob.objects.create(
+        owner=users["province"], export="services:requests_export", title="服务申请",
+        language="zh-hans", status=ExportStatus.SUCCEEDED, rows=3, size=20480,
+        filename="服务申请-2025-06-30.xlsx", file="exports/1/x.xlsx",
+    )  # fmt: skip
     objects = [
-        complex_, yuhang, institution, offering, enterprise, service_request, *shipped,
+        complex_, yuhang, institution, offering, enterprise, service_request, export, *shipped,
         *users.values(),
     ]  # fmt: skip
     data = {
@@ -166,6 +172,8 @@ def seeded():
         "funding:history": ("province", {"code": code}),
         "dashboard:overview": ("province", {}),
         "history": ("province", {"kind": "offering", "pk": offering.pk}),
+        "my_exports": ("province", {}),
+        "export_job": ("province", {"pk": export.pk}),
     }
     return {"users": users, "routes": routes, "data": data}
 

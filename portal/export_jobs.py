@@ -1,0 +1,141 @@
+"""Export jobs: a table too large for the response is built by a worker, kept for its owner
+for EXPORT_RETENTION_DAYS, and announced in the owner's inbox.
+
+The worker rebuilds the rows through the table's own rows function, with a request replayed as
+the owner (same path, filters and language), so the file holds exactly what the page would
+show that person, checked by the same permission checks.
+"""
+
+import logging
+import tempfile
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from accounts.notifications import notify
+
+from .exports import replayed_request, table_export_named
+from .models import ExportJob, ExportStatus
+
+logger = logging.getLogger(__name__)
+
+NOT_QUEUED = gettext_lazy(
+    "Not queued: the task queue cannot be reached. The file will be prepared as soon as it is "
+    "back, and you will be notified."
+)
+OUT_OF_SCOPE = gettext_lazy("You may no longer see this table.")
+BUILD_FAILED = gettext_lazy("The file could not be prepared. Please try again later.")
+PENDING = (ExportStatus.QUEUED, ExportStatus.NOT_QUEUED, ExportStatus.RUNNING)
+
+
+@transaction.atomic
+def export_job_start(*, owner, export: str, query: str, title: str, language: str) -> ExportJob:
+    """Record the export and hand it to a worker once committed. The same export still pending
+    for the same person (a second click) is answered with the job already recorded."""
+    pending = ExportJob.objects.filter(
+        owner=owner, export=export, query=query, language=language, status__in=PENDING
+    ).first()
+    if pending is not None:
+        return pending
+    job = ExportJob.objects.create(
+        owner=owner, export=export, query=query, title=title[:100], language=language
+    )
+    transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    """Hand the job to a worker; with the broker down the job says so to its owner and waits
+    for the housekeeping to queue it again."""
+    from .tasks import build_export
+
+    try:
+        # The pages read the outcome from the job row, never from a result backend.
+        build_export.apply_async([job_id], ignore_result=True)
+    except BrokerUnavailable:
+        logger.warning("Export %s not queued: the broker is unreachable", job_id, exc_info=True)
+        ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
+            status=ExportStatus.NOT_QUEUED, error=str(NOT_QUEUED)
+        )
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Build the job's file. A redelivered job that already finished is left as it is."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("owner").get(pk=job_id)
+        if job.finished:
+            return job
+        job.status, job.started_at, job.error = ExportStatus.RUNNING, timezone.now(), ""
+        job.save(update_fields=["status", "started_at", "error"])
+    with translation.override(job.language):
+        try:
+            _build(job)
+        except (PermissionDenied, Http404):
+            _finish(job, status=ExportStatus.FAILED, error=str(OUT_OF_SCOPE))
+        except Exception:
+            logger.exception("Export %s failed", job.pk)
+            _finish(job, status=ExportStatus.FAILED, error=str(BUILD_FAILED))
+        else:
+            _finish(job, status=ExportStatus.SUCCEEDED)
+    return job
+
+
+def _build(job: ExportJob) -> None:
+    path = reverse(job.export)
+    table = table_export_named(job.export)
+    request = replayed_request(user=job.owner, path=path, query=job.query)
+    rows = table.rows(request)
+    with tempfile.TemporaryFile() as handle:
+        job.rows = table.write(rows, handle)
+        job.size = handle.tell()
+        handle.seek(0)
+        job.filename = table.filename(request)[:150]
+        job.file.save(job.filename, File(handle), save=False)
+
+
+@transaction.atomic
+def _finish(job: ExportJob, *, status: str, error: str = "") -> None:
+    job.status, job.error, job.finished_at = status, error, timezone.now()
+    job.save()
+    if status == ExportStatus.SUCCEEDED:
+        subject = _("Your Excel file “%(title)s” is ready") % {"title": job.title}
+        body = _("%(rows)s rows. It can be downloaded from “My exports” for %(days)s days.") % {
+            "rows": f"{job.rows:,}",
+            "days": settings.EXPORT_RETENTION_DAYS,
+        }
+    else:
+        subject = _("Your Excel file “%(title)s” could not be prepared") % {"title": job.title}
+        body = error
+    notify(recipients=[job.owner], subject=subject, body=body, url=job.get_absolute_url())
+
+
+def export_files_expire(*, now: datetime | None = None) -> int:
+    """Delete the jobs (and their files) older than the retention period; answers how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    expired = ExportJob.objects.filter(created_at__lt=cutoff)
+    # Storage has no set-based delete: one call per file, a handful a day.
+    for name in expired.exclude(file="").values_list("file", flat=True):
+        default_storage.delete(name)
+    deleted, _by_model = expired.delete()
+    return deleted
+
+
+def exports_requeue() -> int:
+    """Queue again the jobs that found the broker unreachable; answers how many were queued."""
+    waiting = list(
+        ExportJob.objects.filter(status=ExportStatus.NOT_QUEUED).values_list("pk", flat=True)
+    )
+    ExportJob.objects.filter(pk__in=waiting).update(status=ExportStatus.QUEUED, error="")
+    for job_id in waiting:
+        _enqueue(job_id)
+    return len(waiting)

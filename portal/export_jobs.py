@@ -38,13 +38,18 @@ BUILD_FAILED = gettext_lazy("The file could not be prepared. Please try again la
 PENDING = (ExportStatus.QUEUED, ExportStatus.NOT_QUEUED, ExportStatus.RUNNING)
 
 
+def export_job_pending(*, owner, export: str, query: str, language: str) -> ExportJob | None:
+    """The same export still waiting or being built for the same person, if any."""
+    return ExportJob.objects.filter(
+        owner=owner, export=export, query=query, language=language, status__in=PENDING
+    ).first()
+
+
 @transaction.atomic
 def export_job_start(*, owner, export: str, query: str, title: str, language: str) -> ExportJob:
     """Record the export and hand it to a worker once committed. The same export still pending
     for the same person (a second click) is answered with the job already recorded."""
-    pending = ExportJob.objects.filter(
-        owner=owner, export=export, query=query, language=language, status__in=PENDING
-    ).first()
+    pending = export_job_pending(owner=owner, export=export, query=query, language=language)
     if pending is not None:
         return pending
     job = ExportJob.objects.create(

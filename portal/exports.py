@@ -7,7 +7,7 @@ it is written) from rows read in chunks through a server-side cursor, so memory 
 with the number of rows.
 
 A table small enough (``EXPORT_INLINE_ROW_LIMIT``) is sent in the response; a larger one would
-outlast the web server's timeout, so the download link records an export job instead and a
+outlast the web server's timeout, so the download link offers to have it built instead, and a
 worker builds the file (``portal.export_jobs``) under the same user, filters and language.
 """
 
@@ -24,13 +24,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY = "#,##0.00"
@@ -172,20 +172,11 @@ class TableExport:
         return f"{self.title}-{self.label(request)}.xlsx"
 
     def response(self, request: HttpRequest):
-        """The file, or for a table above the inline limit a job that builds it (for signed-in
-        users; the public's tables stay small)."""
+        """The file; for a signed-in user's table above the inline limit, the page that offers
+        to prepare it in the background (a POST from that page records the job)."""
         rows = self.rows(request)
         if request.user.is_authenticated and _exceeds(rows, settings.EXPORT_INLINE_ROW_LIMIT):
-            from .export_jobs import export_job_start  # which builds on this module
-
-            job = export_job_start(
-                owner=request.user,
-                export=request.resolver_match.view_name,
-                query=request.GET.urlencode(),
-                title=str(self.title),
-                language=get_language(),
-            )
-            return redirect(job)
+            return self._in_background(request)
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
         self.write(rows, handle)
         handle.seek(0)
@@ -193,9 +184,33 @@ class TableExport:
             handle, as_attachment=True, filename=self.filename(request), content_type=XLSX
         )
 
+    def _in_background(self, request: HttpRequest):
+        # Recording a job is a change, so it takes a POST (CSRF-checked): a link on another
+        # site cannot set a signed-in person's exports going.
+        from .export_jobs import export_job_pending, export_job_start  # they build on this
+
+        parameters = {
+            "owner": request.user,
+            "export": request.resolver_match.view_name,
+            "query": request.GET.urlencode(),
+            "language": get_language(),
+        }
+        if request.method == "POST":
+            return redirect(export_job_start(title=str(self.title), **parameters))
+        pending = export_job_pending(**parameters)
+        if pending is not None:
+            return redirect(pending)
+        context = {
+            "title": self.title,
+            "limit": settings.EXPORT_INLINE_ROW_LIMIT,
+            "retention_days": settings.EXPORT_RETENTION_DAYS,
+            "crumbs": [(_("My exports"), reverse("my_exports")), (self.title, None)],
+        }
+        return render(request, "exports/confirm.html", context)
+
     def as_view(self):
         @login_required
-        @require_GET
+        @require_http_methods(["GET", "POST"])
         def download(request):
             return self.response(request)
 
@@ -204,7 +219,7 @@ class TableExport:
 
     def as_public_view(self):
         """For tables the public may read on their page (the directory of complexes)."""
-        download = require_GET(self.response)
+        download = require_http_methods(["GET", "POST"])(self.response)
         download.table_export = self
         return download
 

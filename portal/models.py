@@ -144,7 +144,3 @@ class ExportJob(models.Model):
     @property
     def badge(self) -> str:
         return EXPORT_BADGES[self.status]
-
-    @property
-    def size_mb(self) -> str:
-        return f"{(self.size or 0) / 1024**2:.1f}"

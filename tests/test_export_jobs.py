@@ -2,6 +2,7 @@
 the owner's scope and filters, the owner is told and downloads it from "My exports"; nobody
 else can; expired files go; a broker that cannot be reached is said, not hidden."""
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -9,6 +10,7 @@ import pytest
 from celery import current_app
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -59,7 +61,7 @@ def enterprises_in(rows) -> set[str]:
 
 def export_in_background(client, url, capture):
     with capture(execute=True):
-        response = client.get(url)
+        response = client.post(url)
     assert response.status_code == 302
     job = ExportJob.objects.get()
     assert response["Location"] == f"/exports/{job.pk}/"
@@ -102,7 +104,7 @@ def test_the_worker_applies_the_pages_filters_and_language(
     settings.EXPORT_INLINE_ROW_LIMIT = 1
     client = client_as(factories.provincial_official())
     with django_capture_on_commit_callbacks(execute=True):
-        client.get(f"{URL}?status=cancelled", headers={"accept-language": "en"})
+        client.post(f"{URL}?status=cancelled", headers={"accept-language": "en"})
     job = ExportJob.objects.get()
     assert (job.query, job.language, job.title) == ("status=cancelled", "en", "Service requests")
     rows = sheet_rows(default_storage.open(job.file.name).read())
@@ -126,8 +128,10 @@ def test_the_owner_follows_the_job_to_the_file_from_my_exports(
 ):
     """The journey: the link, the page that waits (polled by htmx), "My exports", the file."""
     client = jinhua[1]
+    offer = client.get(URL).content.decode()
+    assert "准备 Excel 文件" in offer and 'method="post"' in offer and "csrfmiddlewaretoken" in offer
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        response = client.get(URL, follow=True)
+        response = client.post(URL, follow=True)
     job = ExportJob.objects.get()
     page = response.content.decode()
     assert "正在后台准备" in page and 'hx-trigger="every 2s"' in page
@@ -161,10 +165,26 @@ def test_a_second_click_while_pending_reuses_the_job(
     requests_in_two_cities, jinhua, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        first = jinhua[1].get(URL)
-        second = jinhua[1].get(URL)
-    assert first["Location"] == second["Location"]
+        first = jinhua[1].post(URL)
+        second = jinhua[1].post(URL)
+        # Back at the link while the file is prepared: straight to the job, nothing recorded.
+        link = jinhua[1].get(URL)
+    assert first["Location"] == second["Location"] == link["Location"]
     assert ExportJob.objects.count() == 1
+
+
+def test_only_a_post_from_the_portals_own_page_records_a_job(requests_in_two_cities):
+    """A GET (a link or an image on another site) only offers; a POST needs the CSRF token."""
+    official = factories.regional_official("330700")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(official)
+    offer = client.get(URL)
+    assert offer.status_code == 200 and ExportJob.objects.count() == 0
+    assert client.post(URL).status_code == 403
+    assert ExportJob.objects.count() == 0
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', offer.content.decode())[1]
+    assert client.post(URL, {"csrfmiddlewaretoken": token}).status_code == 302
+    assert ExportJob.objects.get().owner == official
 
 
 def test_an_owner_who_lost_the_scope_gets_a_failed_job(
@@ -173,7 +193,7 @@ def test_an_owner_who_lost_the_scope_gets_a_failed_job(
     settings.EXPORT_INLINE_ROW_LIMIT = 0
     official, client = jinhua
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        client.get("/services/enterprises/export.xlsx")
+        client.post("/services/enterprises/export.xlsx")
     official.role, official.region, official.complex = "operator", None, ComplexFactory()
     official.save()
     for callback in queued:
@@ -247,7 +267,7 @@ def test_the_housekeeping_queues_the_waiting_jobs_again(
     requests_in_two_cities, jinhua, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        jinhua[1].get(URL)
+        jinhua[1].post(URL)
     ExportJob.objects.update(status=ExportStatus.NOT_QUEUED, error="…")
     assert export_jobs.exports_requeue() == 1
     job = ExportJob.objects.get()

@@ -36,8 +36,9 @@ NOT_PAGES = {
     "evaluation:results_export", "evaluation:score_pdf", "dashboard:summary_pdf",
     "dashboard:regions_export", "dashboard:warnings_export", "export_file",
 }  # fmt: skip
-# Words that stay in Latin letters in Chinese pages too: names of formats and of the API.
-LATIN_IN_CHINESE = {"Excel", "API", "PDF", "xlsx", "Token", "OpenAPI", "Office", "MB"}
+# Words that stay in Latin letters in Chinese pages too: names of formats and of the API, and
+# the units of file sizes (Django's filesizeformat writes them so in Chinese too).
+LATIN_IN_CHINESE = {"Excel", "API", "PDF", "xlsx", "Token", "OpenAPI", "Office", "KB", "MB", "GB"}
 # The language menu names each language in that language, on purpose.
 LANGUAGE_NAMES = ("简体中文", "English")
 SHORTENED = 40

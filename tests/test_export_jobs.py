@@ -129,7 +129,9 @@ def test_the_owner_follows_the_job_to_the_file_from_my_exports(
     """The journey: the link, the page that waits (polled by htmx), "My exports", the file."""
     client = jinhua[1]
     offer = client.get(URL).content.decode()
-    assert "准备 Excel 文件" in offer and 'method="post"' in offer and "csrfmiddlewaretoken" in offer
+    assert (
+        "准备 Excel 文件" in offer and 'method="post"' in offer and "csrfmiddlewaretoken" in offer
+    )
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = client.post(URL, follow=True)
     job = ExportJob.objects.get()

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from decimal import Decimal
 from io import StringIO
 
@@ -8,8 +9,8 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from complexes.models import Complex, Institution
-from dashboard.figures import figures_for, figures_refresh
+from complexes.models import Complex, Institution, Region
+from dashboard.figures import figures_for, figures_refresh, per_complex_sql
 from dashboard.models import RegionFigure
 from dashboard.selectors import current_year
 
@@ -69,6 +70,29 @@ def test_refresh_is_idempotent(seeded):
         .values_list("region_id", "measure", "value")
     )
     assert before == after
+
+
+def test_each_region_sums_its_subtree_and_keeps_no_other_figure(seeded):
+    """The SQL roll-up against the sources' own rows summed in Python over the region tree's
+    parent links (rather than the codes the SQL reads)."""
+    year = current_year()
+    RegionFigure.objects.create(year=year, region_id="330100", measure="vanished", value=1)
+    sql, params = per_complex_sql(year=year)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    region_of = dict(Complex.objects.values_list("id", "region_id"))
+    parent_of = dict(Region.objects.values_list("code", "parent_id"))
+    expected: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for complex_id, measure, value in rows:
+        region = region_of[complex_id]
+        while region is not None:
+            expected[region, measure] += value
+            region = parent_of[region]
+    assert figures_refresh(year=year) == len(expected)
+    written = RegionFigure.objects.filter(year=year).values_list("region_id", "measure", "value")
+    assert {(region, measure): value for region, measure, value in written} == expected
+    assert {measure for _, measure in expected} >= {"complexes", "members", "instruments.value"}
 
 
 def test_past_years_count_the_complexes_that_existed_then():

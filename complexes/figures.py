@@ -38,31 +38,34 @@ def complex_figures(*, year: int) -> list:
     teams = TalentTeam.objects.filter(
         in_year, Q(introduced_year__lte=year) | Q(introduced_year__isnull=True)
     )
-    per_complex = [
-        measure_name("complexes"),
-        measure_name("complexes.level.", F("level")),
-        measure_name("complexes.category.", F("category")),
-        measure_name("complexes.status.", F("status_then")),
-    ]
-    counted = [
-        (members, measure_name("members"), Count("id")),
-        (members, measure_name("members.type.", F("type")), Count("id")),
-        (instruments, measure_name("instruments"), Count("id")),
-        (instruments, measure_name("instruments.value"), Sum("original_value")),
-        (
-            instruments,
-            measure_name("instruments.open"),
-            Count("id", filter=Q(open_for_sharing=True)),
-        ),
-        (teams, measure_name("talent_teams"), Count("id")),
-    ]
     return [
-        *(
-            figure_rows(existing, complex_id="pk", measure=measure, value=ONE)
-            for measure in per_complex
+        figure_rows(
+            existing,
+            complex_id="pk",
+            figures=[
+                ("complexes", ONE),
+                (measure_name("complexes.level.", F("level")), ONE),
+                (measure_name("complexes.category.", F("category")), ONE),
+                (measure_name("complexes.status.", F("status_then")), ONE),
+            ],
         ),
-        *(
-            figure_rows(records, complex_id="complex_id", measure=measure, value=value)
-            for records, measure, value in counted
+        # Counted per type: the types' counts add up to the members.
+        figure_rows(
+            members,
+            complex_id="complex_id",
+            figures=[
+                ("members", Count("id")),
+                (measure_name("members.type.", F("type")), Count("id")),
+            ],
         ),
+        figure_rows(
+            instruments,
+            complex_id="complex_id",
+            figures=[
+                ("instruments", Count("id")),
+                ("instruments.value", Sum("original_value")),
+                ("instruments.open", Count("id", filter=Q(open_for_sharing=True))),
+            ],
+        ),
+        figure_rows(teams, complex_id="complex_id", figures=[("talent_teams", Count("id"))]),
     ]

@@ -2,10 +2,10 @@
 county, the city and the province.
 
 A source is a function ``(*, year) -> list of querysets`` named in
-``settings.DASHBOARD_FIGURE_SOURCES``, each built with ``figure_rows``: one per-complex figure a
-row. The refresh runs them all inside one SQL statement, so no figure travels through Python.
-Measures add up (counts, money, sums); an average is kept as a sum and a count and divided when
-read.
+``settings.DASHBOARD_FIGURE_SOURCES``, each built with ``figure_rows``: per row of a queryset, a
+complex and one or more (measure, value) figures. The refresh runs them all inside one SQL
+statement, so no figure travels through Python. Measures add up (counts, money, sums); an
+average is kept as a sum and a count and divided when read.
 """
 
 from collections import defaultdict
@@ -22,6 +22,8 @@ from complexes.models import Complex
 from .models import RegionFigure
 
 PROVINCE_CODE = "330000"
+# Names of the columns of the n-th figure of a source's row.
+FIGURE_MEASURE, FIGURE_VALUE = "figure_measure_", "figure_value_"
 
 
 def measure_name(*parts: str | Expression) -> Expression:
@@ -34,15 +36,16 @@ def measure_name(*parts: str | Expression) -> Expression:
 
 
 def figure_rows(
-    queryset: QuerySet, *, complex_id: str, measure: str | Expression, value: Expression
+    queryset: QuerySet, *, complex_id: str, figures: list[tuple[str | Expression, Expression]]
 ) -> QuerySet:
-    """A source's rows: ``queryset`` as (complex, measure, value), one per-complex figure a row.
-    An aggregate ``value`` counts per complex and measure."""
-    return (
-        queryset.order_by()
-        .values(figure_complex=F(complex_id))
-        .annotate(figure_measure=measure_name(measure), figure_value=value)
-    )
+    """A source's rows: per row of ``queryset``, the complex ``complex_id`` names and each
+    (measure, value) of ``figures``, read in one pass. Aggregate values count per complex and
+    per whatever the measures' names read (``measure_name("members.type.", F("type"))``)."""
+    annotations = {}
+    for number, (measure, value) in enumerate(figures):
+        annotations[f"{FIGURE_MEASURE}{number}"] = measure_name(measure)
+        annotations[f"{FIGURE_VALUE}{number}"] = value
+    return queryset.order_by().values(figure_complex=F(complex_id)).annotate(**annotations)
 
 
 def per_complex_sql(*, year: int) -> tuple[str, list]:
@@ -51,10 +54,16 @@ def per_complex_sql(*, year: int) -> tuple[str, list]:
     for path in settings.DASHBOARD_FIGURE_SOURCES:
         for queryset in import_string(path)(year=year):
             sql, source_params = queryset.query.sql_with_params()
-            # Cast per source: UNION ALL would otherwise pick one type for counts and amounts.
+            figures = sum(name.startswith(FIGURE_MEASURE) for name in queryset.query.annotations)
+            # Cast each figure: UNION ALL would otherwise pick one type for counts and amounts.
+            unpivot = ", ".join(
+                f"(source.{FIGURE_MEASURE}{number}::text, source.{FIGURE_VALUE}{number}::numeric)"
+                for number in range(figures)
+            )
             selects.append(
-                "SELECT figure_complex AS complex_id, figure_measure::text AS measure,"
-                f" figure_value::numeric AS value FROM ({sql}) AS source"
+                "SELECT source.figure_complex AS complex_id, figure.measure, figure.value"
+                f" FROM ({sql}) AS source"
+                f" CROSS JOIN LATERAL (VALUES {unpivot}) AS figure (measure, value)"
             )
             params += source_params
     return "\nUNION ALL\n".join(selects), params

@@ -48,30 +48,35 @@ def evaluation_figures(*, year: int) -> list:
             output_field=DecimalField(),
         )
     )
-    results = Evaluation.objects.filter(year=year)
     indicator = measure_name("indicator.", F("indicator__code"))
-    rows = [
-        (reported, "report__complex_id", indicator, F("value")),
-        (derived.exclude(indicator__code="average_rating"), "complex_id", indicator, F("value")),
-        (ratings, "complex_id", "satisfaction.weighted", F("value") * F("weight")),
-        (ratings, "complex_id", "satisfaction.weight", F("weight")),
-        (results, "complex_id", measure_name("scores.grade.", F("grade")), ONE),
-        (results, "complex_id", measure_name("scores.sum.", F("category")), F("score")),
-        (results, "complex_id", measure_name("scores.count.", F("category")), ONE),
-        (
-            results,
-            "complex_id",
-            measure_name("scores.band.", F("category"), ".", score_band(F("score"))),
-            ONE,
-        ),
-        (
-            AnnualReport.objects.filter(year=year),
-            "complex_id",
-            measure_name("reports.", F("status")),
-            ONE,
-        ),
-    ]
     return [
-        figure_rows(queryset, complex_id=complex_id, measure=measure, value=value)
-        for queryset, complex_id, measure, value in rows
+        figure_rows(reported, complex_id="report__complex_id", figures=[(indicator, F("value"))]),
+        figure_rows(
+            derived.exclude(indicator__code="average_rating"),
+            complex_id="complex_id",
+            figures=[(indicator, F("value"))],
+        ),
+        figure_rows(
+            ratings,
+            complex_id="complex_id",
+            figures=[
+                ("satisfaction.weighted", F("value") * F("weight")),
+                ("satisfaction.weight", F("weight")),
+            ],
+        ),
+        figure_rows(
+            Evaluation.objects.filter(year=year),
+            complex_id="complex_id",
+            figures=[
+                (measure_name("scores.grade.", F("grade")), ONE),
+                (measure_name("scores.sum.", F("category")), F("score")),
+                (measure_name("scores.count.", F("category")), ONE),
+                (measure_name("scores.band.", F("category"), ".", score_band(F("score"))), ONE),
+            ],
+        ),
+        figure_rows(
+            AnnualReport.objects.filter(year=year),
+            complex_id="complex_id",
+            figures=[(measure_name("reports.", F("status")), ONE)],
+        ),
     ]

@@ -20,10 +20,13 @@ def funding_figures(*, year: int) -> list:
         When(compliant=True, then=ONE), default=Value(Decimal(0)), output_field=DecimalField()
     )
     return [
-        figure_rows(allocations, complex_id="complex_id", measure=measure, value=value)
-        for measure, value in [
-            ("funding.allocated", F("provincial_amount")),
-            ("funding.allocations", ONE),
-            ("funding.compliant", compliant),
-        ]
+        figure_rows(
+            allocations,
+            complex_id="complex_id",
+            figures=[
+                ("funding.allocated", F("provincial_amount")),
+                ("funding.allocations", ONE),
+                ("funding.compliant", compliant),
+            ],
+        )
     ]

@@ -7,6 +7,8 @@ allocations), a fixed number of queries whatever the size of the region.
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import BooleanField, ExpressionWrapper, F, Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,25 +48,43 @@ def early_warnings(*, year: int, region: Region) -> list[dict]:
                 % {"year": year, "deadline": deadline}
             )
 
-    services = defaultdict(dict)
-    for complex_id, value_year, code, value in DerivedValue.objects.filter(
-        year__in=[year - 1, year],
-        indicator__code__in=["services_delivered", "average_rating"],
-        **in_region,
-    ).values_list("complex_id", "year", "indicator__code", "value"):
-        services[complex_id][(value_year, code)] = value
-    for complex_id, values in services.items():
-        rating = values.get((year, "average_rating"), values.get((year - 1, "average_rating")))
-        if rating is not None and rating < LOW_SATISFACTION:
-            reasons[complex_id].append(_("low satisfaction: %(rating)s / 5") % {"rating": rating})
-        before, now = (
-            values.get((year - 1, "services_delivered")),
-            values.get((year, "services_delivered")),
+    # Compared in SQL, so only the complexes at risk come back, however large the region.
+    def derived(code: str, value_year: int):
+        return Max("value", filter=Q(indicator__code=code, year=value_year))
+
+    services = (
+        DerivedValue.objects.filter(
+            year__in=[year - 1, year],
+            indicator__code__in=["services_delivered", "average_rating"],
+            **in_region,
         )
-        if before and now is not None and now < before * STEEP_FALL:
-            reasons[complex_id].append(
+        .values("complex_id")
+        .annotate(
+            rating=Coalesce(derived("average_rating", year), derived("average_rating", year - 1)),
+            delivered_before=derived("services_delivered", year - 1),
+            delivered_now=derived("services_delivered", year),
+        )
+        .annotate(
+            low_satisfaction=ExpressionWrapper(
+                Q(rating__lt=LOW_SATISFACTION), output_field=BooleanField()
+            ),
+            steep_fall=ExpressionWrapper(
+                Q(delivered_before__gt=0, delivered_now__lt=F("delivered_before") * STEEP_FALL),
+                output_field=BooleanField(),
+            ),
+        )
+        .filter(Q(low_satisfaction=True) | Q(steep_fall=True))
+        .order_by()
+    )
+    for row in services:
+        if row["low_satisfaction"]:
+            reasons[row["complex_id"]].append(
+                _("low satisfaction: %(rating)s / 5") % {"rating": row["rating"]}
+            )
+        if row["steep_fall"]:
+            reasons[row["complex_id"]].append(
                 _("services delivered fell from %(before)s to %(now)s")
-                % {"before": int(before), "now": int(now)}
+                % {"before": int(row["delivered_before"]), "now": int(row["delivered_now"])}
             )
 
     shortfalls = Allocation.objects.filter(

@@ -6,6 +6,7 @@ constraints, so a rerun or a redelivery after a worker crash leaves identical ro
 PostgreSQL advisory lock refuses a second run while one is going on.
 """
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -190,28 +191,18 @@ def evaluation_publish(*, year: int, job: Job | None = None) -> Publication:
             ],
         )
         rows += [
-            Evaluation(
-                complex_id=result.complex_id,
-                year=year,
-                category=category,
-                scheme=scheme,
-                score=result.score,
-                rank=result.rank,
-                grade=result.grade,
-                breakdown=[_line(line) for line in result.breakdown],
+            (
+                result.complex_id,
+                category,
+                scheme.pk,
+                result.score,
+                result.rank,
+                result.grade,
+                json.dumps([_line(line) for line in result.breakdown]),
             )
             for result in results
         ]
-    Evaluation.objects.filter(year=year).exclude(
-        complex_id__in=[row.complex_id for row in rows]
-    ).delete()
-    Evaluation.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["complex", "year"],
-        update_fields=["category", "scheme", "score", "rank", "grade", "breakdown"],
-        batch_size=2000,
-    )
+    _results_replace(year=year, rows=rows)
     now = timezone.now()
     EvaluationScheme.objects.filter(
         pk__in=[scheme.pk for scheme in schemes], published_at__isnull=True
@@ -221,6 +212,41 @@ def evaluation_publish(*, year: int, job: Job | None = None) -> Publication:
     )
     publication.schemes.set(schemes)
     return publication
+
+
+def _results_replace(*, year: int, rows: list[tuple]) -> None:
+    """The year's results become ``rows`` (complex, category, scheme, score, rank, grade,
+    breakdown as JSON) in one statement; a result that did not change is not written again."""
+    columns = list(zip(*rows, strict=True)) if rows else [[]] * 7
+    table = Evaluation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH fresh AS (
+                SELECT * FROM unnest(
+                    %s::bigint[], %s::text[], %s::bigint[], %s::numeric[], %s::integer[],
+                    %s::text[], %s::jsonb[]
+                ) AS fresh (complex_id, category, scheme_id, score, rank, grade, breakdown)
+            ),
+            vanished AS (
+                DELETE FROM {table} AS result
+                WHERE result.year = %s
+                  AND NOT EXISTS (SELECT 1 FROM fresh WHERE fresh.complex_id = result.complex_id)
+            )
+            INSERT INTO {table} AS result
+                (complex_id, year, category, scheme_id, score, rank, grade, breakdown)
+            SELECT complex_id, %s, category, scheme_id, score, rank, grade, breakdown FROM fresh
+            ON CONFLICT (complex_id, year) DO UPDATE SET
+                category = EXCLUDED.category, scheme_id = EXCLUDED.scheme_id,
+                score = EXCLUDED.score, rank = EXCLUDED.rank, grade = EXCLUDED.grade,
+                breakdown = EXCLUDED.breakdown
+            WHERE (result.category, result.scheme_id, result.score, result.rank, result.grade,
+                   result.breakdown)
+                IS DISTINCT FROM (EXCLUDED.category, EXCLUDED.scheme_id, EXCLUDED.score,
+                                  EXCLUDED.rank, EXCLUDED.grade, EXCLUDED.breakdown)
+            """,
+            [*(list(column) for column in columns), year, year],
+        )
 
 
 def _line(line: scoring.BreakdownLine) -> dict:

@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 
 from dashboard.figures import figure_rows, measure_name
@@ -17,20 +17,30 @@ def end_of_year(year: int):
     return timezone.make_aware(datetime(year + 1, 1, 1))
 
 
+def existed_at_end_of(year: int, complex_ref: str = "pk") -> Exists:
+    """The complex (``complex_ref`` of the outer query) existed on 31 December of ``year``: its
+    status history had begun."""
+    return Exists(
+        ComplexStatusChange.objects.filter(
+            complex=OuterRef(complex_ref), changed_at__lt=end_of_year(year)
+        )
+    )
+
+
 def with_status_at_end_of(year: int):
     """The complexes that existed on 31 December of ``year``, each with its status then (from
     its status history) as ``status_then``."""
     latest = ComplexStatusChange.objects.filter(
         complex=OuterRef("pk"), changed_at__lt=end_of_year(year)
     ).order_by("-changed_at", "-id")
-    return Complex.objects.annotate(status_then=Subquery(latest.values("to_status")[:1])).filter(
-        status_then__isnull=False
+    return Complex.objects.filter(existed_at_end_of(year)).annotate(
+        status_then=Subquery(latest.values("to_status")[:1])
     )
 
 
 def complex_figures(*, year: int) -> list:
     existing = with_status_at_end_of(year)
-    in_year = Q(complex__in=existing.values("pk"))
+    in_year = existed_at_end_of(year, "complex_id")
     members = Institution.objects.filter(
         in_year, Q(joined_year__lte=year) | Q(joined_year__isnull=True)
     )

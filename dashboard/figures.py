@@ -84,18 +84,26 @@ def figures_refresh(*, year: int) -> int:
         cursor.execute(
             f"""
             WITH per_complex AS ({per_complex}),
-            rolled_up AS (
-                SELECT chain.region_id, per_complex.measure, sum(per_complex.value) AS value
+            -- Summed per complex's own region first: the chain then repeats a few thousand
+            -- regional sums rather than every complex's figures.
+            by_region AS (
+                SELECT complex.region_id, per_complex.measure, sum(per_complex.value) AS value
                 FROM per_complex
                 JOIN {Complex._meta.db_table} AS complex ON complex.id = per_complex.complex_id
+                WHERE per_complex.value IS NOT NULL
+                GROUP BY complex.region_id, per_complex.measure
+            ),
+            rolled_up AS (
+                SELECT chain.region_id, by_region.measure, sum(by_region.value) AS value
+                FROM by_region
                 CROSS JOIN LATERAL unnest(ARRAY[
-                    complex.region_id,
-                    CASE WHEN right(complex.region_id, 2) <> '00'
-                        THEN left(complex.region_id, 4) || '00' END,
-                    CASE WHEN complex.region_id <> %s THEN %s END
+                    by_region.region_id,
+                    CASE WHEN right(by_region.region_id, 2) <> '00'
+                        THEN left(by_region.region_id, 4) || '00' END,
+                    CASE WHEN by_region.region_id <> %s THEN %s END
                 ]) AS chain (region_id)
-                WHERE chain.region_id IS NOT NULL AND per_complex.value IS NOT NULL
-                GROUP BY chain.region_id, per_complex.measure
+                WHERE chain.region_id IS NOT NULL
+                GROUP BY chain.region_id, by_region.measure
             ),
             vanished AS (
                 DELETE FROM {RegionFigure._meta.db_table} AS figure

@@ -95,6 +95,34 @@ def test_each_region_sums_its_subtree_and_keeps_no_other_figure(seeded):
     assert {measure for _, measure in expected} >= {"complexes", "members", "instruments.value"}
 
 
+def figure_versions(year: int) -> dict[tuple[str, str], str]:
+    """Where each figure's row version lies: an UPDATE writes a new version elsewhere."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT region_id, measure, ctid::text FROM dashboard_regionfigure WHERE year = %s",
+            [year],
+        )
+        return {(region, measure): version for region, measure, version in cursor.fetchall()}
+
+
+def test_a_refresh_rewrites_only_the_figures_that_changed(seeded):
+    year = current_year()
+    before = figure_versions(year)
+    figures_refresh(year=year)
+    assert figure_versions(year) == before
+    complex_ = Complex.objects.filter(status_changes__isnull=False).order_by("pk").first()
+    factories.InstitutionFactory(complex=complex_, type="testing", joined_year=year)
+    figures_refresh(year=year)
+    after = figure_versions(year)
+    chain, region = [], complex_.region
+    while region is not None:
+        chain.append(region.code)
+        region = region.parent
+    assert {key for key in after if before.get(key) != after[key]} == {
+        (code, measure) for code in chain for measure in ("members", "members.type.testing")
+    }
+
+
 def test_past_years_count_the_complexes_that_existed_then():
     complex_ = factories.ComplexFactory(founded_year=2019)
     from complexes.figures import end_of_year

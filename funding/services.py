@@ -201,13 +201,15 @@ def allocations_refresh_matching(
     """Bring the reported matching and the compliance flag of the year's rows (drafts and
     published alike, unless ``statuses`` says otherwise) up to date with the approved reports.
     Amounts are not touched."""
-    reported = inputs.reported_matching(year=year)
     rows = list(
         Allocation.objects.filter(year=year, status__in=list(statuses))
         .select_related("rule_set")
         .select_for_update(of=("self",))
         .order_by("pk")
     )
+    if not rows:
+        return 0
+    reported = inputs.reported_matching(year=year)
     changed = []
     for row in rows:
         fields = _matching_fields(row.provincial_amount, row.rule_set, reported.get(row.complex_id))

@@ -7,7 +7,16 @@ allocations), a fixed number of queries whatever the size of the region.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Max, Q
+from django.db.models import (
+    BooleanField,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,27 +37,59 @@ def share_of_year_elapsed(year: int) -> Decimal:
     return Decimal(today.timetuple().tm_yday) / Decimal(365)
 
 
+FAILED, OVERDUE, LOW_RATING, FALLING, SHORT_OF_MATCHING = (
+    "failed",
+    "overdue",
+    "low_rating",
+    "falling",
+    "short_of_matching",
+)
+
+
 def early_warnings(*, year: int, region: Region) -> list[dict]:
-    """[{"complex": Complex, "reasons": [text, ...]}], the most reasons first."""
+    """[{"complex": Complex, "reasons": [text, ...]}], the most reasons first.
+
+    Three queries: the listed reasons (a failed result, an overdue report, matching funds short)
+    in one ``UNION ALL``, the services and ratings compared in SQL (only the complexes at risk
+    come back, however large the region), then the complexes themselves."""
     in_region = {"complex__region__code__startswith": region.subtree_prefix}
-    reasons: dict[int, list[str]] = defaultdict(list)
+    found: dict[int, dict[str, dict]] = defaultdict(dict)
 
-    failed = Evaluation.objects.filter(year=year - 1, grade="fail", **in_region)
-    for complex_id in failed.values_list("complex_id", flat=True):
-        reasons[complex_id].append(_("failed the %(year)s evaluation") % {"year": year - 1})
-
-    deadline = ReportingPeriod.objects.filter(year=year).values_list("deadline", flat=True).first()
-    if deadline and deadline < timezone.localdate():
-        late = AnnualReport.objects.filter(
+    no_date = Value(None, output_field=DateField())
+    deadline_passed = ReportingPeriod.objects.filter(year=year, deadline__lt=timezone.localdate())
+    failed = Evaluation.objects.filter(year=year - 1, grade="fail", **in_region).annotate(
+        warning=Value(FAILED), overdue_since=no_date
+    )
+    overdue = (
+        AnnualReport.objects.filter(
             year=year, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED], **in_region
-        ).values_list("complex_id", flat=True)
-        for complex_id in late:
-            reasons[complex_id].append(
-                _("annual report %(year)s overdue since %(deadline)s")
-                % {"year": year, "deadline": deadline}
-            )
+        )
+        .annotate(
+            warning=Value(OVERDUE),
+            overdue_since=Subquery(deadline_passed.values("deadline")[:1]),
+        )
+        .filter(overdue_since__isnull=False)
+    )
+    short = Allocation.objects.filter(
+        year=year - 1,
+        status=AllocationStatus.PUBLISHED,
+        compliant=False,
+        provincial_amount__gt=0,
+        **in_region,
+    ).annotate(warning=Value(SHORT_OF_MATCHING), overdue_since=no_date)
+    columns = ("complex_id", "warning", "overdue_since")
+    listed = (
+        failed.order_by()
+        .values_list(*columns)
+        .union(
+            overdue.order_by().values_list(*columns),
+            short.order_by().values_list(*columns),
+            all=True,
+        )
+    )
+    for complex_id, warning, overdue_since in listed:
+        found[complex_id][warning] = {"deadline": overdue_since} if warning == OVERDUE else {}
 
-    # Compared in SQL, so only the complexes at risk come back, however large the region.
     def derived(code: str, value_year: int):
         return Max("value", filter=Q(indicator__code=code, year=value_year))
 
@@ -65,43 +106,48 @@ def early_warnings(*, year: int, region: Region) -> list[dict]:
             delivered_now=derived("services_delivered", year),
         )
         .annotate(
-            low_satisfaction=ExpressionWrapper(
+            low_rating=ExpressionWrapper(
                 Q(rating__lt=LOW_SATISFACTION), output_field=BooleanField()
             ),
-            steep_fall=ExpressionWrapper(
+            falling=ExpressionWrapper(
                 Q(delivered_before__gt=0, delivered_now__lt=F("delivered_before") * STEEP_FALL),
                 output_field=BooleanField(),
             ),
         )
-        .filter(Q(low_satisfaction=True) | Q(steep_fall=True))
+        .filter(Q(low_rating=True) | Q(falling=True))
         .order_by()
     )
     for row in services:
-        if row["low_satisfaction"]:
-            reasons[row["complex_id"]].append(
-                _("low satisfaction: %(rating)s / 5") % {"rating": row["rating"]}
-            )
-        if row["steep_fall"]:
-            reasons[row["complex_id"]].append(
-                _("services delivered fell from %(before)s to %(now)s")
-                % {"before": int(row["delivered_before"]), "now": int(row["delivered_now"])}
-            )
-
-    shortfalls = Allocation.objects.filter(
-        year=year - 1,
-        status=AllocationStatus.PUBLISHED,
-        compliant=False,
-        provincial_amount__gt=0,
-        **in_region,
-    ).values_list("complex_id", flat=True)
-    for complex_id in shortfalls:
-        reasons[complex_id].append(_("matching funds short for %(year)s") % {"year": year - 1})
+        if row["low_rating"]:
+            found[row["complex_id"]][LOW_RATING] = {"rating": row["rating"]}
+        if row["falling"]:
+            found[row["complex_id"]][FALLING] = {
+                "before": int(row["delivered_before"]),
+                "now": int(row["delivered_now"]),
+            }
 
     complexes = (
-        Complex.objects.in_region(region.code).exclude(status=Status.REMOVED).filter(pk__in=reasons)
+        Complex.objects.in_region(region.code).exclude(status=Status.REMOVED).filter(pk__in=found)
     )
     rows = [
-        {"complex": complex_, "reasons": reasons[complex_.pk]}
+        {"complex": complex_, "reasons": _reasons(found[complex_.pk], year=year)}
         for complex_ in complexes.select_related("region__parent")
     ]
     return sorted(rows, key=lambda row: (-len(row["reasons"]), row["complex"].code))
+
+
+def _reasons(found: dict[str, dict], *, year: int) -> list[str]:
+    """The reasons' texts, always in the same order."""
+    texts = {
+        FAILED: lambda: _("failed the %(year)s evaluation") % {"year": year - 1},
+        OVERDUE: lambda deadline: (
+            _("annual report %(year)s overdue since %(deadline)s")
+            % {"year": year, "deadline": deadline}
+        ),
+        LOW_RATING: lambda rating: _("low satisfaction: %(rating)s / 5") % {"rating": rating},
+        FALLING: lambda before, now: (
+            _("services delivered fell from %(before)s to %(now)s") % {"before": before, "now": now}
+        ),
+        SHORT_OF_MATCHING: lambda: _("matching funds short for %(year)s") % {"year": year - 1},
+    }
+    return [texts[warning](**found[warning]) for warning in texts if warning in found]

@@ -212,8 +212,9 @@ def test_query_counts_do_not_depend_on_the_scale(client_as, api_as, scale):
         query_count(api_as(province), "/api/v1/dashboard/summary/", {"region": "330700"}),
     )
     # The same whatever the amount of data (the county page adds its list of complexes; the
-    # early warning reads results, derived values, allocations and the complexes at risk).
-    assert counts == (14, 14, 15, 3)
+    # early warning reads its listed reasons in one query, the services compared in SQL in
+    # another, then the complexes at risk).
+    assert counts == (12, 12, 13, 3)
 
 
 def test_indicators_scores_and_funding_equal_independent_sums(api_as):
@@ -291,3 +292,46 @@ def test_early_warning_names_each_reason(client_as, yongkang_complex, hangzhou_c
     assert any("3.10" in reason for reason in warnings[yongkang_complex.pk])
     hangzhou = client_as(factories.regional_official("330100")).get("/dashboard/", {"year": year})
     assert hangzhou.context["warnings"] == []
+
+
+def test_early_warning_lists_every_reason_in_one_order(yongkang_complex, hangzhou_complex):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dashboard.warnings import early_warnings
+    from evaluation.models import DerivedValue, Evaluation, EvaluationScheme, Indicator
+
+    from .evaluation import factories as evaluation
+
+    year = current_year() - 1
+    evaluation.open_period(year, deadline=timezone.localdate() - timedelta(days=1))
+    evaluation.report(yongkang_complex, year)  # a draft after the deadline
+    evaluation.report(hangzhou_complex, year, status="approved")
+    Evaluation.objects.create(
+        complex=yongkang_complex, year=year - 1, category="traditional",
+        scheme=EvaluationScheme.objects.filter(category="traditional").first(),
+        score=Decimal("41.00"), rank=2, grade="fail",
+    )  # fmt: skip
+    indicators = dict(Indicator.objects.values_list("code", "pk"))
+    for complex_, values in [
+        (yongkang_complex, {(year - 1, "services_delivered"): 100, (year, "services_delivered"): 69,
+                            (year - 1, "average_rating"): "3.40"}),
+        (hangzhou_complex, {(year - 1, "services_delivered"): 100, (year, "services_delivered"): 70,
+                            (year, "average_rating"): "3.50", (year - 1, "average_rating"): "2"}),
+    ]:  # fmt: skip
+        DerivedValue.objects.bulk_create(
+            DerivedValue(complex=complex_, year=value_year, indicator_id=indicators[code],
+                         value=Decimal(value))
+            for (value_year, code), value in values.items()
+        )  # fmt: skip
+    province = Region.objects.get(code="330000")
+    [warning] = early_warnings(year=year, region=province)
+    assert warning["complex"] == yongkang_complex
+    deadline = timezone.localdate() - timedelta(days=1)
+    assert warning["reasons"] == [
+        f"{year - 1}年度评价不合格",
+        f"{year}年度报告逾期未交（截止日期{deadline}）",
+        "满意度偏低：3.40 / 5",
+        "服务次数由100次降至69次",
+    ]

@@ -7,22 +7,20 @@ allocations), a fixed number of queries whatever the size of the region.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import (
-    BooleanField,
-    DateField,
-    ExpressionWrapper,
-    F,
-    Max,
-    Q,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complexes.models import Complex, Region, Status
-from evaluation.models import AnnualReport, DerivedValue, Evaluation, ReportingPeriod, ReportStatus
+from evaluation.models import (
+    AnnualReport,
+    DerivedValue,
+    Evaluation,
+    Grade,
+    Indicator,
+    ReportingPeriod,
+    ReportStatus,
+)
 from funding.models import Allocation, AllocationStatus
 
 LOW_SATISFACTION = Decimal("3.5")
@@ -45,87 +43,84 @@ FAILED, OVERDUE, LOW_RATING, FALLING, SHORT_OF_MATCHING = (
     "short_of_matching",
 )
 
+# Every reason of every complex of the region in one statement (compiling the same through the
+# ORM cost more than running it): a failed result, a report overdue after the deadline, a low
+# rating (this year's, else last year's), services fallen below 70 % of last year's, matching
+# funds short. Only the complexes at risk come back, however large the region.
+REASONS_SQL = f"""
+WITH in_scope AS (
+    SELECT id FROM {Complex._meta.db_table} WHERE region_id LIKE %(prefix)s
+),
+services AS (
+    SELECT derived.complex_id,
+        coalesce(
+            max(derived.value) FILTER (WHERE code = 'average_rating' AND year = %(year)s),
+            max(derived.value) FILTER (WHERE code = 'average_rating' AND year = %(year)s - 1)
+        ) AS rating,
+        max(derived.value) FILTER (WHERE code = 'services_delivered' AND year = %(year)s - 1)
+            AS delivered_before,
+        max(derived.value) FILTER (WHERE code = 'services_delivered' AND year = %(year)s)
+            AS delivered_now
+    FROM {DerivedValue._meta.db_table} AS derived
+    JOIN {Indicator._meta.db_table} AS indicator ON indicator.id = derived.indicator_id
+    WHERE derived.year IN (%(year)s - 1, %(year)s)
+      AND indicator.code IN ('average_rating', 'services_delivered')
+      AND derived.complex_id IN (SELECT id FROM in_scope)
+    GROUP BY derived.complex_id
+)
+SELECT complex_id, %(failed)s, NULL::date, NULL::numeric, NULL::numeric, NULL::numeric
+FROM {Evaluation._meta.db_table}
+WHERE year = %(year)s - 1 AND grade = %(fail)s AND complex_id IN (SELECT id FROM in_scope)
+UNION ALL
+SELECT report.complex_id, %(overdue)s, period.deadline, NULL, NULL, NULL
+FROM {AnnualReport._meta.db_table} AS report
+JOIN {ReportingPeriod._meta.db_table} AS period ON period.year = report.year
+WHERE report.year = %(year)s AND report.status IN %(open_statuses)s
+  AND period.deadline < %(today)s
+  AND report.complex_id IN (SELECT id FROM in_scope)
+UNION ALL
+SELECT complex_id, %(low_rating)s, NULL, rating, NULL, NULL
+FROM services WHERE rating < %(low_satisfaction)s
+UNION ALL
+SELECT complex_id, %(falling)s, NULL, NULL, delivered_before, delivered_now
+FROM services WHERE delivered_before > 0 AND delivered_now < delivered_before * %(steep_fall)s
+UNION ALL
+SELECT complex_id, %(short)s, NULL, NULL, NULL, NULL
+FROM {Allocation._meta.db_table}
+WHERE year = %(year)s - 1 AND status = %(published)s AND NOT compliant
+  AND provincial_amount > 0 AND complex_id IN (SELECT id FROM in_scope)
+"""
+
 
 def early_warnings(*, year: int, region: Region) -> list[dict]:
-    """[{"complex": Complex, "reasons": [text, ...]}], the most reasons first.
-
-    Three queries: the listed reasons (a failed result, an overdue report, matching funds short)
-    in one ``UNION ALL``, the services and ratings compared in SQL (only the complexes at risk
-    come back, however large the region), then the complexes themselves."""
-    in_region = {"complex__region__code__startswith": region.subtree_prefix}
+    """[{"complex": Complex, "reasons": [text, ...]}], the most reasons first: two queries, the
+    reasons then the complexes at risk."""
     found: dict[int, dict[str, dict]] = defaultdict(dict)
-
-    no_date = Value(None, output_field=DateField())
-    deadline_passed = ReportingPeriod.objects.filter(year=year, deadline__lt=timezone.localdate())
-    failed = Evaluation.objects.filter(year=year - 1, grade="fail", **in_region).annotate(
-        warning=Value(FAILED), overdue_since=no_date
-    )
-    overdue = (
-        AnnualReport.objects.filter(
-            year=year, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED], **in_region
+    with connection.cursor() as cursor:
+        cursor.execute(
+            REASONS_SQL,
+            {
+                "prefix": region.subtree_prefix + "%",
+                "year": year,
+                "today": timezone.localdate(),
+                "fail": Grade.FAIL,
+                "open_statuses": (ReportStatus.DRAFT, ReportStatus.RETURNED),
+                "published": AllocationStatus.PUBLISHED,
+                "low_satisfaction": LOW_SATISFACTION,
+                "steep_fall": STEEP_FALL,
+                "failed": FAILED,
+                "overdue": OVERDUE,
+                "low_rating": LOW_RATING,
+                "falling": FALLING,
+                "short": SHORT_OF_MATCHING,
+            },
         )
-        .annotate(
-            warning=Value(OVERDUE),
-            overdue_since=Subquery(deadline_passed.values("deadline")[:1]),
-        )
-        .filter(overdue_since__isnull=False)
-    )
-    short = Allocation.objects.filter(
-        year=year - 1,
-        status=AllocationStatus.PUBLISHED,
-        compliant=False,
-        provincial_amount__gt=0,
-        **in_region,
-    ).annotate(warning=Value(SHORT_OF_MATCHING), overdue_since=no_date)
-    columns = ("complex_id", "warning", "overdue_since")
-    listed = (
-        failed.order_by()
-        .values_list(*columns)
-        .union(
-            overdue.order_by().values_list(*columns),
-            short.order_by().values_list(*columns),
-            all=True,
-        )
-    )
-    for complex_id, warning, overdue_since in listed:
-        found[complex_id][warning] = {"deadline": overdue_since} if warning == OVERDUE else {}
-
-    def derived(code: str, value_year: int):
-        return Max("value", filter=Q(indicator__code=code, year=value_year))
-
-    services = (
-        DerivedValue.objects.filter(
-            year__in=[year - 1, year],
-            indicator__code__in=["services_delivered", "average_rating"],
-            **in_region,
-        )
-        .values("complex_id")
-        .annotate(
-            rating=Coalesce(derived("average_rating", year), derived("average_rating", year - 1)),
-            delivered_before=derived("services_delivered", year - 1),
-            delivered_now=derived("services_delivered", year),
-        )
-        .annotate(
-            low_rating=ExpressionWrapper(
-                Q(rating__lt=LOW_SATISFACTION), output_field=BooleanField()
-            ),
-            falling=ExpressionWrapper(
-                Q(delivered_before__gt=0, delivered_now__lt=F("delivered_before") * STEEP_FALL),
-                output_field=BooleanField(),
-            ),
-        )
-        .filter(Q(low_rating=True) | Q(falling=True))
-        .order_by()
-    )
-    for row in services:
-        if row["low_rating"]:
-            found[row["complex_id"]][LOW_RATING] = {"rating": row["rating"]}
-        if row["falling"]:
-            found[row["complex_id"]][FALLING] = {
-                "before": int(row["delivered_before"]),
-                "now": int(row["delivered_now"]),
-            }
-
+        for complex_id, warning, deadline, rating, before, now in cursor.fetchall():
+            found[complex_id][warning] = {
+                OVERDUE: {"deadline": deadline},
+                LOW_RATING: {"rating": rating},
+                FALLING: {"before": before and int(before), "now": now and int(now)},
+            }.get(warning, {})
     complexes = (
         Complex.objects.in_region(region.code).exclude(status=Status.REMOVED).filter(pk__in=found)
     )

@@ -195,7 +195,7 @@ PINNED_EXPORT_QUERIES = {
     "/services/vouchers/export.xlsx": 3,
     "/services/settlements/export.xlsx": 3,
     "/complexes/export.xlsx": 3,
-    f"/dashboard/warnings.xlsx?year={YEAR + 1}": 6,
+    f"/dashboard/warnings.xlsx?year={YEAR + 1}": 5,
     "/dashboard/regions.xlsx": 6,
 }
 

@@ -48,7 +48,7 @@ FAILED, OVERDUE, LOW_RATING, FALLING, SHORT_OF_MATCHING = (
 # rating (this year's, else last year's), services fallen below 70 % of last year's, matching
 # funds short. Only the complexes at risk come back, however large the region.
 REASONS_SQL = f"""
-WITH in_scope AS (
+WITH in_scope AS NOT MATERIALIZED (
     SELECT id FROM {Complex._meta.db_table} WHERE region_id LIKE %(prefix)s
 ),
 services AS (

@@ -1,7 +1,7 @@
 """Early warning: complexes at risk before the year ends, each with its reasons.
 
 Read from the per-complex tables the nightly job keeps (results, derived values, reports,
-allocations), a fixed number of queries whatever the size of the region.
+allocations): two queries whatever the size of the region.
 """
 
 from collections import defaultdict
@@ -116,11 +116,12 @@ def early_warnings(*, year: int, region: Region) -> list[dict]:
             },
         )
         for complex_id, warning, deadline, rating, before, now in cursor.fetchall():
-            found[complex_id][warning] = {
+            details = {
                 OVERDUE: {"deadline": deadline},
                 LOW_RATING: {"rating": rating},
-                FALLING: {"before": before and int(before), "now": now and int(now)},
-            }.get(warning, {})
+                FALLING: {"before": before, "now": now},
+            }
+            found[complex_id][warning] = details.get(warning, {})
     complexes = (
         Complex.objects.in_region(region.code).exclude(status=Status.REMOVED).filter(pk__in=found)
     )
@@ -141,7 +142,8 @@ def _reasons(found: dict[str, dict], *, year: int) -> list[str]:
         ),
         LOW_RATING: lambda rating: _("low satisfaction: %(rating)s / 5") % {"rating": rating},
         FALLING: lambda before, now: (
-            _("services delivered fell from %(before)s to %(now)s") % {"before": before, "now": now}
+            _("services delivered fell from %(before)s to %(now)s")
+            % {"before": int(before), "now": int(now)}
         ),
         SHORT_OF_MATCHING: lambda: _("matching funds short for %(year)s") % {"year": year - 1},
     }

@@ -3,73 +3,79 @@
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
+
+from dashboard.figures import figure_rows, measure_name
 
 from .models import Complex, ComplexStatusChange, Institution, SharedInstrument, TalentTeam
 
-ONE = Decimal(1)
+ONE = Value(Decimal(1))
 
 
 def end_of_year(year: int):
     return timezone.make_aware(datetime(year + 1, 1, 1))
 
 
-def statuses_at_end_of(year: int) -> dict[int, str]:
-    """Each complex's status on 31 December of ``year``, from its status history."""
-    latest = (
-        ComplexStatusChange.objects.filter(changed_at__lt=end_of_year(year))
-        .order_by("complex_id", "-changed_at", "-id")
-        .distinct("complex_id")
-        .values_list("complex_id", "to_status")
-    )
-    return dict(latest)
-
-
-def complex_figures(*, year: int) -> list[tuple[int, str, Decimal]]:
-    statuses = statuses_at_end_of(year)
-    rows: list[tuple[int, str, Decimal]] = []
-    for complex_id, level, category in Complex.objects.filter(pk__in=statuses).values_list(
-        "id", "level", "category"
-    ):
-        rows += [
-            (complex_id, "complexes", ONE),
-            (complex_id, f"complexes.level.{level}", ONE),
-            (complex_id, f"complexes.category.{category}", ONE),
-            (complex_id, f"complexes.status.{statuses[complex_id]}", ONE),
-        ]
-    in_year = Q(complex_id__in=statuses)
-    members = (
-        Institution.objects.filter(in_year, Q(joined_year__lte=year) | Q(joined_year__isnull=True))
-        .values_list("complex_id", "type")
-        .annotate(n=Count("id"))
-    )
-    for complex_id, member_type, count in members:
-        rows += [
-            (complex_id, "members", Decimal(count)),
-            (complex_id, f"members.type.{member_type}", Decimal(count)),
-        ]
-    instruments = (
-        SharedInstrument.objects.filter(in_year, created_at__lt=end_of_year(year))
-        .values_list("complex_id")
-        .annotate(
-            n=Count("id"),
-            value=Sum("original_value"),
-            open_n=Count("id", filter=Q(open_for_sharing=True)),
+def existed_at_end_of(year: int, complex_ref: str = "pk") -> Exists:
+    """The complex (``complex_ref`` of the outer query) existed on 31 December of ``year``: its
+    status history had begun."""
+    return Exists(
+        ComplexStatusChange.objects.filter(
+            complex=OuterRef(complex_ref), changed_at__lt=end_of_year(year)
         )
     )
-    for complex_id, count, value, open_count in instruments:
-        rows += [
-            (complex_id, "instruments", Decimal(count)),
-            (complex_id, "instruments.value", value),
-            (complex_id, "instruments.open", Decimal(open_count)),
-        ]
-    teams = (
-        TalentTeam.objects.filter(
-            in_year, Q(introduced_year__lte=year) | Q(introduced_year__isnull=True)
-        )
-        .values_list("complex_id")
-        .annotate(n=Count("id"))
+
+
+def with_status_at_end_of(year: int):
+    """The complexes that existed on 31 December of ``year``, each with its status then (from
+    its status history) as ``status_then``."""
+    latest = ComplexStatusChange.objects.filter(
+        complex=OuterRef("pk"), changed_at__lt=end_of_year(year)
+    ).order_by("-changed_at", "-id")
+    return Complex.objects.filter(existed_at_end_of(year)).annotate(
+        status_then=Subquery(latest.values("to_status")[:1])
     )
-    rows += [(complex_id, "talent_teams", Decimal(count)) for complex_id, count in teams]
-    return rows
+
+
+def complex_figures(*, year: int) -> list:
+    existing = with_status_at_end_of(year)
+    in_year = existed_at_end_of(year, "complex_id")
+    members = Institution.objects.filter(
+        in_year, Q(joined_year__lte=year) | Q(joined_year__isnull=True)
+    )
+    instruments = SharedInstrument.objects.filter(in_year, created_at__lt=end_of_year(year))
+    teams = TalentTeam.objects.filter(
+        in_year, Q(introduced_year__lte=year) | Q(introduced_year__isnull=True)
+    )
+    return [
+        figure_rows(
+            existing,
+            complex_id="pk",
+            figures=[
+                ("complexes", ONE),
+                (measure_name("complexes.level.", F("level")), ONE),
+                (measure_name("complexes.category.", F("category")), ONE),
+                (measure_name("complexes.status.", F("status_then")), ONE),
+            ],
+        ),
+        # Counted per type: the types' counts add up to the members.
+        figure_rows(
+            members,
+            complex_id="complex_id",
+            figures=[
+                ("members", Count("id")),
+                (measure_name("members.type.", F("type")), Count("id")),
+            ],
+        ),
+        figure_rows(
+            instruments,
+            complex_id="complex_id",
+            figures=[
+                ("instruments", Count("id")),
+                ("instruments.value", Sum("original_value")),
+                ("instruments.open", Count("id", filter=Q(open_for_sharing=True))),
+            ],
+        ),
+        figure_rows(teams, complex_id="complex_id", figures=[("talent_teams", Count("id"))]),
+    ]

@@ -1,16 +1,20 @@
 """Precomputed regional figures: every source gives per-complex values, rolled up here to the
 county, the city and the province.
 
-A source is a function ``(*, year) -> iterable of (complex_id, measure, value)`` named in
-``settings.DASHBOARD_FIGURE_SOURCES``; it computes its values set-based in SQL. Measures add up
-(counts, money, sums); an average is kept as a sum and a count and divided when read.
+A source is a function ``(*, year) -> list of querysets`` named in
+``settings.DASHBOARD_FIGURE_SOURCES``, each built with ``figure_rows``: per row of a queryset, a
+complex and one or more (measure, value) figures. The refresh runs them all inside one SQL
+statement, so no figure travels through Python. Measures add up (counts, money, sums); an
+average is kept as a sum and a count and divided when read.
 """
 
 from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import CharField, Expression, F, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils.module_loading import import_string
 
 from complexes.models import Complex
@@ -18,42 +22,111 @@ from complexes.models import Complex
 from .models import RegionFigure
 
 PROVINCE_CODE = "330000"
+# Names of the columns of the n-th figure of a source's row.
+FIGURE_MEASURE, FIGURE_VALUE = "figure_measure_", "figure_value_"
 
 
-def region_chain(region_code: str) -> list[str]:
-    """The region and its ancestors up to the province (GB/T 2260 codes)."""
-    chain = [region_code]
-    if not region_code.endswith("00"):
-        chain.append(region_code[:4] + "00")
-    if region_code != PROVINCE_CODE:
-        chain.append(PROVINCE_CODE)
-    return chain
+def measure_name(*parts: str | Expression) -> Expression:
+    """A measure's name as an SQL expression: literal parts and expressions (a field's value)
+    joined, e.g. ``measure_name("members.type.", F("type"))``."""
+    expressions = [Value(part) if isinstance(part, str) else part for part in parts]
+    if len(expressions) == 1:
+        return expressions[0]
+    return Concat(*expressions, output_field=CharField())
 
 
-def per_complex_values(*, year: int) -> list[tuple[int, str, Decimal]]:
-    rows = []
+def figure_rows(
+    queryset: QuerySet, *, complex_id: str, figures: list[tuple[str | Expression, Expression]]
+) -> QuerySet:
+    """A source's rows: per row of ``queryset``, the complex ``complex_id`` names and each
+    (measure, value) of ``figures``, read in one pass. Aggregate values count per complex and
+    per whatever the measures' names read (``measure_name("members.type.", F("type"))``)."""
+    annotations = {}
+    for number, (measure, value) in enumerate(figures):
+        annotations[f"{FIGURE_MEASURE}{number}"] = measure_name(measure)
+        annotations[f"{FIGURE_VALUE}{number}"] = value
+    return queryset.order_by().values(figure_complex=F(complex_id)).annotate(**annotations)
+
+
+def per_complex_sql(*, year: int) -> tuple[str, list]:
+    """Every source's rows as one ``SELECT complex_id, measure, value`` and its parameters."""
+    selects, params = [], []
     for path in settings.DASHBOARD_FIGURE_SOURCES:
-        rows.extend(import_string(path)(year=year))
-    return rows
+        for queryset in import_string(path)(year=year):
+            sql, source_params = queryset.query.sql_with_params()
+            figures = sum(name.startswith(FIGURE_MEASURE) for name in queryset.query.annotations)
+            # Cast each figure: UNION ALL would otherwise pick one type for counts and amounts.
+            unpivot = ", ".join(
+                f"(source.{FIGURE_MEASURE}{number}::text, source.{FIGURE_VALUE}{number}::numeric)"
+                for number in range(figures)
+            )
+            selects.append(
+                "SELECT source.figure_complex AS complex_id, figure.measure, figure.value"
+                f" FROM ({sql}) AS source"
+                f" CROSS JOIN LATERAL (VALUES {unpivot}) AS figure (measure, value)"
+            )
+            params += source_params
+    return "\nUNION ALL\n".join(selects), params
 
 
 @transaction.atomic
 def figures_refresh(*, year: int) -> int:
-    """Recompute the year's figures of every region; returns how many rows were written."""
-    region_of = dict(Complex.objects.values_list("id", "region_id"))
-    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for complex_id, measure, value in per_complex_values(year=year):
-        for region_code in region_chain(region_of[complex_id]):
-            totals[region_code, measure] += Decimal(value)
-    RegionFigure.objects.filter(year=year).delete()
-    RegionFigure.objects.bulk_create(
-        [
-            RegionFigure(year=year, region_id=region_code, measure=measure, value=value)
-            for (region_code, measure), value in sorted(totals.items())
-        ],
-        batch_size=5000,
-    )
-    return len(totals)
+    """Recompute the year's figures of every region; returns how many the year has.
+
+    One statement: the sources' rows are summed over each complex's region chain (its county,
+    its city, the province: GB/T 2260 codes), the year's figures no longer found are deleted and
+    the others upserted, writing only the values that changed (a rerun mostly finds the same)."""
+    per_complex, params = per_complex_sql(year=year)
+    with connection.cursor() as cursor:
+        # The planner's cost of the twenty-odd sources passes the JIT threshold, and compiling
+        # them took longer (≈ 0.2 s at scale 10) than the whole statement runs without it.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(
+            f"""
+            WITH per_complex AS ({per_complex}),
+            -- Summed per complex's own region first: the chain then repeats a few thousand
+            -- regional sums rather than every complex's figures.
+            by_region AS (
+                SELECT complex.region_id, per_complex.measure, sum(per_complex.value) AS value
+                FROM per_complex
+                JOIN {Complex._meta.db_table} AS complex ON complex.id = per_complex.complex_id
+                WHERE per_complex.value IS NOT NULL
+                GROUP BY complex.region_id, per_complex.measure
+            ),
+            rolled_up AS (
+                SELECT chain.region_id, by_region.measure, sum(by_region.value) AS value
+                FROM by_region
+                CROSS JOIN LATERAL unnest(ARRAY[
+                    by_region.region_id,
+                    CASE WHEN right(by_region.region_id, 2) <> '00'
+                        THEN left(by_region.region_id, 4) || '00' END,
+                    CASE WHEN by_region.region_id <> %s THEN %s END
+                ]) AS chain (region_id)
+                WHERE chain.region_id IS NOT NULL
+                GROUP BY chain.region_id, by_region.measure
+            ),
+            vanished AS (
+                DELETE FROM {RegionFigure._meta.db_table} AS figure
+                WHERE figure.year = %s AND NOT EXISTS (
+                    SELECT 1 FROM rolled_up
+                    WHERE rolled_up.region_id = figure.region_id
+                      AND rolled_up.measure = figure.measure
+                )
+            ),
+            written AS (
+                INSERT INTO {RegionFigure._meta.db_table} AS figure
+                    (year, region_id, measure, value, refreshed_at)
+                SELECT %s, region_id, measure, value, now() FROM rolled_up
+                ON CONFLICT (year, region_id, measure) DO UPDATE
+                SET value = EXCLUDED.value, refreshed_at = EXCLUDED.refreshed_at
+                WHERE figure.value IS DISTINCT FROM EXCLUDED.value
+            )
+            SELECT count(*) FROM rolled_up
+            """,
+            [*params, PROVINCE_CODE, PROVINCE_CODE, year, year],
+        )
+        (figures,) = cursor.fetchone()
+    return figures
 
 
 def figures_for(*, year: int, region_code: str) -> dict[str, Decimal]:

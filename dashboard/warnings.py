@@ -1,17 +1,26 @@
 """Early warning: complexes at risk before the year ends, each with its reasons.
 
 Read from the per-complex tables the nightly job keeps (results, derived values, reports,
-allocations), a fixed number of queries whatever the size of the region.
+allocations): two queries whatever the size of the region.
 """
 
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complexes.models import Complex, Region, Status
-from evaluation.models import AnnualReport, DerivedValue, Evaluation, ReportingPeriod, ReportStatus
+from evaluation.models import (
+    AnnualReport,
+    DerivedValue,
+    Evaluation,
+    Grade,
+    Indicator,
+    ReportingPeriod,
+    ReportStatus,
+)
 from funding.models import Allocation, AllocationStatus
 
 LOW_SATISFACTION = Decimal("3.5")
@@ -26,62 +35,116 @@ def share_of_year_elapsed(year: int) -> Decimal:
     return Decimal(today.timetuple().tm_yday) / Decimal(365)
 
 
+FAILED, OVERDUE, LOW_RATING, FALLING, SHORT_OF_MATCHING = (
+    "failed",
+    "overdue",
+    "low_rating",
+    "falling",
+    "short_of_matching",
+)
+
+# Every reason of every complex of the region in one statement (compiling the same through the
+# ORM cost more than running it): a failed result, a report overdue after the deadline, a low
+# rating (this year's, else last year's), services fallen below 70 % of last year's, matching
+# funds short. Only the complexes at risk come back, however large the region.
+REASONS_SQL = f"""
+WITH in_scope AS NOT MATERIALIZED (
+    SELECT id FROM {Complex._meta.db_table} WHERE region_id LIKE %(prefix)s
+),
+services AS (
+    SELECT derived.complex_id,
+        coalesce(
+            max(derived.value) FILTER (WHERE code = 'average_rating' AND year = %(year)s),
+            max(derived.value) FILTER (WHERE code = 'average_rating' AND year = %(year)s - 1)
+        ) AS rating,
+        max(derived.value) FILTER (WHERE code = 'services_delivered' AND year = %(year)s - 1)
+            AS delivered_before,
+        max(derived.value) FILTER (WHERE code = 'services_delivered' AND year = %(year)s)
+            AS delivered_now
+    FROM {DerivedValue._meta.db_table} AS derived
+    JOIN {Indicator._meta.db_table} AS indicator ON indicator.id = derived.indicator_id
+    WHERE derived.year IN (%(year)s - 1, %(year)s)
+      AND indicator.code IN ('average_rating', 'services_delivered')
+      AND derived.complex_id IN (SELECT id FROM in_scope)
+    GROUP BY derived.complex_id
+)
+SELECT complex_id, %(failed)s, NULL::date, NULL::numeric, NULL::numeric, NULL::numeric
+FROM {Evaluation._meta.db_table}
+WHERE year = %(year)s - 1 AND grade = %(fail)s AND complex_id IN (SELECT id FROM in_scope)
+UNION ALL
+SELECT report.complex_id, %(overdue)s, period.deadline, NULL, NULL, NULL
+FROM {AnnualReport._meta.db_table} AS report
+JOIN {ReportingPeriod._meta.db_table} AS period ON period.year = report.year
+WHERE report.year = %(year)s AND report.status IN %(open_statuses)s
+  AND period.deadline < %(today)s
+  AND report.complex_id IN (SELECT id FROM in_scope)
+UNION ALL
+SELECT complex_id, %(low_rating)s, NULL, rating, NULL, NULL
+FROM services WHERE rating < %(low_satisfaction)s
+UNION ALL
+SELECT complex_id, %(falling)s, NULL, NULL, delivered_before, delivered_now
+FROM services WHERE delivered_before > 0 AND delivered_now < delivered_before * %(steep_fall)s
+UNION ALL
+SELECT complex_id, %(short)s, NULL, NULL, NULL, NULL
+FROM {Allocation._meta.db_table}
+WHERE year = %(year)s - 1 AND status = %(published)s AND NOT compliant
+  AND provincial_amount > 0 AND complex_id IN (SELECT id FROM in_scope)
+"""
+
+
 def early_warnings(*, year: int, region: Region) -> list[dict]:
-    """[{"complex": Complex, "reasons": [text, ...]}], the most reasons first."""
-    in_region = {"complex__region__code__startswith": region.subtree_prefix}
-    reasons: dict[int, list[str]] = defaultdict(list)
-
-    failed = Evaluation.objects.filter(year=year - 1, grade="fail", **in_region)
-    for complex_id in failed.values_list("complex_id", flat=True):
-        reasons[complex_id].append(_("failed the %(year)s evaluation") % {"year": year - 1})
-
-    deadline = ReportingPeriod.objects.filter(year=year).values_list("deadline", flat=True).first()
-    if deadline and deadline < timezone.localdate():
-        late = AnnualReport.objects.filter(
-            year=year, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED], **in_region
-        ).values_list("complex_id", flat=True)
-        for complex_id in late:
-            reasons[complex_id].append(
-                _("annual report %(year)s overdue since %(deadline)s")
-                % {"year": year, "deadline": deadline}
-            )
-
-    services = defaultdict(dict)
-    for complex_id, value_year, code, value in DerivedValue.objects.filter(
-        year__in=[year - 1, year],
-        indicator__code__in=["services_delivered", "average_rating"],
-        **in_region,
-    ).values_list("complex_id", "year", "indicator__code", "value"):
-        services[complex_id][(value_year, code)] = value
-    for complex_id, values in services.items():
-        rating = values.get((year, "average_rating"), values.get((year - 1, "average_rating")))
-        if rating is not None and rating < LOW_SATISFACTION:
-            reasons[complex_id].append(_("low satisfaction: %(rating)s / 5") % {"rating": rating})
-        before, now = (
-            values.get((year - 1, "services_delivered")),
-            values.get((year, "services_delivered")),
+    """[{"complex": Complex, "reasons": [text, ...]}], the most reasons first: two queries, the
+    reasons then the complexes at risk."""
+    found: dict[int, dict[str, dict]] = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            REASONS_SQL,
+            {
+                "prefix": region.subtree_prefix + "%",
+                "year": year,
+                "today": timezone.localdate(),
+                "fail": Grade.FAIL,
+                "open_statuses": (ReportStatus.DRAFT, ReportStatus.RETURNED),
+                "published": AllocationStatus.PUBLISHED,
+                "low_satisfaction": LOW_SATISFACTION,
+                "steep_fall": STEEP_FALL,
+                "failed": FAILED,
+                "overdue": OVERDUE,
+                "low_rating": LOW_RATING,
+                "falling": FALLING,
+                "short": SHORT_OF_MATCHING,
+            },
         )
-        if before and now is not None and now < before * STEEP_FALL:
-            reasons[complex_id].append(
-                _("services delivered fell from %(before)s to %(now)s")
-                % {"before": int(before), "now": int(now)}
-            )
-
-    shortfalls = Allocation.objects.filter(
-        year=year - 1,
-        status=AllocationStatus.PUBLISHED,
-        compliant=False,
-        provincial_amount__gt=0,
-        **in_region,
-    ).values_list("complex_id", flat=True)
-    for complex_id in shortfalls:
-        reasons[complex_id].append(_("matching funds short for %(year)s") % {"year": year - 1})
-
+        for complex_id, warning, deadline, rating, before, now in cursor.fetchall():
+            details = {
+                OVERDUE: {"deadline": deadline},
+                LOW_RATING: {"rating": rating},
+                FALLING: {"before": before, "now": now},
+            }
+            found[complex_id][warning] = details.get(warning, {})
     complexes = (
-        Complex.objects.in_region(region.code).exclude(status=Status.REMOVED).filter(pk__in=reasons)
+        Complex.objects.in_region(region.code).exclude(status=Status.REMOVED).filter(pk__in=found)
     )
     rows = [
-        {"complex": complex_, "reasons": reasons[complex_.pk]}
+        {"complex": complex_, "reasons": _reasons(found[complex_.pk], year=year)}
         for complex_ in complexes.select_related("region__parent")
     ]
     return sorted(rows, key=lambda row: (-len(row["reasons"]), row["complex"].code))
+
+
+def _reasons(found: dict[str, dict], *, year: int) -> list[str]:
+    """The reasons' texts, always in the same order."""
+    texts = {
+        FAILED: lambda: _("failed the %(year)s evaluation") % {"year": year - 1},
+        OVERDUE: lambda deadline: (
+            _("annual report %(year)s overdue since %(deadline)s")
+            % {"year": year, "deadline": deadline}
+        ),
+        LOW_RATING: lambda rating: _("low satisfaction: %(rating)s / 5") % {"rating": rating},
+        FALLING: lambda before, now: (
+            _("services delivered fell from %(before)s to %(now)s")
+            % {"before": int(before), "now": int(now)}
+        ),
+        SHORT_OF_MATCHING: lambda: _("matching funds short for %(year)s") % {"year": year - 1},
+    }
+    return [texts[warning](**found[warning]) for warning in texts if warning in found]

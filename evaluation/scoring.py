@@ -104,26 +104,31 @@ def score_category(scheme: Scheme, complexes: Iterable[ComplexInput]) -> list[Co
         raise ValueError("A complex appears twice.")
     with localcontext() as context:
         context.prec = 34
-        present = {
-            indicator.code: [
-                item.values[indicator.code] for item in inputs if _has(item, indicator)
-            ]
+        # Each indicator's worst and best value in the category, computed once.
+        ranges = {}
+        for indicator in scheme.indicators:
+            present = [item.values[indicator.code] for item in inputs if _has(item, indicator)]
+            if present:
+                ranges[indicator.code] = (min(present), max(present))
+        active_weight = sum(
+            (indicator.weight for indicator in scheme.indicators if indicator.code in ranges), ZERO
+        )
+        scale = HUNDRED / active_weight if active_weight else ZERO
+        effective_weights = {
+            indicator.code: indicator.weight * scale if indicator.code in ranges else ZERO
             for indicator in scheme.indicators
         }
-        active = [indicator for indicator in scheme.indicators if present[indicator.code]]
-        active_weight = sum((indicator.weight for indicator in active), ZERO)
-        scale = HUNDRED / active_weight if active_weight else ZERO
         unranked = []
         for item in inputs:
             lines = []
             total = ZERO
             for indicator in scheme.indicators:
                 value = item.values.get(indicator.code) if _has(item, indicator) else None
-                effective_weight = indicator.weight * scale if indicator in active else ZERO
+                effective_weight = effective_weights[indicator.code]
                 if value is None:
                     normalized, points = ZERO, ZERO
                 else:
-                    normalized = _normalize(scheme, indicator, value, present[indicator.code])
+                    normalized = _normalize(scheme, indicator, value, *ranges[indicator.code])
                     points = effective_weight * (scheme.floor + (ONE - scheme.floor) * normalized)
                 total += points
                 lines.append(
@@ -145,9 +150,8 @@ def _has(item: ComplexInput, indicator: WeightedIndicator) -> bool:
 
 
 def _normalize(
-    scheme: Scheme, indicator: WeightedIndicator, value: Decimal, values: list[Decimal]
+    scheme: Scheme, indicator: WeightedIndicator, value: Decimal, low: Decimal, high: Decimal
 ) -> Decimal:
-    low, high = min(values), max(values)
     if scheme.normalization == RATIO_TO_BEST:
         if indicator.higher_is_better:
             return value / high if high > 0 else ZERO

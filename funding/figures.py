@@ -2,23 +2,31 @@
 
 from decimal import Decimal
 
+from django.db.models import Case, DecimalField, F, Value, When
+
+from dashboard.figures import figure_rows
+
 from .models import Allocation, AllocationStatus
 
-ONE = Decimal(1)
+ONE = Value(Decimal(1))
 
 
-def funding_figures(*, year: int) -> list[tuple[int, str, Decimal]]:
+def funding_figures(*, year: int) -> list:
     """The year's published allocations, or its drafts while nothing is published."""
     allocations = Allocation.objects.filter(year=year, status=AllocationStatus.PUBLISHED)
     if not allocations.exists():
         allocations = Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT)
-    rows: list[tuple[int, str, Decimal]] = []
-    for complex_id, amount, compliant in allocations.values_list(
-        "complex_id", "provincial_amount", "compliant"
-    ):
-        rows += [
-            (complex_id, "funding.allocated", amount),
-            (complex_id, "funding.allocations", ONE),
-            (complex_id, "funding.compliant", ONE if compliant else Decimal(0)),
-        ]
-    return rows
+    compliant = Case(
+        When(compliant=True, then=ONE), default=Value(Decimal(0)), output_field=DecimalField()
+    )
+    return [
+        figure_rows(
+            allocations,
+            complex_id="complex_id",
+            figures=[
+                ("funding.allocated", F("provincial_amount")),
+                ("funding.allocations", ONE),
+                ("funding.compliant", compliant),
+            ],
+        )
+    ]

@@ -5,6 +5,7 @@ Every function is one transaction. Published allocations are frozen: only
 """
 
 import zlib
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -159,7 +160,8 @@ def allocations_after_evaluation(*, year: int, job=None) -> Outcome | None:
     except DomainError as refusal:
         _drafts_withdraw(year=year, refusal=refusal)
         outcome = None
-    allocations_refresh_matching(year=year)
+    # The drafts are fresh (or withdrawn): only the published rows can lag behind the reports.
+    allocations_refresh_matching(year=year, statuses=[AllocationStatus.PUBLISHED])
     return outcome
 
 
@@ -193,17 +195,21 @@ def _matching_fields(amount: Decimal, rule_set: RuleSet, reported) -> dict:
 
 
 @transaction.atomic
-def allocations_refresh_matching(*, year: int) -> int:
+def allocations_refresh_matching(
+    *, year: int, statuses: Iterable[str] = (AllocationStatus.DRAFT, AllocationStatus.PUBLISHED)
+) -> int:
     """Bring the reported matching and the compliance flag of the year's rows (drafts and
-    published alike) up to date with the approved reports. Amounts are not touched."""
-    reported = inputs.reported_matching(year=year)
+    published alike, unless ``statuses`` says otherwise) up to date with the approved reports.
+    Amounts are not touched."""
     rows = list(
-        Allocation.objects.filter(year=year)
-        .exclude(status=AllocationStatus.SUPERSEDED)
+        Allocation.objects.filter(year=year, status__in=list(statuses))
         .select_related("rule_set")
         .select_for_update(of=("self",))
         .order_by("pk")
     )
+    if not rows:
+        return 0
+    reported = inputs.reported_matching(year=year)
     changed = []
     for row in rows:
         fields = _matching_fields(row.provincial_amount, row.rule_set, reported.get(row.complex_id))

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from decimal import Decimal
 from io import StringIO
 
@@ -8,8 +9,8 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from complexes.models import Complex, Institution
-from dashboard.figures import figures_for, figures_refresh
+from complexes.models import Complex, Institution, Region
+from dashboard.figures import figures_for, figures_refresh, per_complex_sql
 from dashboard.models import RegionFigure
 from dashboard.selectors import current_year
 
@@ -69,6 +70,57 @@ def test_refresh_is_idempotent(seeded):
         .values_list("region_id", "measure", "value")
     )
     assert before == after
+
+
+def test_each_region_sums_its_subtree_and_keeps_no_other_figure(seeded):
+    """The SQL roll-up against the sources' own rows summed in Python over the region tree's
+    parent links (rather than the codes the SQL reads)."""
+    year = current_year()
+    RegionFigure.objects.create(year=year, region_id="330100", measure="vanished", value=1)
+    sql, params = per_complex_sql(year=year)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    region_of = dict(Complex.objects.values_list("id", "region_id"))
+    parent_of = dict(Region.objects.values_list("code", "parent_id"))
+    expected: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for complex_id, measure, value in rows:
+        region = region_of[complex_id]
+        while region is not None:
+            expected[region, measure] += value
+            region = parent_of[region]
+    assert figures_refresh(year=year) == len(expected)
+    written = RegionFigure.objects.filter(year=year).values_list("region_id", "measure", "value")
+    assert {(region, measure): value for region, measure, value in written} == expected
+    assert {measure for _, measure in expected} >= {"complexes", "members", "instruments.value"}
+
+
+def figure_versions(year: int) -> dict[tuple[str, str], str]:
+    """Where each figure's row version lies: an UPDATE writes a new version elsewhere."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT region_id, measure, ctid::text FROM dashboard_regionfigure WHERE year = %s",
+            [year],
+        )
+        return {(region, measure): version for region, measure, version in cursor.fetchall()}
+
+
+def test_a_refresh_rewrites_only_the_figures_that_changed(seeded):
+    year = current_year()
+    before = figure_versions(year)
+    figures_refresh(year=year)
+    assert figure_versions(year) == before
+    complex_ = Complex.objects.filter(status_changes__isnull=False).order_by("pk").first()
+    factories.InstitutionFactory(complex=complex_, type="testing", joined_year=year)
+    figures_refresh(year=year)
+    after = figure_versions(year)
+    chain, region = [], complex_.region
+    while region is not None:
+        chain.append(region.code)
+        region = region.parent
+    assert {key for key in after if before.get(key) != after[key]} == {
+        (code, measure) for code in chain for measure in ("members", "members.type.testing")
+    }
 
 
 def test_past_years_count_the_complexes_that_existed_then():
@@ -160,8 +212,8 @@ def test_query_counts_do_not_depend_on_the_scale(client_as, api_as, scale):
         query_count(api_as(province), "/api/v1/dashboard/summary/", {"region": "330700"}),
     )
     # The same whatever the amount of data (the county page adds its list of complexes; the
-    # early warning reads results, derived values, allocations and the complexes at risk).
-    assert counts == (14, 14, 15, 3)
+    # early warning reads every reason in one statement, then the complexes at risk).
+    assert counts == (11, 11, 12, 3)
 
 
 def test_indicators_scores_and_funding_equal_independent_sums(api_as):
@@ -239,3 +291,46 @@ def test_early_warning_names_each_reason(client_as, yongkang_complex, hangzhou_c
     assert any("3.10" in reason for reason in warnings[yongkang_complex.pk])
     hangzhou = client_as(factories.regional_official("330100")).get("/dashboard/", {"year": year})
     assert hangzhou.context["warnings"] == []
+
+
+def test_early_warning_lists_every_reason_in_one_order(yongkang_complex, hangzhou_complex):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dashboard.warnings import early_warnings
+    from evaluation.models import DerivedValue, Evaluation, EvaluationScheme, Indicator
+
+    from .evaluation import factories as evaluation
+
+    year = current_year() - 1
+    evaluation.open_period(year, deadline=timezone.localdate() - timedelta(days=1))
+    evaluation.report(yongkang_complex, year)  # a draft after the deadline
+    evaluation.report(hangzhou_complex, year, status="approved")
+    Evaluation.objects.create(
+        complex=yongkang_complex, year=year - 1, category="traditional",
+        scheme=EvaluationScheme.objects.filter(category="traditional").first(),
+        score=Decimal("41.00"), rank=2, grade="fail",
+    )  # fmt: skip
+    indicators = dict(Indicator.objects.values_list("code", "pk"))
+    for complex_, values in [
+        (yongkang_complex, {(year - 1, "services_delivered"): 100, (year, "services_delivered"): 69,
+                            (year - 1, "average_rating"): "3.40"}),
+        (hangzhou_complex, {(year - 1, "services_delivered"): 100, (year, "services_delivered"): 70,
+                            (year, "average_rating"): "3.50", (year - 1, "average_rating"): "2"}),
+    ]:  # fmt: skip
+        DerivedValue.objects.bulk_create(
+            DerivedValue(complex=complex_, year=value_year, indicator_id=indicators[code],
+                         value=Decimal(value))
+            for (value_year, code), value in values.items()
+        )  # fmt: skip
+    province = Region.objects.get(code="330000")
+    [warning] = early_warnings(year=year, region=province)
+    assert warning["complex"] == yongkang_complex
+    deadline = timezone.localdate() - timedelta(days=1)
+    assert warning["reasons"] == [
+        f"{year - 1}年度评价不合格",
+        f"{year}年度报告逾期未交（截止日期{deadline}）",
+        "满意度偏低：3.40 / 5",
+        "服务次数由100次降至69次",
+    ]

@@ -198,7 +198,7 @@ PINNED_EXPORT_QUERIES = {
     "/services/vouchers/export.xlsx": 4,
     "/services/settlements/export.xlsx": 4,
     "/complexes/export.xlsx": 4,
-    f"/dashboard/warnings.xlsx?year={YEAR + 1}": 8,
+    f"/dashboard/warnings.xlsx?year={YEAR + 1}": 5,
     "/dashboard/regions.xlsx": 6,
 }
 

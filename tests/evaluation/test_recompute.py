@@ -4,8 +4,9 @@ schemes frozen once published, the jobs endpoint and the advisory lock."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
-from complexes.models import Category, ComplexStatusChange, Level, Status
+from complexes.models import Category, Complex, ComplexStatusChange, Level, Status
 from evaluation import recompute, services
 from evaluation.models import (
     Evaluation,
@@ -100,6 +101,29 @@ def test_recomputing_twice_gives_identical_rows(province):
     assert list(Evaluation.objects.order_by("pk").values()) == first
     assert list(ManagementDecision.objects.order_by("pk").values()) == decisions
     assert ComplexStatusChange.objects.count() == history
+
+
+def row_versions() -> dict[int, str]:
+    """Where each result's row version lies: an UPDATE writes a new version elsewhere."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT complex_id, ctid::text FROM evaluation_evaluation")
+        return dict(cursor.fetchall())
+
+
+def test_a_rerun_rewrites_only_the_results_that_changed_and_drops_the_vanished(province):
+    recompute.evaluation_publish(year=YEAR)
+    first, versions = results(), row_versions()
+    recompute.evaluation_publish(year=YEAR)
+    assert row_versions() == versions
+    c = province["c"].pk
+    Evaluation.objects.filter(complex_id=c).update(score=Decimal(0), rank=9, breakdown=[])
+    tampered = row_versions()
+    recompute.evaluation_publish(year=YEAR)
+    assert results() == first
+    assert {pk for pk, version in row_versions().items() if version != tampered[pk]} == {c}
+    Complex.objects.filter(pk=c).update(status=Status.CONSTRUCTING)
+    recompute.evaluation_publish(year=YEAR)
+    assert c not in row_versions() and len(results()) == len(first) - 1
 
 
 def test_a_fail_rectifies_a_second_fail_proposes_removal_a_pass_restores(province):

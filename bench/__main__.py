@@ -129,12 +129,12 @@ def table(
             f"| {label}: median server time (max) | {page['median_ms']:.1f} ms "
             f"({page['max_ms']:.1f} ms), {page['queries']} queries | {target} | {met} |"
         )
-    wall = statistics.median(run["wall_s"] for run in recompute)
-    peak = max(run["peak_mb"] for run in recompute)
-    steps = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in recompute[0]["steps"].items())
+    wall, peak = recompute["wall_s"], recompute["peak_mb"]
+    steps = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in recompute["steps"].items())
     rows += [
-        f"| nightly recomputation (year {recompute[0]['year']}): median wall time | {wall:.2f} s "
-        f"({steps}) | ≤ 15 s at scale 10 | {verdict(wall <= 15)} |",
+        f"| nightly recomputation (year {recompute['year']}): median wall time in the worker's "
+        f"process | {wall:.2f} s ({steps}); first run in a new process "
+        f"{recompute['first_s']:.2f} s | ≤ 15 s at scale 10 | {verdict(wall <= 15)} |",
         f"| nightly recomputation: peak memory of the process | {peak:.0f} MB | ≤ 300 MB | "
         f"{verdict(peak <= 300)} |",
         f"| floor: one hand-written SQL aggregate over the service records | "
@@ -172,7 +172,7 @@ def measure(base_url: str, scale: int, options, base_pages) -> dict:
     analyze(url)
     print(f"Measuring scale {scale} …", flush=True)
     # The recomputation first: it may change statuses the pages then read.
-    recompute = [probe(url, "recompute") for _ in range(min(options.repeat, 3))]
+    recompute = probe(url, "recompute", min(options.repeat, 3))
     figures = probe(url, "figures")
     floor = probe(url, "floor", options.repeat)
     pages = probe(url, "pages", options.repeat * 4)

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from complexes.models import Complex
@@ -106,19 +107,46 @@ def test_each_host_gets_its_own_page_links(catalogue):
     assert on_localhost.json()["next"].startswith("http://localhost/")
 
 
+def signed_in_clients(user) -> dict[str, APIClient]:
+    """The two ways a person reaches the API signed in: the portal's session and a token."""
+    by_session = APIClient()
+    by_session.force_login(user)
+    by_token = APIClient()
+    by_token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return {"session": by_session, "token": by_token}
+
+
 @pytest.mark.parametrize("url", LISTS)
-def test_signed_in_users_neither_read_nor_fill_the_anonymous_cache(api_as, catalogue, url):
-    operator = factories.operator_of(catalogue.complex)
+@pytest.mark.parametrize("way", ["session", "token"])
+def test_signed_in_users_neither_read_nor_fill_the_anonymous_cache(catalogue, url, way):
+    client = signed_in_clients(factories.operator_of(catalogue.complex))[way]
     anonymous_get(url)
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:
-            assert api_as(operator).get(url).status_code == 200
+            assert client.get(url).status_code == 200
         assert len(queries) > 0
 
     cache.clear()
-    api_as(operator).get(url)
+    client.get(url)
     _response, anonymous_queries = anonymous_get(url)
     assert anonymous_queries > 0
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_ACCEPT": "text/html"}, {"HTTP_ACCEPT": "application/xml"}],
+)
+def test_a_request_for_another_format_goes_through_the_framework(catalogue, headers):
+    """Only plain JSON requests are answered before the framework; others are negotiated."""
+    anonymous_get("/api/v1/offerings/")
+    response = APIClient().get("/api/v1/offerings/", **headers)
+    assert response.status_code == 406
+
+
+def test_a_cached_page_varies_on_accept_as_the_framework_answers(catalogue):
+    first, _queries = anonymous_get("/api/v1/offerings/")
+    again, _queries = anonymous_get("/api/v1/offerings/")
+    assert "Accept" in again["Vary"] and "Accept" in first["Vary"]
 
 
 def test_a_lost_generation_never_revives_old_entries(catalogue):

@@ -8,6 +8,7 @@ ignored from then on, rendered again and overwritten. Requests of signed-in user
 role-dependent) never read or fill the cache.
 """
 
+import functools
 import hashlib
 import time
 
@@ -16,6 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public-lists:generation"
@@ -62,19 +64,67 @@ def entry_key(request) -> str:
     return f"public-lists:{get_language()}:{path}"
 
 
+def _cached_page(request) -> tuple[str, int, HttpResponse | None]:
+    """The entry's key, the current generation, and the cached page if it is of that one."""
+    key = entry_key(request)
+    # An entry carries the generation it was rendered in: one round trip reads both.
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY) or _start_generation()
+    if key in found and found[key][0] == current:
+        _generation, content, content_type = found[key]
+        return key, current, HttpResponse(content, content_type=content_type)
+    return key, current, None
+
+
+# What a client that asks for JSON, or for anything, sends in Accept (wrk, curl, fetch, scripts).
+PLAIN_ACCEPTS = {"", "*/*", "application/json"}
+
+
+def _plainly_anonymous_json(request) -> bool:
+    """A GET with neither a signed-in session nor credentials, asking for JSON: the request the
+    REST framework would answer with the anonymous page, known before it is entered."""
+    accepted = {part.split(";")[0].strip() for part in request.headers.get("Accept", "").split(",")}
+    return (
+        request.method == "GET"
+        and "Authorization" not in request.headers
+        and "format" not in request.GET
+        and accepted <= PLAIN_ACCEPTS
+        and not request.user.is_authenticated
+    )
+
+
 class AnonymousListCacheMixin:
-    """For a viewset whose ``list`` answers anonymous visitors the same whoever they are."""
+    """For a viewset whose ``list`` answers anonymous visitors the same whoever they are.
+
+    A cached page is sent before the request enters the REST framework: for a hit, its
+    authentication, permission and negotiation steps cost more than the cache's round trip (the
+    load test of docs/PERFORMANCE.md). Requests that are not plainly anonymous JSON go through
+    ``list``, which reads the cache again once the framework has authenticated them, and fills it.
+    """
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        view = super().as_view(actions, **initkwargs)
+        if (actions or {}).get("get") != "list":
+            return view
+
+        @functools.wraps(view)
+        def cached_or_listed(request, *args, **kwargs):
+            if _plainly_anonymous_json(request):
+                _key, _generation, page = _cached_page(request)
+                if page is not None:
+                    patch_vary_headers(page, ["Accept"])  # as the framework's answer has it
+                    return page
+            return view(request, *args, **kwargs)
+
+        return cached_or_listed
 
     def list(self, request, *args, **kwargs):
         if request.user.is_authenticated or request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
-        key = entry_key(request)
-        # An entry carries the generation it was rendered in: one round trip reads both.
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY) or _start_generation()
-        if key in found and found[key][0] == current:
-            _generation, content, content_type = found[key]
-            return HttpResponse(content, content_type=content_type)
+        key, current, page = _cached_page(request)
+        if page is not None:
+            return page
         response = super().list(request, *args, **kwargs)
         if response.status_code == 200:
 

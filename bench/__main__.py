@@ -130,6 +130,10 @@ def table(
             f"({page['max_ms']:.1f} ms), {page['queries']} queries | {target} | {met} |"
         )
     wall, peak = recompute["wall_s"], recompute["peak_mb"]
+    # The 3 × aim is set for scale 10: at scale 1 fixed costs outweigh the floor's query.
+    floor_verdict = (
+        verdict(wall <= 3 * floor["median_s"]) if scale >= 10 else "the aim is set at scale 10"
+    )
     steps = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in recompute["steps"].items())
     rows += [
         f"| nightly recomputation (year {recompute['year']}): median wall time in the worker's "
@@ -139,7 +143,7 @@ def table(
         f"{verdict(peak <= 300)} |",
         f"| floor: one hand-written SQL aggregate over the service records | "
         f"{floor['median_s']:.3f} s | recomputation ≤ 3 × floor | "
-        f"{wall / floor['median_s']:.1f} × floor: {verdict(wall <= 3 * floor['median_s'])} |",
+        f"{wall / floor['median_s']:.1f} × floor: {floor_verdict} |",
         f"| dashboard figures refresh (current year) | {figures['wall_s']:.2f} s, "
         f"{figures['peak_mb']:.0f} MB | | |",
     ]

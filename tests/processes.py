@@ -3,10 +3,14 @@
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import psycopg2
+import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,3 +57,34 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@contextmanager
+def serving_worker(redis_url: str, **extra_env: str) -> Iterator[subprocess.Popen]:
+    """A Celery worker serving this test's tasks: the queue emptied first, tasks sent to the
+    broker instead of run in the test's process, the worker stopped at the end."""
+    from portal.celery import app
+
+    app.control.purge()
+    process = celery_worker(redis_url, **extra_env)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield process
+    finally:
+        app.conf.task_always_eager = eager
+        stop(process)
+
+
+def wait_until_finished(job, process: subprocess.Popen, timeout: float = 90):
+    """``job`` (a row with ``finished`` and ``status``) reloaded until the worker has finished it;
+    the test fails if the worker stops or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            return job
+        if process.poll() is not None:
+            pytest.fail(f"the worker stopped: {process.stdout.read().decode()[-2000:]}")
+        time.sleep(0.3)
+    pytest.fail(f"{job} did not finish in {timeout} s (status {job.status})")

@@ -1,7 +1,6 @@
 """An export job on a real Celery worker over Redis and PostgreSQL: the worker process rebuilds
 the owner's rows and writes the file where the web process reads it."""
 
-import time
 from io import BytesIO
 
 import pytest
@@ -9,11 +8,10 @@ from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
 from accounts.models import Notification
-from portal.celery import app
 from portal.export_jobs import export_job_start
-from portal.models import ExportJob, ExportStatus
+from portal.models import ExportStatus
 from tests import factories
-from tests.processes import celery_worker, stop
+from tests.processes import serving_worker, wait_until_finished
 from tests.services.factories import OfferingFactory, ServiceRequestFactory
 
 pytestmark = [
@@ -28,27 +26,8 @@ pytestmark = [
 def worker(redis_url, tmp_path, settings):
     """A `celery -A portal worker` against the test database, sharing the test's media folder."""
     settings.MEDIA_ROOT = tmp_path
-    app.control.purge()
-    process = celery_worker(redis_url, DJANGO_MEDIA_ROOT=str(tmp_path))
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
+    with serving_worker(redis_url, DJANGO_MEDIA_ROOT=str(tmp_path)) as process:
         yield process
-    finally:
-        app.conf.task_always_eager = eager
-        stop(process)
-
-
-def wait_for(job: ExportJob, process, timeout=90) -> ExportJob:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.finished:
-            return job
-        if process.poll() is not None:
-            pytest.fail(f"the worker stopped: {process.stdout.read().decode()[-2000:]}")
-        time.sleep(0.3)
-    pytest.fail(f"export {job.pk} did not finish in {timeout} s (status {job.status})")
 
 
 def test_the_worker_builds_a_city_officials_export(worker):
@@ -63,7 +42,7 @@ def test_the_worker_builds_a_city_officials_export(worker):
         title="服务申请",
         language="zh-hans",
     )
-    job = wait_for(job, worker)
+    job = wait_until_finished(job, worker)
     assert (job.status, job.rows, job.error) == (ExportStatus.SUCCEEDED, 2, "")
     sheet = load_workbook(BytesIO(default_storage.open(job.file.name).read())).active
     assert {row[3] for row in sheet.iter_rows(min_row=2, values_only=True)} == {

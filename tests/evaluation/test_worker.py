@@ -1,7 +1,6 @@
 """The recomputation on a real Celery worker over Redis and PostgreSQL: idempotent, refused
 while another run holds the advisory lock, and a redelivered finished job is left alone."""
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -11,9 +10,8 @@ from django.utils import translation
 
 from evaluation import recompute
 from evaluation.models import Evaluation, Job, JobKind, JobStatus
-from portal.celery import app
 from tests import factories
-from tests.processes import celery_worker, stop
+from tests.processes import serving_worker, wait_until_finished
 
 from . import factories as evaluation
 from .locks import recompute_lock_held_elsewhere
@@ -31,28 +29,13 @@ YEAR = 2025
 @pytest.fixture
 def worker(redis_url):
     """A `celery -A portal worker` against the test database, on a queue emptied first."""
-    app.control.purge()
-    process = celery_worker(redis_url)
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
+    with serving_worker(redis_url) as process:
         yield process
-    finally:
-        app.conf.task_always_eager = eager
-        stop(process)
 
 
-def start_and_wait(process, year=YEAR, timeout=90) -> Job:
+def start_and_wait(process, year=YEAR) -> Job:
     job = recompute.job_start(kind=JobKind.RECOMPUTE, actor=None, parameters={"year": year})
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.finished:
-            return job
-        if process.poll() is not None:
-            pytest.fail(f"the worker stopped: {process.stdout.read().decode()[-2000:]}")
-        time.sleep(0.3)
-    pytest.fail(f"job {job.pk} did not finish in {timeout} s (status {job.status})")
+    return wait_until_finished(job, process)
 
 
 @pytest.fixture

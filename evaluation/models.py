@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 
 from complexes.models import Category, Complex
 from portal.audit import audited
-from portal.models import ScopedQuerySet, TimeStampedModel
+from portal.models import JOB_STATUS_BADGES, ScopedQuerySet, TimeStampedModel
 
 VALUE_DIGITS = {"max_digits": 18, "decimal_places": 2}
 
@@ -636,15 +636,6 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-JOB_BADGES = {
-    JobStatus.QUEUED: "text-bg-secondary",
-    JobStatus.NOT_QUEUED: "text-bg-warning",
-    JobStatus.RUNNING: "text-bg-primary",
-    JobStatus.SUCCEEDED: "text-bg-success",
-    JobStatus.FAILED: "text-bg-danger",
-}
-
-
 class Job(models.Model):
     """A background run a person can watch: parameters, progress, timings and any error."""
 
@@ -683,4 +674,4 @@ class Job(models.Model):
 
     @property
     def badge(self) -> str:
-        return JOB_BADGES[self.status]
+        return JOB_STATUS_BADGES[self.status]

@@ -82,12 +82,14 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-EXPORT_BADGES = {
-    ExportStatus.QUEUED: "text-bg-secondary",
-    ExportStatus.NOT_QUEUED: "text-bg-warning",
-    ExportStatus.RUNNING: "text-bg-primary",
-    ExportStatus.SUCCEEDED: "text-bg-success",
-    ExportStatus.FAILED: "text-bg-danger",
+# The badge of a background job's status, for every kind of job (exports, recomputations):
+# they share the five states, if not the words.
+JOB_STATUS_BADGES = {
+    "queued": "text-bg-secondary",
+    "not_queued": "text-bg-warning",
+    "running": "text-bg-primary",
+    "succeeded": "text-bg-success",
+    "failed": "text-bg-danger",
 }
 
 
@@ -143,4 +145,4 @@ class ExportJob(models.Model):
 
     @property
     def badge(self) -> str:
-        return EXPORT_BADGES[self.status]
+        return JOB_STATUS_BADGES[self.status]

@@ -32,6 +32,11 @@ ERROR_ANSWERS = {
     "409": ("Conflicts with the object's current state or version.", DETAIL),
     "429": ("Too many requests.", DETAIL),
 }
+# Only operations that take a body: its Content-Type is not one the operation reads, or the body
+# cannot be read as that type (a malformed multipart form).
+BODY_ERROR_ANSWERS = {
+    "415": ("The body's media type is not accepted, or the body cannot be read as it.", DETAIL),
+}
 
 
 def add_error_answers(result, generator, request, public):
@@ -42,7 +47,10 @@ def add_error_answers(result, generator, request, public):
             if method not in HTTP_METHODS:
                 continue
             responses = operation.setdefault("responses", {})
-            for status, (description, body) in ERROR_ANSWERS.items():
+            answers = ERROR_ANSWERS
+            if "requestBody" in operation:
+                answers = {**ERROR_ANSWERS, **BODY_ERROR_ANSWERS}
+            for status, (description, body) in answers.items():
                 responses.setdefault(
                     status,
                     {"description": description, "content": {"application/json": {"schema": body}}},

@@ -124,14 +124,18 @@ def _finish(job: ExportJob, *, status: str, error: str = "") -> None:
     notify(recipients=[job.owner], subject=subject, body=body, url=job.get_absolute_url())
 
 
+@transaction.atomic
 def export_files_expire(*, now: datetime | None = None) -> int:
-    """Delete the jobs (and their files) older than the retention period; answers how many."""
+    """Delete the jobs (and their files) older than the retention period; answers how many.
+
+    The rows go first, the files once that has committed: a failure leaves at worst a file
+    nobody links to, never a "ready" job whose file is gone."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_RETENTION_DAYS)
-    expired = ExportJob.objects.filter(created_at__lt=cutoff)
-    # Storage has no set-based delete: one call per file, a handful a day.
-    for name in expired.exclude(file="").values_list("file", flat=True):
-        default_storage.delete(name)
+    expired = ExportJob.objects.select_for_update().filter(created_at__lt=cutoff)
+    names = list(expired.exclude(file="").values_list("file", flat=True))
     deleted, _by_model = expired.delete()
+    # Storage has no set-based delete: one call per file, a handful a day.
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
     return deleted
 
 

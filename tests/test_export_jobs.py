@@ -231,7 +231,8 @@ def test_expired_files_and_their_jobs_are_deleted(
         created_at=timezone.now() - timedelta(days=settings.EXPORT_RETENTION_DAYS, minutes=1)
     )
     assert default_storage.exists(job.file.name)
-    assert export_jobs.export_files_expire() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert export_jobs.export_files_expire() == 1
     assert not default_storage.exists(job.file.name)
     assert list(ExportJob.objects.all()) == [recent]
 

@@ -41,7 +41,7 @@ run: $(VENV)/.installed-run ## Serve the portal with demo data at http://127.0.0
 		&& exec $(MANAGE) runserver 127.0.0.1:$(PORT)'
 
 .PHONY: test
-test: export DJANGO_SETTINGS_MODULE = portal.settings_test
+test: export DJANGO_SETTINGS_MODULE = config.settings_test
 test: $(VENV)/.installed-test lint checks ## Lint, check, and run the whole test suite
 	$(WITH_DB) $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
@@ -51,7 +51,7 @@ lint: $(VENV)/.installed-test ## ruff lint and format check
 	$(BIN)/ruff format --check .
 
 .PHONY: checks
-checks: export DJANGO_SETTINGS_MODULE = portal.settings_test
+checks: export DJANGO_SETTINGS_MODULE = config.settings_test
 checks: $(VENV)/.installed-test ## Django system checks, missing migrations, OpenAPI schema warnings
 	$(WITH_DB) bash -c '$(MANAGE) check --fail-level WARNING \
 		&& $(MANAGE) makemigrations --check --dry-run \
@@ -72,9 +72,9 @@ up: $(VENV)/.installed-run ## Web, Celery worker and beat against DATABASE_URL a
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input -v 0
 	trap 'kill 0' EXIT INT TERM; \
-	$(BIN)/celery -A portal worker -l info -c 2 & \
-	$(BIN)/celery -A portal beat -l info -S django_celery_beat.schedulers:DatabaseScheduler & \
-	$(BIN)/gunicorn portal.wsgi -b 127.0.0.1:$(PORT) -w 2 --access-logfile - & \
+	$(BIN)/celery -A config worker -l info -c 2 & \
+	$(BIN)/celery -A config beat -l info -S django_celery_beat.schedulers:DatabaseScheduler & \
+	$(BIN)/gunicorn config.wsgi -b 127.0.0.1:$(PORT) -w 2 --access-logfile - & \
 	wait
 
 .PHONY: messages
@@ -94,7 +94,7 @@ load: $(VENV)/.installed-test ## 50 people browse for 60 s (locust against gunic
 	$(WITH_DB) $(BIN)/python -m bench.load $(LOAD_ARGS)
 
 .PHONY: faults
-faults: export DJANGO_SETTINGS_MODULE = portal.settings_test
+faults: export DJANGO_SETTINGS_MODULE = config.settings_test
 faults: $(VENV)/.installed-test ## Fault runs: worker killed mid-recomputation, Redis stopped, PostgreSQL restarted
 	$(WITH_DB) $(BIN)/pytest -m faults tests/faults $(PYTEST_ARGS)
 

@@ -1,35 +1,19 @@
-"""Demo officials: the province, one account per city and one per county."""
+"""The demo's provincial official (the registry's demo adds one official per city and county)
+and the accounts ``seed_demo`` prints."""
 
-from complexes.models import Region, RegionLevel
 from portal.seeding import DemoContext
 
 from .models import Role, User
 
 
 def seed(context: DemoContext) -> None:
-    regions = list(Region.objects.exclude(level=RegionLevel.PROVINCE).order_by("code"))
-    users = [
-        User(
-            username="province",
-            first_name="浙江省科技厅",
-            role=Role.PROVINCIAL_OFFICIAL,
-            password=context.password_hash,
-            email="province@example.org",
-        )
-    ]
-    for region in regions:
-        prefix = "city" if region.level == RegionLevel.CITY else "county"
-        users.append(
-            User(
-                username=f"{prefix}-{region.code}",
-                first_name=f"{region.name_zh_hans}科技局",
-                role=Role.REGIONAL_OFFICIAL,
-                region=region,
-                password=context.password_hash,
-                email=f"{prefix}-{region.code}@example.org",
-            )
-        )
-    User.objects.bulk_create(users, batch_size=500)
+    User.objects.create(
+        username="province",
+        first_name="浙江省科技厅",
+        role=Role.PROVINCIAL_OFFICIAL,
+        password=context.password_hash,
+        email="province@example.org",
+    )
 
 
 def headline_accounts() -> list[tuple[str, str]]:

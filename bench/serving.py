@@ -117,7 +117,7 @@ def gunicorn(env: dict, port: int | None = None, workers: int = 2, ready_path: s
     once ``ready_path`` answers."""
     address = f"http://127.0.0.1:{port or free_port()}"
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "portal.wsgi", "-b", address.removeprefix("http://"),
+        [PYTHON, "-m", "gunicorn", "config.wsgi", "-b", address.removeprefix("http://"),
          "-w", str(workers)],
         cwd=ROOT,
         env=env,

@@ -7,8 +7,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "benchmarks-only-" + "x" * 48)
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 
-from portal.settings import *  # noqa: F403
-from portal.settings import CACHES, DATABASES, STORAGES
+from config.settings import *  # noqa: F403
+from config.settings import CACHES, DATABASES, STORAGES
 
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "testserver"]

@@ -8,4 +8,4 @@ def trivial_json(request):
     return JsonResponse({"status": "ok"})
 
 
-urlpatterns = [path("bench/trivial/", trivial_json), path("", include("portal.urls"))]
+urlpatterns = [path("bench/trivial/", trivial_json), path("", include("config.urls"))]

@@ -7,8 +7,27 @@ class ComplexesConfig(AppConfig):
     verbose_name = _("Complex registry")
 
     def ready(self):
-        from portal.api.public_cache import invalidate_on_write
+        from django.urls import reverse
 
+        from portal.api.public_cache import invalidate_on_write
+        from portal.audit import HistoryKind, register_history_kind
+        from portal.figures import figure_sources
+
+        from .figures import complex_figures
         from .models import Complex, Institution, Region
 
         invalidate_on_write(Complex, Institution, Region)
+        figure_sources.register(complex_figures)
+        register_history_kind(
+            "complex",
+            HistoryKind(
+                "complexes.Complex",
+                (
+                    "complexes.ComplexEvent",
+                    "complexes.InstitutionEvent",
+                    "complexes.SharedInstrumentEvent",
+                    "complexes.TalentTeamEvent",
+                ),
+                lambda complex_: reverse("complexes:detail", args=[complex_.code]),
+            ),
+        )

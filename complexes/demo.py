@@ -194,6 +194,7 @@ TALENT_FIELDS = ["新材料", "智能制造", "工业设计", "生物医药", "�
 
 
 def seed(context: DemoContext) -> None:
+    _regional_officials(context)
     rng = context.rng
     counties = {region.code: region for region in Region.objects.filter(level=RegionLevel.COUNTY)}
     total = COMPLEXES_PER_SCALE * context.scale
@@ -410,6 +411,24 @@ def _members(context: DemoContext, complexes: list[Complex]) -> None:
             WHERE instrument.complex_id = complex.id
             """
         )
+
+
+def _regional_officials(context: DemoContext) -> None:
+    """One science bureau account per city (``city-<code>``) and county (``county-<code>``)."""
+    users = []
+    for region in Region.objects.exclude(level=RegionLevel.PROVINCE).order_by("code"):
+        prefix = "city" if region.level == RegionLevel.CITY else "county"
+        users.append(
+            User(
+                username=f"{prefix}-{region.code}",
+                first_name=f"{region.name_zh_hans}科技局",
+                role=Role.REGIONAL_OFFICIAL,
+                region=region,
+                password=context.password_hash,
+                email=f"{prefix}-{region.code}@example.org",
+            )
+        )
+    User.objects.bulk_create(users, batch_size=500)
 
 
 def _operators(context: DemoContext, complexes: list[Complex]) -> None:

@@ -1,4 +1,4 @@
-"""The registry's contribution to the dashboard's regional figures (see ``dashboard.figures``)."""
+"""The registry's contribution to the dashboard's regional figures (see ``portal.figures``)."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 
-from dashboard.figures import figure_rows, measure_name
+from portal.figures import figure_rows, measure_name
 
 from .models import Complex, ComplexStatusChange, Institution, SharedInstrument, TalentTeam
 

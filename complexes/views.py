@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from dashboard import drilldown
 from portal import audit
 from portal.exceptions import DomainError
 from portal.views import render_history
@@ -18,6 +17,7 @@ from . import selectors, services
 from .exports import directory_filter
 from .forms import ComplexProfileForm, StatusChangeForm
 from .models import Complex, InstitutionType
+from .pages import contributed_blocks
 from .parts import PARTS
 
 DIRECTORY_PAGE_SIZE = 20
@@ -57,8 +57,7 @@ def detail(request, code):
         "crumbs": complex_crumbs(complex_),
         "members": selectors.complex_members(complex_=complex_),
         "member_counts": [(InstitutionType(kind).label, n) for kind, n in type_counts.items()],
-        **drilldown.complex_public_blocks(complex_=complex_, member_counts=type_counts),
-        "internal": drilldown.complex_internal_blocks(complex_=complex_) if in_scope else None,
+        **contributed_blocks(complex_=complex_, member_counts=type_counts, in_scope=in_scope),
         "instruments": complex_.instruments.all()[:50],
         "talent_teams": complex_.talent_teams.all()[:50],
         "can_edit_profile": bool(editable - {"status"}),

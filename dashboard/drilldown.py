@@ -16,12 +16,19 @@ SERVICE_QUARTERS = 12
 CATALOGUE_LENGTH = 20
 
 
-def complex_public_blocks(*, complex_: Complex, member_counts: dict[str, int]) -> dict:
+def complex_page_blocks(
+    *, complex_: Complex, member_counts: dict[str, int], in_scope: bool
+) -> dict:
+    """The dashboard's part of a complex's page (registered in ``complexes.pages``): for everyone
+    the ten elements' radar and the catalogue, for those in scope its figures under ``internal``."""
     counts = complex_element_counts(complex_id=complex_.pk, member_counts=member_counts)
-    return {
+    blocks = {
         "radar": {"name": complex_.name, "elements": element_coverage(counts)},
         "catalogue": complex_catalogue(complex_id=complex_.pk, limit=CATALOGUE_LENGTH),
     }
+    if in_scope:
+        blocks["internal"] = complex_internal_blocks(complex_=complex_)
+    return blocks
 
 
 def complex_internal_blocks(*, complex_: Complex) -> dict:

@@ -1,9 +1,9 @@
 """Precomputed regional figures: every source gives per-complex values, rolled up here to the
 county, the city and the province.
 
-A source is a function ``(*, year) -> list of querysets`` named in
-``settings.DASHBOARD_FIGURE_SOURCES``, each built with ``figure_rows``: per row of a queryset, a
-complex and one or more (measure, value) figures. The refresh runs them all inside one SQL
+A source is a function ``(*, year) -> list of querysets`` that an app registers in
+``portal.figures.figure_sources`` from its ``AppConfig.ready()``, each built with
+``figure_rows``: per row of a queryset, a complex and one or more (measure, value) figures. The refresh runs them all inside one SQL
 statement, so no figure travels through Python. Measures add up (counts, money, sums); an
 average is kept as a sum and a count and divided when read.
 """
@@ -11,48 +11,21 @@ average is kept as a sum and a count and divided when read.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, Expression, F, QuerySet, Value
-from django.db.models.functions import Concat
-from django.utils.module_loading import import_string
 
 from complexes.models import Complex
+from portal.figures import FIGURE_MEASURE, FIGURE_VALUE, figure_sources
 
 from .models import RegionFigure
 
 PROVINCE_CODE = "330000"
-# Names of the columns of the n-th figure of a source's row.
-FIGURE_MEASURE, FIGURE_VALUE = "figure_measure_", "figure_value_"
-
-
-def measure_name(*parts: str | Expression) -> Expression:
-    """A measure's name as an SQL expression: literal parts and expressions (a field's value)
-    joined, e.g. ``measure_name("members.type.", F("type"))``."""
-    expressions = [Value(part) if isinstance(part, str) else part for part in parts]
-    if len(expressions) == 1:
-        return expressions[0]
-    return Concat(*expressions, output_field=CharField())
-
-
-def figure_rows(
-    queryset: QuerySet, *, complex_id: str, figures: list[tuple[str | Expression, Expression]]
-) -> QuerySet:
-    """A source's rows: per row of ``queryset``, the complex ``complex_id`` names and each
-    (measure, value) of ``figures``, read in one pass. Aggregate values count per complex and
-    per whatever the measures' names read (``measure_name("members.type.", F("type"))``)."""
-    annotations = {}
-    for number, (measure, value) in enumerate(figures):
-        annotations[f"{FIGURE_MEASURE}{number}"] = measure_name(measure)
-        annotations[f"{FIGURE_VALUE}{number}"] = value
-    return queryset.order_by().values(figure_complex=F(complex_id)).annotate(**annotations)
 
 
 def per_complex_sql(*, year: int) -> tuple[str, list]:
     """Every source's rows as one ``SELECT complex_id, measure, value`` and its parameters."""
     selects, params = [], []
-    for path in settings.DASHBOARD_FIGURE_SOURCES:
-        for queryset in import_string(path)(year=year):
+    for source in figure_sources:
+        for queryset in source(year=year):
             sql, source_params = queryset.query.sql_with_params()
             figures = sum(name.startswith(FIGURE_MEASURE) for name in queryset.query.annotations)
             # Cast each figure: UNION ALL would otherwise pick one type for counts and amounts.

@@ -1,15 +1,19 @@
 """What the PDF evaluation report of one complex shows: its profile, the year's score, rank
-and grade, points per dimension and per indicator, and its funding with matching compliance."""
+and grade, points per dimension and per indicator, and what other apps add (funding adds the
+year's allocation with its matching compliance, registered in ``complex_report_parts``)."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from complexes.models import Complex
-from funding.models import Allocation
-from funding.selectors import allocations_in_force
+from portal.registry import Registry
 
 from .models import Dimension, Evaluation, Indicator
+
+# Each part is ``(*, complex_, year, user) -> dict``: what ``user`` may see of it.
+complex_report_parts: Registry[Callable[..., dict]] = Registry("complex report part")
 
 
 @dataclass
@@ -19,7 +23,8 @@ class ComplexReport:
     ranked_in_category: int = 0
     dimensions: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)
     lines: list[tuple[Indicator | None, dict]] = field(default_factory=list)
-    allocation: Allocation | None = None
+    # Template context contributed by other apps, e.g. ``allocation``.
+    parts: dict = field(default_factory=dict)
     years: list[Evaluation] = field(default_factory=list)
 
 
@@ -51,7 +56,6 @@ def complex_report(*, complex_: Complex, year: int | None, user) -> ComplexRepor
         for value, label in Dimension.choices
         if value in weights
     ]
-    report.allocation = (
-        allocations_in_force(user=user, year=evaluation.year).filter(complex=complex_).first()
-    )
+    for part in complex_report_parts:
+        report.parts.update(part(complex_=complex_, year=evaluation.year, user=user))
     return report

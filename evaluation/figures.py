@@ -1,4 +1,4 @@
-"""The evaluation's contribution to the dashboard's regional figures (see ``dashboard.figures``).
+"""The evaluation's contribution to the dashboard's regional figures (see ``portal.figures``).
 
 Per complex and year: every value of its approved report and every derived value as
 ``indicator.<code>``, and its result as grade counts, score sums and a count per score band
@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Floor, Least
 
-from dashboard.figures import figure_rows, measure_name
+from portal.figures import figure_rows, measure_name
 
 from .models import AnnualReport, DerivedValue, Evaluation, ReportStatus, ReportValue
 

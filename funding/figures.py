@@ -1,10 +1,10 @@
-"""Funding's contribution to the dashboard's regional figures (see ``dashboard.figures``)."""
+"""Funding's contribution to the dashboard's regional figures (see ``portal.figures``)."""
 
 from decimal import Decimal
 
 from django.db.models import Case, DecimalField, F, Value, When
 
-from dashboard.figures import figure_rows
+from portal.figures import figure_rows
 
 from .models import Allocation, AllocationStatus
 

@@ -227,3 +227,11 @@ def _by_city(rows: list[SimulatedRow]) -> list[dict]:
     for totals in cities.values():
         totals["difference"] = totals["amount"] - totals["current"]
     return [cities[code] for code in sorted(cities)]
+
+
+def allocation_report_part(*, complex_, year: int, user) -> dict:
+    """The year's allocation of ``complex_`` that ``user`` may see, for the complex's
+    evaluation report (``evaluation.complex_report``)."""
+    return {
+        "allocation": allocations_in_force(user=user, year=year).filter(complex=complex_).first()
+    }

@@ -86,69 +86,17 @@ class HistoryKind:
         return history_of(obj).across(*self.event_models)
 
 
-def _with_query(url_name: str, **params) -> str:
+def url_with_query(url_name: str, **params) -> str:
     return f"{reverse(url_name)}?{urlencode(params)}"
 
 
-HISTORY_KINDS = {
-    "complex": HistoryKind(
-        "complexes.Complex",
-        (
-            "complexes.ComplexEvent",
-            "complexes.InstitutionEvent",
-            "complexes.SharedInstrumentEvent",
-            "complexes.TalentTeamEvent",
-        ),
-        lambda complex_: reverse("complexes:detail", args=[complex_.code]),
-    ),
-    "offering": HistoryKind(
-        "services.Offering",
-        ("services.OfferingEvent",),
-        lambda offering: reverse("services:offering_detail", args=[offering.pk]),
-    ),
-    "request": HistoryKind(
-        "services.ServiceRequest",
-        ("services.ServiceRequestChange", "services.VoucherEntryEvent"),
-        lambda request_: reverse("services:request_detail", args=[request_.pk]),
-    ),
-    "voucher": HistoryKind(
-        "services.Voucher",
-        ("services.VoucherEvent", "services.VoucherEntryEvent"),
-        lambda voucher: reverse("services:voucher_detail", args=[voucher.pk]),
-    ),
-    "settlement": HistoryKind(
-        "services.VoucherSettlement",
-        ("services.VoucherSettlementEvent", "services.VoucherEntryEvent"),
-        lambda settlement: reverse("services:settlements"),
-    ),
-    "report": HistoryKind(
-        "evaluation.AnnualReport",
-        ("evaluation.AnnualReportEvent", "evaluation.ReportValueEvent"),
-        lambda report: reverse("evaluation:report", args=[report.pk]),
-    ),
-    "scheme": HistoryKind(
-        "evaluation.EvaluationScheme",
-        (
-            "evaluation.EvaluationSchemeEvent",
-            "evaluation.SchemeWeightEvent",
-            "evaluation.AdjustmentItemEvent",
-        ),
-        lambda scheme: _with_query("evaluation:scheme", year=scheme.year, category=scheme.category),
-    ),
-    "ruleset": HistoryKind(
-        "funding.RuleSet",
-        ("funding.RuleSetEvent",),
-        lambda rule_set: (
-            reverse("funding:rules")
-            + (f"?year={rule_set.year}" if rule_set.year is not None else "")
-        ),
-    ),
-    "allocation": HistoryKind(
-        "funding.Allocation",
-        ("funding.AllocationEvent",),
-        lambda allocation: _with_query("funding:table", year=allocation.year),
-    ),
-}
+# The kinds of objects with a history page, by the name in its URL: each app registers its own
+# in ``AppConfig.ready()`` with ``register_history_kind``.
+HISTORY_KINDS: dict[str, HistoryKind] = {}
+
+
+def register_history_kind(name: str, kind: HistoryKind) -> None:
+    HISTORY_KINDS[name] = kind
 
 
 def history_kind_of(obj) -> str | None:

@@ -2,15 +2,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from rest_framework.exceptions import NotFound
-
-from complexes.models import Complex, Level
 
 from .audit import HISTORY_KINDS
 from .exports import XLSX
@@ -19,17 +16,6 @@ from .models import ExportStatus
 HISTORY_PAGE_SIZE = 50
 
 TOO_MANY_REQUESTS = 429
-
-
-def home(request):
-    counts = dict(
-        Complex.objects.values_list("level").annotate(n=Count("id")).values_list("level", "n")
-    )
-    totals = {
-        "total": sum(counts.values()),
-        "by_level": [(label, counts.get(value, 0)) for value, label in Level.choices],
-    }
-    return render(request, "home.html", {"totals": totals})
 
 
 @login_required

@@ -30,17 +30,17 @@ def separate_session():
 
 
 def celery_worker(redis_url: str, **extra_env: str) -> subprocess.Popen:
-    """`celery -A portal worker -c 1` on the test database, in a process group of its own (so a
+    """`celery -A config worker -c 1` on the test database, in a process group of its own (so a
     test can kill it whole); stdout and stderr go to its ``stdout`` pipe."""
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings_test",
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "DATABASE_URL": current_database_url(),
         "REDIS_URL": redis_url,
         **extra_env,
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-l", "warning", "-c", "1",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning", "-c", "1",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT,
         env=env,
@@ -63,7 +63,7 @@ def stop(process: subprocess.Popen) -> None:
 def serving_worker(redis_url: str, **extra_env: str) -> Iterator[subprocess.Popen]:
     """A Celery worker serving this test's tasks: the queue emptied first, tasks sent to the
     broker instead of run in the test's process, the worker stopped at the end."""
-    from portal.celery import app
+    from config.celery import app
 
     app.control.purge()
     process = celery_worker(redis_url, **extra_env)

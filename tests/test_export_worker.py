@@ -24,7 +24,7 @@ pytestmark = [
 
 @pytest.fixture
 def worker(redis_url, tmp_path, settings):
-    """A `celery -A portal worker` against the test database, sharing the test's media folder."""
+    """A `celery -A config worker` against the test database, sharing the test's media folder."""
     settings.MEDIA_ROOT = tmp_path
     with serving_worker(redis_url, DJANGO_MEDIA_ROOT=str(tmp_path)) as process:
         yield process

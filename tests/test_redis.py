@@ -12,7 +12,7 @@ def test_cache_round_trips_through_redis(redis_url):
 
 
 def test_celery_broker_url_points_at_redis_when_configured(redis_url):
-    from portal.celery import app
+    from config.celery import app
 
     connection = redis.Redis.from_url(redis_url)
     assert connection.ping()

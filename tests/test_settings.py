@@ -13,7 +13,7 @@ STRONG_KEY = "k" * 20 + "production-grade-secret-key-material-0123456789"
 
 def run_manage(*args, **environment):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env.update(DJANGO_SETTINGS_MODULE="portal.settings", **environment)
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", **environment)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )

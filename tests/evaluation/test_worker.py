@@ -28,7 +28,7 @@ YEAR = 2025
 
 @pytest.fixture
 def worker(redis_url):
-    """A `celery -A portal worker` against the test database, on a queue emptied first."""
+    """A `celery -A config worker` against the test database, on a queue emptied first."""
     with serving_worker(redis_url) as process:
         yield process
 

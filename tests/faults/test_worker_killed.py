@@ -15,10 +15,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from config.celery import app
 from evaluation import recompute
 from evaluation.models import Evaluation, Job, JobKind, JobStatus, ReportValue
 from funding.models import Allocation
-from portal.celery import app
 from tests import factories
 from tests.evaluation import factories as evaluation
 from tests.processes import celery_worker, separate_session, stop

@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from portal import views
+
+from . import views as project_views
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -18,7 +20,7 @@ api_v1 = [
 handler404 = views.not_found
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", project_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("complexes/", include("complexes.urls")),

@@ -5,8 +5,8 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-suite-only-" + "x" * 48)
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 
-from portal.settings import *  # noqa: F403
-from portal.settings import STORAGES
+from config.settings import *  # noqa: F403
+from config.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "evaluation",
     "funding",
     "dashboard",
+    "config",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,8 +83,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
-WSGI_APPLICATION = "portal.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -335,12 +336,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # worker's files are kept this many days.
 EXPORT_INLINE_ROW_LIMIT = env.int("EXPORT_INLINE_ROW_LIMIT", default=20_000)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
-# Where the dashboard's per-complex figures come from (see dashboard/figures.py).
-DASHBOARD_FIGURE_SOURCES = [
-    "complexes.figures.complex_figures",
-    "evaluation.figures.evaluation_figures",
-    "funding.figures.funding_figures",
-]
 
 LOGGING = {
     "version": 1,

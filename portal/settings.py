@@ -244,9 +244,12 @@ if BEHIND_PROXY:
 # the header is the client's own and is never read.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1) if BEHIND_PROXY else 0
 
+# An API token stops authenticating this long after it was issued (accounts/tokens.py).
+API_TOKEN_TTL = timedelta(days=env.int("DJANGO_API_TOKEN_TTL_DAYS", default=30))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -95,7 +95,7 @@ load: $(VENV)/.installed-test ## 50 people browse for 60 s (locust against gunic
 
 .PHONY: faults
 faults: export DJANGO_SETTINGS_MODULE = config.settings_test
-faults: $(VENV)/.installed-test ## Fault runs: worker killed mid-recomputation, Redis stopped, PostgreSQL restarted
+faults: $(VENV)/.installed-test ## Fault runs: worker killed mid-recomputation, Redis stopped, PostgreSQL restarted, request bursts
 	$(WITH_DB) $(BIN)/pytest -m faults tests/faults $(PYTEST_ARGS)
 
 .PHONY: clean

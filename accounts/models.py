@@ -1,8 +1,9 @@
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.tokens import token_revoke
 from portal.audit import audited
 
 
@@ -67,6 +68,17 @@ class User(AbstractUser):
                 ),
             )
         ]
+
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new password in _password until the save, where Django tells
+        # the password validators about it: every way of changing a password (the admin, the
+        # password forms, changepassword, the services) ends here. The API token issued under
+        # the old password stops working.
+        password_changed = self._password is not None and not self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if password_changed:
+                token_revoke(user=self)
 
     @property
     def is_provincial_official(self) -> bool:

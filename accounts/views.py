@@ -13,7 +13,13 @@ from .notifications import notification_mark_read
 
 INBOX_PAGE_SIZE = 25
 
-login = ratelimit(key="ip", rate=settings.LOGIN_RATE_LIMIT, method="POST", block=True)(
+# One budget of login posts per client address, shared by every login form (this page and the
+# admin's), so that trying many user names is slowed down wherever it is tried; django-axes locks
+# a user name tried too often from one address. The API's token endpoint has a DRF throttle.
+login_rate_limit = ratelimit(
+    group="login", key="ip", rate=settings.LOGIN_RATE_LIMIT, method="POST", block=True
+)
+login = login_rate_limit(
     auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
 )
 

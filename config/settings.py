@@ -131,6 +131,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "portal.client_address.client_address"
+RATELIMIT_IP_META_KEY = "portal.client_address.client_address"
 RATELIMIT_VIEW = "portal.views.rate_limited"
 # While the cache (Redis) is down the per-address limit cannot count: let the login through
 # rather than lock everybody out; django-axes still counts failures per account in the database.
@@ -234,13 +236,21 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("DJANGO_BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# How many proxies in front of the portal append to X-Forwarded-For: the limiters find the
+# client's address that many entries from the right (portal/client_address.py). Without a proxy
+# the header is the client's own and is never read.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1) if BEHIND_PROXY else 0
+
+# An API token stops authenticating this long after it was issued (accounts/tokens.py).
+API_TOKEN_TTL = timedelta(days=env.int("DJANGO_API_TOKEN_TTL_DAYS", default=30))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -255,6 +265,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exceptions.portal_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": env("DJANGO_TOKEN_RATE_LIMIT", default="20/min")},
+    # DRF's default (None) keys throttles on whatever X-Forwarded-For the client sends.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "COERCE_DECIMAL_TO_STRING": True,
 }
 if DEBUG:

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.views import login_rate_limit
 from portal import views
 
 from . import views as project_views
@@ -28,6 +29,8 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("funding/", include("funding.urls")),
     path("dashboard/", include("dashboard.urls")),
+    # Ahead of the admin's own route for the same path: its login form is rate limited too.
+    path("admin/login/", login_rate_limit(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -61,6 +61,125 @@ def test_login_page_is_rate_limited_per_address(client):
     assert "请求过于频繁" in login_page_post(client, "nobody", "wrong").content.decode()
 
 
+TOKEN_URL = "/api/v1/auth/token/"
+
+
+def token_post(api_client, user, **headers):
+    return api_client.post(
+        TOKEN_URL, {"username": user.username, "password": factories.PASSWORD}, format="json",
+        **headers,
+    ).status_code  # fmt: skip
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    """DJANGO_BEHIND_PROXY=true with the default DJANGO_PROXY_COUNT of 1, as the settings
+    derive it."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+
+class TestClientAddress:
+    """Every limiter counts per client address, and a client cannot choose its address."""
+
+    def test_token_throttle_ignores_a_forwarded_for_header_without_a_proxy(self, api_client):
+        user = factories.provincial_official()
+        answers = [
+            token_post(api_client, user, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}") for n in range(30)
+        ]
+        assert answers[:20] == [200] * 20
+        assert answers[20:] == [429] * 10
+
+    def test_token_throttle_behind_a_proxy_counts_the_address_the_proxy_saw(
+        self, api_client, behind_one_proxy
+    ):
+        user = factories.provincial_official()
+        # The client rotates what it sends; the proxy appends the address it really has.
+        answers = [
+            token_post(api_client, user, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7")
+            for n in range(30)
+        ]
+        assert answers[:20] == [200] * 20
+        assert answers[20:] == [429] * 10
+        # Another client behind the same proxy has a budget of its own.
+        assert token_post(api_client, user, HTTP_X_FORWARDED_FOR="203.0.113.8") == 200
+
+    def test_admin_login_is_rate_limited_per_address(self, client):
+        answers = [
+            client.post(
+                "/admin/login/",
+                {"username": f"nobody{n}", "password": "wrong"},
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            ).status_code
+            for n in range(35)
+        ]
+        assert answers[:30] == [200] * 30
+        assert answers[30:] == [429] * 5
+
+    def test_the_login_forms_share_one_budget_per_address(self, client):
+        for n in range(30):
+            assert login_page_post(client, f"nobody{n}", "wrong").status_code == 200
+        admin_answer = client.post("/admin/login/", {"username": "admin", "password": "wrong"})
+        assert admin_answer.status_code == 429
+
+    def test_login_page_ignores_a_forwarded_for_header_without_a_proxy(self, client):
+        answers = [
+            client.post(
+                reverse("accounts:login"),
+                {"username": f"nobody{n}", "password": "wrong"},
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            ).status_code
+            for n in range(31)
+        ]
+        assert answers[30] == 429
+
+    def test_login_page_behind_a_proxy_counts_each_client_apart(self, client, behind_one_proxy):
+        def attempt(n, address):
+            return client.post(
+                reverse("accounts:login"),
+                {"username": f"nobody{n}", "password": "wrong"},
+                HTTP_X_FORWARDED_FOR=address,
+            ).status_code
+
+        assert [attempt(n, f"10.0.0.{n}, 203.0.113.7") for n in range(31)][30] == 429
+        assert attempt(31, "203.0.113.8") == 200
+
+    def test_lockout_behind_a_proxy_is_per_client(self, client, behind_one_proxy):
+        """django-axes locks a user name per address: failures from another client behind the
+        same proxy do not add up, and a forged header does not reset the count."""
+        user = factories.provincial_official()
+
+        def attempt(forwarded_for, password="wrong"):
+            return client.post(
+                reverse("accounts:login"),
+                {"username": user.username, "password": password},
+                HTTP_X_FORWARDED_FOR=forwarded_for,
+            ).status_code
+
+        for n in range(4):
+            assert attempt(f"10.0.0.{n}, 203.0.113.7") == 200
+        for _ in range(4):
+            assert attempt("203.0.113.8") == 200
+        assert attempt("10.9.9.9, 203.0.113.7") == 429
+        assert attempt("203.0.113.9", factories.PASSWORD) == 302
+
+    @pytest.mark.parametrize("proxies", [0, 1, 2])
+    @pytest.mark.parametrize(
+        "forwarded_for", [None, "203.0.113.7", "198.51.100.1, 203.0.113.7", "a, b ,c"]
+    )
+    def test_drf_throttles_agree_with_the_other_limiters(self, settings, proxies, forwarded_for):
+        from django.test import RequestFactory
+        from rest_framework.throttling import BaseThrottle
+
+        from portal.client_address import client_address
+
+        settings.TRUSTED_PROXY_COUNT = proxies
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": proxies}
+        headers = {} if forwarded_for is None else {"HTTP_X_FORWARDED_FOR": forwarded_for}
+        request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1", **headers)
+        assert BaseThrottle().get_ident(request) == client_address(request)
+
+
 class TestAudit:
     def test_api_edit_is_recorded_with_the_acting_user(self, api_as, yongkang_complex):
         operator = factories.operator_of(yongkang_complex)

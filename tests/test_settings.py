@@ -59,3 +59,28 @@ def test_static_files_collect_under_production_settings(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "staticfiles.json").exists()
+
+
+def settings_value(expression: str, **environment) -> str:
+    """``expression`` over the settings module as a process with ``environment`` loads it."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(DJANGO_DEBUG="true", **environment)
+    result = subprocess.run(
+        [sys.executable, "-c", f"import config.settings as s; print(*({expression}))"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("environment", "proxies"),
+    [
+        ({}, 0),
+        ({"DJANGO_PROXY_COUNT": "2"}, 0),
+        ({"DJANGO_BEHIND_PROXY": "true"}, 1),
+        ({"DJANGO_BEHIND_PROXY": "true", "DJANGO_PROXY_COUNT": "2"}, 2),
+    ],
+)
+def test_limiters_trust_forwarded_addresses_only_behind_a_configured_proxy(environment, proxies):
+    expression = "s.TRUSTED_PROXY_COUNT, s.REST_FRAMEWORK['NUM_PROXIES']"
+    assert settings_value(expression, **environment) == f"{proxies} {proxies}"

@@ -243,8 +243,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         # No <style> element and no stylesheet from elsewhere. Style attributes stay allowed:
-        # ECharts' HTML tooltips carry them in their markup (the series' colour marker), and
-        # a style attribute can neither run a script nor select other elements.
+        # ECharts' HTML tooltips carry them in their markup (the series' colour marker) and
+        # progress bars take their width from data; a style attribute can neither run a script
+        # nor select other elements.
         "style-src": [SELF],
         "style-src-attr": [UNSAFE_INLINE],
         # data: for the images ECharts and Swagger UI draw themselves.

@@ -246,6 +246,14 @@ def test_no_stored_script_runs_for_the_officials(page, live_server, log_in, snap
     hover_every_chart(page, charts=2)
     watched.nothing_ran("complex page after a click on the map")
 
+    # The year and measure menus submit on change without an inline handler.
+    page.goto(f"{base}/dashboard/?year={YEAR}")
+    with page.expect_navigation():
+        page.select_option("#measure-select", "members")
+    assert "measure=members" in page.url
+    expect(page.locator("#measure-select")).to_have_value("members")
+    watched.nothing_ran("measure menu")
+
 
 def test_no_stored_script_runs_for_the_operator_and_the_enterprise(
     page, live_server, log_in, snap, stored_scripts

@@ -5,6 +5,8 @@
     return;
   }
   var palette = ["#0d6efd", "#fd7e14", "#198754", "#6f42c1", "#dc3545"];
+  // ECharts inserts a formatter's text as HTML: every name in it is escaped.
+  var escapeHTML = echarts.format.encodeHTML;
 
   var builders = {
     // {bands: [label], series: [{name, values}]}: complexes per score band, per category.
@@ -40,7 +42,7 @@
         tooltip: {
           formatter: function () {
             return data.elements.map(function (e) {
-              return e.name + ": " + e.coverage + "% (" + e.count + ")";
+              return escapeHTML(e.name) + ": " + escapeHTML(e.coverage + "% (" + e.count + ")");
             }).join("<br>");
           }
         },

@@ -6,3 +6,10 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+// A select with data-submit-on-change submits its form when the choice changes (inline
+// onchange handlers would need 'unsafe-inline' scripts, which the Content-Security-Policy forbids).
+document.addEventListener("change", function (event) {
+  if (event.target.matches("select[data-submit-on-change]")) {
+    event.target.form.submit();
+  }
+});

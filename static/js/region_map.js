@@ -6,6 +6,9 @@
     return;
   }
   var config = JSON.parse(configElement.textContent);
+  // ECharts inserts tooltip text as HTML: every name in it is escaped (complex names are
+  // written by operators).
+  var escapeHTML = echarts.format.encodeHTML;
   var statusColours = {
     constructing: "#0dcaf0", operating: "#198754", rectifying: "#fd7e14", removed: "#6c757d"
   };
@@ -19,10 +22,11 @@
         tooltip: {
           trigger: "item",
           formatter: function (item) {
-            if (item.seriesType === "scatter") { return item.name; }
+            if (item.seriesType === "scatter") { return escapeHTML(item.name); }
             var label = item.data && item.data.label ? item.data.label : item.name;
             var value = item.data ? item.data.value : 0;
-            return label + "<br>" + config.measureLabel + ": " + value.toLocaleString();
+            return escapeHTML(label) + "<br>" + escapeHTML(config.measureLabel) + ": " +
+              escapeHTML(value.toLocaleString());
           }
         },
         visualMap: {

@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import clear_url_caches
 
 import portal.urls
-
 from services.models import ServiceRequest
 
 pytestmark = pytest.mark.django_db

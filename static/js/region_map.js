@@ -1,4 +1,6 @@
 // The dashboard's map: child regions shaded by the chosen measure, complexes as points.
+// Shapes the page has no figure for (a county's sibling counties, outside the viewer's scope)
+// are drawn grey, named only, and lead nowhere.
 (function () {
   var element = document.getElementById("region-map");
   var configElement = document.getElementById("map-config");
@@ -20,9 +22,9 @@
           trigger: "item",
           formatter: function (item) {
             if (item.seriesType === "scatter") { return item.name; }
-            var label = item.data && item.data.label ? item.data.label : item.name;
-            var value = item.data ? item.data.value : 0;
-            return label + "<br>" + config.measureLabel + ": " + value.toLocaleString();
+            if (!item.data) { return item.name; }
+            var label = item.data.label || item.name;
+            return label + "<br>" + config.measureLabel + ": " + item.data.value.toLocaleString();
           }
         },
         visualMap: {
@@ -31,6 +33,7 @@
         },
         geo: {
           map: config.mapName, roam: true, label: { show: false },
+          itemStyle: { areaColor: "#e9ecef", borderColor: "#adb5bd" },
           regions: config.regions
             .filter(function (r) { return r.code === config.highlight; })
             .map(function (r) { return { name: r.name, itemStyle: { borderColor: "#dc3545", borderWidth: 3 } }; })

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -20,6 +18,8 @@ api_v1 = [
 
 handler404 = views.not_found
 
+# Uploaded files are never served from MEDIA_URL, not even under DEBUG: each goes out through a
+# view that checks the reader's scope (a service request's attachment, an export's file).
 urlpatterns = [
     path("", project_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -43,6 +43,3 @@ urlpatterns = [
     path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("exports/<int:pk>/file/", views.export_file, name="export_file"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

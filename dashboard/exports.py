@@ -39,9 +39,10 @@ def requested_measure(request) -> str:
 def region_rows(request) -> list[tuple[Region, str, object]]:
     region = requested_region(request)
     measure = requested_measure(request)
-    values = selectors.map_values(year=requested_year(request), region=region, measure=measure)
+    children = list(region.children.order_by("code"))
+    values = selectors.map_values(year=requested_year(request), regions=children, measure=measure)
     label = dict(MAP_MEASURES)[measure]
-    return [(child, label, values.get(child.code, 0)) for child in region.children.order_by("code")]
+    return [(child, label, values.get(child.code, 0)) for child in children]
 
 
 def _label(request) -> str:

@@ -120,11 +120,11 @@ def figures_over_years(*, years: list[int], region_code: str) -> dict[int, dict[
     return dict(by_year)
 
 
-def child_figures(*, year: int, region_code: str, measure: str) -> dict[str, Decimal]:
-    """The measure for each region directly under ``region_code`` (for the map)."""
+def region_figures(*, year: int, region_codes: list[str], measure: str) -> dict[str, Decimal]:
+    """The measure for each of ``region_codes`` (for the map and the table of regions)."""
     return dict(
         RegionFigure.objects.filter(
-            year=year, region__parent_id=region_code, measure=measure
+            year=year, region_id__in=region_codes, measure=measure
         ).values_list("region_id", "value")
     )
 

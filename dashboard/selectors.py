@@ -22,7 +22,7 @@ from portal.models import correlated_count
 from services.models import Offering, RequestStatus, ServiceRequest
 
 from . import charts
-from .figures import child_figures, figures_for, figures_over_years
+from .figures import figures_for, figures_over_years, region_figures
 from .measures import HEADLINES, ratio
 
 TREND_YEARS = 5
@@ -140,8 +140,11 @@ def headline(*, now: dict[str, Decimal], before: dict[str, Decimal]) -> list[dic
     return rows
 
 
-def map_values(*, year: int, region: Region, measure: str) -> dict[str, Decimal]:
-    return child_figures(year=year, region_code=region.code, measure=measure)
+def map_values(*, year: int, regions: list[Region], measure: str) -> dict[str, Decimal]:
+    """The measure for each of ``regions``: only ever the regions the viewer may see."""
+    return region_figures(
+        year=year, region_codes=[region.code for region in regions], measure=measure
+    )
 
 
 def complex_element_counts(*, complex_id: int, member_counts: dict[str, int]) -> dict[str, int]:

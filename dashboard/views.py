@@ -35,11 +35,13 @@ def overview(request):
     year = requested_year(request)
     measures = dict(MAP_MEASURES)
     measure = requested_measure(request)
-    # A county has nothing under it: its map is its city's, with the county outlined.
-    shaded_parent = region.parent if region.level == RegionLevel.COUNTY else region
-    shaded = list(shaded_parent.children.order_by("code"))
-    children = shaded if shaded_parent == region else []
-    values = selectors.map_values(year=year, region=shaded_parent, measure=measure)
+    # A county has nothing under it: its map is its city's, with the county outlined and
+    # shaded. Its sibling counties are outside a county official's scope: the map draws their
+    # shapes greyed, and the page carries no figure of theirs.
+    is_county = region.level == RegionLevel.COUNTY
+    shaded = [region] if is_county else list(region.children.order_by("code"))
+    children = [] if is_county else shaded
+    values = selectors.map_values(year=year, regions=shaded, measure=measure)
     complexes = list(
         Complex.objects.in_region(region.code)
         .filter(longitude__isnull=False)
@@ -47,13 +49,13 @@ def overview(request):
     )
     city_code = region.code if region.level == RegionLevel.CITY else region.code[:4] + "00"
     map_config = {
-        "mapName": f"zj-{region.code if region.level != RegionLevel.COUNTY else city_code}",
+        "mapName": f"zj-{city_code if is_county else region.code}",
         "mapUrl": static(
             "maps/zhejiang.json"
             if region.level == RegionLevel.PROVINCE
             else f"maps/counties/{city_code}.json"
         ),
-        "highlight": region.code if region.level == RegionLevel.COUNTY else None,
+        "highlight": region.code if is_county else None,
         "measureLabel": str(measures[measure]),
         "regions": [
             {

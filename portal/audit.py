@@ -13,6 +13,7 @@ import pgtrigger
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from pghistory.models import MiddlewareEvents
 
 
@@ -97,6 +98,26 @@ HISTORY_KINDS: dict[str, HistoryKind] = {}
 
 def register_history_kind(name: str, kind: HistoryKind) -> None:
     HISTORY_KINDS[name] = kind
+
+
+@dataclass(frozen=True)
+class HistoryFile:
+    """A file field of an audited model, as history pages show it: the storage path is an
+    implementation detail (and was once a public URL), so the page names the file by the name
+    it was uploaded with and links to the view that checks the reader's scope."""
+
+    field: str
+    original_name: str  # the field keeping the name the file was uploaded with
+    download_url: str  # URL name of the scope-checked download, taking the object's pk
+    placeholder: object = _("file")
+
+
+# Every audited file field, by the tracked model's label (``pgh_obj_model``).
+HISTORY_FILES = {
+    "services.ServiceRequest": {
+        "attachment": HistoryFile("attachment", "attachment_name", "service-request-attachment")
+    },
+}
 
 
 def history_kind_of(obj) -> str | None:

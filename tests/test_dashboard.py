@@ -211,9 +211,10 @@ def test_query_counts_do_not_depend_on_the_scale(client_as, api_as, scale):
         query_count(page, "/dashboard/", {"region": "330784"}),
         query_count(api_as(province), "/api/v1/dashboard/summary/", {"region": "330700"}),
     )
-    # The same whatever the amount of data (the county page adds its list of complexes; the
-    # early warning reads every reason in one statement, then the complexes at risk).
-    assert counts == (11, 11, 12, 3)
+    # The same whatever the amount of data (the county page adds its list of complexes and
+    # reads no sibling county; the early warning reads every reason in one statement, then the
+    # complexes at risk).
+    assert counts == (11, 11, 11, 3)
 
 
 def test_indicators_scores_and_funding_equal_independent_sums(api_as):

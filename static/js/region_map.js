@@ -1,4 +1,6 @@
 // The dashboard's map: child regions shaded by the chosen measure, complexes as points.
+// Shapes the page has no figure for (a county's sibling counties, outside the viewer's scope)
+// are drawn grey, named only, and lead nowhere.
 (function () {
   var element = document.getElementById("region-map");
   var configElement = document.getElementById("map-config");
@@ -23,10 +25,10 @@
           trigger: "item",
           formatter: function (item) {
             if (item.seriesType === "scatter") { return escapeHTML(item.name); }
-            var label = item.data && item.data.label ? item.data.label : item.name;
-            var value = item.data ? item.data.value : 0;
+            if (!item.data) { return escapeHTML(item.name); }
+            var label = item.data.label || item.name;
             return escapeHTML(label) + "<br>" + escapeHTML(config.measureLabel) + ": " +
-              escapeHTML(value.toLocaleString());
+              escapeHTML(item.data.value.toLocaleString());
           }
         },
         visualMap: {
@@ -35,6 +37,7 @@
         },
         geo: {
           map: config.mapName, roam: true, label: { show: false },
+          itemStyle: { areaColor: "#e9ecef", borderColor: "#adb5bd" },
           regions: config.regions
             .filter(function (r) { return r.code === config.highlight; })
             .map(function (r) { return { name: r.name, itemStyle: { borderColor: "#dc3545", borderWidth: 3 } }; })

@@ -1,11 +1,15 @@
 """Attachments: type by extension and by content, size limit, generated names, scoped download."""
 
+import importlib
 import io
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import clear_url_caches
 
+import portal.urls
 from services.models import ServiceRequest
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +126,35 @@ def test_names_with_path_tricks_keep_only_their_last_part(api_as, world, media_r
     assert [path.parent for path in media_root.rglob("*.pdf")] == [
         media_root / stored.attachment.name.rsplit("/", 1)[0]
     ]
+
+
+@pytest.fixture
+def debug_urls(settings):
+    """The URLconf as ``DEBUG`` builds it (it is read once, at import)."""
+    settings.DEBUG = True
+    importlib.reload(portal.urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    importlib.reload(portal.urls)
+    clear_url_caches()
+
+
+def test_media_url_serves_no_file_even_under_debug(api_as, world, client, client_as, debug_urls):
+    created = submit(api_as, world, "检测需求.pdf", PDF).json()
+    stored = ServiceRequest.objects.get(pk=created["id"])
+    assert client.get(settings.MEDIA_URL + stored.attachment.name).status_code == 404
+    operator = client_as(world["operator"])
+    assert operator.get(settings.MEDIA_URL + stored.attachment.name).status_code == 404
+    # The scope-checked view still serves it.
+    assert operator.get(created["attachment_url"]).status_code == 200
+
+
+def test_history_names_the_attachment_and_never_its_storage_path(api_as, world, client_as):
+    created = submit(api_as, world, "检测需求.pdf", PDF).json()
+    stored = ServiceRequest.objects.get(pk=created["id"])
+    page = client_as(world["operator"]).get(f"/history/request/{stored.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert stored.attachment.name.rsplit("/", 1)[1] not in html
+    assert f'<a href="{created["attachment_url"]}">检测需求.pdf</a>' in html

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("dashboard.api.urls")),
 ]
 
+handler400 = views.bad_request
 handler404 = views.not_found
 
 urlpatterns = [

@@ -5,7 +5,7 @@ holds the headers. Errors name the row and the column, so the sheet can be fixed
 """
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -14,8 +14,9 @@ from openpyxl import Workbook
 
 from portal import credit_code
 from portal.excel import open_uploaded_workbook
+from portal.inputs import bounded_decimal
 
-from .models import Enterprise
+from .models import Enterprise, Voucher
 
 COLUMNS = (
     ("A", gettext_lazy("Unified social credit code")),
@@ -89,9 +90,9 @@ def _parse_row(cells, enterprises):
         enterprise = enterprises.get(code)
         if enterprise is None:
             errors.append((code_col, code_header, _("No registered enterprise has this code.")))
-    amount = _amount(cells[1])
-    if amount is None:
-        errors.append((amount_col, amount_header, _("Give a positive amount in yuan.")))
+    amount, problem = _amount(cells[1])
+    if problem:
+        errors.append((amount_col, amount_header, problem))
     valid_from, expires_on = _date(cells[2]), _date(cells[3])
     if valid_from is None:
         errors.append((from_col, from_header, _("Give a date (YYYY-MM-DD).")))
@@ -108,12 +109,21 @@ def _parse_row(cells, enterprises):
     return row, errors
 
 
-def _amount(value) -> Decimal | None:
+def _amount(value) -> tuple[Decimal | None, str]:
+    """The amount and "", or None and what is wrong: within what the voucher's column stores,
+    so that no amount reaches the database to be refused there."""
+    if value is None or str(value).strip() == "":
+        return None, _("Give a positive amount in yuan.")
+    column = Voucher._meta.get_field("amount")
     try:
-        amount = Decimal(str(value).replace(",", "").strip()).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        return None
-    return amount if amount > 0 else None
+        amount = bounded_decimal(
+            value, max_digits=column.max_digits, decimal_places=column.decimal_places
+        )
+    except ValidationError as error:
+        return None, error.messages[0]
+    if amount <= 0:
+        return None, _("Give a positive amount in yuan.")
+    return amount, ""
 
 
 def _date(value) -> date | None:

@@ -2,13 +2,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import Notification
 from accounts.notifications import notification_mark_read
+from portal.api.parsers import BoundedJSONParser
 
 from .serializers import NotificationSerializer
 
@@ -16,7 +17,7 @@ from .serializers import NotificationSerializer
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token."""
 
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [BoundedJSONParser, FormParser]
     renderer_classes = [JSONRenderer]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from portal import credit_code
-from portal.excel import open_uploaded_workbook
+from portal.excel import read_uploaded_sheet, refuse
 from portal.inputs import bounded_decimal
 
 from .models import Enterprise, Voucher
@@ -37,21 +37,15 @@ def template_workbook() -> Workbook:
 
 def parse_voucher_sheet(upload) -> list[dict]:
     """The rows to issue, or a ValidationError listing every faulty cell."""
-    workbook = open_uploaded_workbook(upload)
+    # The header row and MAX_ROWS vouchers; a longer sheet is refused before it is read.
+    sheet = read_uploaded_sheet(upload, max_rows=MAX_ROWS + 1, max_columns=len(COLUMNS))
     raw_rows = [
         (number, values)
-        for number, values in enumerate(
-            workbook.active.iter_rows(min_row=2, max_col=4, values_only=True), start=2
-        )
+        for number, values in enumerate(sheet[1:], start=2)
         if any(value not in (None, "") for value in values)
     ]
-    workbook.close()
     if not raw_rows:
         raise ValidationError({"file": [_("The sheet has no vouchers below its header row.")]})
-    if len(raw_rows) > MAX_ROWS:
-        raise ValidationError(
-            {"file": [_("At most %(limit)d vouchers per sheet.") % {"limit": MAX_ROWS}]}
-        )
     codes = {credit_code.normalise(str(values[0] or "")) for _number, values in raw_rows}
     enterprises = Enterprise.objects.in_bulk(codes, field_name="credit_code")
     rows, errors = [], []
@@ -65,7 +59,7 @@ def parse_voucher_sheet(upload) -> list[dict]:
         ]
         rows.append(row)
     if errors:
-        raise ValidationError({"file": errors})
+        raise refuse(errors)
     return rows
 
 

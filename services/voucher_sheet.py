@@ -114,6 +114,8 @@ def _amount(value) -> tuple[Decimal | None, str]:
             value, max_digits=column.max_digits, decimal_places=column.decimal_places
         )
     except ValidationError as error:
+        if error.code == "invalid":  # not a number at all
+            return None, _("Give a positive amount in yuan.")
         return None, error.messages[0]
     if amount <= 0:
         return None, _("Give a positive amount in yuan.")

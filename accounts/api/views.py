@@ -11,12 +11,13 @@ from accounts.models import Notification
 from accounts.notifications import notification_mark_read
 from portal.api.parsers import BoundedJSONParser
 
-from .serializers import NotificationSerializer
+from .serializers import AuthTokenSerializer, NotificationSerializer
 
 
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token."""
 
+    serializer_class = AuthTokenSerializer
     parser_classes = [BoundedJSONParser, FormParser]
     renderer_classes = [JSONRenderer]
     throttle_classes = [ScopedRateThrottle]

@@ -7,6 +7,7 @@ deeper than ``MAX_DEPTH`` is refused by a flat scan first. DRF reads the body fr
 past Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` check: the same limit applies here.
 """
 
+import math
 import re
 
 from django.conf import settings
@@ -57,6 +58,24 @@ class BoundedJSONParser(parsers.JSONParser):
             )
         try:
             parse_constant = json.strict_constant if self.strict else None
-            return json.loads(text, parse_constant=parse_constant)
+            return json.loads(text, parse_constant=parse_constant, parse_float=finite_float)
+        except NumberBeyondFloat as error:
+            raise ParseError(
+                _("A number in the request body is too large: %(number)s.") % {"number": error}
+            ) from error
         except ValueError as error:
             raise ParseError(_("The request body is not valid JSON.")) from error
+
+
+class NumberBeyondFloat(ValueError):
+    pass
+
+
+def finite_float(text: str) -> float:
+    """A JSON number as Python reads it, refused when it is beyond a float (1e400 is valid
+    JSON, and would be read as infinity: no field accepts it, and answering it back is a
+    ValueError of the strict JSON renderer)."""
+    number = float(text)
+    if not math.isfinite(number):
+        raise NumberBeyondFloat(text[:20])
+    return number

@@ -245,3 +245,29 @@ def test_a_json_body_above_the_upload_limit_is_refused(api_client, settings):
     )
     assert response.status_code == 400
     assert "detail" in response.json()
+
+
+# Found by the hostile examples of tests/security/test_schema_fuzz.py ------------------------
+
+
+def test_a_json_number_beyond_a_float_is_a_400(api_as, yongkang_complex):
+    """1e400 is valid JSON and was read as infinity: echoed back by the strict renderer, or
+    stored, it was a 500."""
+    response = api_as(factories.operator_of(yongkang_complex)).generic(
+        "POST",
+        "/api/v1/institutions/",
+        '{"complex": 1e400, "name": 1e400, "type": 1e400, "credit_code": 1e400}',
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "A number in the request body is too large: 1e400."}
+
+
+def test_an_over_long_username_is_a_400_not_a_database_error(api_client):
+    """django-axes records a failed login's username in a column of the username's length."""
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "长" * 300, "password": "x"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "username" in response.json()

@@ -196,6 +196,11 @@ if env("DJANGO_STORAGE_S3_BUCKET", default=""):
         },
     }
 SERVICE_ATTACHMENT_MAX_BYTES = env.int("DJANGO_SERVICE_ATTACHMENT_MAX_BYTES", default=10 * 2**20)
+# Workbooks imported (annual reports, vouchers): the file, and what its parts unpack to.
+EXCEL_IMPORT_MAX_BYTES = env.int("DJANGO_EXCEL_IMPORT_MAX_BYTES", default=2 * 2**20)
+EXCEL_IMPORT_MAX_UNPACKED_BYTES = env.int(
+    "DJANGO_EXCEL_IMPORT_MAX_UNPACKED_BYTES", default=20 * 2**20
+)
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -283,7 +288,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "portal.api.parsers.BoundedJSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],

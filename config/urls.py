@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("dashboard.api.urls")),
 ]
 
+handler400 = views.bad_request
 handler404 = views.not_found
 
 # Uploaded files are never served from MEDIA_URL, not even under DEBUG: each goes out through a

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from complexes.exports import complex_columns
 from complexes.models import Region
 from complexes.selectors import home_region_code, regions_in_scope
+from portal import inputs
 from portal.exports import Column, TableExport
 
 from . import selectors
@@ -16,10 +17,7 @@ from .warnings import early_warnings
 
 
 def requested_year(request) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return selectors.current_year()
+    return inputs.year(request.GET) or selectors.current_year()
 
 
 def requested_region(request) -> Region:

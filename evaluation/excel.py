@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from portal.excel import open_uploaded_workbook
+from portal.excel import read_uploaded_sheet, refuse, write_text
 
 from . import selectors, services
 from .models import AnnualReport
@@ -18,6 +18,8 @@ TEMPLATE_MARK = "zj-complex-portal/annual-report/v1"
 SHEET = "report"
 FIRST_ROW = 4
 CODE, NAME, UNIT, LAST_YEAR, VALUE, COMMENT = range(1, 7)
+# About twenty indicators are reported: a sheet ten times as long is not the template.
+MAX_ROWS = FIRST_ROW + 200
 COLUMN_LETTERS = "ABCDEF"
 
 
@@ -28,12 +30,10 @@ def report_template(*, report: AnnualReport) -> bytes:
     sheet.title = SHEET
     sheet["A1"] = TEMPLATE_MARK
     sheet["A1"].font = Font(color="999999", size=8)
-    sheet["B1"] = report.complex.code
+    write_text(sheet["B1"], report.complex.code)
     sheet["C1"] = report.year
-    sheet["A2"] = _("%(complex)s · annual report %(year)s") % {
-        "complex": report.complex.name,
-        "year": report.year,
-    }
+    title = _("%(complex)s · annual report %(year)s")
+    write_text(sheet["A2"], title % {"complex": report.complex.name, "year": report.year})
     sheet["A2"].font = Font(bold=True, size=13)
     headers = [
         _("Code"),
@@ -54,15 +54,16 @@ def report_template(*, report: AnnualReport) -> bytes:
         if not indicator.is_reported:
             continue
         entry = current.get(indicator.code)
-        sheet.cell(row=row, column=CODE, value=indicator.code)
-        sheet.cell(row=row, column=NAME, value=indicator.name)
-        sheet.cell(row=row, column=UNIT, value=indicator.unit)
+        write_text(sheet.cell(row=row, column=CODE), indicator.code)
+        write_text(sheet.cell(row=row, column=NAME), indicator.name)
+        write_text(sheet.cell(row=row, column=UNIT), indicator.unit)
         previous = last_year.get(indicator.code)
         sheet.cell(row=row, column=LAST_YEAR, value=_number(previous))
         sheet.cell(
             row=row, column=VALUE, value=_number(entry.value if entry else None)
         ).fill = editable
-        sheet.cell(row=row, column=COMMENT, value=entry.comment if entry else "").fill = editable
+        comment = write_text(sheet.cell(row=row, column=COMMENT), entry.comment if entry else "")
+        comment.fill = editable
         row += 1
     for letter, width in zip(COLUMN_LETTERS, (26, 40, 10, 20, 20, 40), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -80,11 +81,11 @@ def _number(value: Decimal | None):
 def report_import(*, report: AnnualReport, upload, actor) -> AnnualReport:
     """Read an uploaded template and save every value through ``report_update`` in one
     transaction. Any bad cell refuses the whole file, with one message per cell."""
-    book = open_uploaded_workbook(upload)
-    if SHEET not in book.sheetnames or book[SHEET]["A1"].value != TEMPLATE_MARK:
+    rows = read_uploaded_sheet(upload, sheet=SHEET, max_rows=MAX_ROWS, max_columns=COMMENT)
+    mark, complex_code, year = _padded(rows[0], 3) if rows else (None, None, None)
+    if mark != TEMPLATE_MARK:
         raise ValidationError({"file": [_("This is not the portal's annual report template.")]})
-    sheet = book[SHEET]
-    if sheet["B1"].value != report.complex.code or str(sheet["C1"].value) != str(report.year):
+    if complex_code != report.complex.code or str(year) != str(report.year):
         raise ValidationError(
             {
                 "file": [
@@ -96,19 +97,19 @@ def report_import(*, report: AnnualReport, upload, actor) -> AnnualReport:
         )
     indicators = selectors.indicators_by_code()
     values, comments, errors = {}, {}, []
-    for row in sheet.iter_rows(min_row=FIRST_ROW, max_col=COMMENT):
-        code = row[CODE - 1].value
+    for position, cells in enumerate(rows[FIRST_ROW - 1 :], start=FIRST_ROW):
+        row = _padded(cells, COMMENT)
+        code = row[CODE - 1]
         if code in (None, ""):
             continue
-        position = row[CODE - 1].row
         indicator = indicators.get(str(code).strip())
         if indicator is None or not indicator.is_reported:
             errors.append(
                 _("Cell A%(row)s: unknown indicator “%(code)s”.") % {"row": position, "code": code}
             )
             continue
-        raw = row[VALUE - 1].value
-        comment = row[COMMENT - 1].value
+        raw = row[VALUE - 1]
+        comment = row[COMMENT - 1]
         try:
             parsed = services.parse_values({indicator.code: raw})
         except ValidationError as error:
@@ -121,7 +122,12 @@ def report_import(*, report: AnnualReport, upload, actor) -> AnnualReport:
         values.update(parsed)
         comments[indicator.code] = "" if comment is None else str(comment)
     if errors:
-        raise ValidationError({"file": errors})
+        raise refuse(errors)
     return services.report_update(
         report=report, version=report.version, actor=actor, values=values, comments=comments
     )
+
+
+def _padded(cells: tuple, length: int) -> list:
+    """A row's first ``length`` values, None for the cells the sheet leaves out."""
+    return (list(cells) + [None] * length)[:length]

@@ -1,7 +1,7 @@
 """State-changing rules of annual reports, schemes and dynamic management. One transaction each."""
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from complexes.models import Complex, Status
 from complexes.services import complex_change_status
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted, StaleVersion
+from portal.inputs import bounded_decimal
 
 from . import selectors
 from .models import (
+    VALUE_DIGITS,
     Adjustment,
     AdjustmentItem,
     AnnualReport,
@@ -34,8 +36,6 @@ from .models import (
     ReportVersion,
     SchemeWeight,
 )
-
-CENT = Decimal("0.01")
 
 
 def _require(condition: bool) -> None:
@@ -120,27 +120,21 @@ def parse_values(raw: dict) -> dict[str, Decimal | None]:
 
 
 def _check_value(indicator: Indicator, value) -> tuple[str, Decimal | None]:
-    if isinstance(value, bool):
-        return _("Enter a number."), None
     try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        return _("Enter a number."), None
-    if not number.is_finite():
-        return _("Enter a number."), None
+        number = bounded_decimal(value, **VALUE_DIGITS)
+    except ValidationError as error:
+        return error.messages[0], None
     if number < 0:
         return _("The value cannot be negative."), None
     if indicator.whole_number and number != number.to_integral_value():
         return _("Enter a whole number."), None
-    if number != number.quantize(CENT):
-        return _("Use at most 2 decimal places."), None
     if indicator.maximum is not None and number > indicator.maximum:
         return (
             _("The value is implausibly large (at most %(maximum)s).")
             % {"maximum": f"{indicator.maximum:,.0f}"},
             None,
         )
-    return "", number.quantize(CENT)
+    return "", number
 
 
 @transaction.atomic

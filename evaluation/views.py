@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complexes.models import Category, Complex
+from portal import inputs
 from portal.exceptions import DomainError, NotPermitted
 from portal.pdf import pdf_response
 
@@ -234,7 +235,13 @@ def report_versions(request, pk):
     """Compare a submitted version with the one before it."""
     report = _report_in_scope(request, pk)
     versions = list(report.versions.select_related("submitted_by"))
-    number = int(request.GET.get("number") or (versions[-1].number if versions else 0))
+    number = inputs.whole_number(
+        request.GET,
+        "number",
+        minimum=1,
+        maximum=inputs.LARGEST_ID,
+        default=versions[-1].number if versions else 0,
+    )
     chosen = next((v for v in versions if v.number == number), None)
     previous = next((v for v in versions if v.number == number - 1), None)
     rows = []
@@ -384,8 +391,7 @@ def rankings(request):
     tables = defaultdict(list)
     for evaluation in filterset.qs:
         tables[evaluation.category].append(evaluation)
-    year = str(filterset.data.get("year", ""))
-    year = int(year) if year.isdigit() else None
+    year = inputs.year(filterset.data)
     context = {
         "filter": filterset,
         "tables": [(Category(category).label, rows) for category, rows in sorted(tables.items())],
@@ -408,7 +414,7 @@ def complex_score(request, code):
     history = list(
         Evaluation.objects.filter(complex=complex_).select_related("scheme").order_by("-year")
     )
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+    year = inputs.year(request.GET)
     current = next((e for e in history if e.year == year), history[0] if history else None)
     lines = []
     benchmarks = {}
@@ -447,7 +453,7 @@ def complex_report_pdf(request, code):
     complex_ = get_object_or_404(
         Complex.objects.in_scope(user).select_related("region__parent"), code=code
     )
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+    year = inputs.year(request.GET)
     report = complex_report(complex_=complex_, year=year, user=user)
     label = report.evaluation.year if report.evaluation else timezone.localdate().year
     return pdf_response(
@@ -507,13 +513,11 @@ def decision(request, pk, verdict):
 @require_POST
 def recompute_now(request):
     _require_official(request, provincial=True)
-    year = request.POST.get("year", "")
-    if not year.isdigit():
+    year = inputs.year(request.POST)
+    if year is None:
         messages.error(request, _("Choose a year."))
         return redirect("evaluation:rankings")
-    job = recompute.job_start(
-        kind=JobKind.RECOMPUTE, actor=request.user, parameters={"year": int(year)}
-    )
+    job = recompute.job_start(kind=JobKind.RECOMPUTE, actor=request.user, parameters={"year": year})
     return redirect("evaluation:job", pk=job.pk)
 
 

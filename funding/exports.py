@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complexes.exports import complex_columns
 from complexes.filters import offer_regions_in_scope
+from portal import inputs
 from portal.exports import MONEY, TWO_DECIMALS, Column, TableExport, yes_no
 
 from . import selectors
@@ -20,11 +21,11 @@ def require_officials_and_operators(user) -> None:
 
 def requested_year(request) -> int:
     """The year asked for, else the latest with allocations or rules, else this year."""
-    try:
-        return int(request.GET.get("year") or request.POST.get("year"))
-    except (TypeError, ValueError):
-        years = selectors.allocation_years()
-        return years[0] if years else date.today().year
+    asked = inputs.year(request.GET) or inputs.year(request.POST)
+    if asked is not None:
+        return asked
+    years = selectors.allocation_years()
+    return years[0] if years else date.today().year
 
 
 def allocations_filter(request, year: int) -> AllocationFilter:

@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound
 
 from .audit import HISTORY_KINDS
 from .exports import XLSX
+from .inputs import InvalidParameter
 from .models import ExportStatus
 
 HISTORY_PAGE_SIZE = 50
@@ -47,6 +48,19 @@ def not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
     return page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """400: a parameter the portal cannot read is named with what it expects (JSON under
+    /api/, a page in the layout elsewhere)."""
+    if isinstance(exception, InvalidParameter):
+        errors, message = {exception.field: [exception.message]}, exception.message
+    else:
+        message = _("The request could not be understood.")
+        errors = {"detail": message}
+    if request.path.startswith("/api/"):
+        return JsonResponse(errors, status=400)
+    return render(request, "bad_request.html", {"message": message}, status=400)
 
 
 def health(request):

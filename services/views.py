@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complexes.models import Complex
+from portal import inputs
 from portal.exceptions import DomainError, NotPermitted
 
 from . import exports, selectors, services
@@ -342,12 +341,15 @@ def settlement_list(request):
     user = request.user
     settled = exports.visible_settlements(request)
     if request.method == "POST":
-        complex_ = get_object_or_404(Complex.objects.in_scope(user), pk=request.POST.get("complex"))
+        complex_id = inputs.whole_number(
+            request.POST, "complex", minimum=1, maximum=inputs.LARGEST_ID
+        )
+        complex_ = get_object_or_404(Complex.objects.in_scope(user), pk=complex_id)
+        month = inputs.iso_date(request.POST, "month")
+        if month is None:
+            raise inputs.InvalidParameter("month", _("Choose a month to settle."))
         try:
-            month = date.fromisoformat(request.POST.get("month", ""))
             settlement = services.voucher_settle(complex_=complex_, month=month, actor=user)
-        except ValueError as error:
-            raise Http404 from error
         except DomainError as error:
             messages.error(request, str(error.message))
         else:

@@ -5,7 +5,7 @@ holds the headers. Errors name the row and the column, so the sheet can be fixed
 """
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from portal import credit_code
-from portal.excel import open_uploaded_workbook
+from portal.excel import read_uploaded_sheet, refuse
+from portal.inputs import bounded_decimal
 
-from .models import Enterprise
+from .models import Enterprise, Voucher
 
 COLUMNS = (
     ("A", gettext_lazy("Unified social credit code")),
@@ -36,21 +37,15 @@ def template_workbook() -> Workbook:
 
 def parse_voucher_sheet(upload) -> list[dict]:
     """The rows to issue, or a ValidationError listing every faulty cell."""
-    workbook = open_uploaded_workbook(upload)
+    # The header row and MAX_ROWS vouchers; a longer sheet is refused before it is read.
+    sheet = read_uploaded_sheet(upload, max_rows=MAX_ROWS + 1, max_columns=len(COLUMNS))
     raw_rows = [
         (number, values)
-        for number, values in enumerate(
-            workbook.active.iter_rows(min_row=2, max_col=4, values_only=True), start=2
-        )
+        for number, values in enumerate(sheet[1:], start=2)
         if any(value not in (None, "") for value in values)
     ]
-    workbook.close()
     if not raw_rows:
         raise ValidationError({"file": [_("The sheet has no vouchers below its header row.")]})
-    if len(raw_rows) > MAX_ROWS:
-        raise ValidationError(
-            {"file": [_("At most %(limit)d vouchers per sheet.") % {"limit": MAX_ROWS}]}
-        )
     codes = {credit_code.normalise(str(values[0] or "")) for _number, values in raw_rows}
     enterprises = Enterprise.objects.in_bulk(codes, field_name="credit_code")
     rows, errors = [], []
@@ -64,7 +59,7 @@ def parse_voucher_sheet(upload) -> list[dict]:
         ]
         rows.append(row)
     if errors:
-        raise ValidationError({"file": errors})
+        raise refuse(errors)
     return rows
 
 
@@ -89,9 +84,9 @@ def _parse_row(cells, enterprises):
         enterprise = enterprises.get(code)
         if enterprise is None:
             errors.append((code_col, code_header, _("No registered enterprise has this code.")))
-    amount = _amount(cells[1])
-    if amount is None:
-        errors.append((amount_col, amount_header, _("Give a positive amount in yuan.")))
+    amount, problem = _amount(cells[1])
+    if problem:
+        errors.append((amount_col, amount_header, problem))
     valid_from, expires_on = _date(cells[2]), _date(cells[3])
     if valid_from is None:
         errors.append((from_col, from_header, _("Give a date (YYYY-MM-DD).")))
@@ -108,12 +103,23 @@ def _parse_row(cells, enterprises):
     return row, errors
 
 
-def _amount(value) -> Decimal | None:
+def _amount(value) -> tuple[Decimal | None, str]:
+    """The amount and "", or None and what is wrong: within what the voucher's column stores,
+    so that no amount reaches the database to be refused there."""
+    if value is None or str(value).strip() == "":
+        return None, _("Give a positive amount in yuan.")
+    column = Voucher._meta.get_field("amount")
     try:
-        amount = Decimal(str(value).replace(",", "").strip()).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        return None
-    return amount if amount > 0 else None
+        amount = bounded_decimal(
+            value, max_digits=column.max_digits, decimal_places=column.decimal_places
+        )
+    except ValidationError as error:
+        if error.code == "invalid":  # not a number at all
+            return None, _("Give a positive amount in yuan.")
+        return None, error.messages[0]
+    if amount <= 0:
+        return None, _("Give a positive amount in yuan.")
+    return amount, ""
 
 
 def _date(value) -> date | None:

@@ -5,7 +5,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -13,14 +13,16 @@ from rest_framework.throttling import ScopedRateThrottle
 from accounts.models import Notification
 from accounts.notifications import notification_mark_read
 from accounts.tokens import token_issue, token_revoke
+from portal.api.parsers import BoundedJSONParser
 
-from .serializers import NotificationSerializer
+from .serializers import AuthTokenSerializer, NotificationSerializer
 
 
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (POST), or revoke it (DELETE)."""
 
-    parser_classes = [JSONParser, FormParser]
+    serializer_class = AuthTokenSerializer
+    parser_classes = [BoundedJSONParser, FormParser]
     renderer_classes = [JSONRenderer]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import clear_url_caches
 
-import portal.urls
+import config.urls
 from services.models import ServiceRequest
 
 pytestmark = pytest.mark.django_db
@@ -132,11 +132,11 @@ def test_names_with_path_tricks_keep_only_their_last_part(api_as, world, media_r
 def debug_urls(settings):
     """The URLconf as ``DEBUG`` builds it (it is read once, at import)."""
     settings.DEBUG = True
-    importlib.reload(portal.urls)
+    importlib.reload(config.urls)
     clear_url_caches()
     yield
     settings.DEBUG = False
-    importlib.reload(portal.urls)
+    importlib.reload(config.urls)
     clear_url_caches()
 
 

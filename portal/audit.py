@@ -101,6 +101,11 @@ HISTORY_KINDS = {
         ),
         lambda complex_: reverse("complexes:detail", args=[complex_.code]),
     ),
+    "enterprise": HistoryKind(
+        "services.Enterprise",
+        ("services.EnterpriseEvent", "services.EnterpriseClaimEvent"),
+        lambda enterprise: reverse("services:verification_detail", args=[enterprise.pk]),
+    ),
     "offering": HistoryKind(
         "services.Offering",
         ("services.OfferingEvent",),

@@ -108,6 +108,12 @@ class EnterpriseRegistrationSerializer(serializers.Serializer):
     )
 
 
+class LicenceUploadSerializer(serializers.Serializer):
+    business_licence = serializers.FileField(
+        validators=[validate_licence], help_text="PDF, JPEG or PNG."
+    )
+
+
 class ClaimReceivedSerializer(serializers.Serializer):
     detail = serializers.CharField()
     claim = serializers.IntegerField()

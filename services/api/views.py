@@ -22,6 +22,7 @@ from .serializers import (
     ConfirmSerializer,
     EnterpriseRegistrationSerializer,
     EnterpriseSerializer,
+    LicenceUploadSerializer,
     NoteSerializer,
     OfferingSerializer,
     ReasonSerializer,
@@ -75,6 +76,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ActionRolePermission]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     action_roles: dict = {
+        "upload_licence": ("is_enterprise_user",),
         "verify": ("is_official",),
         "reject_verification": ("is_official",),
     }
@@ -138,6 +140,20 @@ class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             enterprise.business_licence_name,
             inline=request.query_params.get("inline") == "1",
         )
+
+    @extend_schema(
+        request={"multipart/form-data": LicenceUploadSerializer}, responses=EnterpriseSerializer
+    )
+    @licence.mapping.post
+    def upload_licence(self, request, pk=None):
+        """The enterprise's user sends (again) its business licence for verification."""
+        self.get_object()
+        body = LicenceUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        enterprise = services.enterprise_licence_upload(
+            actor=request.user, licence=body.validated_data["business_licence"]
+        )
+        return Response(EnterpriseSerializer(enterprise).data)
 
     @extend_schema(request=None, responses=EnterpriseSerializer)
     @action(detail=True, methods=["post"])

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from complexes.models import Complex
@@ -111,13 +111,13 @@ def offering_detail(request, pk):
     return render(request, "services/offering_detail.html", context)
 
 
-@ratelimit(
-    group="registration",
-    key="ip",
-    rate=settings.REGISTRATION_RATE_LIMIT,
-    method="POST",
-    block=True,
-)
+def registration_rate(group, request) -> str | None:
+    """Registrations per address (DJANGO_REGISTRATION_RATE_LIMIT). Signed-in people are sent
+    away without registering: only their attempts are not counted."""
+    return None if request.user.is_authenticated else settings.REGISTRATION_RATE_LIMIT
+
+
+@ratelimit(group="registration", key="ip", rate=registration_rate, method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def register(request):
     if request.user.is_authenticated:
@@ -296,6 +296,7 @@ def claim_detail(request, pk):
 
 
 @login_required
+@require_GET
 def claim_licence(request, pk):
     _official_only(request)
     claim = get_object_or_404(EnterpriseClaim.objects.in_scope(request.user), pk=pk)

@@ -100,7 +100,8 @@ class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         """Register an enterprise (it starts unverified); a credit code that is registered
         already becomes a claim (202) that an official decides."""
-        # Counted together with the registration page: one limit per address.
+        # One limit per address, shared with the registration page; signed-in callers count
+        # too, since the API registers whoever calls it.
         if is_ratelimited(
             request._request,
             group="registration",
@@ -166,10 +167,11 @@ class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="reject-verification")
     def reject_verification(self, request, pk=None):
         """The licence does not prove the registration; the enterprise may upload another."""
+        enterprise = self.get_object()  # out of scope answers 404 before the body is read
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rejected = services.enterprise_reject_verification(
-            actor=request.user, enterprise=self.get_object(), **body.validated_data
+            actor=request.user, enterprise=enterprise, **body.validated_data
         )
         return Response(EnterpriseSerializer(rejected).data)
 

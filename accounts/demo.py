@@ -26,9 +26,13 @@ def headline_accounts() -> list[tuple[str, str]]:
     operator = User.objects.filter(role=Role.OPERATOR).order_by("username").first()
     if operator:
         accounts.append((operator.username, "operator of a complex (op-<complex code>)"))
-    enterprise_user = User.objects.filter(role=Role.ENTERPRISE).order_by("username").first()
+    enterprise_users = User.objects.filter(role=Role.ENTERPRISE).order_by("username")
+    enterprise_user = enterprise_users.filter(enterprise__verified=True).first()
     if enterprise_user:
         accounts.append((enterprise_user.username, "enterprise user (ent-<credit code>)"))
+    pending_user = enterprise_users.filter(enterprise__verified=False).first()
+    if pending_user:
+        accounts.append((pending_user.username, "enterprise user awaiting verification"))
     existing = set(
         User.objects.filter(username__in=[name for name, _ in accounts]).values_list(
             "username", flat=True

@@ -141,6 +141,8 @@ RATELIMIT_VIEW = "portal.views.rate_limited"
 # rather than lock everybody out; django-axes still counts failures per account in the database.
 RATELIMIT_FAIL_OPEN = True
 LOGIN_RATE_LIMIT = env("DJANGO_LOGIN_RATE_LIMIT", default="30/m")
+# Self-registrations per address (page and API together): nobody registers firms in bulk.
+REGISTRATION_RATE_LIMIT = env("DJANGO_REGISTRATION_RATE_LIMIT", default="5/h")
 # Audit history rows can be added, never changed or deleted.
 PGHISTORY_APPEND_ONLY = True
 LOGIN_URL = "accounts:login"

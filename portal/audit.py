@@ -112,12 +112,13 @@ class HistoryFile:
     placeholder: object = _("file")
 
 
-# Every audited file field, by the tracked model's label (``pgh_obj_model``).
-HISTORY_FILES = {
-    "services.ServiceRequest": {
-        "attachment": HistoryFile("attachment", "attachment_name", "service-request-attachment")
-    },
-}
+# Every audited file field, by the tracked model's label (``pgh_obj_model``) and field name:
+# each app registers its own in ``AppConfig.ready()`` with ``register_history_file``.
+HISTORY_FILES: dict[str, dict[str, HistoryFile]] = {}
+
+
+def register_history_file(model: str, file: HistoryFile) -> None:
+    HISTORY_FILES.setdefault(model, {})[file.field] = file
 
 
 def history_kind_of(obj) -> str | None:

@@ -10,7 +10,12 @@ class ServicesConfig(AppConfig):
         from django.urls import reverse
 
         from portal.api.public_cache import invalidate_on_write
-        from portal.audit import HistoryKind, register_history_kind
+        from portal.audit import (
+            HistoryFile,
+            HistoryKind,
+            register_history_file,
+            register_history_kind,
+        )
 
         from .models import Offering
 
@@ -46,4 +51,24 @@ class ServicesConfig(AppConfig):
                 ("services.VoucherSettlementEvent", "services.VoucherEntryEvent"),
                 lambda settlement: reverse("services:settlements"),
             ),
+        )
+        register_history_kind(
+            "enterprise",
+            HistoryKind(
+                "services.Enterprise",
+                ("services.EnterpriseEvent", "services.EnterpriseClaimEvent"),
+                lambda enterprise: reverse("services:verification_detail", args=[enterprise.pk]),
+            ),
+        )
+        register_history_file(
+            "services.ServiceRequest",
+            HistoryFile("attachment", "attachment_name", "service-request-attachment"),
+        )
+        register_history_file(
+            "services.Enterprise",
+            HistoryFile("business_licence", "business_licence_name", "enterprise-licence"),
+        )
+        register_history_file(
+            "services.EnterpriseClaim",
+            HistoryFile("business_licence", "business_licence_name", "services:claim_licence"),
         )

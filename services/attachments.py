@@ -1,4 +1,5 @@
-"""What an enterprise may attach to a service request: PDF, Office documents and images.
+"""What an enterprise may upload: attachments to a service request (PDF, Office documents and
+images) and its business licence (PDF or a scan).
 
 The extension must be one we accept AND the first bytes must be what such a file starts with,
 so that a renamed executable or HTML page is refused. Office Open XML files are ZIP archives:
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -29,10 +31,47 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 }
 OOXML_FOLDERS = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
 ACCEPTED_EXTENSIONS = tuple(SIGNATURES)
+LICENCE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
 
 
 def validate_attachment(upload) -> None:
     """Refuse files of the wrong type, with a forged type, or too large."""
+    _validate_upload(
+        upload,
+        extensions=ACCEPTED_EXTENSIONS,
+        wrong_type=_("Attach a PDF, Office document or image (%(types)s)."),
+    )
+
+
+def validate_licence(upload) -> None:
+    """A business licence: a PDF or a photo/scan, checked like any attachment."""
+    _validate_upload(
+        upload,
+        extensions=LICENCE_EXTENSIONS,
+        wrong_type=_("Upload the business licence as a PDF or an image (%(types)s)."),
+    )
+
+
+def uploaded_name(upload) -> str:
+    """The name the uploader gave the file, for display and downloads only (never a path)."""
+    return (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][-150:]
+
+
+def private_download(file_field, name: str, *, inline: bool = False) -> FileResponse:
+    """An uploaded file, sent to someone the caller has checked may see it (uploads never have
+    a public URL); 404 when nothing was uploaded. ``inline`` lets a page show it (licences
+    side by side): their types are checked by content, and responses are ``nosniff``."""
+    if not file_field:
+        raise Http404
+    response = FileResponse(
+        file_field.open("rb"), as_attachment=not inline, filename=name or file_field.name
+    )
+    if inline:  # shown in a frame of the portal's own page, never of another site's
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def _validate_upload(upload, *, extensions: tuple[str, ...], wrong_type: str) -> None:
     limit = settings.SERVICE_ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -41,12 +80,8 @@ def validate_attachment(upload) -> None:
             code="too_large",
         )
     extension = Path(upload.name or "").suffix.lower()
-    if extension not in SIGNATURES:
-        raise ValidationError(
-            _("Attach a PDF, Office document or image (%(types)s).")
-            % {"types": ", ".join(ACCEPTED_EXTENSIONS)},
-            code="type",
-        )
+    if extension not in extensions:
+        raise ValidationError(wrong_type % {"types": ", ".join(extensions)}, code="type")
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)

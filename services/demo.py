@@ -1,5 +1,6 @@
-"""Demo services: a catalogue for every complex, ≈3,000 × scale enterprises with their users,
-vouchers for a share of them, and ≈150,000 × scale service requests over the last three years
+"""Demo services: a catalogue for every complex, ≈3,000 × scale enterprises with their users
+(most verified, one in 50 waiting with its licence, one code claimed by a second party),
+vouchers for a share of the verified ones, and ≈150,000 × scale service requests over the last three years
 in every status, with their timelines, ratings, voucher ledgers and monthly settlements.
 
 The big tables are written with PostgreSQL COPY; every random draw comes from ``context.rng``
@@ -14,6 +15,8 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
@@ -24,6 +27,7 @@ from portal.seeding import DemoContext, bulk_loading
 
 from .models import (
     Enterprise,
+    EnterpriseClaim,
     EnterpriseSize,
     EntryKind,
     Offering,
@@ -40,6 +44,7 @@ ENTERPRISES_PER_SCALE = 3000
 REQUESTS_PER_SCALE = 150_000
 YEARS = 3
 VOUCHER_SHARE = 0.4
+PENDING_EVERY = 50  # one enterprise in 50 waits for verification
 S = RequestStatus
 IT = InstitutionType
 
@@ -276,6 +281,7 @@ def _enterprises(context: DemoContext):
                 contact_phone=context.phone(),
             )
         )
+    _verification(context, rows)
     enterprises = Enterprise.objects.bulk_create(rows, batch_size=2000)
     users = User.objects.bulk_create(
         [
@@ -291,7 +297,57 @@ def _enterprises(context: DemoContext):
         ],
         batch_size=2000,
     )
+    _contested_claim(context, enterprises)
     return enterprises, {user.enterprise_id: user.pk for user in users}
+
+
+# A minimal PDF standing for a scanned business licence.
+DEMO_LICENCE = b"%PDF-1.4\n% demo business licence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _demo_licence(credit_code: str) -> str:
+    return default_storage.save(
+        f"business-licences/demo/{credit_code}.pdf", ContentFile(DEMO_LICENCE)
+    )
+
+
+def _verification(context: DemoContext, rows: list[Enterprise]) -> None:
+    """Most enterprises were verified by their county's official on registering; one in
+    ``PENDING_EVERY`` has uploaded its licence and waits."""
+    officials = dict(
+        User.objects.filter(role=Role.REGIONAL_OFFICIAL).values_list("region_id", "pk")
+    )
+    verified_at = timezone.make_aware(
+        datetime.combine(context.today - timedelta(days=365 * YEARS), time(10))
+    )
+    for number, enterprise in enumerate(rows):
+        if number % PENDING_EVERY == PENDING_EVERY - 1:
+            enterprise.business_licence = _demo_licence(enterprise.credit_code)
+            enterprise.business_licence_name = "营业执照.pdf"
+        else:
+            enterprise.verified, enterprise.verified_at = True, verified_at
+            enterprise.verified_by_id = officials.get(enterprise.region_id)
+
+
+def _contested_claim(context: DemoContext, enterprises: list[Enterprise]) -> None:
+    """A second party claims the first verified enterprise's credit code."""
+    enterprise = next(enterprise for enterprise in enterprises if enterprise.verified)
+    claimant = User.objects.create(
+        username=f"claim-{enterprise.credit_code}",
+        first_name=context.person_name(),
+        email=f"claim-{enterprise.credit_code.lower()}@example.org",
+        password=context.password_hash,
+        is_active=False,
+    )
+    EnterpriseClaim.objects.create(
+        enterprise=enterprise,
+        claimant=claimant,
+        name=enterprise.name,
+        contact_name=claimant.first_name,
+        contact_phone=context.phone(),
+        business_licence=_demo_licence(f"claim-{enterprise.credit_code}"),
+        business_licence_name="营业执照（申诉）.pdf",
+    )
 
 
 def _vouchers(context: DemoContext, enterprises: list[Enterprise]) -> dict[int, list[Voucher]]:
@@ -300,7 +356,7 @@ def _vouchers(context: DemoContext, enterprises: list[Enterprise]) -> dict[int, 
     issuer = User.objects.filter(username="province").values_list("pk", flat=True).first()
     rows = []
     for enterprise in enterprises:
-        if rng.random() >= VOUCHER_SHARE:
+        if rng.random() >= VOUCHER_SHARE or not enterprise.verified:
             continue
         for _n in range(rng.choice((1, 1, 2))):
             valid_from = first_day + timedelta(days=rng.randrange(365 * YEARS))

@@ -1,4 +1,6 @@
 import django_filters
+from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -8,7 +10,15 @@ from complexes.filters import RegionSubtreeFilter
 from complexes.models import Complex
 from portal.forms import FilterForm
 
-from .models import Enterprise, EnterpriseSize, Offering, RequestStatus, ServiceRequest, ServiceType
+from .models import (
+    Enterprise,
+    EnterpriseSize,
+    Offering,
+    RequestStatus,
+    ServiceRequest,
+    ServiceType,
+    VerificationState,
+)
 from .selectors import offering_search_condition
 
 
@@ -76,21 +86,58 @@ class ServiceRequestFilter(django_filters.FilterSet):
         fields = ["status", "complex", "year", "completed_year", "overdue"]
 
 
+def search_enterprises(queryset, name, value):
+    """By name or credit code."""
+    text = value.strip()
+    if not text:
+        return queryset
+    return queryset.filter(Q(name__icontains=text) | Q(credit_code__icontains=text.upper()))
+
+
 class EnterpriseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method=search_enterprises)
     region = RegionSubtreeFilter(label=_("City / county"))
     size = django_filters.ChoiceFilter(choices=EnterpriseSize.choices, label=_("Size"))
     high_tech = django_filters.BooleanFilter(label=_("National high-tech enterprise"))
+    verified = django_filters.BooleanFilter(label=_("Verified"))
 
     class Meta:
         model = Enterprise
         form = FilterForm
-        fields = ["q", "region", "size", "high_tech"]
+        fields = ["q", "region", "size", "high_tech", "verified"]
 
-    def search(self, queryset, name, value):
-        text = value.strip()
-        if not text:
-            return queryset
-        return queryset.filter(name__icontains=text) | queryset.filter(
-            credit_code__icontains=text.upper()
-        )
+
+# Each state of a registration as a condition on the enterprise's own columns.
+VERIFICATION_STATES = {
+    VerificationState.NO_LICENCE: Q(verified=False, business_licence=""),
+    VerificationState.PENDING: Q(verified=False, verification_rejected_reason="")
+    & ~Q(business_licence=""),
+    VerificationState.REJECTED: Q(verified=False) & ~Q(verification_rejected_reason=""),
+    VerificationState.VERIFIED: Q(verified=True),
+}
+
+
+class VerificationFilter(django_filters.FilterSet):
+    """The officials' queue of registrations: waiting ones unless another state is chosen."""
+
+    state = django_filters.ChoiceFilter(
+        choices=VerificationState.choices,
+        label=_("Verification"),
+        method="in_state",
+        empty_label=None,
+    )
+    region = RegionSubtreeFilter(label=_("City / county"))
+    q = django_filters.CharFilter(label=_("Search"), method=search_enterprises)
+
+    class Meta:
+        model = Enterprise
+        form = FilterForm
+        fields = ["state", "region", "q"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        data.setdefault("state", VerificationState.PENDING)
+        super().__init__(data, *args, **kwargs)
+
+    def in_state(self, queryset, name, value):
+        return queryset.filter(VERIFICATION_STATES[value])

@@ -5,8 +5,25 @@ from complexes.models import Institution, Region, RegionLevel
 from portal import credit_code
 from portal.forms import BootstrapFormMixin
 
-from .attachments import ACCEPTED_EXTENSIONS, validate_attachment
+from .attachments import (
+    ACCEPTED_EXTENSIONS,
+    LICENCE_EXTENSIONS,
+    validate_attachment,
+    validate_licence,
+)
 from .models import Enterprise, EnterpriseSize, Offering, Voucher
+
+
+def licence_field() -> forms.FileField:
+    return forms.FileField(
+        label=_("Business licence"),
+        validators=[validate_licence],
+        help_text=_(
+            "A PDF or a photo of the licence; at most 10 MB. An official of your region checks "
+            "it before your enterprise can receive innovation vouchers."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(LICENCE_EXTENSIONS)}),
+    )
 
 
 class RegistrationForm(BootstrapFormMixin, forms.Form):
@@ -29,14 +46,11 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
     password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
+    business_licence = licence_field()
 
     def clean_credit_code(self):
         code = credit_code.normalise(self.cleaned_data["credit_code"])
         credit_code.validate_credit_code(code)
-        if Enterprise.objects.filter(credit_code=code).exists():
-            raise forms.ValidationError(
-                _("An enterprise with this credit code is already registered.")
-            )
         return code
 
     def clean(self):
@@ -98,6 +112,12 @@ class ReasonForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class OptionalReasonForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class NoteForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label=_("Delivery note"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -148,6 +168,10 @@ class VoucherIssueForm(BootstrapFormMixin, forms.Form):
         if self.enterprise is None:
             raise forms.ValidationError(_("No registered enterprise has this code."))
         return code
+
+
+class LicenceUploadForm(BootstrapFormMixin, forms.Form):
+    business_licence = licence_field()
 
 
 class VoucherImportForm(BootstrapFormMixin, forms.Form):

@@ -27,9 +27,47 @@ class EnterpriseQuerySet(ScopedQuerySet):
     scope_region = "region__code"
     scope_enterprise = "pk"
 
+    def verified(self):
+        return self.filter(verified=True)
 
+    def awaiting_verification(self):
+        """Registrations an official has to look at: a licence uploaded, no decision yet."""
+        return self.filter(verified=False, verification_rejected_reason="").exclude(
+            business_licence=""
+        )
+
+
+def _private_upload_name(folder: str, filename: str) -> str:
+    """A generated name: the uploader's file name never reaches the storage."""
+    extension = Path(filename).suffix.lower()
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+def licence_path(instance, filename: str) -> str:
+    return _private_upload_name("business-licences", filename)
+
+
+class VerificationState(models.TextChoices):
+    """Where an enterprise's registration stands (derived from its fields, for pages)."""
+
+    NO_LICENCE = "no_licence", _("No business licence yet")
+    PENDING = "pending", _("Awaiting verification")
+    REJECTED = "rejected", _("Licence rejected")
+    VERIFIED = "verified", _("Verified")
+
+
+@audited(
+    fields=["credit_code", "name", "region", "verified", "verified_at", "verified_by",
+            "verification_rejected_reason", "business_licence"],
+    model_name="EnterpriseEvent",
+)  # fmt: skip
 class Enterprise(TimeStampedModel):
-    """An enterprise that looks for and requests services, identified by its credit code."""
+    """An enterprise that looks for and requests services, identified by its credit code.
+
+    Self-registration proves nothing: an enterprise is ``verified`` only once an official of its
+    region has checked the business licence (营业执照) it uploaded. Until then it may browse and
+    request services, but receives no innovation voucher.
+    """
 
     credit_code = models.CharField(
         _("unified social credit code"),
@@ -48,6 +86,25 @@ class Enterprise(TimeStampedModel):
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
+    verified = models.BooleanField(_("verified"), default=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    business_licence = models.FileField(
+        _("business licence"), upload_to=licence_path, blank=True, max_length=200
+    )
+    business_licence_name = models.CharField(
+        _("business licence file name"), max_length=150, blank=True
+    )
+    verification_rejected_reason = models.TextField(
+        _("reason the licence was rejected"), blank=True
+    )
 
     objects = EnterpriseQuerySet.as_manager()
 
@@ -55,16 +112,119 @@ class Enterprise(TimeStampedModel):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="enterprise_verified_when_by",
+                condition=Q(verified=False) | Q(verified_at__isnull=False),
+            )
+        ]
         indexes = [
             models.Index(
                 fields=["region"],
                 name="enterprise_region_prefix",
                 opclasses=["varchar_pattern_ops"],
-            )
+            ),
+            models.Index(
+                fields=["region"],
+                name="enterprise_unverified",
+                opclasses=["varchar_pattern_ops"],
+                condition=Q(verified=False),
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def verification_state(self) -> str:
+        if self.verified:
+            return VerificationState.VERIFIED
+        if self.verification_rejected_reason:
+            return VerificationState.REJECTED
+        if self.business_licence:
+            return VerificationState.PENDING
+        return VerificationState.NO_LICENCE
+
+    def get_verification_state_display(self) -> str:
+        return VerificationState(self.verification_state).label
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Under review")
+    AWARDED = "awarded", _("Awarded")
+    REJECTED = "rejected", _("Rejected")
+
+
+class EnterpriseClaimQuerySet(ScopedQuerySet):
+    # Officials of the enterprise's region decide; neither party sees the other's claim.
+    scope_region = "enterprise__region__code"
+
+    def pending(self):
+        return self.filter(status=ClaimStatus.PENDING)
+
+
+@audited()
+class EnterpriseClaim(models.Model):
+    """A second registration of an already registered credit code.
+
+    It does not take the firm over: the claimant's account stays inactive until an official of
+    the firm's region has compared both business licences and awarded or rejected the claim.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="claims"
+    )
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claimant"),
+        on_delete=models.PROTECT,
+        related_name="enterprise_claims",
+    )
+    name = models.CharField(_("name given by the claimant"), max_length=150)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    business_licence = models.FileField(
+        _("business licence"), upload_to=licence_path, max_length=200
+    )
+    business_licence_name = models.CharField(
+        _("business licence file name"), max_length=150, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = EnterpriseClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise claim")
+        verbose_name_plural = _("enterprise claims")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claimant"],
+                condition=Q(status="pending"),
+                name="claim_one_pending_per_claimant",
+            ),
+            models.CheckConstraint(
+                name="claim_decided_when_closed",
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["enterprise", "status"], name="claim_enterprise")]
+
+    def __str__(self):
+        return f"{self.enterprise_id} ← {self.claimant_id}"
 
 
 class ServiceType(models.TextChoices):
@@ -172,9 +332,7 @@ class ServiceRequestQuerySet(ScopedQuerySet):
 
 
 def attachment_path(instance, filename: str) -> str:
-    """A generated name: the uploader's file name never reaches the storage."""
-    extension = Path(filename).suffix.lower()
-    return f"service-requests/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+    return _private_upload_name("service-requests", filename)
 
 
 @audited(model_name="ServiceRequestChange", related_name="changes")

@@ -11,6 +11,7 @@ from portal.models import subtree_prefix
 
 from .models import (
     Enterprise,
+    EnterpriseClaim,
     EntryKind,
     Offering,
     RequestStatus,
@@ -89,6 +90,21 @@ def service_request_detail(*, user, pk: int) -> ServiceRequest:
 
 def enterprises(*, user):
     return Enterprise.objects.in_scope(user).select_related("region", "region__parent")
+
+
+def verification_queue(*, user):
+    """Enterprises an official may verify, those waiting longest first."""
+    return enterprises(user=user).order_by("verified", "created_at", "id")
+
+
+def pending_claims(*, user):
+    """Claims on registered credit codes awaiting the decision of an official in scope."""
+    return (
+        EnterpriseClaim.objects.in_scope(user)
+        .pending()
+        .select_related("enterprise", "enterprise__region", "claimant")
+        .order_by("created_at", "id")
+    )
 
 
 def vouchers(*, user):

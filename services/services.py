@@ -7,8 +7,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,13 +18,16 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from accounts.notifications import notify
+from accounts.validators import validate_username_not_reserved
 from complexes.models import Complex
 from portal import credit_code
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
 
-from .attachments import validate_attachment
+from .attachments import uploaded_name, validate_attachment, validate_licence
 from .models import (
+    ClaimStatus,
     Enterprise,
+    EnterpriseClaim,
     EntryKind,
     Offering,
     RequestStatus,
@@ -75,6 +80,16 @@ def _is_party(user, service_request: ServiceRequest, party: str) -> bool:
 # --- enterprises ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Registration:
+    """What a registration produced: a new, still unverified enterprise with its user (who
+    may sign in), or a claim on an enterprise already registered (the user stays inactive)."""
+
+    user: User
+    enterprise: Enterprise | None = None
+    claim: EnterpriseClaim | None = None
+
+
 @transaction.atomic
 def enterprise_register(
     *,
@@ -89,8 +104,18 @@ def enterprise_register(
     tech_sme: bool = False,
     contact_name: str = "",
     contact_phone: str = "",
-) -> User:
-    """Self-registration: the enterprise and its first user, both or neither."""
+    business_licence=None,
+) -> Registration:
+    """Self-registration: the enterprise and its first user, both or neither.
+
+    Registering proves nothing, so the enterprise starts unverified. A credit code that is
+    already registered is not taken over: the registration becomes a claim, which needs the
+    claimant's business licence, and an official decides it.
+    """
+    try:
+        validate_username_not_reserved(username)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], field="username") from error
     enterprise = Enterprise(
         credit_code=credit_code.normalise(credit_code_value),
         name=name.strip(),
@@ -102,7 +127,7 @@ def enterprise_register(
         contact_phone=contact_phone,
         contact_email=email,
     )
-    enterprise.full_clean()
+    enterprise.full_clean(validate_unique=False)
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(_("This user name is taken: choose another."), field="username")
     user = User(username=username, email=email, role=Role.ENTERPRISE, first_name=contact_name)
@@ -110,17 +135,204 @@ def enterprise_register(
         validate_password(password, user)
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from error
+    user.set_password(password)
+    if business_licence:
+        validate_licence(business_licence)
+        enterprise.business_licence_name = uploaded_name(business_licence)
+        enterprise.business_licence = business_licence
     try:
         with transaction.atomic():
             enterprise.save()
-    except IntegrityError as error:  # a registration of the same code that won a race
-        raise DomainError(
-            _("An enterprise with this credit code is already registered."), field="credit_code"
-        ) from error
+    except IntegrityError:  # the code is registered already (perhaps by a race just won)
+        registered = Enterprise.objects.get(credit_code=enterprise.credit_code)
+        return _claim_create(enterprise=registered, user=user, claimed=enterprise)
     user.enterprise = enterprise
-    user.set_password(password)
     user.save()
-    return user
+    return Registration(user=user, enterprise=enterprise)
+
+
+def _claim_create(*, enterprise: Enterprise, user: User, claimed: Enterprise) -> Registration:
+    if not claimed.business_licence:
+        raise DomainError(
+            _(
+                "An enterprise with this credit code is already registered. To claim it, "
+                "register again with your business licence: an official will compare both "
+                "licences."
+            ),
+            field="credit_code",
+        )
+    # No role anchor and no sign-in until an official awards the claim.
+    user.role, user.is_active = Role.STAFF, False
+    user.save()
+    claim = EnterpriseClaim.objects.create(
+        enterprise=enterprise,
+        claimant=user,
+        name=claimed.name,
+        contact_name=claimed.contact_name,
+        contact_phone=claimed.contact_phone,
+        business_licence=claimed.business_licence,
+        business_licence_name=claimed.business_licence_name,
+    )
+    return Registration(user=user, claim=claim)
+
+
+@transaction.atomic
+def enterprise_licence_upload(*, actor, licence) -> Enterprise:
+    """The enterprise's user uploads (or replaces) its business licence for verification."""
+    if not actor.is_enterprise_user:
+        raise NotPermitted(_("Only the enterprise's own users upload its business licence."))
+    enterprise = Enterprise.objects.select_for_update().get(pk=actor.enterprise_id)
+    if enterprise.verified:
+        raise InvalidTransition(_("Your enterprise is verified already."))
+    validate_licence(licence)
+    enterprise.business_licence_name = uploaded_name(licence)
+    enterprise.business_licence = licence
+    enterprise.verification_rejected_reason = ""
+    enterprise.save(
+        update_fields=[
+            "business_licence",
+            "business_licence_name",
+            "verification_rejected_reason",
+            "updated_at",
+        ]
+    )
+    return enterprise
+
+
+def _official_decision(actor, queryset, pk: int):
+    """The one authorization of verification decisions: officials only (403), and the object
+    locked through the actor's scope (404 outside it)."""
+    if not actor.is_official:
+        raise NotPermitted(_("Only officials verify enterprises."))
+    return get_object_or_404(queryset.in_scope(actor).select_for_update(of=("self",)), pk=pk)
+
+
+@transaction.atomic
+def enterprise_verify(*, actor, enterprise: Enterprise) -> Enterprise:
+    """An official of the enterprise's region has checked its business licence: it is verified
+    and may receive vouchers."""
+    locked = _official_decision(actor, Enterprise.objects, enterprise.pk)
+    if locked.verified:
+        raise InvalidTransition(_("This enterprise is verified already."))
+    if not locked.business_licence:
+        raise InvalidTransition(_("This enterprise has not uploaded its business licence yet."))
+    locked.verified, locked.verified_at, locked.verified_by = True, timezone.now(), actor
+    locked.verification_rejected_reason = ""
+    locked.save(
+        update_fields=[
+            "verified",
+            "verified_at",
+            "verified_by",
+            "verification_rejected_reason",
+            "updated_at",
+        ]
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            recipients=_users_of(locked.pk),
+            subject=_("Your enterprise %(name)s is verified") % {"name": locked.name},
+            body=_(
+                "Its business licence has been checked: it can now receive innovation vouchers."
+            ),
+            url=reverse("services:my_enterprise"),
+        )
+    return locked
+
+
+@transaction.atomic
+def enterprise_reject_verification(*, actor, enterprise: Enterprise, reason: str) -> Enterprise:
+    """The licence does not prove the registration: the enterprise stays unverified and is told
+    why, so that it can upload the right one."""
+    if not (reason or "").strip():
+        raise DomainError(_("Give a reason for the rejection."), field="reason")
+    locked = _official_decision(actor, Enterprise.objects, enterprise.pk)
+    if locked.verified:
+        raise InvalidTransition(_("This enterprise is verified already."))
+    locked.verification_rejected_reason = reason.strip()
+    locked.save(update_fields=["verification_rejected_reason", "updated_at"])
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            recipients=_users_of(locked.pk),
+            subject=_("The business licence of %(name)s was not accepted") % {"name": locked.name},
+            body=locked.verification_rejected_reason,
+            url=reverse("services:my_enterprise"),
+        )
+    return locked
+
+
+def _pending_claim(actor, claim: EnterpriseClaim) -> EnterpriseClaim:
+    locked = _official_decision(actor, EnterpriseClaim.objects, claim.pk)
+    if locked.status != ClaimStatus.PENDING:
+        raise InvalidTransition(_("This claim has been decided already."))
+    return locked
+
+
+@transaction.atomic
+def enterprise_claim_award(*, actor, claim: EnterpriseClaim, reason: str = "") -> EnterpriseClaim:
+    """The claimant's licence is the right one: the claimant becomes the enterprise's user and
+    the enterprise is verified with that licence; its previous users lose access. Vouchers and
+    requests stay with the enterprise."""
+    locked = _pending_claim(actor, claim)
+    enterprise = Enterprise.objects.select_for_update().get(pk=locked.enterprise_id)
+    previous = list(_users_of(enterprise.pk).filter(is_active=True).order_by("pk"))
+    with translation.override(settings.LANGUAGE_CODE):
+        # Told before they lose access: notify() writes only to active users.
+        notify(
+            recipients=previous,
+            subject=_("Your access to %(name)s has ended") % {"name": enterprise.name},
+            body=_("An official has awarded the enterprise's account to another claimant."),
+        )
+    User.objects.filter(pk__in=[user.pk for user in previous]).update(is_active=False)
+    claimant = locked.claimant
+    claimant.role, claimant.enterprise, claimant.is_active = Role.ENTERPRISE, enterprise, True
+    claimant.save(update_fields=["role", "enterprise", "is_active"])
+    enterprise.business_licence = locked.business_licence
+    enterprise.business_licence_name = locked.business_licence_name
+    enterprise.contact_name, enterprise.contact_phone = locked.contact_name, locked.contact_phone
+    enterprise.contact_email = claimant.email
+    enterprise.verified, enterprise.verified_at, enterprise.verified_by = (
+        True,
+        timezone.now(),
+        actor,
+    )
+    enterprise.verification_rejected_reason = ""
+    enterprise.save()
+    _decide(locked, actor, ClaimStatus.AWARDED, reason)
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            recipients=[claimant],
+            subject=_("Your claim to %(name)s has been accepted") % {"name": enterprise.name},
+            body=_("You can now sign in as the enterprise's user."),
+            url=reverse("services:my_enterprise"),
+        )
+    return locked
+
+
+@transaction.atomic
+def enterprise_claim_reject(*, actor, claim: EnterpriseClaim, reason: str) -> EnterpriseClaim:
+    """The claim is not proven: the claimant's account stays inactive, without an enterprise."""
+    if not (reason or "").strip():
+        raise DomainError(_("Give a reason for the rejection."), field="reason")
+    locked = _pending_claim(actor, claim)
+    _decide(locked, actor, ClaimStatus.REJECTED, reason)
+    claimant = locked.claimant
+    if claimant.email:  # an inactive account has no inbox to read
+        with translation.override(settings.LANGUAGE_CODE):
+            message = (
+                _("Your claim to the enterprise %(code)s was rejected")
+                % {"code": locked.enterprise.credit_code},
+                locked.reason,
+                settings.DEFAULT_FROM_EMAIL,
+                [claimant.email],
+            )
+        transaction.on_commit(lambda: send_mail(*message, fail_silently=True))
+    return locked
+
+
+def _decide(claim: EnterpriseClaim, actor, status: str, reason: str) -> None:
+    claim.status, claim.reason = status, (reason or "").strip()
+    claim.decided_at, claim.decided_by = timezone.now(), actor
+    claim.save(update_fields=["status", "reason", "decided_at", "decided_by"])
 
 
 # --- catalogue -----------------------------------------------------------------------------
@@ -204,7 +416,7 @@ def service_request_create(
     )
     if attachment:
         validate_attachment(attachment)
-        service_request.attachment_name = attachment.name.rsplit("/", 1)[-1][-150:]
+        service_request.attachment_name = uploaded_name(attachment)
         service_request.attachment = attachment
     service_request.save()
     ServiceRequestEvent.objects.create(
@@ -465,6 +677,15 @@ def voucher_issue(
     """The province issues a voucher: its whole amount is the opening balance."""
     if not actor.is_provincial_official:
         raise NotPermitted(_("Only provincial officials issue innovation vouchers."))
+    if not enterprise.verified:
+        raise DomainError(
+            _(
+                "%(name)s is not verified yet: an official of its region must check its "
+                "business licence before it can receive vouchers."
+            )
+            % {"name": enterprise.name},
+            field="enterprise",
+        )
     if amount is None or amount <= 0:
         raise DomainError(_("The amount must be positive."), field="amount")
     if expires_on < valid_from:

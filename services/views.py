@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -8,23 +9,29 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from complexes.models import Complex
 from portal import inputs
 from portal.exceptions import DomainError, NotPermitted
 
 from . import exports, selectors, services
-from .filters import OfferingFilter
+from .attachments import private_download
+from .filters import OfferingFilter, VerificationFilter
 from .forms import (
     ACTION_FORMS,
+    EmptyForm,
+    LicenceUploadForm,
     OfferingForm,
+    OptionalReasonForm,
+    ReasonForm,
     RegistrationForm,
     ServiceRequestForm,
     VoucherImportForm,
     VoucherIssueForm,
 )
-from .models import Offering, ServiceRequest, Voucher
+from .models import EnterpriseClaim, Offering, ServiceRequest, Voucher
 from .voucher_sheet import template_workbook
 
 PAGE_SIZE = 20
@@ -103,15 +110,22 @@ def offering_detail(request, pk):
     return render(request, "services/offering_detail.html", context)
 
 
+def registration_rate(group, request) -> str | None:
+    """Registrations per address (DJANGO_REGISTRATION_RATE_LIMIT). Signed-in people are sent
+    away without registering: only their attempts are not counted."""
+    return None if request.user.is_authenticated else settings.REGISTRATION_RATE_LIMIT
+
+
+@ratelimit(group="registration", key="ip", rate=registration_rate, method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def register(request):
     if request.user.is_authenticated:
         return redirect("services:requests")
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.enterprise_register(
+            registration = services.enterprise_register(
                 username=data["username"],
                 password=data["password"],
                 email=data["email"],
@@ -123,15 +137,171 @@ def register(request):
                 tech_sme=data["tech_sme"],
                 contact_name=data["contact_name"],
                 contact_phone=data["contact_phone"],
+                business_licence=data["business_licence"],
             )
         except (DomainError, ValidationError) as error:
             _add_errors(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your enterprise is registered."))
+            if registration.claim is not None:
+                return render(request, "services/claim_received.html", {"crumbs": []})
+            login(request, registration.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _(
+                    "Welcome! Your enterprise is registered. An official of your region will "
+                    "check its business licence; until then you can request services, but "
+                    "receive no innovation vouchers."
+                ),
+            )
             return redirect("services:catalogue")
     context = {"form": form, "crumbs": [(_("Register an enterprise"), None)]}
     return render(request, "services/register.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_enterprise(request):
+    """The enterprise user's own registration: where its verification stands, and the licence
+    to upload (again) while it is not verified."""
+    if not request.user.is_enterprise_user:
+        raise PermissionDenied
+    enterprise = selectors.enterprises(user=request.user).get(pk=request.user.enterprise_id)
+    form = (
+        None
+        if enterprise.verified
+        else LicenceUploadForm(request.POST or None, request.FILES or None)
+    )
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.enterprise_licence_upload(
+                actor=request.user, licence=form.cleaned_data["business_licence"]
+            )
+        except (DomainError, ValidationError) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The business licence has been sent for verification."))
+            return redirect("services:my_enterprise")
+    context = {"enterprise": enterprise, "form": form, "crumbs": [(_("My enterprise"), None)]}
+    return render(request, "services/my_enterprise.html", context)
+
+
+def _official_only(request):
+    if not request.user.is_official:
+        raise PermissionDenied
+
+
+@login_required
+def verification_list(request):
+    _official_only(request)
+    filterset = VerificationFilter(
+        request.GET, queryset=selectors.verification_queue(user=request.user), request=request
+    )
+    context = {
+        "filter": filterset,
+        "page": _page(request, filterset.qs),
+        "query": _query_without_page(request),
+        "claims": selectors.pending_claims(user=request.user),
+        "crumbs": [(_("Enterprise verification"), None)],
+    }
+    return render(request, "services/verification_list.html", context)
+
+
+VERIFICATION_ACTIONS = {
+    "verify": (services.enterprise_verify, EmptyForm),
+    "reject": (services.enterprise_reject_verification, ReasonForm),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verification_detail(request, pk):
+    _official_only(request)
+    enterprise = get_object_or_404(
+        selectors.enterprises(user=request.user).select_related("verified_by"), pk=pk
+    )
+    reject_form = ReasonForm(prefix="reject")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in VERIFICATION_ACTIONS:
+            raise Http404
+        service, form_class = VERIFICATION_ACTIONS[action]
+        form = form_class(request.POST, prefix=action)
+        if form.is_valid() and _decided(request, form, service, enterprise=enterprise):
+            return redirect("services:verification_detail", pk=pk)
+        reject_form = form if action == "reject" else reject_form
+    context = {
+        "enterprise": enterprise,
+        "reject_form": reject_form,
+        "claims": enterprise.claims.pending().select_related("claimant"),
+        "crumbs": [
+            (_("Enterprise verification"), reverse("services:verification")),
+            (enterprise.name, None),
+        ],
+    }
+    return render(request, "services/verification_detail.html", context)
+
+
+def _decided(request, form, service, **target) -> bool:
+    """Call an official's decision; a refusal goes onto the form (403 for the wrong role)."""
+    try:
+        service(actor=request.user, **target, **form.cleaned_data)
+    except NotPermitted as error:
+        raise PermissionDenied(str(error.message)) from error
+    except DomainError as error:
+        _add_errors(form, error)
+        messages.error(request, str(error.message))
+        return False
+    messages.success(request, _("Your decision has been recorded."))
+    return True
+
+
+CLAIM_ACTIONS = {
+    "award": (services.enterprise_claim_award, OptionalReasonForm),
+    "reject": (services.enterprise_claim_reject, ReasonForm),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_detail(request, pk):
+    """A claim on a registered code, with both business licences side by side."""
+    _official_only(request)
+    claim = get_object_or_404(
+        EnterpriseClaim.objects.in_scope(request.user).select_related(
+            "enterprise", "enterprise__region", "enterprise__verified_by", "claimant", "decided_by"
+        ),
+        pk=pk,
+    )
+    forms = {"award": OptionalReasonForm(prefix="award"), "reject": ReasonForm(prefix="reject")}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in CLAIM_ACTIONS:
+            raise Http404
+        service, form_class = CLAIM_ACTIONS[action]
+        forms[action] = form_class(request.POST, prefix=action)
+        if forms[action].is_valid() and _decided(request, forms[action], service, claim=claim):
+            return redirect("services:claim_detail", pk=pk)
+    context = {
+        "claim": claim,
+        "enterprise": claim.enterprise,
+        "current_users": claim.enterprise.users.filter(is_active=True).order_by("username"),
+        "forms": forms,
+        "crumbs": [
+            (_("Enterprise verification"), reverse("services:verification")),
+            (_("Claim No. %(id)s") % {"id": claim.pk}, None),
+        ],
+    }
+    return render(request, "services/claim_detail.html", context)
+
+
+@login_required
+@require_GET
+def claim_licence(request, pk):
+    _official_only(request)
+    claim = get_object_or_404(EnterpriseClaim.objects.in_scope(request.user), pk=pk)
+    return private_download(
+        claim.business_licence, claim.business_licence_name, inline=request.GET.get("inline") == "1"
+    )
 
 
 @login_required
@@ -280,6 +450,8 @@ def voucher_list(request):
                     actor=user,
                 )
             except DomainError as error:
+                if error.field == "enterprise":  # the form names the enterprise by its code
+                    error.field = "credit_code"
                 _add_errors(issue_form, error)
             else:
                 messages.success(request, _("The voucher has been issued."))

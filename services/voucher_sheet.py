@@ -2,6 +2,10 @@
 
 Columns A–D: unified social credit code, amount (CNY), valid from, expires on. The first row
 holds the headers. Errors name the row and the column, so the sheet can be fixed and sent again.
+
+A sheet is issued whole or not at all: a row whose enterprise is unknown or not verified yet is
+reported with the faulty cells and nothing is issued. Issuing the good rows alone would make
+the corrected sheet, sent again, issue them twice.
 """
 
 from datetime import date, datetime
@@ -84,6 +88,15 @@ def _parse_row(cells, enterprises):
         enterprise = enterprises.get(code)
         if enterprise is None:
             errors.append((code_col, code_header, _("No registered enterprise has this code.")))
+        elif not enterprise.verified:
+            errors.append(
+                (
+                    code_col,
+                    code_header,
+                    _("%(name)s is not verified yet: it cannot receive vouchers.")
+                    % {"name": enterprise.name},
+                )
+            )
     amount, problem = _amount(cells[1])
     if problem:
         errors.append((amount_col, amount_header, problem))

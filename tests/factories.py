@@ -2,6 +2,7 @@
 
 import factory
 from django.db import connection
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
@@ -72,6 +73,20 @@ class EnterpriseFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"永康市测试五金制品有限公司{n}")
     region = factory.LazyFunction(lambda: region("330784"))
     size = EnterpriseSize.SMALL
+    # Verified, so that tests written before verification existed mean what they meant.
+    verified = True
+    verified_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        # A self-registration waiting for an official: unverified, its licence uploaded.
+        pending = factory.Trait(
+            verified=False,
+            verified_at=None,
+            business_licence=factory.django.FileField(
+                filename="licence.pdf", data=b"%PDF-1.4 business licence"
+            ),
+            business_licence_name="营业执照.pdf",
+        )
 
 
 class UserFactory(DjangoModelFactory):

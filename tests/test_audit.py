@@ -23,6 +23,11 @@ from .services.factories import OfferingFactory, ServiceRequestFactory, VoucherF
 pytestmark = pytest.mark.django_db
 
 
+def _enterprise(complex_):
+    unverified = factories.EnterpriseFactory(verified=False, verified_at=None)
+    return unverified, {"verification_rejected_reason": "营业执照模糊"}
+
+
 def _offering(complex_):
     return OfferingFactory(complex=complex_), {"title": "审计后的服务名称"}
 
@@ -93,6 +98,7 @@ def _decision(complex_):
 
 
 FAMILIES = [
+    _enterprise,
     _offering,
     _service_request,
     _voucher,
@@ -141,6 +147,7 @@ def test_history_refuses_update_and_delete(family, yongkang_complex):
 # the object's complex, an enterprise user. Province-wide rules have no operator.
 READERS = ("province", "jinhua", "hangzhou", "operator", "enterprise")
 PAGE_ANSWERS = {
+    "enterprise": (_enterprise, "200 200 404 404 404"),
     "offering": (_offering, "200 200 404 200 404"),
     "request": (_service_request, "200 200 404 200 404"),
     "voucher": (_voucher, "200 200 404 404 404"),

@@ -4,13 +4,14 @@ from rest_framework import serializers
 
 from complexes.models import Institution, Region
 from portal.credit_code import validate_credit_code
-from services.attachments import validate_attachment
+from services.attachments import validate_attachment, validate_licence
 from services.models import (
     Enterprise,
     EnterpriseSize,
     Offering,
     ServiceRequest,
     ServiceRequestEvent,
+    VerificationState,
     Voucher,
     VoucherEntry,
     VoucherSettlement,
@@ -65,14 +66,25 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
     # Read-only model fields lose ``allow_blank``, and with it the schema's "" alternative.
     contact_email = serializers.EmailField(read_only=True, allow_blank=True)
+    verification_state = serializers.ChoiceField(choices=VerificationState.choices, read_only=True)
+    business_licence_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Enterprise
         fields = [
             "id", "credit_code", "name", "region", "size", "high_tech", "tech_sme",
-            "contact_name", "contact_phone", "contact_email", "created_at",
+            "contact_name", "contact_phone", "contact_email", "created_at", "verified",
+            "verified_at", "verification_state", "verification_rejected_reason",
+            "business_licence_url",
         ]  # fmt: skip
         read_only_fields = fields
+
+    # A path on this server, or null before a licence is uploaded.
+    @extend_schema_field({"type": "string", "format": "uri-reference", "nullable": True})
+    def get_business_licence_url(self, enterprise):
+        if not enterprise.business_licence:
+            return None
+        return reverse("enterprise-licence", args=[enterprise.pk])
 
 
 class EnterpriseRegistrationSerializer(serializers.Serializer):
@@ -89,6 +101,22 @@ class EnterpriseRegistrationSerializer(serializers.Serializer):
     contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
+    business_licence = serializers.FileField(
+        required=False,
+        validators=[validate_licence],
+        help_text="PDF, JPEG or PNG. Needed to claim a credit code that is already registered.",
+    )
+
+
+class LicenceUploadSerializer(serializers.Serializer):
+    business_licence = serializers.FileField(
+        validators=[validate_licence], help_text="PDF, JPEG or PNG."
+    )
+
+
+class ClaimReceivedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    claim = serializers.IntegerField()
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -1,8 +1,11 @@
-from django.http import FileResponse
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -11,13 +14,16 @@ from portal.api.parsers import BoundedJSONParser
 from portal.api.permissions import ActionRolePermission
 from portal.api.public_cache import AnonymousListCacheMixin
 from services import selectors, services
+from services.attachments import private_download
 from services.filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter
 from services.models import Offering, Voucher
 
 from .serializers import (
+    ClaimReceivedSerializer,
     ConfirmSerializer,
     EnterpriseRegistrationSerializer,
     EnterpriseSerializer,
+    LicenceUploadSerializer,
     NoteSerializer,
     OfferingSerializer,
     ReasonSerializer,
@@ -65,10 +71,16 @@ class OfferingViewSet(AnonymousListCacheMixin, viewsets.ModelViewSet):
 
 
 class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Enterprises: self-registration is open; an enterprise sees itself, officials their region."""
+    """Enterprises: self-registration is open (and rate-limited per address); an enterprise
+    sees itself, officials their region, where they verify registrations."""
 
     permission_classes = [ActionRolePermission]
-    action_roles: dict = {}
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
+    action_roles: dict = {
+        "upload_licence": ("is_enterprise_user",),
+        "verify": ("is_official",),
+        "reject_verification": ("is_official",),
+    }
     filterset_class = EnterpriseFilter
 
     def get_permissions(self):
@@ -82,18 +94,87 @@ class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return EnterpriseRegistrationSerializer if self.action == "create" else EnterpriseSerializer
 
-    @extend_schema(request=EnterpriseRegistrationSerializer, responses={201: EnterpriseSerializer})
+    @extend_schema(
+        request=EnterpriseRegistrationSerializer,
+        responses={201: EnterpriseSerializer, 202: ClaimReceivedSerializer},
+    )
     def create(self, request, *args, **kwargs):
+        """Register an enterprise (it starts unverified); a credit code that is registered
+        already becomes a claim (202) that an official decides."""
+        # One limit per address, shared with the registration page; signed-in callers count
+        # too, since the API registers whoever calls it.
+        if is_ratelimited(
+            request._request,
+            group="registration",
+            key="ip",
+            rate=settings.REGISTRATION_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        ):
+            raise Throttled
         serializer = EnterpriseRegistrationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        user = services.enterprise_register(
+        registration = services.enterprise_register(
             credit_code_value=data.pop("credit_code"),
             email=data.pop("contact_email", ""),
             **data,
         )
-        body = EnterpriseSerializer(user.enterprise).data
+        if registration.claim is not None:
+            body = {
+                "detail": _(
+                    "This credit code is registered already: your claim is under review. "
+                    "You will hear from us by email."
+                ),
+                "claim": registration.claim.pk,
+            }
+            return Response(body, status=status.HTTP_202_ACCEPTED)
+        body = EnterpriseSerializer(registration.enterprise).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def licence(self, request, pk=None):
+        """The business licence, for the enterprise itself and the officials in its scope."""
+        enterprise = self.get_object()
+        return private_download(
+            enterprise.business_licence,
+            enterprise.business_licence_name,
+            inline=request.query_params.get("inline") == "1",
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": LicenceUploadSerializer}, responses=EnterpriseSerializer
+    )
+    @licence.mapping.post
+    def upload_licence(self, request, pk=None):
+        """The enterprise's user sends (again) its business licence for verification."""
+        self.get_object()
+        body = LicenceUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        enterprise = services.enterprise_licence_upload(
+            actor=request.user, licence=body.validated_data["business_licence"]
+        )
+        return Response(EnterpriseSerializer(enterprise).data)
+
+    @extend_schema(request=None, responses=EnterpriseSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """An official of the enterprise's region has checked its business licence."""
+        verified = services.enterprise_verify(actor=request.user, enterprise=self.get_object())
+        return Response(EnterpriseSerializer(verified).data)
+
+    @extend_schema(request=ReasonSerializer, responses=EnterpriseSerializer)
+    @action(detail=True, methods=["post"], url_path="reject-verification")
+    def reject_verification(self, request, pk=None):
+        """The licence does not prove the registration; the enterprise may upload another."""
+        enterprise = self.get_object()  # out of scope answers 404 before the body is read
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rejected = services.enterprise_reject_verification(
+            actor=request.user, enterprise=enterprise, **body.validated_data
+        )
+        return Response(EnterpriseSerializer(rejected).data)
 
 
 TRANSITION_BODIES = {
@@ -190,13 +271,7 @@ class ServiceRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     def attachment(self, request, pk=None):
         """The request's attachment, for those who may see the request (never a public URL)."""
         service_request = self.get_object()
-        if not service_request.attachment:
-            return Response(status=status.HTTP_404_NOT_FOUND)
-        return FileResponse(
-            service_request.attachment.open("rb"),
-            as_attachment=True,
-            filename=service_request.attachment_name or service_request.attachment.name,
-        )
+        return private_download(service_request.attachment, service_request.attachment_name)
 
 
 class VoucherViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

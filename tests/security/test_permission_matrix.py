@@ -59,6 +59,19 @@ EXPECTED = {
     ("POST", "/api/v1/enterprises/"): "400 400 400 400 400 400",
     ("GET", "/api/v1/enterprises/"): "401 200 200 200 200 200",
     ("GET", "/api/v1/enterprises/{id}/"): "401 200 200 200 404 200 | 401 200 404 404 404 404",
+    ("GET", "/api/v1/enterprises/{id}/licence/"): (
+        "401 200 200 200 404 200 | 401 200 404 404 404 404"
+    ),
+    ("POST", "/api/v1/enterprises/{id}/licence/"): (
+        "401 403 403 403 403 400 | 401 403 403 403 403 404"
+    ),
+    # The world's enterprises are verified already; a rejection needs its reason.
+    ("POST", "/api/v1/enterprises/{id}/verify/"): (
+        "401 409 409 409 403 403 | 401 409 404 404 403 403"
+    ),
+    ("POST", "/api/v1/enterprises/{id}/reject-verification/"): (
+        "401 400 400 400 403 403 | 401 400 404 404 403 403"
+    ),
     ("GET", "/api/v1/evaluations/"): "401 200 200 200 200 200",
     ("GET", "/api/v1/evaluations/{id}/"): "401 200 200 200 200 404 | 401 200 404 404 404 404",
     ("GET", "/api/v1/funding-rules/"): "401 200 200 200 200 200",

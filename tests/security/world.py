@@ -7,12 +7,13 @@ province sees it.
 
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Notification
 from evaluation.models import Grade, Job, JobKind, ManagementDecision, ManagementKind
 from funding.models import Allocation, AllocationKind
-from services.models import VoucherSettlement
+from services.models import EnterpriseClaim, VoucherSettlement
 from tests import factories
 from tests.evaluation import factories as evaluation_factories
 from tests.funding import factories as funding_factories
@@ -22,8 +23,13 @@ ROLES = ("anonymous", "province", "city", "county", "operator", "enterprise")
 YEAR = 2025
 
 
+def _licence() -> ContentFile:
+    return ContentFile(b"%PDF-1.7\n%%EOF\n", name="licence.pdf")
+
+
 def _side(complex_, enterprise, year: int, recipient) -> dict:
     offering = OfferingFactory(complex=complex_)
+    claimant = factories.UserFactory(is_active=False)
     voucher = VoucherFactory(enterprise=enterprise)
     rule_set = funding_factories.rule_set(year)
     evaluation = funding_factories.evaluated(complex_, year, "80.00", Grade.GOOD)
@@ -54,6 +60,12 @@ def _side(complex_, enterprise, year: int, recipient) -> dict:
         "funding-rule": rule_set,
         "job": Job.objects.create(kind=JobKind.RECOMPUTE, parameters={"year": year}),
         "notification": Notification.objects.create(recipient=recipient, subject="通知"),
+        "claim": EnterpriseClaim.objects.create(
+            enterprise=enterprise,
+            claimant=claimant,
+            name=enterprise.name,
+            business_licence=_licence(),
+        ),
         "decision": ManagementDecision.objects.create(
             complex=complex_,
             year=year,
@@ -67,8 +79,12 @@ def build_world() -> tuple[dict, dict, dict]:
     """(users by role, objects on side A, objects on side B)."""
     complex_a = factories.ComplexFactory(region=factories.region("330784"))
     complex_b = factories.ComplexFactory(region=factories.region("330110"))
-    enterprise_a = factories.EnterpriseFactory(region=factories.region("330784"))
-    enterprise_b = factories.EnterpriseFactory(region=factories.region("330110"))
+    enterprise_a = factories.EnterpriseFactory(
+        region=factories.region("330784"), business_licence=_licence()
+    )
+    enterprise_b = factories.EnterpriseFactory(
+        region=factories.region("330110"), business_licence=_licence()
+    )
     users = {
         "anonymous": None,
         "province": factories.provincial_official(),

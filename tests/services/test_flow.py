@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
+from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook
 from rest_framework.test import APIClient
@@ -45,20 +47,33 @@ def token_client(username, password):
     return api_client
 
 
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def licence():
+    return SimpleUploadedFile("营业执照.pdf", b"%PDF-1.7\n%%EOF\n")
+
+
 def test_the_whole_journey_through_the_api(
-    catalogue, api_client, api_as, django_capture_on_commit_callbacks
+    catalogue, api_client, api_as, django_capture_on_commit_callbacks, media_root
 ):
     registered = api_client.post(
         "/api/v1/enterprises/",
         {
             "username": "hengda", "password": "Hengda-Tools-2026", "credit_code": CODE,
             "name": "永康市恒达工具有限公司", "region": "330784", "size": "small",
-            "contact_email": "boss@hengda.example",
+            "contact_email": "boss@hengda.example", "business_licence": licence(),
         },
-        format="json",
+        format="multipart",
     )  # fmt: skip
     assert registered.status_code == 201
     enterprise_id = registered.json()["id"]
+    assert registered.json()["verified"] is False
+    county = api_as(factories.regional_official("330784"))
+    verified = county.post(f"/api/v1/enterprises/{enterprise_id}/verify/")
+    assert verified.status_code == 200 and verified.json()["verified"] is True
     issued = api_as(catalogue["province"]).post(
         "/api/v1/vouchers/",
         {"enterprise": enterprise_id, "amount": "5000.00", "valid_from": str(date.today()),
@@ -116,9 +131,9 @@ def test_the_whole_journey_through_the_api(
         ("issue", "5000.00"), ("hold", "3000.00"), ("consume", "3000.00"),
     ]  # fmt: skip
     user = User.objects.get(username="hengda")
-    # The enterprise hears of the voucher and of the operator's three moves; the operator of
-    # the new request and of the confirmation.
-    assert Notification.objects.filter(recipient=user).count() == 4
+    # The enterprise hears of its verification, of the voucher and of the operator's three
+    # moves; the operator of the new request and of the confirmation.
+    assert Notification.objects.filter(recipient=user).count() == 5
     assert (
         list(
             Notification.objects.filter(recipient=catalogue["operator"]).values_list(
@@ -156,15 +171,20 @@ def test_voucher_use_is_refused_where_it_does_not_fit(catalogue, api_as):
     assert not ServiceRequest.objects.exists()
 
 
-def test_the_journey_in_the_browser(catalogue, client, client_as):
+def test_the_journey_in_the_browser(catalogue, client, client_as, media_root):
     response = client.post(
         "/services/register/",
         {"name": "永康市恒达工具有限公司", "credit_code": CODE, "region": "330784", "size": "small",
          "contact_name": "王伟", "contact_phone": "13800000000", "email": "boss@hengda.example",
-         "username": "hengda", "password": "Hengda-Tools-2026", "password_again": "Hengda-Tools-2026"},
+         "username": "hengda", "password": "Hengda-Tools-2026", "password_again": "Hengda-Tools-2026",
+         "business_licence": licence()},
     )  # fmt: skip
     assert response.status_code == 302
     enterprise = User.objects.get(username="hengda").enterprise
+    county = Client()
+    county.force_login(factories.regional_official("330784"))
+    verified = county.post(f"/services/verification/{enterprise.pk}/", {"action": "verify"})
+    assert verified.status_code == 302
     Voucher.objects.create(
         enterprise=enterprise, amount=5000, balance=5000, valid_from=date.today(),
         expires_on=date.today() + timedelta(days=90),

@@ -1,12 +1,19 @@
 """Enterprise self-registration, in the browser and through the API."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import Role
+from accounts.models import Role, User
 from services.models import Enterprise
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
 
 GOOD_CODE = factories.valid_credit_code(12345678)
 
@@ -58,30 +65,87 @@ def test_invalid_input_is_refused_with_a_clear_message(api_client, overrides, fi
     assert not Enterprise.objects.exists()
 
 
-def test_a_duplicate_code_is_refused_and_nothing_is_created(api_client):
+def test_a_duplicate_code_without_a_licence_is_refused_and_nothing_is_created(api_client):
     factories.EnterpriseFactory(credit_code=GOOD_CODE)
     response = api_client.post(
         "/api/v1/enterprises/", registration(username="other"), format="json"
     )
     assert response.status_code == 400
-    assert response.json()["credit_code"] == ["使用该信用代码的企业已经注册。"]
+    assert response.json()["credit_code"] == [
+        "使用该信用代码的企业已经注册。如需认领，请上传营业执照重新注册，科技部门将比对双方的营业执照。"
+    ]
     assert not factories.authenticate(username="other", password="Yongkang-Tools-2026")
 
 
-def test_browser_registration_logs_the_enterprise_in(client):
+def browser_registration(**overrides):
     data = registration(email="wang@hengda.example", password_again="Yongkang-Tools-2026")
-    response = client.post("/services/register/", data)
+    licence = SimpleUploadedFile("营业执照.pdf", b"%PDF-1.7\n%%EOF\n")
+    return {**data, "business_licence": licence, **overrides}
+
+
+def test_browser_registration_logs_the_enterprise_in(client):
+    response = client.post("/services/register/", browser_registration())
     assert response.status_code == 302
     assert client.get("/services/requests/").status_code == 200
     assert Enterprise.objects.get().name == "永康市恒达工具有限公司"
 
 
-def test_browser_registration_shows_the_duplicate_next_to_the_field(client):
-    factories.EnterpriseFactory(credit_code=GOOD_CODE)
-    data = registration(email="wang@hengda.example", password_again="Yongkang-Tools-2026")
-    response = client.post("/services/register/", data)
+RESERVED = "该用户名为门户自有账号保留，请另选一个。"
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["admin", "Root", "ADMINISTRATOR", "system", "province", "support", "security", "staff",
+     "postmaster", "webmaster", "city-330700", "County-330784", "op-T000001",
+     f"ent-{GOOD_CODE}"],
+)  # fmt: skip
+def test_reserved_user_names_are_refused_on_the_field(api_client, username):
+    response = api_client.post(
+        "/api/v1/enterprises/", registration(username=username), format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"username": [RESERVED]}
+    assert not Enterprise.objects.exists() and not User.objects.exists()
+
+
+def test_a_reserved_name_is_refused_next_to_the_field_in_the_browser(client):
+    response = client.post("/services/register/", browser_registration(username="admin"))
     assert response.status_code == 200
-    assert response.context["form"].errors["credit_code"] == ["使用该信用代码的企业已经注册。"]
+    assert response.context["form"].errors["username"] == [RESERVED]
+    assert not Enterprise.objects.exists()
+
+
+def test_names_merely_containing_a_reserved_word_are_accepted(api_client):
+    response = api_client.post(
+        "/api/v1/enterprises/", registration(username="hengda-admin"), format="json"
+    )
+    assert response.status_code == 201, response.content
+
+
+def test_registration_is_rate_limited_per_address_on_the_page_and_the_api(client, api_client):
+    """Five registrations an hour from one address (DJANGO_REGISTRATION_RATE_LIMIT), however
+    they are sent; the sixth answers 429 and creates nothing."""
+    answers = [client.post("/services/register/", {}).status_code for _ in range(3)]
+    answers += [
+        api_client.post(
+            "/api/v1/enterprises/",
+            registration(username=f"firm{n}", credit_code=factories.valid_credit_code(n)),
+            format="json",
+        ).status_code
+        for n in range(2)
+    ]
+    assert answers == [200, 200, 200, 201, 201]
+    page = client.post("/services/register/", browser_registration())
+    assert page.status_code == 429
+    assert "请求过于频繁" in page.content.decode()
+    api = api_client.post("/api/v1/enterprises/", registration(), format="json")
+    assert api.status_code == 429
+    assert Enterprise.objects.count() == 2
+    # Another address is not affected.
+    other = api_client.post(
+        "/api/v1/enterprises/", registration(), format="json", REMOTE_ADDR="198.51.100.7"
+    )
+    assert other.status_code == 201
 
 
 def test_enterprises_are_seen_in_scope_only(api_as):

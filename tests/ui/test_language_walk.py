@@ -14,6 +14,7 @@ from evaluation import recompute
 from evaluation.models import EvaluationScheme, JobKind, ReportStatus
 from funding.models import RuleSet
 from portal.models import ExportJob, ExportStatus
+from services.models import EnterpriseClaim
 from tests import factories
 from tests.evaluation import factories as evaluation
 from tests.funding.factories import M, evaluated, rule_set
@@ -35,6 +36,7 @@ NOT_PAGES = {
     "services:vouchers_export", "services:settlements_export", "evaluation:reports_export",
     "evaluation:results_export", "evaluation:score_pdf", "dashboard:summary_pdf",
     "dashboard:regions_export", "dashboard:warnings_export", "export_file",
+    "services:claim_licence",
 }  # fmt: skip
 # Words that stay in Latin letters in Chinese pages too: names of formats and of the API, and
 # the units of file sizes (Django's filesizeformat writes them so in Chinese too).
@@ -122,9 +124,14 @@ def seeded():
         language="zh-hans", status=ExportStatus.SUCCEEDED, rows=3, size=20480,
         filename="服务申请-2025-06-30.xlsx", file="exports/1/x.xlsx",
     )  # fmt: skip
+    claim = EnterpriseClaim.objects.create(
+        enterprise=enterprise, name="永康恒达工具", contact_name="李明", contact_phone="13900000000",
+        claimant=factories.UserFactory(username="claimant", is_active=False),
+        business_licence="business-licences/claim.pdf", business_licence_name="营业执照.pdf",
+    )  # fmt: skip
     objects = [
-        complex_, yuhang, institution, offering, enterprise, service_request, export, *shipped,
-        *users.values(),
+        complex_, yuhang, institution, offering, enterprise, service_request, export, claim,
+        claim.claimant, *shipped, *users.values(),
     ]  # fmt: skip
     data = {
         value
@@ -159,6 +166,10 @@ def seeded():
         "services:vouchers": ("province", {}),
         "services:voucher_detail": ("enterprise", {"pk": voucher.pk}),
         "services:settlements": ("province", {}),
+        "services:my_enterprise": ("enterprise", {}),
+        "services:verification": ("province", {}),
+        "services:verification_detail": ("province", {"pk": enterprise.pk}),
+        "services:claim_detail": ("province", {"pk": claim.pk}),
         "evaluation:reports": ("province", {}),
         "evaluation:report": ("province", {"pk": report.pk}),
         "evaluation:report_versions": ("province", {"pk": report.pk}),

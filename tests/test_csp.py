@@ -5,6 +5,7 @@ page is parsed for what a browser would then refuse to run: an inline <script>, 
 attribute (onclick=…), a javascript: URL, an htmx hx-on attribute, an inline <style> element.
 """
 
+import json
 from html.parser import HTMLParser
 
 import pytest
@@ -15,6 +16,7 @@ from django.urls import reverse
 from tests import factories
 from tests.security.test_page_matrix import ARGUMENTS, page_names
 from tests.security.world import ROLES, build_world
+from tests.test_settings import STRONG_KEY, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +176,18 @@ def test_no_page_holds_inline_code_for_any_role():
     assert offences == {}
     # The walk did see the pages (a broken world would pass with nothing fetched).
     assert pages_seen > 100
+
+
+def test_development_gets_the_same_policy_as_production():
+    print_policy = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.CONTENT_SECURITY_POLICY))"
+    )
+    policies = [
+        run_manage("shell", "-c", print_policy, DJANGO_DEBUG=debug, DJANGO_SECRET_KEY=STRONG_KEY)
+        for debug in ("true", "false")
+    ]
+    # The policy is the last line printed (the shell announces its automatic imports first).
+    development, production = (json.loads(result.stdout.splitlines()[-1]) for result in policies)
+    assert development == production
+    assert development["DIRECTIVES"]["script-src"] == ["'self'"]

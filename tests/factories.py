@@ -126,6 +126,7 @@ SERVICE_RECORD_TABLES = (
     "services_servicerequest",
     "services_voucher",
     "services_offering",
+    "services_enterpriseclaim",
 )
 
 

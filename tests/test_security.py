@@ -169,15 +169,21 @@ class TestClientAddress:
     )
     def test_drf_throttles_agree_with_the_other_limiters(self, settings, proxies, forwarded_for):
         from django.test import RequestFactory
-        from rest_framework.throttling import BaseThrottle
 
-        from portal.client_address import client_address
+        from accounts.api.views import TokenView
 
         settings.TRUSTED_PROXY_COUNT = proxies
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": proxies}
         headers = {} if forwarded_for is None else {"HTTP_X_FORWARDED_FOR": forwarded_for}
         request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1", **headers)
-        assert BaseThrottle().get_ident(request) == client_address(request)
+        expected = {
+            (0, "198.51.100.1, 203.0.113.7"): "192.0.2.1",
+            (1, "198.51.100.1, 203.0.113.7"): "203.0.113.7",
+            (2, "198.51.100.1, 203.0.113.7"): "198.51.100.1",
+            (1, "203.0.113.7"): "203.0.113.7",
+            (2, "203.0.113.7"): "203.0.113.7",
+        }.get((proxies, forwarded_for), "192.0.2.1")
+        for throttle in TokenView.throttle_classes:
+            assert throttle().get_ident(request) == expected
 
 
 class TestAudit:

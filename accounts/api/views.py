@@ -8,12 +8,12 @@ from rest_framework.exceptions import NotAuthenticated
 from rest_framework.parsers import FormParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import Notification
 from accounts.notifications import notification_mark_read
 from accounts.tokens import token_issue, token_revoke
 from portal.api.parsers import BoundedJSONParser
+from portal.api.throttling import ScopedClientRateThrottle
 
 from .serializers import AuthTokenSerializer, NotificationSerializer
 
@@ -24,7 +24,7 @@ class TokenView(ObtainAuthToken):
     serializer_class = AuthTokenSerializer
     parser_classes = [BoundedJSONParser, FormParser]
     renderer_classes = [JSONRenderer]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedClientRateThrottle]
     throttle_scope = "auth"
 
     def get_serializer_context(self):

@@ -28,8 +28,8 @@ class ExpiringTokenScheme(TokenScheme):
             **super().get_security_definition(auto_schema),
             "description": (
                 "`Authorization: Token <token>`, the token from `POST /api/v1/auth/token/`. A "
-                f"token expires {settings.API_TOKEN_TTL.days} days after it was issued, when "
-                "`DELETE /api/v1/auth/token/` revokes it, and when its user's password changes; "
-                "it then answers 401."
+                f"token stops working {settings.API_TOKEN_TTL.days} days after it was issued, "
+                "when `DELETE /api/v1/auth/token/` revokes it, or when its user's password "
+                "changes; a request with it then answers 401."
             ),
         }

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from complexes.models import Complex, ComplexStatusChange, Institution, Region
+from portal.api.audience import AudienceSerializer
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -35,7 +36,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "reason", "changed_by", "changed_at"]
 
 
-class ComplexSerializer(serializers.ModelSerializer):
+class ComplexSerializer(AudienceSerializer):
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
     region_detail = RegionBriefSerializer(source="region", read_only=True)
     member_count = serializers.IntegerField(read_only=True)
@@ -78,6 +79,7 @@ class ComplexSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        private_fields = ["contact_name", "contact_phone", "contact_email"]
 
 
 class ComplexDetailSerializer(ComplexSerializer):
@@ -87,7 +89,7 @@ class ComplexDetailSerializer(ComplexSerializer):
         fields = [*ComplexSerializer.Meta.fields, "status_history"]
 
 
-class InstitutionSerializer(serializers.ModelSerializer):
+class InstitutionSerializer(AudienceSerializer):
     class Meta:
         model = Institution
         fields = [
@@ -104,6 +106,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        private_fields = ["contact_name", "contact_phone"]
         # Uniqueness is checked by the model's own constraint with its translated message.
         validators = []
 

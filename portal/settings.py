@@ -335,6 +335,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # worker's files are kept this many days.
 EXPORT_INLINE_ROW_LIMIT = env.int("EXPORT_INLINE_ROW_LIMIT", default=20_000)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+# Unfinished export jobs one person may have at once: a further one is refused on its page.
+EXPORT_JOBS_PER_USER = env.int("EXPORT_JOBS_PER_USER", default=3)
 # Where the dashboard's per-complex figures come from (see dashboard/figures.py).
 DASHBOARD_FIGURE_SOURCES = [
     "complexes.figures.complex_figures",

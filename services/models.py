@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from complexes.models import MemberQuerySet, Region
 from portal.audit import audited
 from portal.credit_code import validate_credit_code
+from portal.limits import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH
 from portal.models import ScopedQuerySet, TimeStampedModel
 
 
@@ -106,7 +107,7 @@ class Offering(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=150)
     service_type = models.CharField(_("service type"), max_length=24, choices=ServiceType.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     price = models.DecimalField(
         _("price (CNY)"),
         max_digits=14,
@@ -197,7 +198,7 @@ class ServiceRequest(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="service_requests",
     )
-    description = models.TextField(_("need description"))
+    description = models.TextField(_("need description"), max_length=DESCRIPTION_MAX_LENGTH)
     attachment = models.FileField(
         _("attachment"), upload_to=attachment_path, blank=True, max_length=200
     )
@@ -220,15 +221,17 @@ class ServiceRequest(TimeStampedModel):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    delivery_note = models.TextField(_("delivery note"), blank=True)
-    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    delivery_note = models.TextField(_("delivery note"), blank=True, max_length=REASON_MAX_LENGTH)
+    rejection_reason = models.TextField(
+        _("rejection reason"), blank=True, max_length=REASON_MAX_LENGTH
+    )
     rating = models.PositiveSmallIntegerField(
         _("rating"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX_LENGTH)
 
     objects = ServiceRequestQuerySet.as_manager()
 

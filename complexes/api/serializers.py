@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from complexes.models import Complex, ComplexStatusChange, Institution, Region
 from portal.api.audience import AudienceSerializer
+from portal.limits import REASON_MAX_LENGTH
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -44,6 +45,7 @@ class ComplexSerializer(AudienceSerializer):
         write_only=True,
         required=False,
         allow_blank=True,
+        max_length=REASON_MAX_LENGTH,
         help_text="Why the status changes; required with a new status.",
     )
 

@@ -307,6 +307,76 @@ class VoucherQuerySet(ScopedQuerySet):
     scope_enterprise = "enterprise_id"
 
 
+class VoucherRulesQuerySet(models.QuerySet):
+    def for_year(self, year: int) -> "VoucherRules":
+        """The rules of ``year``: its own row, else the latest earlier year's (rules hold until
+        a later year gets its own), else the earliest row there is."""
+        rules = self.filter(year__lte=year).order_by("-year").first()
+        return rules or self.order_by("year").first() or VoucherRules(year=year)
+
+
+@audited()
+class VoucherRules(models.Model):
+    """The bounds of the innovation vouchers issued in one year (set in the admin).
+
+    The shipped defaults (migration ``services.0005``) follow Shandong's published rule
+    (docs: DOMAIN.md): 500,000 CNY per voucher and per enterprise and year, half of a
+    service's price at most, a year of validity.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        unique=True,
+        help_text=_("These rules hold from this year until a later year has rules of its own."),
+    )
+    max_amount_per_voucher = models.DecimalField(
+        _("most per voucher (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("500000.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    cap_per_enterprise_per_year = models.DecimalField(
+        _("cap per enterprise and year (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("500000.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("The vouchers issued to one enterprise in the year add up to this at most."),
+    )
+    max_share_of_price = models.DecimalField(
+        _("most share of a service's price"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.00"))],
+        help_text=_("0.50: a voucher pays at most half of the price."),
+    )
+    validity_days = models.PositiveSmallIntegerField(
+        _("validity (days)"), default=365, validators=[MinValueValidator(1)]
+    )
+
+    objects = VoucherRulesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("voucher rules")
+        verbose_name_plural = _("voucher rules")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                name="voucher_rules_amounts_positive",
+                condition=Q(max_amount_per_voucher__gt=0, cap_per_enterprise_per_year__gt=0),
+            ),
+            models.CheckConstraint(
+                name="voucher_rules_share_is_a_fraction",
+                condition=Q(max_share_of_price__gt=0, max_share_of_price__lte=1),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+
 @audited()
 class Voucher(TimeStampedModel):
     """An innovation voucher (创新券) issued to an enterprise.

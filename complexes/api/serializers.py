@@ -90,6 +90,14 @@ class ComplexDetailSerializer(ComplexSerializer):
     class Meta(ComplexSerializer.Meta):
         fields = [*ComplexSerializer.Meta.fields, "status_history"]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.shows_private(instance):
+            # Who changed the status is a person too: named only to those in scope.
+            for change in data["status_history"]:
+                change.pop("changed_by")
+        return data
+
 
 class InstitutionSerializer(AudienceSerializer):
     class Meta:

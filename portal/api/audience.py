@@ -19,9 +19,12 @@ class AudienceSerializer(serializers.ModelSerializer):
     """A model serializer with ``Meta.private_fields``, sent only on rows in the reader's
     scope. A write answers in full: it only ever reaches an object in the writer's scope."""
 
+    def shows_private(self, instance) -> bool:
+        return getattr(instance, "private_access", self.context.get("writing", False))
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not getattr(instance, "private_access", self.context.get("writing", False)):
+        if not self.shows_private(instance):
             for name in self.Meta.private_fields:
                 data.pop(name, None)
         return data

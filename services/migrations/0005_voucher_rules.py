@@ -20,9 +20,12 @@ DEFAULT_RULES = {
 
 
 def ship_default_rules(apps, schema_editor):
-    apps.get_model("services", "VoucherRules").objects.get_or_create(
-        year=DEFAULT_RULES["year"], defaults=DEFAULT_RULES
-    )
+    # Shipped, nobody's edit: no history row (as the demo data, portal.audit.unaudited). The
+    # event table is append-only, and a test run rewrites every row the migrations leave.
+    with pgtrigger.ignore("services.VoucherRules:insert_insert"):
+        apps.get_model("services", "VoucherRules").objects.get_or_create(
+            year=DEFAULT_RULES["year"], defaults=DEFAULT_RULES
+        )
 
 
 class Migration(migrations.Migration):

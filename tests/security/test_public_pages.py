@@ -1,8 +1,11 @@
 """The public pages show no person's contact: the complex page names its contact person, their
-phone and e-mail only to its operator and the officials of its region."""
+phone and e-mail, and who changed its status, only to its operator and the officials of its
+region; the API's status history likewise."""
 
 import pytest
+from rest_framework.test import APIClient
 
+from complexes.models import ComplexStatusChange
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +39,23 @@ def test_the_complex_page_shows_contacts_only_in_scope(client, who, shown):
         "county": lambda: factories.regional_official("330784"),
         "province": factories.provincial_official,
     }
+    ComplexStatusChange.objects.create(
+        complex=complex_,
+        from_status="constructing",
+        to_status="operating",
+        reason="通过验收",
+        changed_by=factories.provincial_official(username="zhang-official"),
+    )
     user = users[who]()
+    api = APIClient()
     if user is not None:
         client.force_login(user)
+        api.force_login(user)
     html = client.get(f"/complexes/{complex_.code}/").content.decode()
-    for contact in ("王建国", "13905791234", "wang@example.org"):
-        assert (contact in html) is shown, contact
+    for person in ("王建国", "13905791234", "wang@example.org", "zhang-official"):
+        assert (person in html) is shown, person
+    (change,) = api.get(f"/api/v1/complexes/{complex_.pk}/").json()["status_history"]
+    assert change["reason"] == "通过验收"
+    assert ("changed_by" in change) is shown
     directory = client.get("/complexes/", {"q": complex_.name}).content.decode()
     assert complex_.name in directory and "13905791234" not in directory

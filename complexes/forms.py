@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import BootstrapFormMixin
+from portal.limits import REASON_MAX_LENGTH
 
 from .models import Complex, Institution, SharedInstrument, Status, TalentTeam
 from .services import ALLOWED_STATUS_CHANGES
@@ -33,6 +34,7 @@ class StatusChangeForm(BootstrapFormMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=())
     reason = forms.CharField(
         label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the complex's status history."),
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audited
 from portal.credit_code import validate_credit_code
+from portal.limits import DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH
 from portal.models import ScopedQuerySet, TimeStampedModel, correlated_count, subtree_prefix
 
 
@@ -156,7 +157,7 @@ class Complex(TimeStampedModel):
     contact_email = models.EmailField(_("contact email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     longitude = models.DecimalField(
         _("longitude"),
         max_digits=9,
@@ -199,7 +200,7 @@ class ComplexStatusChange(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),
@@ -255,7 +256,7 @@ class Institution(TimeStampedModel):
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     joined_year = models.PositiveSmallIntegerField(_("year joined"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=DESCRIPTION_MAX_LENGTH)
 
     objects = MemberQuerySet.as_manager()
 

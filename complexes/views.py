@@ -64,6 +64,9 @@ def detail(request, code):
         "can_change_status": "status" in editable,
         "can_manage_parts": in_scope and user.is_operator,
         "can_read_history": in_scope,
+        # The people on the page (the contact person, their phone and e-mail, who changed the
+        # status): named only to the operator and the officials in scope.
+        "show_contacts": in_scope,
     }
     return render(request, "complexes/detail.html", context)
 

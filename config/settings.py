@@ -380,6 +380,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # worker's files are kept this many days.
 EXPORT_INLINE_ROW_LIMIT = env.int("EXPORT_INLINE_ROW_LIMIT", default=20_000)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+# Unfinished export jobs one person may have at once: a further one is refused on its page.
+EXPORT_JOBS_PER_USER = env.int("EXPORT_JOBS_PER_USER", default=3)
 
 LOGGING = {
     "version": 1,

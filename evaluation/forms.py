@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complexes.models import Category
 from portal.forms import BootstrapFormMixin
+from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 
 from .models import AdjustmentItem, Indicator, Normalization, Recommendation
 
@@ -24,7 +25,7 @@ class ReportValuesForm(BootstrapFormMixin, forms.Form):
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             )
             self.fields[f"comment_{indicator.code}"] = forms.CharField(
-                label=_("Comment"), required=False, max_length=1000
+                label=_("Comment"), required=False, max_length=COMMENT_MAX_LENGTH
             )
 
     def values(self) -> dict:
@@ -50,7 +51,11 @@ class ReportUploadForm(BootstrapFormMixin, forms.Form):
 
 
 class ReturnForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason for return"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for return"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class PreReviewForm(BootstrapFormMixin, forms.Form):
@@ -58,7 +63,10 @@ class PreReviewForm(BootstrapFormMixin, forms.Form):
         label=_("Recommendation"), choices=[c for c in Recommendation.choices if c[0]]
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -113,7 +121,9 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
 
 class AdjustmentForm(BootstrapFormMixin, forms.Form):
     item_code = forms.ChoiceField(label=_("Bonus or penalty item"), choices=())
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, items: list[AdjustmentItem], **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 
 from complexes.models import Category, Complex
 from portal.audit import audited
+from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 from portal.models import JOB_STATUS_BADGES, ScopedQuerySet, TimeStampedModel
 
 VALUE_DIGITS = {"max_digits": 18, "decimal_places": 2}
@@ -183,11 +184,15 @@ class AnnualReport(TimeStampedModel):
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    return_reason = models.TextField(
+        _("reason for return"), blank=True, max_length=REASON_MAX_LENGTH
+    )
     recommendation = models.CharField(
         _("city pre-review"), max_length=16, choices=Recommendation.choices, blank=True
     )
-    review_comment = models.TextField(_("pre-review comment"), blank=True)
+    review_comment = models.TextField(
+        _("pre-review comment"), blank=True, max_length=REASON_MAX_LENGTH
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("pre-reviewed by"),
@@ -241,7 +246,7 @@ class ReportValue(models.Model):
     report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="values")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("value"), **VALUE_DIGITS)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX_LENGTH)
 
     class Meta:
         verbose_name = _("reported value")
@@ -377,7 +382,7 @@ class EvaluationScheme(models.Model):
     pass_from = models.DecimalField(
         _("pass from"), max_digits=5, decimal_places=2, default=Decimal("60")
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=REASON_MAX_LENGTH)
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -474,7 +479,7 @@ class Adjustment(models.Model):
     complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="adjustments")
     year = models.PositiveSmallIntegerField(_("year"))
     item_code = models.SlugField(_("item"), max_length=40)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -596,7 +601,7 @@ class ManagementDecision(models.Model):
     complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("decision"), max_length=16, choices=ManagementKind.choices)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
     deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
     proposal_status = models.CharField(
         _("proposal"), max_length=10, choices=ProposalStatus.choices, blank=True

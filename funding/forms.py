@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complexes.models import Level, Status
 from portal.forms import BootstrapFormMixin
+from portal.limits import REASON_MAX_LENGTH
 
 from .models import RuleSet
 from .services import RULE_FIELDS
@@ -57,6 +58,7 @@ class PublishForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the year's allocations are already published."),
     )

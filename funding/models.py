@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from complexes.models import Complex, Level, Status
 from evaluation.models import Grade, Job
 from portal.audit import audited
+from portal.limits import REASON_MAX_LENGTH
 from portal.models import ScopedQuerySet
 
 ZERO = Decimal("0.00")
@@ -107,7 +108,7 @@ class RuleSet(models.Model):
         "1.00",
         help_text=_("1.00 means the host unit invests at least province + city/county."),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=REASON_MAX_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -187,7 +188,7 @@ class AllocationDecision(models.Model):
     pool = money_field(_("pool (CNY)"))
     total = money_field(_("allocated (CNY)"))
     unallocated = money_field(_("unallocated (CNY)"))
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=REASON_MAX_LENGTH)
     replaces = models.OneToOneField(
         "self",
         verbose_name=_("replaces"),

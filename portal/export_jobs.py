@@ -11,6 +11,7 @@ import tempfile
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -24,6 +25,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from accounts.notifications import notify
 
+from .exceptions import DomainError
 from .exports import replayed_request, table_export_named
 from .models import ExportJob, ExportStatus
 
@@ -36,6 +38,10 @@ NOT_QUEUED = gettext_lazy(
 OUT_OF_SCOPE = gettext_lazy("You may no longer see this table.")
 BUILD_FAILED = gettext_lazy("The file could not be prepared. Please try again later.")
 PENDING = (ExportStatus.QUEUED, ExportStatus.NOT_QUEUED, ExportStatus.RUNNING)
+TOO_MANY_PENDING = gettext_lazy(
+    "You already have %(count)s Excel files being prepared, the most one person may have at "
+    "once. Please wait until one of them is ready under “My exports”."
+)
 
 
 def export_job_pending(*, owner, export: str, query: str, language: str) -> ExportJob | None:
@@ -48,10 +54,17 @@ def export_job_pending(*, owner, export: str, query: str, language: str) -> Expo
 @transaction.atomic
 def export_job_start(*, owner, export: str, query: str, title: str, language: str) -> ExportJob:
     """Record the export and hand it to a worker once committed. The same export still pending
-    for the same person (a second click) is answered with the job already recorded."""
+    for the same person (a second click) is answered with the job already recorded; a new one
+    beyond ``EXPORT_JOBS_PER_USER`` unfinished jobs of that person is refused (DomainError)."""
+    # One person's starts wait for each other (a lock on their user row), so that two at once
+    # cannot both pass the count.
+    get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
     pending = export_job_pending(owner=owner, export=export, query=query, language=language)
     if pending is not None:
         return pending
+    unfinished = ExportJob.objects.filter(owner=owner, status__in=PENDING).count()
+    if unfinished >= settings.EXPORT_JOBS_PER_USER:
+        raise DomainError(TOO_MANY_PENDING % {"count": unfinished})
     job = ExportJob.objects.create(
         owner=owner, export=export, query=query, title=title[:100], language=language
     )

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from http import HTTPStatus
 from typing import Any
 
 import xlsxwriter
@@ -31,6 +32,8 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from .exceptions import DomainError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY = "#,##0.00"
@@ -195,18 +198,29 @@ class TableExport:
             "query": request.GET.urlencode(),
             "language": get_language(),
         }
+        refused = None
         if request.method == "POST":
-            return redirect(export_job_start(title=str(self.title), **parameters))
-        pending = export_job_pending(**parameters)
-        if pending is not None:
-            return redirect(pending)
+            try:
+                return redirect(export_job_start(title=str(self.title), **parameters))
+            except DomainError as error:
+                refused = error.message
+        else:
+            pending = export_job_pending(**parameters)
+            if pending is not None:
+                return redirect(pending)
         context = {
             "title": self.title,
             "limit": settings.EXPORT_INLINE_ROW_LIMIT,
             "retention_days": settings.EXPORT_RETENTION_DAYS,
+            "refused": refused,
             "crumbs": [(_("My exports"), reverse("my_exports")), (self.title, None)],
         }
-        return render(request, "exports/confirm.html", context)
+        return render(
+            request,
+            "exports/confirm.html",
+            context,
+            status=HTTPStatus.TOO_MANY_REQUESTS if refused else HTTPStatus.OK,
+        )
 
     def as_view(self):
         @login_required

@@ -57,20 +57,34 @@ class ScopedQuerySet(models.QuerySet):
     scope_complex: str | None = None
     scope_enterprise: str | None = None
 
-    def in_scope(self, user):
+    def scope_condition(self, user) -> models.Q | None:
+        """The condition on the rows ``user`` may see privately: ``Q()`` for every row,
+        ``None`` for none."""
         if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
+            return None
         if user.is_superuser or user.is_provincial_official:
-            return self.all()
+            return models.Q()
         if user.is_regional_official and self.scope_region and user.region_id:
-            return self.filter(
-                **{f"{self.scope_region}__startswith": subtree_prefix(user.region_id)}
-            )
+            return models.Q(**{f"{self.scope_region}__startswith": subtree_prefix(user.region_id)})
         if user.is_operator and self.scope_complex and user.complex_id:
-            return self.filter(**{self.scope_complex: user.complex_id})
+            return models.Q(**{self.scope_complex: user.complex_id})
         if user.is_enterprise_user and self.scope_enterprise and user.enterprise_id:
-            return self.filter(**{self.scope_enterprise: user.enterprise_id})
-        return self.none()
+            return models.Q(**{self.scope_enterprise: user.enterprise_id})
+        return None
+
+    def in_scope(self, user):
+        condition = self.scope_condition(user)
+        return self.none() if condition is None else self.filter(condition)
+
+    def with_private_access(self, user):
+        """Every row (a public read), each marked ``private_access``: whether ``user`` holds
+        it in scope and so may read its private fields (the people's contacts on it)."""
+        condition = self.scope_condition(user)
+        if condition is None or not condition:
+            return self.annotate(private_access=models.Value(condition is not None))
+        return self.annotate(
+            private_access=models.ExpressionWrapper(condition, output_field=models.BooleanField())
+        )
 
 
 class ExportStatus(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Enterprise
+from .models import Enterprise, VoucherRules
 
 
 @admin.register(Enterprise)
@@ -10,3 +10,14 @@ class EnterpriseAdmin(admin.ModelAdmin):
     search_fields = ["name", "credit_code"]
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
+
+
+@admin.register(VoucherRules)
+class VoucherRulesAdmin(admin.ModelAdmin):
+    list_display = [
+        "year",
+        "max_amount_per_voucher",
+        "cap_per_enterprise_per_year",
+        "max_share_of_price",
+        "validity_days",
+    ]

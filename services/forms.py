@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from complexes.models import Institution, Region, RegionLevel
 from portal import credit_code
 from portal.forms import BootstrapFormMixin
+from portal.limits import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH
 
 from .attachments import (
     ACCEPTED_EXTENSIONS,
@@ -62,7 +63,9 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
 
 class ServiceRequestForm(BootstrapFormMixin, forms.Form):
     description = forms.CharField(
-        label=_("What do you need?"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What do you need?"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     attachment = forms.FileField(
         label=_("Attachment"),
@@ -109,7 +112,9 @@ class OfferingForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class ReasonForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class OptionalReasonForm(BootstrapFormMixin, forms.Form):
@@ -119,7 +124,11 @@ class OptionalReasonForm(BootstrapFormMixin, forms.Form):
 
 
 class NoteForm(BootstrapFormMixin, forms.Form):
-    note = forms.CharField(label=_("Delivery note"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Delivery note"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ConfirmForm(BootstrapFormMixin, forms.Form):
@@ -130,7 +139,10 @@ class ConfirmForm(BootstrapFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

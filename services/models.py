@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from complexes.models import MemberQuerySet, Region
 from portal.audit import audited
 from portal.credit_code import validate_credit_code
+from portal.limits import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH
 from portal.models import ScopedQuerySet, TimeStampedModel
 
 
@@ -266,7 +267,7 @@ class Offering(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=150)
     service_type = models.CharField(_("service type"), max_length=24, choices=ServiceType.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     price = models.DecimalField(
         _("price (CNY)"),
         max_digits=14,
@@ -355,7 +356,7 @@ class ServiceRequest(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="service_requests",
     )
-    description = models.TextField(_("need description"))
+    description = models.TextField(_("need description"), max_length=DESCRIPTION_MAX_LENGTH)
     attachment = models.FileField(
         _("attachment"), upload_to=attachment_path, blank=True, max_length=200
     )
@@ -378,15 +379,17 @@ class ServiceRequest(TimeStampedModel):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    delivery_note = models.TextField(_("delivery note"), blank=True)
-    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    delivery_note = models.TextField(_("delivery note"), blank=True, max_length=REASON_MAX_LENGTH)
+    rejection_reason = models.TextField(
+        _("rejection reason"), blank=True, max_length=REASON_MAX_LENGTH
+    )
     rating = models.PositiveSmallIntegerField(
         _("rating"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX_LENGTH)
 
     objects = ServiceRequestQuerySet.as_manager()
 
@@ -460,6 +463,76 @@ class VoucherStatus(models.TextChoices):
 class VoucherQuerySet(ScopedQuerySet):
     scope_region = "enterprise__region__code"
     scope_enterprise = "enterprise_id"
+
+
+class VoucherRulesQuerySet(models.QuerySet):
+    def for_year(self, year: int) -> "VoucherRules":
+        """The rules of ``year``: its own row, else the latest earlier year's (rules hold until
+        a later year gets its own), else the earliest row there is."""
+        rules = self.filter(year__lte=year).order_by("-year").first()
+        return rules or self.order_by("year").first() or VoucherRules(year=year)
+
+
+@audited()
+class VoucherRules(models.Model):
+    """The bounds of the innovation vouchers issued in one year (set in the admin).
+
+    The shipped defaults (migration ``services.0005``) follow Shandong's published rule
+    (docs: DOMAIN.md): 500,000 CNY per voucher and per enterprise and year, half of a
+    service's price at most, a year of validity.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        unique=True,
+        help_text=_("These rules hold from this year until a later year has rules of its own."),
+    )
+    max_amount_per_voucher = models.DecimalField(
+        _("most per voucher (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("500000.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    cap_per_enterprise_per_year = models.DecimalField(
+        _("cap per enterprise and year (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("500000.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("The vouchers issued to one enterprise in the year add up to this at most."),
+    )
+    max_share_of_price = models.DecimalField(
+        _("most share of a service's price"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.00"))],
+        help_text=_("0.50: a voucher pays at most half of the price."),
+    )
+    validity_days = models.PositiveSmallIntegerField(
+        _("validity (days)"), default=365, validators=[MinValueValidator(1)]
+    )
+
+    objects = VoucherRulesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("voucher rules")
+        verbose_name_plural = _("voucher rules")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                name="voucher_rules_amounts_positive",
+                condition=Q(max_amount_per_voucher__gt=0, cap_per_enterprise_per_year__gt=0),
+            ),
+            models.CheckConstraint(
+                name="voucher_rules_share_is_a_fraction",
+                condition=Q(max_share_of_price__gt=0, max_share_of_price__lte=1),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.year)
 
 
 @audited()

@@ -35,6 +35,7 @@ from .models import (
     ServiceRequestEvent,
     Voucher,
     VoucherEntry,
+    VoucherRules,
     VoucherSettlement,
 )
 from .voucher_sheet import parse_voucher_sheet
@@ -690,6 +691,7 @@ def voucher_issue(
         raise DomainError(_("The amount must be positive."), field="amount")
     if expires_on < valid_from:
         raise DomainError(_("The voucher cannot expire before it is valid."), field="expires_on")
+    _check_voucher_rules(enterprise=enterprise, amount=amount, year=valid_from.year)
     voucher = Voucher.objects.create(
         enterprise=enterprise,
         amount=amount,
@@ -708,6 +710,32 @@ def voucher_issue(
             url=reverse("services:vouchers"),
         )
     return voucher
+
+
+def _check_voucher_rules(*, enterprise: Enterprise, amount: Decimal, year: int) -> None:
+    """The year's bounds: the most one voucher carries, and the cap of what one enterprise is
+    issued in the year (counted by the vouchers' first valid day)."""
+    rules = VoucherRules.objects.for_year(year)
+    if amount > rules.max_amount_per_voucher:
+        raise DomainError(
+            _("A voucher of %(year)s carries at most %(limit)s CNY.")
+            % {"year": year, "limit": rules.max_amount_per_voucher},
+            field="amount",
+        )
+    # The enterprise's row is locked, so two vouchers issued at once cannot both pass the cap.
+    Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+    issued = Voucher.objects.filter(enterprise=enterprise, valid_from__year=year).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal(0)
+    if issued + amount > rules.cap_per_enterprise_per_year:
+        raise DomainError(
+            _(
+                "The enterprise has been issued %(issued)s CNY of vouchers in %(year)s: with "
+                "this one it would pass the cap of %(cap)s CNY a year."
+            )
+            % {"issued": issued, "year": year, "cap": rules.cap_per_enterprise_per_year},
+            field="amount",
+        )
 
 
 @transaction.atomic

@@ -312,3 +312,22 @@ def test_the_admin_lists_who_exported_what(
     detail = admin.get(f"/admin/portal/exportjob/{job.pk}/change/").content.decode()
     assert "status=cancelled" in detail
     assert admin.get("/admin/portal/exportjob/add/").status_code == 403
+
+
+def test_a_person_may_have_only_so_many_unfinished_jobs(
+    requests_in_two_cities, jinhua, django_capture_on_commit_callbacks, settings
+):
+    settings.EXPORT_JOBS_PER_USER, settings.EXPORT_INLINE_ROW_LIMIT = 2, 0
+    client = jinhua[1]
+    with django_capture_on_commit_callbacks(execute=False):
+        assert client.post(URL).status_code == 302
+        assert client.post(URL, query_params={"page": "1"}).status_code == 302
+        refused = client.post("/services/enterprises/export.xlsx")
+    assert refused.status_code == 429
+    assert "已有 2 个 Excel 文件正在准备" in refused.content.decode()
+    assert ExportJob.objects.count() == 2
+    # Once one is ready, another may start.
+    ExportJob.objects.filter(pk=ExportJob.objects.first().pk).update(status=ExportStatus.SUCCEEDED)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert client.post("/services/enterprises/export.xlsx").status_code == 302
+    assert ExportJob.objects.count() == 3

@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
 from complexes.models import Complex, ComplexStatusChange, Institution, Region
+from portal.api.audience import AudienceSerializer
+from portal.limits import REASON_MAX_LENGTH
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -35,7 +37,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "reason", "changed_by", "changed_at"]
 
 
-class ComplexSerializer(serializers.ModelSerializer):
+class ComplexSerializer(AudienceSerializer):
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
     region_detail = RegionBriefSerializer(source="region", read_only=True)
     member_count = serializers.IntegerField(read_only=True)
@@ -43,6 +45,7 @@ class ComplexSerializer(serializers.ModelSerializer):
         write_only=True,
         required=False,
         allow_blank=True,
+        max_length=REASON_MAX_LENGTH,
         help_text="Why the status changes; required with a new status.",
     )
 
@@ -78,6 +81,7 @@ class ComplexSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        private_fields = ["contact_name", "contact_phone", "contact_email"]
 
 
 class ComplexDetailSerializer(ComplexSerializer):
@@ -86,8 +90,16 @@ class ComplexDetailSerializer(ComplexSerializer):
     class Meta(ComplexSerializer.Meta):
         fields = [*ComplexSerializer.Meta.fields, "status_history"]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.shows_private(instance):
+            # Who changed the status is a person too: named only to those in scope.
+            for change in data["status_history"]:
+                change.pop("changed_by")
+        return data
 
-class InstitutionSerializer(serializers.ModelSerializer):
+
+class InstitutionSerializer(AudienceSerializer):
     class Meta:
         model = Institution
         fields = [
@@ -104,6 +116,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        private_fields = ["contact_name", "contact_phone"]
         # Uniqueness is checked by the model's own constraint with its translated message.
         validators = []
 

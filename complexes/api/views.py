@@ -4,6 +4,7 @@ from rest_framework import mixins, viewsets
 from complexes import selectors, services
 from complexes.filters import ComplexFilter, InstitutionFilter
 from complexes.models import Complex, Institution, Region
+from portal.api.audience import AudienceViewMixin
 from portal.api.permissions import ActionRolePermission
 from portal.api.public_cache import AnonymousListCacheMixin
 
@@ -29,6 +30,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ComplexViewSet(
+    AudienceViewMixin,
     AnonymousListCacheMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -49,9 +51,10 @@ class ComplexViewSet(
     def get_queryset(self):
         if self.action in WRITE_ACTIONS:
             return Complex.objects.in_scope(self.request.user)
+        directory = self.readable(selectors.complex_directory())
         if self.action == "retrieve":
-            return selectors.complex_directory().prefetch_related("status_changes__changed_by")
-        return selectors.complex_directory()
+            return directory.prefetch_related("status_changes__changed_by")
+        return directory
 
     def get_serializer_class(self):
         return ComplexDetailSerializer if self.action == "retrieve" else ComplexSerializer
@@ -78,7 +81,7 @@ class ComplexViewSet(
 
 
 @extend_schema(description="Member institutions of complexes.")
-class InstitutionViewSet(viewsets.ModelViewSet):
+class InstitutionViewSet(AudienceViewMixin, viewsets.ModelViewSet):
     serializer_class = InstitutionSerializer
     permission_classes = [ActionRolePermission]
     public_read = True
@@ -91,10 +94,9 @@ class InstitutionViewSet(viewsets.ModelViewSet):
     filterset_class = InstitutionFilter
 
     def get_queryset(self):
-        queryset = Institution.objects.all()
         if self.action in WRITE_ACTIONS:
-            queryset = queryset.in_scope(self.request.user)
-        return queryset
+            return Institution.objects.in_scope(self.request.user)
+        return self.readable(Institution.objects.all())
 
     def perform_create(self, serializer):
         serializer.instance = services.complex_part_save(

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complexes.models import Complex
+from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 
 from ..models import (
     AnnualReport,
@@ -122,7 +123,9 @@ class ReportUpdateSerializer(serializers.Serializer):
         child=serializers.JSONField(allow_null=True), required=False, default=dict
     )
     comments = serializers.DictField(
-        child=serializers.CharField(allow_blank=True), required=False, default=dict
+        child=serializers.CharField(allow_blank=True, max_length=COMMENT_MAX_LENGTH),
+        required=False,
+        default=dict,
     )
 
 
@@ -131,14 +134,16 @@ class ReportActionSerializer(serializers.Serializer):
 
 
 class ReportReturnSerializer(ReportActionSerializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
 class ReportPreReviewSerializer(ReportActionSerializer):
     recommendation = serializers.ChoiceField(
         choices=[choice for choice in Recommendation.choices if choice[0]]
     )
-    comment = serializers.CharField(allow_blank=True, required=False, default="")
+    comment = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=REASON_MAX_LENGTH
+    )
 
 
 class ReportVersionSerializer(serializers.ModelSerializer):

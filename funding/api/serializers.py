@@ -4,6 +4,7 @@ from rest_framework import serializers
 from complexes.models import Complex
 from evaluation.models import Grade
 from portal.api.fields import NullInResponsesIntegerField
+from portal.limits import REASON_MAX_LENGTH
 
 from ..models import Allocation, AllocationDecision, AllocationKind, RuleSet
 
@@ -116,6 +117,7 @@ class PublishSerializer(YearSerializer):
     reason = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=REASON_MAX_LENGTH,
         help_text=_("Required when the year's allocations are already published."),
     )
 

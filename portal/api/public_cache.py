@@ -21,6 +21,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public-lists:generation"
+# Part of every entry's key: raised whenever what anonymous visitors may receive changes, so no
+# entry cached before a deployment is served after it (2: no contact persons).
+ENTRY_FORMAT = 2
 
 
 def _start_generation() -> int:
@@ -61,7 +64,7 @@ def invalidate_on_write(*models) -> None:
 def entry_key(request) -> str:
     # The absolute URL, not just the path: the page's next/previous links name scheme and host.
     path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"public-lists:{get_language()}:{path}"
+    return f"public-lists:{ENTRY_FORMAT}:{get_language()}:{path}"
 
 
 def _cached_page(request) -> tuple[str, int, HttpResponse | None]:

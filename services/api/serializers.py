@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from complexes.models import Institution, Region
 from portal.credit_code import validate_credit_code
+from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 from services.attachments import validate_attachment, validate_licence
 from services.models import (
     Enterprise,
@@ -179,16 +180,18 @@ class ServiceRequestDetailSerializer(ServiceRequestSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField()
+    note = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
 class ConfirmSerializer(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=COMMENT_MAX_LENGTH
+    )
 
 
 class VoucherSerializer(serializers.ModelSerializer):

@@ -216,3 +216,143 @@ def test_every_operation_has_an_entry():
 @pytest.mark.parametrize("operation", schema_operations(), ids=" ".join)
 def test_answers_by_role_and_scope(operation):
     assert answers(*operation) == EXPECTED.get(operation)
+
+
+# The fields of each resource as each audience receives them. People's contacts (a contact
+# person, their phone and e-mail) only on rows in the reader's scope; the public variant is the
+# full one without them.
+COMPLEX_PUBLIC = {
+    "id", "code", "name", "level", "category", "region", "region_detail", "industry",
+    "cluster_size_tier", "construction_mode", "operating_mechanism", "applicant_government",
+    "host_unit", "founded_year", "status", "website", "address", "description", "longitude",
+    "latitude", "member_count", "created_at", "updated_at",
+}  # fmt: skip
+CONTACTS = {"contact_name", "contact_phone"}
+INSTITUTION_PUBLIC = {
+    "id", "complex", "name", "type", "credit_code", "joined_year", "description", "created_at",
+    "updated_at",
+}  # fmt: skip
+FIELD_SETS = {
+    "complex": COMPLEX_PUBLIC,
+    "complex+contacts": COMPLEX_PUBLIC | CONTACTS | {"contact_email"},
+    "complex detail": COMPLEX_PUBLIC | {"status_history"},
+    "complex detail+contacts": COMPLEX_PUBLIC | CONTACTS | {"contact_email", "status_history"},
+    "institution": INSTITUTION_PUBLIC,
+    "institution+contacts": INSTITUTION_PUBLIC | CONTACTS,
+    "offering": {
+        "id",
+        "complex",
+        "complex_detail",
+        "institution",
+        "institution_name",
+        "title",
+        "service_type",
+        "description",
+        "price",
+        "turnaround_days",
+        "voucher_eligible",
+        "active",
+        "created_at",
+        "updated_at",
+    },
+    "region": {
+        "code",
+        "name",
+        "name_zh_hans",
+        "name_en",
+        "level",
+        "parent",
+        "mountain_26",
+        "longitude",
+        "latitude",
+    },
+    "indicator": {
+        "code",
+        "name",
+        "name_zh_hans",
+        "name_en",
+        "unit",
+        "unit_zh_hans",
+        "unit_en",
+        "source",
+        "higher_is_better",
+        "dimension",
+        "whole_number",
+    },
+    # An enterprise's own contacts: only the enterprise and officials in scope read the rows.
+    "enterprise": {
+        "id",
+        "credit_code",
+        "name",
+        "region",
+        "size",
+        "high_tech",
+        "tech_sme",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "created_at",
+    },
+    "summary": {"year", "region", "complexes", "members", "indicators", "scores", "funding"},
+}
+# The field set each role receives (columns as in EXPECTED) on A | on B, for the endpoints
+# anyone may read and those that show people's contacts. "-": no such row in the answer.
+FIELDS = {
+    "/api/v1/complexes/": "complex complex+contacts complex+contacts complex+contacts "
+    "complex+contacts complex | complex complex+contacts complex complex complex complex",
+    "/api/v1/complexes/{id}/": "complex-detail complex-detail+contacts complex-detail+contacts "
+    "complex-detail+contacts complex-detail+contacts complex-detail | complex-detail "
+    "complex-detail+contacts complex-detail complex-detail complex-detail complex-detail",
+    "/api/v1/institutions/": "institution institution+contacts institution+contacts "
+    "institution+contacts institution+contacts institution | institution institution+contacts "
+    "institution institution institution institution",
+    "/api/v1/institutions/{id}/": "institution institution+contacts institution+contacts "
+    "institution+contacts institution+contacts institution | institution "
+    "institution+contacts institution institution institution institution",
+    "/api/v1/offerings/": " ".join(["offering"] * 6) + " | " + " ".join(["offering"] * 6),
+    "/api/v1/offerings/{id}/": " ".join(["offering"] * 6) + " | " + " ".join(["offering"] * 6),
+    "/api/v1/regions/{code}/": " ".join(["region"] * 6) + " | " + " ".join(["region"] * 6),
+    "/api/v1/indicators/{code}/": "- indicator indicator indicator indicator indicator | "
+    "- indicator indicator indicator indicator indicator",
+    "/api/v1/enterprises/": "- enterprise enterprise enterprise - enterprise | "
+    "- enterprise - - - -",
+    "/api/v1/enterprises/{id}/": "- enterprise enterprise enterprise - enterprise | "
+    "- enterprise - - - -",
+    "/api/v1/dashboard/summary/": "- summary summary summary - - | - summary summary summary - -",
+}
+
+
+def fields_received(client: APIClient, path: str, side: dict) -> str:
+    """The name of the field set of ``side``'s row in the answer, or "-"."""
+    response = client.get(url_for(path, side))
+    if response.status_code != 200:
+        return "-"
+    body = response.json()
+    if "results" in body:
+        segment = path.split("/")[3]
+        wanted = side[RESOURCE_OF_PATH[segment]].pk
+        rows = [row for row in body["results"] if row["id"] == wanted]
+        if not rows:
+            return "-"
+        body = rows[0]
+    received = set(body)
+    names = [name for name, fields in FIELD_SETS.items() if fields == received]
+    return names[0].replace(" ", "-") if names else f"unknown {sorted(received)}"
+
+
+@pytest.mark.parametrize("path", sorted(FIELDS))
+def test_fields_by_role_and_scope(path):
+    users, side_a, side_b = build_world()
+    clients = {}
+    for role, user in users.items():
+        client = APIClient()
+        if user is not None:
+            # A session, as a browser has: the anonymous list cache serves only visitors
+            # without one.
+            client.force_login(user)
+        clients[role] = client
+    received = " | ".join(
+        " ".join(fields_received(clients[role], path, side) for role in ROLES)
+        for side in (side_a, side_b)
+    )
+    assert received == FIELDS[path]

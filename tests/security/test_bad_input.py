@@ -15,6 +15,9 @@ from services.models import Voucher
 from tests import factories
 from tests.evaluation import factories as evaluation
 
+from . import test_page_matrix as page_matrix
+from .world import build_world
+
 pytestmark = pytest.mark.django_db
 
 YEAR = 2025
@@ -271,3 +274,60 @@ def test_an_over_long_username_is_a_400_not_a_database_error(api_client):
     )
     assert response.status_code == 400
     assert "username" in response.json()
+
+
+# Every page, every parameter it might read -------------------------------------------------
+
+# The names pages read from the query string or a form (a superset: unread names are ignored).
+PAGE_PARAMETERS = (
+    "year",
+    "number",
+    "page",
+    "page_size",
+    "complex",
+    "month",
+    "region",
+    "category",
+    "status",
+    "grade",
+    "level",
+    "measure",
+    "revision",
+    "q",
+    "service_type",
+    "voucher_eligible",
+    "mountain_26",
+    "pool",
+    "floor",
+    "cap",
+    "amount",
+    "version",
+    "rating",
+    "deadline",
+)
+HOSTILE_PARAMETER_VALUES = ("²", "99999999999999999999", "1e400")
+
+
+@pytest.mark.parametrize("operation", page_matrix.operations(), ids=" ".join)
+def test_hostile_parameters_on_every_page_get_no_server_error(operation):
+    from django.db import transaction
+    from django.test import Client
+    from django.urls import reverse
+
+    method, name = operation
+    users, side_a, _side_b = build_world()
+    arguments = page_matrix.ARGUMENTS.get(name)
+    url = reverse(name, kwargs=arguments(side_a) if arguments else None)
+    server_errors = []
+    for role in ("province", "operator", "enterprise"):
+        client = Client(raise_request_exception=False)
+        client.force_login(users[role])
+        for value in HOSTILE_PARAMETER_VALUES:
+            with transaction.atomic():
+                response = getattr(client, method.lower())(
+                    url, dict.fromkeys(PAGE_PARAMETERS, value)
+                )
+                transaction.set_rollback(True)
+            if response.status_code >= 500:
+                server_errors.append((role, value, response.status_code))
+    assert server_errors == []

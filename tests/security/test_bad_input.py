@@ -331,3 +331,13 @@ def test_hostile_parameters_on_every_page_get_no_server_error(operation):
             if response.status_code >= 500:
                 server_errors.append((role, value, response.status_code))
     assert server_errors == []
+
+
+def test_the_400_page_speaks_the_portals_default_language(client_as, report, yongkang_complex):
+    response = client_as(factories.operator_of(yongkang_complex)).get(
+        f"/evaluation/reports/{report.pk}/versions/", {"number": "²"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请求有误" in page
+    assert "“number”须为1至2147483647之间的整数。" in page

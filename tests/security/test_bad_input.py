@@ -5,6 +5,7 @@ belongs, a year of twenty digits, and JSON nested deeper than any body the porta
 """
 
 import io
+import time
 from datetime import date
 
 import pytest
@@ -341,3 +342,18 @@ def test_the_400_page_speaks_the_portals_default_language(client_as, report, yon
     page = response.content.decode()
     assert "请求有误" in page
     assert "“number”须为1至2147483647之间的整数。" in page
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['["' + '\\"' * 100_000, '"\\"' * 100_000, "[]," * 100_000],
+    ids=["open-string-of-escapes", "many-strings", "many-brackets"],
+)
+def test_the_nesting_scan_reads_each_character_once(body):
+    """Bodies shaped to make a backtracking pattern quadratic (minutes at this size) are
+    scanned in a fraction of a second."""
+    from portal.api.parsers import MAX_DEPTH, nesting_depth_exceeds
+
+    started = time.monotonic()
+    assert nesting_depth_exceeds(body, MAX_DEPTH) is False
+    assert time.monotonic() - started < 2

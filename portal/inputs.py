@@ -6,7 +6,7 @@ twenty digits reaches PostgreSQL out of range; ``Decimal("1e400")`` is finite bu
 quantized in the default 28-digit context (``InvalidOperation``) nor stored in a
 ``max_digits`` column (``DataError``). Whatever a person sends is read here, and a value that
 is not what the portal reads is refused with a translated message naming the field: 400 on
-pages (``portal.views.bad_request``) and in the API (``portal.api.exceptions``).
+pages and in the API (``portal.views.bad_request``, Django's ``handler400``).
 """
 
 import re
@@ -61,14 +61,13 @@ def iso_date(params, name: str):
     raw = params.get(name)
     if raw is None or raw == "":
         return None
+    not_a_date = _("“%(name)s” must be a date (YYYY-MM-DD).") % {"name": name}
     if ISO_DATE.fullmatch(raw) is None:
-        raise InvalidParameter(name, _("“%(name)s” must be a date (YYYY-MM-DD).") % {"name": name})
+        raise InvalidParameter(name, not_a_date)
     try:
-        day = date.fromisoformat(raw)
+        day = date.fromisoformat(raw)  # the pattern lets 2026-13-45 through
     except ValueError as error:
-        raise InvalidParameter(
-            name, _("“%(name)s” must be a date (YYYY-MM-DD).") % {"name": name}
-        ) from error
+        raise InvalidParameter(name, not_a_date) from error
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise InvalidParameter(
             name,

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
@@ -56,7 +57,12 @@ def bad_request(request, exception):
     if isinstance(exception, InvalidParameter):
         errors, message = {exception.field: [exception.message]}, exception.message
     else:
-        message = _("The request could not be understood.")
+        if isinstance(exception, RequestDataTooBig):
+            message = _("The request body is larger than %(limit)d bytes.") % {
+                "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            }
+        else:
+            message = _("The request could not be understood.")
         errors = {"detail": message}
     if request.path.startswith("/api/"):
         return JsonResponse(errors, status=400)

@@ -8,7 +8,6 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted, StaleVersion
-from portal.inputs import InvalidParameter
 
 
 def portal_exception_handler(exc, context):
@@ -20,8 +19,6 @@ def portal_exception_handler(exc, context):
     if isinstance(exc, DomainError):
         key = exc.field or "non_field_errors"
         return Response({key: [str(exc.message)]}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, InvalidParameter):
-        return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ProtectedError):
         # Deleting a row that others still point at (an institution with offerings) conflicts
         # with the current state rather than being a server fault.

@@ -3,8 +3,9 @@
 ``json.loads`` recurses once per level of nesting: a body of 50,000 ``[`` raises RecursionError,
 which DRF does not turn into a 400 (it only catches ValueError), and anything that walks the
 parsed data recurses again. No body the portal reads nests more than a few levels, so one
-deeper than ``MAX_DEPTH`` is refused by a flat scan first. DRF reads the body from the stream,
-past Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` check: the same limit applies here.
+deeper than ``MAX_DEPTH`` is refused by a flat scan first. The size is bounded before: DRF
+hands a JSON parser ``request.body``, which Django refuses above ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+(``RequestDataTooBig``, a 400 from ``portal.views.bad_request``).
 """
 
 import math
@@ -38,15 +39,11 @@ def nesting_depth_exceeds(text: str, limit: int) -> bool:
 
 
 class BoundedJSONParser(parsers.JSONParser):
-    """DRF's JSON parser behind a size and a nesting limit; what passes is parsed as before."""
+    """DRF's JSON parser behind a nesting limit, refusing numbers beyond a float; what passes
+    is parsed as before."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        body = stream.read() if limit is None else stream.read(limit + 1)
-        if limit is not None and len(body) > limit:
-            raise ParseError(
-                _("The request body is larger than %(limit)d bytes.") % {"limit": limit}
-            )
+        body = stream.read()
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             text = body.decode(encoding)

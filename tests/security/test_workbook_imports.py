@@ -6,12 +6,11 @@ import io
 import re
 import time
 import zipfile
-from datetime import date
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from evaluation.excel import FIRST_ROW, MAX_ROWS, VALUE
+from evaluation.excel import FIRST_ROW, MAX_ROWS, TEMPLATE_MARK, VALUE
 from evaluation.models import ReportValue
 from portal.excel import MAX_SHEETS, SHOWN_MESSAGES
 from services.models import Voucher
@@ -52,15 +51,30 @@ def with_part(workbook: bytes, name: str, data: bytes) -> bytes:
     return output.getvalue()
 
 
-def sheet_xml(rows: int, *, dimension: str | None = None, columns: int = 1) -> bytes:
-    """A sheet of ``rows`` rows of text cells, written directly (openpyxl is slow at this)."""
-    cells = "".join(
-        f'<c r="{chr(65 + column)}{{n}}" t="inlineStr"><is><t>x{{n}}</t></is></c>'
-        for column in range(columns)
-    )
-    body = "".join(f'<row r="{n}">{cells.format(n=n)}</row>' for n in range(1, rows + 1))
+def sheet_of(rows, *, dimension: str | None = None) -> bytes:
+    """A sheet part holding ``rows`` (tuples of text), written directly: openpyxl is slow at
+    writing 200,000 rows, and never writes a dimension that lies."""
+    lines = []
+    for number, texts in enumerate(rows, start=1):
+        cells = "".join(
+            f'<c r="{chr(65 + column)}{number}" t="inlineStr"><is><t>{text}</t></is></c>'
+            for column, text in enumerate(texts)
+        )
+        lines.append(f'<row r="{number}">{cells}</row>')
     declared = f'<dimension ref="{dimension}"/>' if dimension else ""
-    return f"<worksheet {MAIN}>{declared}<sheetData>{body}</sheetData></worksheet>".encode()
+    return (
+        f"<worksheet {MAIN}>{declared}<sheetData>{''.join(lines)}</sheetData></worksheet>".encode()
+    )
+
+
+def numbered(count: int, first: tuple) -> list[tuple]:
+    """``first``, then rows of one made-up indicator code each, up to ``count`` rows."""
+    return [first, *((f"x{number}",) for number in range(2, count + 1))]
+
+
+def report_header(report) -> tuple:
+    """The first row of the report's template: what the import checks before any value."""
+    return (TEMPLATE_MARK, report.complex.code, str(report.year))
 
 
 def template(client, report) -> bytes:
@@ -106,7 +120,7 @@ def voucher_book(*rows) -> Workbook:
 def test_the_issues_file_of_200000_rows_is_refused_at_once_with_one_message(client_as, scene):
     report, operator = scene
     client = client_as(operator)
-    rows = sheet_xml(200_000, dimension="A1:A200000")
+    rows = sheet_of(numbered(200_000, report_header(report)), dimension="A1:C200000")
     content = with_part(template(client, report), SHEET_PART, rows)
     started = time.monotonic()
     page = upload_report(client, report, content).content.decode()
@@ -120,7 +134,9 @@ def test_a_sheet_that_understates_its_rows_stops_being_read_at_the_limit(client_
     report, operator = scene
     client = client_as(operator)
     content = with_part(
-        template(client, report), SHEET_PART, sheet_xml(MAX_ROWS + 50, dimension="A1:A5")
+        template(client, report),
+        SHEET_PART,
+        sheet_of(numbered(MAX_ROWS + 50, report_header(report)), dimension="A1:C5"),
     )
     messages = error_messages(upload_report(client, report, content).content.decode())
     assert messages == [f"At most {MAX_ROWS} rows and 50 columns per sheet."]
@@ -165,51 +181,76 @@ def test_a_workbook_of_too_many_sheets_is_refused(api_as):
 
 
 def test_a_voucher_sheet_wider_than_the_limit_is_refused(api_as):
-    wide = sheet_xml(2, dimension="A1:AZ2", columns=2)
+    enterprise = factories.EnterpriseFactory()
+    rows = [
+        ("代码", "金额", "生效日期", "到期日期"),
+        (enterprise.credit_code, "1000", "2026-01-01", "2026-12-31"),
+    ]
+    wide = sheet_of(rows, dimension="A1:AZ2")
     response = upload_vouchers(api_as, with_part(saved(voucher_book()), SHEET_PART, wide))
     assert response.status_code == 400
+    assert response.json() == {"file": ["At most 5001 rows and 50 columns per sheet."]}
     assert not Voucher.objects.exists()
 
 
 # Finding 8: damaged and hostile XML -------------------------------------------------------
 
 
-def entities(part: str) -> bytes:
-    return (
-        b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">'
-        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>' + part.encode()
-    )
+NOT_A_WORKBOOK = "This is not an Excel workbook (.xlsx)."
+DOCUMENT_TYPE = (
+    "The workbook declares a document type or entities, which Excel never writes: it is refused."
+)
+ENTITIES = (
+    '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+)
+
+
+def hostile_part(kind: str, rows: list[tuple]) -> tuple[str, bytes]:
+    """(the part replaced, its content) for a sheet of ``rows`` spoiled as ``kind`` says."""
+    sheet = sheet_of(rows)
+    if kind == "truncated":
+        return SHEET_PART, sheet[:-40]
+    if kind == "entities":
+        return SHEET_PART, ENTITIES.encode() + sheet.replace(b"<t>1000</t>", b"<t>1000&lol2;</t>")
+    if kind == "external-doctype":
+        return (
+            "xl/workbook.xml",
+            b'<?xml version="1.0"?><!DOCTYPE workbook SYSTEM "file:///etc/passwd">',
+        )
+    return SHEET_PART, sheet.decode().encode("utf-16")
 
 
 @pytest.mark.parametrize(
-    ("part", "data"),
+    ("kind", "message"),
     [
-        (SHEET_PART, sheet_xml(3)[:-40]),  # truncated
-        (SHEET_PART, entities(f"<worksheet {MAIN}><sheetData>&lol2;</sheetData></worksheet>")),
-        (
-            "xl/workbook.xml",
-            b'<?xml version="1.0"?><!DOCTYPE workbook SYSTEM "file:///etc/passwd">',
-        ),
-        (SHEET_PART, "<worksheet/>".encode("utf-16")),
+        ("truncated", NOT_A_WORKBOOK),
+        ("entities", DOCUMENT_TYPE),
+        ("external-doctype", DOCUMENT_TYPE),
+        ("utf-16", DOCUMENT_TYPE),
     ],
-    ids=["truncated", "entities", "external-doctype", "utf-16"],
 )
-def test_a_damaged_or_hostile_part_is_a_400_with_a_message(api_as, part, data):
+def test_a_damaged_or_hostile_part_is_a_400_with_a_message(api_as, kind, message):
     enterprise = factories.EnterpriseFactory()
-    book = voucher_book([enterprise.credit_code, 1000, date(2026, 1, 1), date(2026, 12, 31)])
-    response = upload_vouchers(api_as, with_part(saved(book), part, data))
+    rows = [
+        ("代码", "金额", "生效日期", "到期日期"),
+        (enterprise.credit_code, "1000", "2026-01-01", "2026-12-31"),
+    ]
+    part, data = hostile_part(kind, rows)
+    response = upload_vouchers(api_as, with_part(saved(voucher_book()), part, data))
     assert response.status_code == 400
-    assert list(response.json()) == ["file"]
+    assert response.json() == {"file": [message]}
     assert not Voucher.objects.exists()
 
 
 def test_a_truncated_report_sheet_is_a_message_on_the_page(client_as, scene):
     report, operator = scene
     client = client_as(operator)
-    content = with_part(template(client, report), SHEET_PART, sheet_xml(30)[:-40])
+    truncated = sheet_of(numbered(30, report_header(report)))[:-40]
+    content = with_part(template(client, report), SHEET_PART, truncated)
     page = upload_report(client, report, content)
     assert page.status_code == 200
-    assert error_messages(page.content.decode()) == ["This is not an Excel workbook (.xlsx)."]
+    assert error_messages(page.content.decode()) == [NOT_A_WORKBOOK]
 
 
 # Finding 9: user text is written as text --------------------------------------------------

@@ -201,7 +201,16 @@ def test_the_official_sees_both_licences_and_awards_the_claim(
     html = page.content.decode()
     assert f"/api/v1/enterprises/{claim_.enterprise_id}/licence/" not in html  # none uploaded
     assert f"/services/claims/{claim_.pk}/licence/" in html
-    assert client_as(official).get(f"/services/claims/{claim_.pk}/licence/").getvalue() == PDF
+    download = client_as(official).get(f"/services/claims/{claim_.pk}/licence/")
+    assert download.getvalue() == PDF
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Frame-Options"] == "DENY"
+    # Shown side by side in the portal's own page, and in no other site's frame.
+    shown = client_as(official).get(f"/services/claims/{claim_.pk}/licence/?inline=1")
+    assert shown["Content-Type"] == "application/pdf"
+    assert shown["Content-Disposition"].startswith("inline")
+    assert shown["X-Frame-Options"] == "SAMEORIGIN"
+    assert shown["X-Content-Type-Options"] == "nosniff"
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as(official).post(
             f"/services/claims/{claim_.pk}/", {"action": "award", "award-reason": "执照一致"}

@@ -131,6 +131,7 @@ def test_a_second_registration_of_a_code_is_a_claim_without_access(api_client, a
         offering=OfferingFactory(), complex_id=OfferingFactory().complex_id, enterprise=firm,
         description="检测",
     )  # fmt: skip
+    officials = [factories.regional_official(code) for code in ("330784", "330700", "330100")]
     response = api_client.post(
         "/api/v1/enterprises/",
         {**registration(username="squatter"), "business_licence": licence()},
@@ -155,6 +156,10 @@ def test_a_second_registration_of_a_code_is_a_claim_without_access(api_client, a
     )
     assert not Voucher.objects.in_scope(claimant).exists()
     assert not ServiceRequest.objects.in_scope(claimant).exists()
+    # The county and city officials over the firm hear of the claim; Hangzhou's do not.
+    told = Notification.objects.filter(url=f"/services/claims/{claim.pk}/")
+    assert sorted(told.values_list("recipient__region", flat=True)) == ["330700", "330784"]
+    assert officials[2].notifications.count() == 0
 
 
 def test_a_claim_needs_the_claimants_licence(api_client):

@@ -28,15 +28,6 @@ class EnterpriseQuerySet(ScopedQuerySet):
     scope_region = "region__code"
     scope_enterprise = "pk"
 
-    def verified(self):
-        return self.filter(verified=True)
-
-    def awaiting_verification(self):
-        """Registrations an official has to look at: a licence uploaded, no decision yet."""
-        return self.filter(verified=False, verification_rejected_reason="").exclude(
-            business_licence=""
-        )
-
 
 def _private_upload_name(folder: str, filename: str) -> str:
     """A generated name: the uploader's file name never reaches the storage."""

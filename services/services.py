@@ -174,7 +174,23 @@ def _claim_create(*, enterprise: Enterprise, user: User, claimed: Enterprise) ->
         business_licence=claimed.business_licence,
         business_licence_name=claimed.business_licence_name,
     )
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            recipients=_officials_over(enterprise.region_id),
+            subject=_("A second party claims %(name)s (%(code)s)")
+            % {"name": enterprise.name, "code": enterprise.credit_code},
+            body=_("Compare both business licences and decide the claim."),
+            url=reverse("services:claim_detail", args=[claim.pk]),
+        )
     return Registration(user=user, claim=claim)
+
+
+def _officials_over(region_code: str):
+    """The county and city officials whose subtree holds the region (GB/T 2260: a county's
+    city is its first four digits)."""
+    return User.objects.filter(
+        role=Role.REGIONAL_OFFICIAL, region_id__in={region_code, f"{region_code[:4]}00"}
+    )
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django_ratelimit.decorators import ratelimit
 from complexes.models import Complex
 from portal import inputs
 from portal.exceptions import DomainError, NotPermitted
+from portal.ratelimit import client_address
 
 from . import exports, selectors, services
 from .attachments import private_download
@@ -116,7 +117,13 @@ def registration_rate(group, request) -> str | None:
     return None if request.user.is_authenticated else settings.REGISTRATION_RATE_LIMIT
 
 
-@ratelimit(group="registration", key="ip", rate=registration_rate, method="POST", block=True)
+@ratelimit(
+    group="registration",
+    key=client_address,
+    rate=registration_rate,
+    method="POST",
+    block=True,
+)
 @require_http_methods(["GET", "POST"])
 def register(request):
     if request.user.is_authenticated:

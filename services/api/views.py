@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from portal.api.parsers import BoundedJSONParser
 from portal.api.permissions import ActionRolePermission
 from portal.api.public_cache import AnonymousListCacheMixin
+from portal.ratelimit import client_address
 from services import selectors, services
 from services.attachments import private_download
 from services.filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter
@@ -35,6 +36,8 @@ from .serializers import (
     VoucherSerializer,
 )
 
+# What a business licence is sent as: the types its upload is checked for.
+LICENCE_MEDIA_TYPES = ("application/pdf", "image/jpeg", "image/png")
 WRITE_ACTIONS = {"create", "update", "partial_update", "destroy"}
 
 
@@ -106,7 +109,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if is_ratelimited(
             request._request,
             group="registration",
-            key="ip",
+            key=client_address,
             rate=settings.REGISTRATION_RATE_LIMIT,
             method="POST",
             increment=True,
@@ -132,7 +135,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         body = EnterpriseSerializer(registration.enterprise).data
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, media): OpenApiTypes.BINARY for media in LICENCE_MEDIA_TYPES})
     @action(detail=True, methods=["get"])
     def licence(self, request, pk=None):
         """The business licence, for the enterprise itself and the officials in its scope."""

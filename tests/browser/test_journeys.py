@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from evaluation import services as evaluation_services
 from evaluation.models import AnnualReport, Evaluation, Job, ReportStatus
 from funding.models import Allocation, AllocationDecision
+from services import services as enterprise_services
 from services.models import Enterprise, RequestStatus, ServiceRequest
 from tests import factories
 from tests.evaluation import factories as evaluation
@@ -46,7 +47,10 @@ def in_english(page) -> None:
     switch_language(page, "en")
 
 
-def test_an_enterprise_registers_requests_with_a_voucher_and_rates(page, live_server, snap):
+def test_an_enterprise_registers_requests_with_a_voucher_and_rates(
+    page, live_server, snap, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path  # the business licence uploaded on registering
     yongkang = factories.ComplexFactory(name="永康五金产业创新服务综合体")
     yuhang = factories.ComplexFactory(
         name="余杭家纺产业创新服务综合体", region=factories.region("330110")
@@ -65,12 +69,19 @@ def test_an_enterprise_registers_requests_with_a_voucher_and_rates(page, live_se
         page.fill(f"#id_{field}", value)
     page.select_option("#id_region", "330784")
     page.select_option("#id_size", "small")
+    page.set_input_files(
+        "#id_business_licence",
+        files=[{"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n"}],
+    )
     snap(page, "enterprise-register")
     page.get_by_role("button", name="注册", exact=True).click()
     expect(page.get_by_text("欢迎！企业注册成功。")).to_be_visible()
-    voucher = VoucherFactory(
-        enterprise=Enterprise.objects.get(credit_code=CREDIT_CODE), amount=Decimal("5000.00")
+    enterprise = Enterprise.objects.get(credit_code=CREDIT_CODE)
+    assert (enterprise.verified, enterprise.business_licence_name) == (False, "营业执照.pdf")
+    enterprise_services.enterprise_verify(
+        actor=factories.regional_official("330784"), enterprise=enterprise
     )
+    voucher = VoucherFactory(enterprise=enterprise, amount=Decimal("5000.00"))
 
     page.fill("#id_q", "检测")
     page.select_option("#id_voucher_eligible", "true")

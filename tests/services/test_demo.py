@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, Sum
 from complexes.models import Complex
 from services.models import (
     Enterprise,
+    EnterpriseClaim,
     EntryKind,
     Offering,
     RequestStatus,
@@ -20,6 +21,12 @@ from services.models import (
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """The demo's business licences are written to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 def seed(**options):
@@ -69,6 +76,14 @@ def test_scale_1_gives_every_status_ratings_vouchers_and_logins():
     )
     assert not unbalanced.exists()
     assert VoucherEntry.objects.filter(kind=EntryKind.SETTLE).exists()
+    # Most enterprises verified; one in 50 waits with its licence and has no voucher; one
+    # registered code is claimed by a second party.
+    pending = Enterprise.objects.filter(verified=False)
+    assert pending.count() == 60 and not pending.filter(business_licence="").exists()
+    assert not Voucher.objects.filter(enterprise__verified=False).exists()
+    claim = EnterpriseClaim.objects.get()
+    assert claim.status == "pending" and claim.enterprise.verified
+    assert not claim.claimant.is_active
     enterprise = Enterprise.objects.order_by("pk").first()
     user = factories.authenticate(
         username=f"ent-{enterprise.credit_code}", password="demo-pass-2026"

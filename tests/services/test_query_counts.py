@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from services.models import RequestStatus
+from services.models import EnterpriseClaim, RequestStatus
 from tests import factories
 
 from .factories import OfferingFactory, ServiceRequestFactory, VoucherFactory
@@ -15,6 +15,7 @@ from .factories import OfferingFactory, ServiceRequestFactory, VoucherFactory
 pytestmark = pytest.mark.django_db
 
 STATUSES = RequestStatus.values
+LICENCE = "business-licences/2026/12/licence.pdf"  # the pages name it, never open it
 
 
 def populate(complex_, own_enterprise, size: int) -> None:
@@ -34,6 +35,16 @@ def populate(complex_, own_enterprise, size: int) -> None:
             voucher_amount=Decimal(1000),
             rating=4 if completed else None,
             completed_at="2025-06-01T10:00:00+08:00" if completed else None,
+        )
+        # A registration waiting for verification, and a claim on a registered code.
+        waiting = factories.EnterpriseFactory(
+            region=region, verified=False, verified_at=None, business_licence=LICENCE
+        )
+        EnterpriseClaim.objects.create(
+            enterprise=enterprise if n % 2 else waiting,
+            claimant=factories.UserFactory(is_active=False),
+            name=waiting.name,
+            business_licence=LICENCE,
         )
 
 
@@ -78,6 +89,9 @@ PAGES = [
     ("province", "/services/enterprises/"),
     ("province", "/services/vouchers/"),
     ("province", "/services/settlements/"),
+    ("jinhua", "/services/verification/"),
+    ("province", "/services/verification/?state=verified&region=330700&q=公司"),
+    ("enterprise", "/services/my-enterprise/"),
 ]
 ENDPOINTS = [
     ("anonymous", "/api/v1/offerings/?page_size=200"),
@@ -110,6 +124,10 @@ def test_pinned_counts(measure):
         ("province", "/services/enterprises/"): 6,
         ("province", "/services/vouchers/"): 6,
         ("province", "/services/settlements/"): 5,
+        # The queue: + the pending claims, in one query with their enterprises.
+        ("jinhua", "/services/verification/"): 7,
+        ("province", "/services/verification/?state=verified&region=330700&q=公司"): 8,
+        ("enterprise", "/services/my-enterprise/"): 4,
         ("anonymous", "/api/v1/offerings/?page_size=200"): 2,
         ("anonymous", "/api/v1/offerings/?region=330784&service_type=testing"): 3,
         ("operator", "/api/v1/service-requests/?page_size=200"): 2,

@@ -159,3 +159,18 @@ def test_enterprises_are_seen_in_scope_only(api_as):
     assert api_as(None).get("/api/v1/enterprises/").status_code == 401
     hangzhou = api_as(factories.regional_official("330100"))
     assert hangzhou.get(f"/api/v1/enterprises/{yongkang.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("address", "counted_as"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::"),
+        ("2001:db8:1:2:bbbb::7", "2001:db8:1:2::"),
+        ("", "unknown"),
+    ],
+)
+def test_registrations_are_counted_by_address_an_ipv6_host_by_its_64(address, counted_as, rf):
+    from portal.ratelimit import client_address
+
+    assert client_address("registration", rf.post("/", REMOTE_ADDR=address)) == counted_as

@@ -131,6 +131,7 @@ def test_a_second_registration_of_a_code_is_a_claim_without_access(api_client, a
         offering=OfferingFactory(), complex_id=OfferingFactory().complex_id, enterprise=firm,
         description="检测",
     )  # fmt: skip
+    officials = [factories.regional_official(code) for code in ("330784", "330700", "330100")]
     response = api_client.post(
         "/api/v1/enterprises/",
         {**registration(username="squatter"), "business_licence": licence()},
@@ -155,6 +156,10 @@ def test_a_second_registration_of_a_code_is_a_claim_without_access(api_client, a
     )
     assert not Voucher.objects.in_scope(claimant).exists()
     assert not ServiceRequest.objects.in_scope(claimant).exists()
+    # The county and city officials over the firm hear of the claim; Hangzhou's do not.
+    told = Notification.objects.filter(url=f"/services/claims/{claim.pk}/")
+    assert sorted(told.values_list("recipient__region", flat=True)) == ["330700", "330784"]
+    assert officials[2].notifications.count() == 0
 
 
 def test_a_claim_needs_the_claimants_licence(api_client):
@@ -201,7 +206,16 @@ def test_the_official_sees_both_licences_and_awards_the_claim(
     html = page.content.decode()
     assert f"/api/v1/enterprises/{claim_.enterprise_id}/licence/" not in html  # none uploaded
     assert f"/services/claims/{claim_.pk}/licence/" in html
-    assert client_as(official).get(f"/services/claims/{claim_.pk}/licence/").getvalue() == PDF
+    download = client_as(official).get(f"/services/claims/{claim_.pk}/licence/")
+    assert download.getvalue() == PDF
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Frame-Options"] == "DENY"
+    # Shown side by side in the portal's own page, and in no other site's frame.
+    shown = client_as(official).get(f"/services/claims/{claim_.pk}/licence/?inline=1")
+    assert shown["Content-Type"] == "application/pdf"
+    assert shown["Content-Disposition"].startswith("inline")
+    assert shown["X-Frame-Options"] == "SAMEORIGIN"
+    assert shown["X-Content-Type-Options"] == "nosniff"
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as(official).post(
             f"/services/claims/{claim_.pk}/", {"action": "award", "award-reason": "执照一致"}

@@ -15,7 +15,6 @@ from django_ratelimit.decorators import ratelimit
 from complexes.models import Complex
 from portal import inputs
 from portal.exceptions import DomainError, NotPermitted
-from portal.ratelimit import client_address
 
 from . import exports, selectors, services
 from .attachments import private_download
@@ -119,7 +118,7 @@ def registration_rate(group, request) -> str | None:
 
 @ratelimit(
     group="registration",
-    key=client_address,
+    key="ip",
     rate=registration_rate,
     method="POST",
     block=True,

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from portal.api.parsers import BoundedJSONParser
 from portal.api.permissions import ActionRolePermission
 from portal.api.public_cache import AnonymousListCacheMixin
-from portal.ratelimit import client_address
 from services import selectors, services
 from services.attachments import private_download
 from services.filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter
@@ -109,7 +108,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if is_ratelimited(
             request._request,
             group="registration",
-            key=client_address,
+            key="ip",
             rate=settings.REGISTRATION_RATE_LIMIT,
             method="POST",
             increment=True,

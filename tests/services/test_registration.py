@@ -162,15 +162,27 @@ def test_enterprises_are_seen_in_scope_only(api_as):
 
 
 @pytest.mark.parametrize(
-    ("address", "counted_as"),
+    ("first", "second", "limited"),
     [
-        ("203.0.113.9", "203.0.113.9"),
-        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::"),
-        ("2001:db8:1:2:bbbb::7", "2001:db8:1:2::"),
-        ("", "unknown"),
+        ("203.0.113.9", "203.0.113.9", True),
+        ("203.0.113.9", "203.0.113.10", False),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2:bbbb::7", True),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:3::1", False),
+        ("", "", True),
     ],
 )
-def test_registrations_are_counted_by_address_an_ipv6_host_by_its_64(address, counted_as, rf):
-    from portal.ratelimit import client_address
+def test_registrations_are_counted_by_address_an_ipv6_host_by_its_64(first, second, limited, rf):
+    from django_ratelimit.core import is_ratelimited
 
-    assert client_address("registration", rf.post("/", REMOTE_ADDR=address)) == counted_as
+    def register(address):
+        return is_ratelimited(
+            rf.post("/", REMOTE_ADDR=address),
+            group="registration",
+            key="ip",
+            rate="1/h",
+            method="POST",
+            increment=True,
+        )
+
+    assert register(first) is False
+    assert register(second) is limited

@@ -2,8 +2,10 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from complexes.models import (
@@ -16,14 +18,17 @@ from complexes.models import (
     Status,
     TalentTeam,
 )
+from complexes.selectors import home_region_code, regions_in_scope
 from evaluation.models import Grade, ReportStatus, ReportValue
 from evaluation.selectors import top_ranked
+from portal.filtering import Filters
 from portal.models import correlated_count
 from services.models import Offering, RequestStatus, ServiceRequest
 
 from . import charts
 from .figures import child_figures, figures_for, figures_over_years
-from .measures import HEADLINES, ratio
+from .measures import HEADLINES, MAP_MEASURES, ratio
+from .warnings import early_warnings
 
 TREND_YEARS = 5
 RANKING_LENGTH = 10
@@ -31,6 +36,38 @@ RANKING_LENGTH = 10
 
 def current_year() -> int:
     return timezone.localdate().year
+
+
+def dashboard_year(filters: Filters) -> int:
+    return filters.get("year") or current_year()
+
+
+def dashboard_measure(filters: Filters) -> str:
+    return filters.get("measure") or "complexes"
+
+
+def dashboard_region(*, user, filters: Filters) -> Region:
+    """The region asked for (the official's own by default); outside their scope: 404.
+    Officials only."""
+    if not (user.is_official or user.is_superuser):
+        raise PermissionDenied
+    code = filters.get("region") or home_region_code(user)
+    return get_object_or_404(regions_in_scope(user).select_related("parent__parent"), code=code)
+
+
+def region_measures(*, user, filters: Filters) -> list[tuple[Region, str, object]]:
+    """The regions under the one asked for, each with the chosen measure's label and value."""
+    region = dashboard_region(user=user, filters=filters)
+    measure = dashboard_measure(filters)
+    values = map_values(year=dashboard_year(filters), region=region, measure=measure)
+    label = dict(MAP_MEASURES)[measure]
+    return [(child, label, values.get(child.code, 0)) for child in region.children.order_by("code")]
+
+
+def region_warnings(*, user, filters: Filters) -> list[dict]:
+    """The early warnings of the complexes in the region asked for."""
+    region = dashboard_region(user=user, filters=filters)
+    return early_warnings(year=dashboard_year(filters), region=region)
 
 
 def complexes_summary(*, region: Region) -> dict:

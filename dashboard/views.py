@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET
 from complexes.models import Complex, InstitutionType, RegionLevel
 from complexes.selectors import home_region_code
 from evaluation.models import Grade
+from portal.filtering import validated
 from portal.pdf import pdf_response
 
 from . import selectors
-from .exports import requested_measure, requested_region, requested_year
+from .forms import DashboardFilterForm
 from .measures import MAP_MEASURES
 from .warnings import early_warnings
 
@@ -31,10 +32,11 @@ def official_required(view):
 
 @official_required
 def overview(request):
-    region = requested_region(request)
-    year = requested_year(request)
+    filters = validated(DashboardFilterForm(request.GET or None))
+    region = selectors.dashboard_region(user=request.user, filters=filters)
+    year = selectors.dashboard_year(filters)
     measures = dict(MAP_MEASURES)
-    measure = requested_measure(request)
+    measure = selectors.dashboard_measure(filters)
     # A county has nothing under it: its map is its city's, with the county outlined.
     shaded_parent = region.parent if region.level == RegionLevel.COUNTY else region
     shaded = list(shaded_parent.children.order_by("code"))
@@ -102,8 +104,9 @@ def overview(request):
 def summary_pdf(request):
     """One page on the region (the province, or the official's own region): headline figures,
     complexes by grade, the top of the ranking and the funds."""
-    region = requested_region(request)
-    year = requested_year(request)
+    filters = validated(DashboardFilterForm(request.GET or None))
+    region = selectors.dashboard_region(user=request.user, filters=filters)
+    year = selectors.dashboard_year(filters)
     context = {
         "region": region,
         "year": year,

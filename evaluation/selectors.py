@@ -3,12 +3,15 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
+from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.models import subtree_prefix
 
+from .filters import EvaluationFilter, ReportFilter
 from .models import (
     AnnualReport,
     DerivedValue,
@@ -82,6 +85,25 @@ def report_warnings(*, report: AnnualReport) -> dict[str, str]:
     return warnings
 
 
+def require_official(user, *, provincial=False) -> None:
+    allowed = user.is_provincial_official if provincial else user.is_official
+    if not (allowed or user.is_superuser):
+        raise PermissionDenied
+
+
+def reports(*, user, filters: Filters = NO_FILTERS):
+    """The reports page and table: operators' own, officials' in scope, under validated
+    ``ReportFilter`` filters; anyone else is refused."""
+    if not (user.is_official or user.is_operator or user.is_superuser):
+        raise PermissionDenied
+    rows = (
+        AnnualReport.objects.in_scope(user)
+        .select_related("complex", "complex__region__parent")
+        .order_by("-year", "complex__code")
+    )
+    return filtered(ReportFilter, rows, filters)
+
+
 def report_list():
     return (
         AnnualReport.objects.select_related("complex", "complex__region")
@@ -117,6 +139,14 @@ def evaluation_list():
     return Evaluation.objects.select_related("complex", "complex__region", "scheme").order_by(
         "-year", "category", "rank", "complex_id"
     )
+
+
+def results(*, user, filters: Filters = NO_FILTERS):
+    """Officials' results in scope under validated ``EvaluationFilter`` filters (the rankings
+    page and table); anyone else is refused."""
+    require_official(user)
+    rows = evaluation_list().in_scope(user).select_related("complex__region__parent")
+    return filtered(EvaluationFilter, rows.defer("breakdown"), filters)
 
 
 def top_ranked(*, year: int, region_code: str, limit: int) -> dict[str, list[Evaluation]]:

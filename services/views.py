@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from complexes.filters import page_filters
 from complexes.models import Complex
 from portal.exceptions import DomainError, NotPermitted
+from portal.filtering import validated
 
-from . import exports, selectors, services
-from .filters import OfferingFilter
+from . import selectors, services
+from .filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter
 from .forms import (
     ACTION_FORMS,
     OfferingForm,
@@ -55,10 +57,11 @@ def _add_errors(form, error) -> None:
 
 
 def catalogue(request):
-    filterset = OfferingFilter(request.GET or None, queryset=selectors.offering_catalogue())
+    filterset = OfferingFilter(request.GET or None, user=request.user)
+    rows = selectors.offering_catalogue(filters=validated(filterset.form))
     context = {
         "filter": filterset,
-        "page": _page(request, filterset.qs),
+        "page": _page(request, rows),
         "query": _query_without_page(request),
         "crumbs": [(_("Service catalogue"), None)],
     }
@@ -139,12 +142,13 @@ def register(request):
 def request_list(request):
     """One list for every role: an enterprise's own requests, an operator's queue (with overdue
     markers), officials' requests of complexes in their region."""
-    filterset = exports.requests_filter(request)
+    filterset = page_filters(ServiceRequestFilter, request.GET, user=request.user)
     if request.user.is_operator:
         del filterset.form.fields["complex"]
+    rows = selectors.service_requests(user=request.user, filters=validated(filterset.form))
     context = {
         "filter": filterset,
-        "page": _page(request, filterset.qs),
+        "page": _page(request, rows),
         "query": _query_without_page(request),
         "crumbs": [(_("Service requests"), None)],
     }
@@ -245,10 +249,11 @@ def offering_edit(request, pk=None):
 
 @login_required
 def enterprise_list(request):
-    filterset = exports.enterprises_filter(request)
+    filterset = page_filters(EnterpriseFilter, request.GET, user=request.user)
+    rows = selectors.enterprise_list(user=request.user, filters=validated(filterset.form))
     context = {
         "filter": filterset,
-        "page": _page(request, filterset.qs),
+        "page": _page(request, rows),
         "query": _query_without_page(request),
         "crumbs": [(_("Enterprises"), None)],
     }
@@ -259,7 +264,7 @@ def enterprise_list(request):
 @require_http_methods(["GET", "POST"])
 def voucher_list(request):
     user = request.user
-    queryset = exports.visible_vouchers(request)
+    queryset = selectors.voucher_list(user=user)
     issue_form = import_form = None
     if user.is_provincial_official:
         if request.GET.get("template"):
@@ -340,7 +345,7 @@ def voucher_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def settlement_list(request):
     user = request.user
-    settled = exports.visible_settlements(request)
+    settled = selectors.settlement_list(user=user)
     if request.method == "POST":
         complex_ = get_object_or_404(Complex.objects.in_scope(user), pk=request.POST.get("complex"))
         try:

@@ -46,5 +46,5 @@ REPORTS = TableExport(
         Column(_("Last change"), lambda report: local(report.updated_at), DATE_TIME, width=17),
     ],
     filter_form=page_filter_form(ReportFilter),
-    rows=selectors.reports,
+    rows=selectors.report_table,
 )

@@ -92,10 +92,8 @@ def require_official(user, *, provincial=False) -> None:
 
 
 def reports(*, user, filters: Filters = NO_FILTERS):
-    """The reports page and table: operators' own, officials' in scope, under validated
-    ``ReportFilter`` filters; anyone else is refused."""
-    if not (user.is_official or user.is_operator or user.is_superuser):
-        raise PermissionDenied
+    """The reports a user may see under validated ``ReportFilter`` filters: operators' own,
+    officials' in scope."""
     rows = (
         AnnualReport.objects.in_scope(user)
         .select_related("complex", "complex__region__parent")
@@ -104,14 +102,11 @@ def reports(*, user, filters: Filters = NO_FILTERS):
     return filtered(ReportFilter, rows, filters)
 
 
-def report_list():
-    return (
-        AnnualReport.objects.select_related("complex", "complex__region")
-        .prefetch_related(
-            Prefetch("values", queryset=ReportValue.objects.select_related("indicator"))
-        )
-        .order_by("-year", "complex__code")
-    )
+def report_table(*, user, filters: Filters = NO_FILTERS):
+    """The reports page and table; anyone but officials and operators is refused."""
+    if not (user.is_official or user.is_operator or user.is_superuser):
+        raise PermissionDenied
+    return reports(user=user, filters=filters)
 
 
 def scheme_for(*, year: int, category: str) -> EvaluationScheme | None:
@@ -141,12 +136,17 @@ def evaluation_list():
     )
 
 
-def results(*, user, filters: Filters = NO_FILTERS):
-    """Officials' results in scope under validated ``EvaluationFilter`` filters (the rankings
-    page and table); anyone else is refused."""
-    require_official(user)
+def evaluations(*, user, filters: Filters = NO_FILTERS):
+    """The results a user may see under validated ``EvaluationFilter`` filters."""
     rows = evaluation_list().in_scope(user).select_related("complex__region__parent")
-    return filtered(EvaluationFilter, rows.defer("breakdown"), filters)
+    return filtered(EvaluationFilter, rows, filters)
+
+
+def results(*, user, filters: Filters = NO_FILTERS):
+    """The rankings page and table: officials' results without their breakdowns; anyone else
+    is refused."""
+    require_official(user)
+    return evaluations(user=user, filters=filters).defer("breakdown")
 
 
 def top_ranked(*, year: int, region_code: str, limit: int) -> dict[str, list[Evaluation]]:

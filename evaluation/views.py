@@ -84,7 +84,7 @@ def _plain(value: Decimal | None, *, whole: bool) -> str | None:
 def reports(request):
     """Operators: their reports and what is due. Officials: the reports in scope to review."""
     filterset = page_filters(ReportFilter, request.GET, user=request.user)
-    rows = selectors.reports(user=request.user, filters=validated(filterset.form))
+    rows = selectors.report_table(user=request.user, filters=validated(filterset.form))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,

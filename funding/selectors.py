@@ -45,6 +45,17 @@ def allocations_in_force(*, user, year: int | None = None) -> QuerySet[Allocatio
     return with_table_detail(rows.filter(published))
 
 
+def allocations(*, user, filters: Filters = NO_FILTERS) -> QuerySet[Allocation]:
+    """The allocations of every year under validated ``AllocationFilter`` filters: those in
+    force, or, for an official asking for a status (drafts, superseded rows), every row in
+    scope."""
+    if "status" in filters and (user.is_official or user.is_superuser):
+        rows = with_table_detail(Allocation.objects.in_scope(user))
+    else:
+        rows = allocations_in_force(user=user)
+    return filtered(AllocationFilter, rows, filters)
+
+
 def allocation_year(filters: Filters) -> int:
     """The year of the allocation table: the one asked for, else the latest with allocations
     or rules, else this year."""

@@ -4,6 +4,7 @@ from rest_framework import mixins, viewsets
 from complexes import selectors, services
 from complexes.filters import ComplexFilter, InstitutionFilter
 from complexes.models import Complex, Institution, Region
+from portal.api.filters import SelectorListMixin
 from portal.api.permissions import ActionRolePermission
 from portal.api.public_cache import AnonymousListCacheMixin
 
@@ -30,6 +31,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ComplexViewSet(
     AnonymousListCacheMixin,
+    SelectorListMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.ReadOnlyModelViewSet,
@@ -51,7 +53,7 @@ class ComplexViewSet(
             return Complex.objects.in_scope(self.request.user)
         if self.action == "retrieve":
             return selectors.complex_directory().prefetch_related("status_changes__changed_by")
-        return selectors.complex_directory()
+        return selectors.complex_directory(filters=self.query_filters())
 
     def get_serializer_class(self):
         return ComplexDetailSerializer if self.action == "retrieve" else ComplexSerializer

@@ -7,6 +7,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from portal.api.filters import SelectorListMixin
 from portal.api.permissions import ActionRolePermission
 from portal.api.public_cache import AnonymousListCacheMixin
 from services import selectors, services
@@ -31,7 +32,7 @@ from .serializers import (
 WRITE_ACTIONS = {"create", "update", "partial_update", "destroy"}
 
 
-class OfferingViewSet(AnonymousListCacheMixin, viewsets.ModelViewSet):
+class OfferingViewSet(AnonymousListCacheMixin, SelectorListMixin, viewsets.ModelViewSet):
     """The service catalogue: anyone browses the active offerings; operators keep their own."""
 
     serializer_class = OfferingSerializer
@@ -45,7 +46,7 @@ class OfferingViewSet(AnonymousListCacheMixin, viewsets.ModelViewSet):
             return Offering.objects.in_scope(self.request.user).select_related(
                 "complex__region", "institution"
             )
-        return selectors.offering_catalogue()
+        return selectors.offering_catalogue(filters=self.query_filters())
 
     def perform_create(self, serializer):
         serializer.instance = services.offering_save(
@@ -63,7 +64,7 @@ class OfferingViewSet(AnonymousListCacheMixin, viewsets.ModelViewSet):
         services.offering_delete(offering=instance)
 
 
-class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class EnterpriseViewSet(SelectorListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Enterprises: self-registration is open; an enterprise sees itself, officials their region."""
 
     permission_classes = [ActionRolePermission]
@@ -76,7 +77,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return super().get_permissions()
 
     def get_queryset(self):
-        return selectors.enterprises(user=self.request.user)
+        return selectors.enterprises(user=self.request.user, filters=self.query_filters())
 
     def get_serializer_class(self):
         return EnterpriseRegistrationSerializer if self.action == "create" else EnterpriseSerializer
@@ -103,7 +104,9 @@ TRANSITION_BODIES = {
 }
 
 
-class ServiceRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ServiceRequestViewSet(
+    SelectorListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Service requests and their lifecycle. Enterprises create and see their own, operators
     their complex's, officials those of complexes in their region."""
 
@@ -117,7 +120,7 @@ class ServiceRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     filterset_class = ServiceRequestFilter
 
     def get_queryset(self):
-        queryset = selectors.service_requests(user=self.request.user)
+        queryset = selectors.service_requests(user=self.request.user, filters=self.query_filters())
         if self.action != "list":
             queryset = queryset.select_related("voucher").prefetch_related("events__actor")
         return queryset

@@ -40,8 +40,8 @@ def table(request):
     """The year's allocations with filters, totals, matching shortfalls and roll-ups."""
     filterset = page_filters(AllocationFilter, request.GET, user=request.user)
     filters = validated(filterset.form)
-    rows = selectors.allocation_table(user=request.user, filters=filters)
     year = selectors.allocation_year(filters)
+    rows = selectors.allocation_table(user=request.user, filters={**filters, "year": year})
     page = Paginator(rows, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -321,3 +321,66 @@ def test_a_job_whose_filters_no_longer_validate_fails_and_says_so(
         str(export_jobs.FILTERS_NO_LONGER_VALID),
         "",
     )
+
+
+# The API reads the same lists ---------------------------------------------------------------
+
+# (page, API list, what identifies a row on the page, the same in the API's answer)
+PAGES_AND_ENDPOINTS = [
+    (
+        "/services/requests/?status=submitted",
+        "/api/v1/service-requests/?status=submitted",
+        lambda response: {request.pk for request in _page_objects(response)},
+        lambda row: row["id"],
+    ),
+    (
+        "/services/enterprises/?region=330784",
+        "/api/v1/enterprises/?region=330784",
+        lambda response: {enterprise.credit_code for enterprise in _page_objects(response)},
+        lambda row: row["credit_code"],
+    ),
+    (
+        f"/evaluation/reports/?year={YEAR + 1}&region=330784",
+        f"/api/v1/reports/?year={YEAR + 1}&region=330784",
+        lambda response: {report.pk for report in _page_objects(response)},
+        lambda row: row["id"],
+    ),
+    (
+        f"/funding/?year={YEAR}&county=330784",
+        f"/api/v1/allocations/?year={YEAR}&county=330784",
+        lambda response: {allocation.pk for allocation in _page_objects(response)},
+        lambda row: row["id"],
+    ),
+    (
+        "/complexes/?region=330784&level=provincial",
+        "/api/v1/complexes/?region=330784&level=provincial",
+        lambda response: {complex_.code for complex_ in _page_objects(response)},
+        lambda row: row["code"],
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("page_url", "api_url", "shown", "key"), PAGES_AND_ENDPOINTS, ids=lambda v: str(v)[:40]
+)
+def test_the_api_lists_what_the_page_shows_under_the_same_filters(
+    province, client_as, api_as, page_url, api_url, shown, key
+):
+    official = factories.regional_official("330700")
+    page = client_as(official).get(page_url)
+    assert page.status_code == 200
+    on_the_page = shown(page)
+    assert on_the_page
+    answer = api_as(official).get(api_url)
+    assert answer.status_code == 200
+    rows = answer.json()["results"]
+    assert {key(row) for row in rows} == on_the_page
+    assert len(rows) == len(on_the_page)
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_filter_value_naming_the_field(api_as):
+    answer = api_as(factories.provincial_official()).get("/api/v1/service-requests/?status=lost")
+    assert answer.status_code == 400
+    assert list(answer.json()) == ["status"]

@@ -181,6 +181,19 @@ def map_values(*, year: int, region: Region, measure: str) -> dict[str, Decimal]
     return child_figures(year=year, region_code=region.code, measure=measure)
 
 
+def map_points(*, region: Region) -> list[tuple]:
+    """(code, name, longitude, latitude, status) of the region's complexes placed on the map."""
+    return list(
+        Complex.objects.in_region(region.code)
+        .filter(longitude__isnull=False)
+        .values_list("code", "name", "longitude", "latitude", "status")
+    )
+
+
+def county_complexes(*, region: Region):
+    return Complex.objects.in_region(region.code).select_related("region")
+
+
 def complex_element_counts(*, complex_id: int, member_counts: dict[str, int]) -> dict[str, int]:
     """The counts ``dashboard.elements`` maps onto the ten elements, in one query (the member
     counts by type are the page's own)."""

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from complexes.models import Complex, InstitutionType, RegionLevel
+from complexes.models import InstitutionType, RegionLevel
 from complexes.selectors import home_region_code
 from evaluation.models import Grade
 from portal.filtering import validated
@@ -42,11 +42,7 @@ def overview(request):
     shaded = list(shaded_parent.children.order_by("code"))
     children = shaded if shaded_parent == region else []
     values = selectors.map_values(year=year, region=shaded_parent, measure=measure)
-    complexes = list(
-        Complex.objects.in_region(region.code)
-        .filter(longitude__isnull=False)
-        .values_list("code", "name", "longitude", "latitude", "status")
-    )
+    complexes = selectors.map_points(region=region)
     city_code = region.code if region.level == RegionLevel.CITY else region.code[:4] + "00"
     map_config = {
         "mapName": f"zj-{region.code if region.level != RegionLevel.COUNTY else city_code}",
@@ -86,7 +82,7 @@ def overview(request):
         "measures": MAP_MEASURES,
         **selectors.overview_figures(year=year, region=region),
         "children": [(child, values.get(child.code)) for child in children],
-        "complexes": Complex.objects.in_region(region.code).select_related("region")
+        "complexes": selectors.county_complexes(region=region)
         if region.level == RegionLevel.COUNTY
         else None,
         "map_config": map_config,

@@ -19,6 +19,11 @@ from .models import (
     Evaluation,
     EvaluationScheme,
     Indicator,
+    Job,
+    JobKind,
+    ManagementDecision,
+    ManagementKind,
+    ProposalStatus,
     Publication,
     ReportStatus,
     ReportValue,
@@ -147,6 +152,19 @@ def results(*, user, filters: Filters = NO_FILTERS):
     is refused."""
     require_official(user)
     return evaluations(user=user, filters=filters).defer("breakdown")
+
+
+def pending_removal_proposals(*, user):
+    """Removals proposed after two consecutive fails, waiting for the province, in scope."""
+    return (
+        ManagementDecision.objects.in_scope(user)
+        .filter(kind=ManagementKind.PROPOSE_REMOVAL, proposal_status=ProposalStatus.PENDING)
+        .select_related("complex")
+    )
+
+
+def latest_recompute_job() -> Job | None:
+    return Job.objects.filter(kind=JobKind.RECOMPUTE).first()
 
 
 def top_ranked(*, year: int, region_code: str, limit: int) -> dict[str, list[Evaluation]]:

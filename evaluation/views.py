@@ -39,8 +39,6 @@ from .models import (
     Job,
     JobKind,
     ManagementDecision,
-    ManagementKind,
-    ProposalStatus,
     ReportingPeriod,
 )
 
@@ -395,10 +393,8 @@ def rankings(request):
         "tables": [(Category(category).label, rows) for category, rows in sorted(tables.items())],
         "year": year,
         "publication": selectors.publication(year=year) if year else None,
-        "proposals": ManagementDecision.objects.in_scope(request.user)
-        .filter(kind=ManagementKind.PROPOSE_REMOVAL, proposal_status=ProposalStatus.PENDING)
-        .select_related("complex"),
-        "latest_job": Job.objects.filter(kind=JobKind.RECOMPUTE).first(),
+        "proposals": selectors.pending_removal_proposals(user=request.user),
+        "latest_job": selectors.latest_recompute_job(),
         "crumbs": [(_("Evaluation results"), None)],
     }
     return render(request, "evaluation/rankings.html", context)

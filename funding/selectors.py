@@ -74,6 +74,16 @@ def allocation_table(*, user, filters: Filters = NO_FILTERS) -> QuerySet[Allocat
     return filtered(AllocationFilter, rows, {k: v for k, v in filters.items() if k != "year"})
 
 
+def decision_in_force(*, year: int) -> AllocationDecision | None:
+    """The publication of the year's allocations in force, if any."""
+    return (
+        AllocationDecision.objects.in_force()
+        .filter(year=year)
+        .select_related("decided_by", "rule_set")
+        .first()
+    )
+
+
 def with_table_detail(rows: QuerySet[Allocation]) -> QuerySet[Allocation]:
     return rows.select_related("complex", "complex__region", "complex__region__parent").order_by(
         "year", "complex__code"

@@ -16,7 +16,7 @@ from portal.filtering import validated
 from . import selectors, services
 from .filters import AllocationFilter
 from .forms import PublishForm, RuleSetForm, SimulationForm
-from .models import AllocationDecision, RuleSet
+from .models import RuleSet
 
 TABLE_PAGE_SIZE = 50
 
@@ -46,12 +46,7 @@ def table(request):
     query = request.GET.copy()
     query.pop("page", None)
     query["year"] = str(year)
-    decision = (
-        AllocationDecision.objects.in_force()
-        .filter(year=year)
-        .select_related("decided_by", "rule_set")
-        .first()
-    )
+    decision = selectors.decision_in_force(year=year)
     context = {
         "year": year,
         "years": selectors.allocation_years(),

@@ -4,12 +4,13 @@ hold exactly the rows the page shows their owner under the same filters."""
 
 import importlib
 import inspect
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
 from django.http import HttpRequest
 from django.urls import get_resolver
 from openpyxl import load_workbook
@@ -384,3 +385,17 @@ def test_the_api_refuses_a_filter_value_naming_the_field(api_as):
     answer = api_as(factories.provincial_official()).get("/api/v1/service-requests/?status=lost")
     assert answer.status_code == 400
     assert list(answer.json()) == ["status"]
+
+
+@pytest.mark.django_db
+def test_the_download_command_validates_the_links_filters(tmp_path):
+    factories.provincial_official(username="province")
+    with pytest.raises(CommandError, match="status"):
+        call_command(
+            "export_download",
+            "/services/requests/export.xlsx?status=lost",
+            user="province",
+            output=str(tmp_path / "requests.xlsx"),
+            stdout=StringIO(),
+        )
+    assert not (tmp_path / "requests.xlsx").exists()

@@ -4,13 +4,7 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Case, CharField, F, Q, Value, When
-from django.db.models.functions import Coalesce, NullIf
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from modeltranslation import settings as mt_settings
-from modeltranslation.utils import build_localized_fieldname
 
 from portal.exports import Column, TableExport
 
@@ -62,41 +56,14 @@ def complex_columns(complex_of: Callable[[object], object]) -> list[Column]:
     )
 
 
-def region_names(path: str) -> dict[str, Case]:
-    """``city_name`` and ``county_name`` of the region at ``path``, in the active language, as
-    annotations: for tables read with ``values()`` rather than as model instances."""
-
-    def name_of(region_path: str):
-        # As modeltranslation reads a name: the active language's, else the default's.
-        active = build_localized_fieldname("name", get_language() or settings.LANGUAGE_CODE)
-        default = build_localized_fieldname("name", mt_settings.DEFAULT_LANGUAGE)
-        return Coalesce(
-            NullIf(F(f"{region_path}__{active}"), Value("")),
-            F(f"{region_path}__{default}"),
-            output_field=CharField(),
-        )
-
-    is_county = Q(**{f"{path}__level": RegionLevel.COUNTY, f"{path}__parent__isnull": False})
-    return {
-        "city_name": Case(When(is_county, then=name_of(f"{path}__parent")), default=name_of(path)),
-        "county_name": Case(
-            When(**{f"{path}__level": RegionLevel.COUNTY}, then=name_of(path)), default=Value("")
-        ),
-    }
-
-
 def complex_value_columns(prefix: str) -> list[Column]:
     """The complex columns for rows read with ``values()``: ``{prefix}__code``,
-    ``{prefix}__name`` and the ``region_names`` of its region."""
+    ``{prefix}__name`` and the ``selectors.region_names`` of its region."""
     return _complex_quad(
         itemgetter(f"{prefix}__code"),
         itemgetter(f"{prefix}__name"),
         _region_pair(itemgetter("city_name"), itemgetter("county_name")),
     )
-
-
-def directory_filter(request) -> ComplexFilter:
-    return ComplexFilter(request.GET or None, queryset=selectors.complex_directory())
 
 
 COMPLEXES = TableExport(
@@ -115,5 +82,6 @@ COMPLEXES = TableExport(
         Column(_("Status"), lambda complex_: complex_.get_status_display(), width=10),
         Column(_("Member institutions"), lambda complex_: complex_.member_count, width=10),
     ],
-    rows=lambda request: directory_filter(request).qs,
+    filter_form=lambda user, data: ComplexFilter(data).form,
+    rows=lambda user, filters: selectors.complex_directory(filters=filters),
 )

@@ -1,13 +1,25 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from portal.filtering import UserFilterSet
 from portal.forms import FilterForm
 from portal.models import subtree_prefix
 
 from .models import Category, Complex, Institution, InstitutionType, Level, Region, Status
-from .selectors import complex_search_condition
+
+
+def complex_search_condition(text: str) -> Q:
+    return (
+        Q(name__icontains=text)
+        | Q(industry__icontains=text)
+        | Q(host_unit__icontains=text)
+        | Q(code__icontains=text)
+        | Q(region__name_zh_hans__icontains=text)
+        | Q(region__name_en__icontains=text)
+    )
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -40,7 +52,22 @@ def offer_regions_in_scope(filterset, user):
     return filterset
 
 
-class ComplexFilter(django_filters.FilterSet):
+def page_filters(filterset_class: type[UserFilterSet], data, *, user) -> UserFilterSet:
+    """A list's filters as its page and its export validate them: bound to the query string
+    (or to an export job's stored filters), with the region menus of the user's subtree."""
+    return offer_regions_in_scope(filterset_class(data or None, user=user), user)
+
+
+def page_filter_form(filterset_class: type[UserFilterSet]):
+    """The filter form of a table's export: its page's (``page_filters``)."""
+
+    def form(user, data):
+        return page_filters(filterset_class, data, user=user).form
+
+    return form
+
+
+class ComplexFilter(UserFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
@@ -61,7 +88,7 @@ class ComplexFilter(django_filters.FilterSet):
         )
 
 
-class InstitutionFilter(django_filters.FilterSet):
+class InstitutionFilter(UserFilterSet):
     complex = django_filters.NumberFilter(field_name="complex_id", label=_("Complex"))
     type = django_filters.ChoiceFilter(choices=InstitutionType.choices, label=_("Type"))
     region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))

@@ -1,17 +1,27 @@
 """Read queries of the complex registry, shared by pages and the API."""
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
+from modeltranslation import settings as mt_settings
+from modeltranslation.utils import build_localized_fieldname
 
-from .models import Complex, Institution, InstitutionType, Region
+from portal.filtering import NO_FILTERS, Filters, filtered
+
+from .filters import ComplexFilter
+from .models import Complex, Institution, InstitutionType, Region, RegionLevel
 
 
-def complex_directory():
-    """Complexes with what a directory row shows, in a fixed number of queries."""
-    return (
+def complex_directory(*, filters: Filters = NO_FILTERS):
+    """The public directory under validated ``ComplexFilter`` filters, with what a row shows,
+    in a fixed number of queries. Public: the same rows for everyone."""
+    rows = (
         Complex.objects.select_related("region", "region__parent")
         .with_member_counts()
         .order_by("code")
     )
+    return filtered(ComplexFilter, rows, filters)
 
 
 def complex_detail(*, code: str):
@@ -37,17 +47,6 @@ def member_type_counts(*, complex_: Complex) -> dict[str, int]:
     return {value: counts.get(value, 0) for value in InstitutionType.values}
 
 
-def complex_search_condition(text: str) -> Q:
-    return (
-        Q(name__icontains=text)
-        | Q(industry__icontains=text)
-        | Q(host_unit__icontains=text)
-        | Q(code__icontains=text)
-        | Q(region__name_zh_hans__icontains=text)
-        | Q(region__name_en__icontains=text)
-    )
-
-
 def regions_in_scope(user):
     """The regions an official may look at: their region's subtree (all of it for the province)."""
     if user.is_superuser or user.is_provincial_official:
@@ -59,3 +58,26 @@ def regions_in_scope(user):
 
 def home_region_code(user) -> str:
     return user.region_id if user.is_regional_official and user.region_id else "330000"
+
+
+def region_names(path: str) -> dict[str, Case]:
+    """``city_name`` and ``county_name`` of the region at ``path``, in the active language, as
+    annotations: for tables read with ``values()`` rather than as model instances."""
+
+    def name_of(region_path: str):
+        # As modeltranslation reads a name: the active language's, else the default's.
+        active = build_localized_fieldname("name", get_language() or settings.LANGUAGE_CODE)
+        default = build_localized_fieldname("name", mt_settings.DEFAULT_LANGUAGE)
+        return Coalesce(
+            NullIf(F(f"{region_path}__{active}"), Value("")),
+            F(f"{region_path}__{default}"),
+            output_field=CharField(),
+        )
+
+    is_county = Q(**{f"{path}__level": RegionLevel.COUNTY, f"{path}__parent__isnull": False})
+    return {
+        "city_name": Case(When(is_county, then=name_of(f"{path}__parent")), default=name_of(path)),
+        "county_name": Case(
+            When(**{f"{path}__level": RegionLevel.COUNTY}, then=name_of(path)), default=Value("")
+        ),
+    }

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from portal import audit
 from portal.exceptions import DomainError
+from portal.filtering import validated
 from portal.views import render_history
 
 from . import selectors, services
-from .exports import directory_filter
+from .filters import ComplexFilter
 from .forms import ComplexProfileForm, StatusChangeForm
 from .models import Complex, InstitutionType
 from .pages import contributed_blocks
@@ -24,8 +25,9 @@ DIRECTORY_PAGE_SIZE = 20
 
 
 def directory(request):
-    filterset = directory_filter(request)
-    page = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = ComplexFilter(request.GET or None)
+    rows = selectors.complex_directory(filters=validated(filterset.form))
+    page = Paginator(rows, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,

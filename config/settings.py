@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A filter value a list's form refuses answers 400 with the form's messages.
+    "portal.middleware.InvalidFiltersMiddleware",
     # Who did what: attaches the acting user and URL to every audited change.
     "pghistory.middleware.HistoryMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",

@@ -1,50 +1,18 @@
 """The dashboard's tables as Excel downloads: the regions under the one shown, with the chosen
 measure, and the early warnings."""
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from complexes.exports import complex_columns
-from complexes.models import Region
-from complexes.selectors import home_region_code, regions_in_scope
-from portal import inputs
 from portal.exports import Column, TableExport
 
 from . import selectors
-from .measures import MAP_MEASURES
-from .warnings import early_warnings
+from .forms import dashboard_filter_form
 
 
-def requested_year(request) -> int:
-    return inputs.year(request.GET) or selectors.current_year()
-
-
-def requested_region(request) -> Region:
-    """The region asked for (the official's own by default); outside their scope: 404."""
-    user = request.user
-    if not (user.is_official or user.is_superuser):
-        raise PermissionDenied
-    code = request.GET.get("region") or home_region_code(user)
-    return get_object_or_404(regions_in_scope(user).select_related("parent__parent"), code=code)
-
-
-def requested_measure(request) -> str:
-    measure = request.GET.get("measure")
-    return measure if measure in dict(MAP_MEASURES) else "complexes"
-
-
-def region_rows(request) -> list[tuple[Region, str, object]]:
-    region = requested_region(request)
-    measure = requested_measure(request)
-    children = list(region.children.order_by("code"))
-    values = selectors.map_values(year=requested_year(request), regions=children, measure=measure)
-    label = dict(MAP_MEASURES)[measure]
-    return [(child, label, values.get(child.code, 0)) for child in children]
-
-
-def _label(request) -> str:
-    return f"{requested_region(request).name}-{requested_year(request)}"
+def _label(user, filters) -> str:
+    region = selectors.dashboard_region(user=user, filters=filters)
+    return f"{region.name}-{selectors.dashboard_year(filters)}"
 
 
 REGIONS = TableExport(
@@ -55,7 +23,8 @@ REGIONS = TableExport(
         Column(_("Measure"), lambda row: str(row[1]), width=30),
         Column(_("Value"), lambda row: row[2], width=16),
     ],
-    rows=region_rows,
+    filter_form=dashboard_filter_form,
+    rows=selectors.region_measures,
     label=_label,
 )
 
@@ -65,8 +34,7 @@ WARNINGS = TableExport(
         *complex_columns(lambda warning: warning["complex"]),
         Column(_("Why it is at risk"), lambda warning: "; ".join(warning["reasons"]), width=80),
     ],
-    rows=lambda request: early_warnings(
-        year=requested_year(request), region=requested_region(request)
-    ),
+    filter_form=dashboard_filter_form,
+    rows=selectors.region_warnings,
     label=_label,
 )

@@ -2,8 +2,10 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from complexes.models import (
@@ -16,14 +18,17 @@ from complexes.models import (
     Status,
     TalentTeam,
 )
+from complexes.selectors import home_region_code, regions_in_scope
 from evaluation.models import Grade, ReportStatus, ReportValue
 from evaluation.selectors import top_ranked
+from portal.filtering import Filters
 from portal.models import correlated_count
 from services.models import Offering, RequestStatus, ServiceRequest
 
 from . import charts
 from .figures import figures_for, figures_over_years, region_figures
-from .measures import HEADLINES, ratio
+from .measures import HEADLINES, MAP_MEASURES, ratio
+from .warnings import early_warnings
 
 TREND_YEARS = 5
 RANKING_LENGTH = 10
@@ -31,6 +36,39 @@ RANKING_LENGTH = 10
 
 def current_year() -> int:
     return timezone.localdate().year
+
+
+def dashboard_year(filters: Filters) -> int:
+    return filters.get("year") or current_year()
+
+
+def dashboard_measure(filters: Filters) -> str:
+    return filters.get("measure") or "complexes"
+
+
+def dashboard_region(*, user, filters: Filters) -> Region:
+    """The region asked for (the official's own by default); outside their scope: 404.
+    Officials only."""
+    if not (user.is_official or user.is_superuser):
+        raise PermissionDenied
+    code = filters.get("region") or home_region_code(user)
+    return get_object_or_404(regions_in_scope(user).select_related("parent__parent"), code=code)
+
+
+def region_measures(*, user, filters: Filters) -> list[tuple[Region, str, object]]:
+    """The regions under the one asked for, each with the chosen measure's label and value."""
+    region = dashboard_region(user=user, filters=filters)
+    measure = dashboard_measure(filters)
+    children = list(region.children.order_by("code"))
+    values = map_values(year=dashboard_year(filters), regions=children, measure=measure)
+    label = dict(MAP_MEASURES)[measure]
+    return [(child, label, values.get(child.code, 0)) for child in children]
+
+
+def region_warnings(*, user, filters: Filters) -> list[dict]:
+    """The early warnings of the complexes in the region asked for."""
+    region = dashboard_region(user=user, filters=filters)
+    return early_warnings(year=dashboard_year(filters), region=region)
 
 
 def complexes_summary(*, region: Region) -> dict:
@@ -145,6 +183,19 @@ def map_values(*, year: int, regions: list[Region], measure: str) -> dict[str, D
     return region_figures(
         year=year, region_codes=[region.code for region in regions], measure=measure
     )
+
+
+def map_points(*, region: Region) -> list[tuple]:
+    """(code, name, longitude, latitude, status) of the region's complexes placed on the map."""
+    return list(
+        Complex.objects.in_region(region.code)
+        .filter(longitude__isnull=False)
+        .values_list("code", "name", "longitude", "latitude", "status")
+    )
+
+
+def county_complexes(*, region: Region):
+    return Complex.objects.in_region(region.code).select_related("region")
 
 
 def complex_element_counts(*, complex_id: int, member_counts: dict[str, int]) -> dict[str, int]:

@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from complexes.models import Complex, InstitutionType, RegionLevel
+from complexes.models import InstitutionType, RegionLevel
 from complexes.selectors import home_region_code
 from evaluation.models import Grade
+from portal.filtering import validated
 from portal.pdf import pdf_response
 
 from . import selectors
-from .exports import requested_measure, requested_region, requested_year
+from .forms import DashboardFilterForm
 from .measures import MAP_MEASURES
 from .warnings import early_warnings
 
@@ -31,10 +32,11 @@ def official_required(view):
 
 @official_required
 def overview(request):
-    region = requested_region(request)
-    year = requested_year(request)
+    filters = validated(DashboardFilterForm(request.GET or None))
+    region = selectors.dashboard_region(user=request.user, filters=filters)
+    year = selectors.dashboard_year(filters)
     measures = dict(MAP_MEASURES)
-    measure = requested_measure(request)
+    measure = selectors.dashboard_measure(filters)
     # A county has nothing under it: its map is its city's, with the county outlined and
     # shaded. Its sibling counties are outside a county official's scope: the map draws their
     # shapes greyed, and the page carries no figure of theirs.
@@ -42,11 +44,7 @@ def overview(request):
     shaded = [region] if is_county else list(region.children.order_by("code"))
     children = [] if is_county else shaded
     values = selectors.map_values(year=year, regions=shaded, measure=measure)
-    complexes = list(
-        Complex.objects.in_region(region.code)
-        .filter(longitude__isnull=False)
-        .values_list("code", "name", "longitude", "latitude", "status")
-    )
+    complexes = selectors.map_points(region=region)
     city_code = region.code if region.level == RegionLevel.CITY else region.code[:4] + "00"
     map_config = {
         "mapName": f"zj-{city_code if is_county else region.code}",
@@ -86,7 +84,7 @@ def overview(request):
         "measures": MAP_MEASURES,
         **selectors.overview_figures(year=year, region=region),
         "children": [(child, values.get(child.code)) for child in children],
-        "complexes": Complex.objects.in_region(region.code).select_related("region")
+        "complexes": selectors.county_complexes(region=region)
         if region.level == RegionLevel.COUNTY
         else None,
         "map_config": map_config,
@@ -104,8 +102,9 @@ def overview(request):
 def summary_pdf(request):
     """One page on the region (the province, or the official's own region): headline figures,
     complexes by grade, the top of the ranking and the funds."""
-    region = requested_region(request)
-    year = requested_year(request)
+    filters = validated(DashboardFilterForm(request.GET or None))
+    region = selectors.dashboard_region(user=request.user, filters=filters)
+    year = selectors.dashboard_year(filters)
     context = {
         "region": region,
         "year": year,

@@ -1,53 +1,21 @@
 """The evaluation's tables as Excel downloads: results (rankings) and annual reports."""
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from complexes.exports import complex_columns
-from complexes.filters import offer_regions_in_scope
+from complexes.filters import page_filter_form, page_filters
 from portal.exports import DATE_TIME, TWO_DECIMALS, Column, TableExport, local
 
 from . import selectors
-from .filters import EvaluationFilter, ReportFilter
-from .models import AnnualReport
+from .filters import EvaluationFilter, ReportFilter, with_published_year
 
 
-def require_official(user, *, provincial=False) -> None:
-    allowed = user.is_provincial_official if provincial else user.is_official
-    if not (allowed or user.is_superuser):
-        raise PermissionDenied
+def _results_filter_form(user, data):
+    return page_filters(EvaluationFilter, with_published_year(data), user=user).form
 
 
-def results_filter(request) -> EvaluationFilter:
-    """Officials' results in scope; the latest published year unless one is asked for."""
-    require_official(request.user)
-    params = request.GET.copy()
-    if not params.get("year"):
-        years = selectors.published_years()
-        if years:
-            params["year"] = str(years[0])
-    return offer_regions_in_scope(
-        EvaluationFilter(params, queryset=selectors.evaluation_list().in_scope(request.user)),
-        request.user,
-    )
-
-
-def reports_filter(request) -> ReportFilter:
-    user = request.user
-    if not (user.is_official or user.is_operator or user.is_superuser):
-        raise PermissionDenied
-    queryset = (
-        AnnualReport.objects.in_scope(user)
-        .select_related("complex", "complex__region")
-        .order_by("-year", "complex__code")
-    )
-    return offer_regions_in_scope(
-        ReportFilter(request.GET or None, queryset=queryset), request.user
-    )
-
-
-def _year_label(request) -> str:
-    return results_filter(request).data.get("year") or "-"
+def _year_label(user, filters) -> str:
+    return str(filters.get("year") or "-")
 
 
 RESULTS = TableExport(
@@ -62,9 +30,8 @@ RESULTS = TableExport(
         Column(_("Grade"), lambda evaluation: evaluation.get_grade_display(), width=8),
         Column(_("Status"), lambda evaluation: evaluation.complex.get_status_display(), width=10),
     ],
-    rows=lambda request: (
-        results_filter(request).qs.select_related("complex__region__parent").defer("breakdown")
-    ),
+    filter_form=_results_filter_form,
+    rows=selectors.results,
     label=_year_label,
 )
 
@@ -78,5 +45,6 @@ REPORTS = TableExport(
         Column(_("Version"), lambda report: report.version, width=8),
         Column(_("Last change"), lambda report: local(report.updated_at), DATE_TIME, width=17),
     ],
-    rows=lambda request: reports_filter(request).qs.select_related("complex__region__parent"),
+    filter_form=page_filter_form(ReportFilter),
+    rows=selectors.report_table,
 )

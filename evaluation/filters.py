@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from complexes.filters import RegionSubtreeFilter
 from complexes.models import Category
+from portal.filtering import UserFilterSet
 from portal.forms import FilterForm
 
-from .models import AnnualReport, Evaluation, Grade, ReportStatus
+from .models import AnnualReport, Evaluation, Grade, Publication, ReportStatus
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(UserFilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("Status"))
     category = django_filters.ChoiceFilter(
@@ -23,7 +24,19 @@ class ReportFilter(django_filters.FilterSet):
         fields = ["year", "status", "category", "region", "complex"]
 
 
-class EvaluationFilter(django_filters.FilterSet):
+def with_published_year(data):
+    """The results page's query string, for the latest published year unless one is asked for."""
+    if data and data.get("year"):
+        return data
+    latest = Publication.objects.order_by("-year").values_list("year", flat=True).first()
+    if latest is None:
+        return data
+    chosen = data.copy() if data else {}
+    chosen["year"] = str(latest)
+    return chosen
+
+
+class EvaluationFilter(UserFilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))

@@ -3,12 +3,15 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
+from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.models import subtree_prefix
 
+from .filters import EvaluationFilter, ReportFilter
 from .models import (
     AnnualReport,
     DerivedValue,
@@ -16,6 +19,11 @@ from .models import (
     Evaluation,
     EvaluationScheme,
     Indicator,
+    Job,
+    JobKind,
+    ManagementDecision,
+    ManagementKind,
+    ProposalStatus,
     Publication,
     ReportStatus,
     ReportValue,
@@ -82,14 +90,28 @@ def report_warnings(*, report: AnnualReport) -> dict[str, str]:
     return warnings
 
 
-def report_list():
-    return (
-        AnnualReport.objects.select_related("complex", "complex__region")
-        .prefetch_related(
-            Prefetch("values", queryset=ReportValue.objects.select_related("indicator"))
-        )
+def require_official(user, *, provincial=False) -> None:
+    allowed = user.is_provincial_official if provincial else user.is_official
+    if not (allowed or user.is_superuser):
+        raise PermissionDenied
+
+
+def reports(*, user, filters: Filters = NO_FILTERS):
+    """The reports a user may see under validated ``ReportFilter`` filters: operators' own,
+    officials' in scope."""
+    rows = (
+        AnnualReport.objects.in_scope(user)
+        .select_related("complex", "complex__region__parent")
         .order_by("-year", "complex__code")
     )
+    return filtered(ReportFilter, rows, filters)
+
+
+def report_table(*, user, filters: Filters = NO_FILTERS):
+    """The reports page and table; anyone but officials and operators is refused."""
+    if not (user.is_official or user.is_operator or user.is_superuser):
+        raise PermissionDenied
+    return reports(user=user, filters=filters)
 
 
 def scheme_for(*, year: int, category: str) -> EvaluationScheme | None:
@@ -117,6 +139,32 @@ def evaluation_list():
     return Evaluation.objects.select_related("complex", "complex__region", "scheme").order_by(
         "-year", "category", "rank", "complex_id"
     )
+
+
+def evaluations(*, user, filters: Filters = NO_FILTERS):
+    """The results a user may see under validated ``EvaluationFilter`` filters."""
+    rows = evaluation_list().in_scope(user).select_related("complex__region__parent")
+    return filtered(EvaluationFilter, rows, filters)
+
+
+def results(*, user, filters: Filters = NO_FILTERS):
+    """The rankings page and table: officials' results without their breakdowns; anyone else
+    is refused."""
+    require_official(user)
+    return evaluations(user=user, filters=filters).defer("breakdown")
+
+
+def pending_removal_proposals(*, user):
+    """Removals proposed after two consecutive fails, waiting for the province, in scope."""
+    return (
+        ManagementDecision.objects.in_scope(user)
+        .filter(kind=ManagementKind.PROPOSE_REMOVAL, proposal_status=ProposalStatus.PENDING)
+        .select_related("complex")
+    )
+
+
+def latest_recompute_job() -> Job | None:
+    return Job.objects.filter(kind=JobKind.RECOMPUTE).first()
 
 
 def top_ranked(*, year: int, region_code: str, limit: int) -> dict[str, list[Evaluation]]:

@@ -12,13 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from complexes.filters import page_filters
 from complexes.models import Category, Complex
 from portal import inputs
 from portal.exceptions import DomainError, NotPermitted
+from portal.filtering import validated
 from portal.pdf import pdf_response
 
-from . import excel, exports, recompute, selectors, services
+from . import excel, recompute, selectors, services
 from .complex_report import complex_report
+from .filters import EvaluationFilter, ReportFilter, with_published_year
 from .forms import (
     AdjustmentForm,
     DecisionForm,
@@ -37,8 +40,6 @@ from .models import (
     Job,
     JobKind,
     ManagementDecision,
-    ManagementKind,
-    ProposalStatus,
     ReportingPeriod,
 )
 
@@ -52,7 +53,7 @@ def _query_without_page(request) -> str:
 
 
 def _require_official(request, *, provincial=False):
-    exports.require_official(request.user, provincial=provincial)
+    selectors.require_official(request.user, provincial=provincial)
 
 
 def _add_errors(form, error) -> None:
@@ -81,8 +82,9 @@ def _plain(value: Decimal | None, *, whole: bool) -> str | None:
 @login_required
 def reports(request):
     """Operators: their reports and what is due. Officials: the reports in scope to review."""
-    filterset = exports.reports_filter(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = page_filters(ReportFilter, request.GET, user=request.user)
+    rows = selectors.report_table(user=request.user, filters=validated(filterset.form))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
@@ -387,20 +389,19 @@ def scheme(request):
 def rankings(request):
     """Ranking tables per category for officials, with filters, the publication and the
     recompute button."""
-    filterset = exports.results_filter(request)
+    filterset = page_filters(EvaluationFilter, with_published_year(request.GET), user=request.user)
+    filters = validated(filterset.form)
     tables = defaultdict(list)
-    for evaluation in filterset.qs:
+    for evaluation in selectors.results(user=request.user, filters=filters):
         tables[evaluation.category].append(evaluation)
-    year = inputs.year(filterset.data)
+    year = int(filters["year"]) if "year" in filters else None
     context = {
         "filter": filterset,
         "tables": [(Category(category).label, rows) for category, rows in sorted(tables.items())],
         "year": year,
         "publication": selectors.publication(year=year) if year else None,
-        "proposals": ManagementDecision.objects.in_scope(request.user)
-        .filter(kind=ManagementKind.PROPOSE_REMOVAL, proposal_status=ProposalStatus.PENDING)
-        .select_related("complex"),
-        "latest_job": Job.objects.filter(kind=JobKind.RECOMPUTE).first(),
+        "proposals": selectors.pending_removal_proposals(user=request.user),
+        "latest_job": selectors.latest_recompute_job(),
         "crumbs": [(_("Evaluation results"), None)],
     }
     return render(request, "evaluation/rankings.html", context)

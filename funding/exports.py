@@ -1,40 +1,13 @@
 """The funding allocation table, with its matching compliance, as an Excel download."""
 
-from datetime import date
-
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from complexes.exports import complex_columns
-from complexes.filters import offer_regions_in_scope
-from portal import inputs
+from complexes.filters import page_filter_form
 from portal.exports import MONEY, TWO_DECIMALS, Column, TableExport, yes_no
 
 from . import selectors
 from .filters import AllocationFilter
-
-
-def require_officials_and_operators(user) -> None:
-    if not (user.is_official or user.is_superuser or user.is_operator):
-        raise PermissionDenied
-
-
-def requested_year(request) -> int:
-    """The year asked for, else the latest with allocations or rules, else this year."""
-    asked = inputs.year(request.GET) or inputs.year(request.POST)
-    if asked is not None:
-        return asked
-    years = selectors.allocation_years()
-    return years[0] if years else date.today().year
-
-
-def allocations_filter(request, year: int) -> AllocationFilter:
-    require_officials_and_operators(request.user)
-    params = request.GET.copy()
-    params["year"] = str(year)
-    rows = selectors.allocations_in_force(user=request.user, year=year)
-    return offer_regions_in_scope(AllocationFilter(params, queryset=rows), request.user)
-
 
 MONEY_HEADERS = {
     "provincial_amount": _("Provincial amount (CNY)"),
@@ -62,6 +35,7 @@ ALLOCATIONS = TableExport(
         *(_money(name) for name in MONEY_HEADERS),
         Column(_("Compliant"), lambda allocation: yes_no(allocation.compliant), width=10),
     ],
-    rows=lambda request: allocations_filter(request, requested_year(request)).qs,
-    label=lambda request: str(requested_year(request)),
+    filter_form=page_filter_form(AllocationFilter),
+    rows=selectors.allocation_table,
+    label=lambda user, filters: str(selectors.allocation_year(filters)),
 )

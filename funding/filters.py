@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from complexes.filters import RegionSubtreeFilter
 from complexes.models import Category, Region, RegionLevel
 from evaluation.models import Grade
+from portal.filtering import UserFilterSet
 from portal.forms import FilterForm
 
 from .models import Allocation, AllocationStatus
 
 
-class AllocationFilter(django_filters.FilterSet):
+class AllocationFilter(UserFilterSet):
     year = django_filters.NumberFilter(field_name="year", label=_("Year"))
     region = RegionSubtreeFilter(field_path="complex__region__code", label=_("Region"))
     city = RegionSubtreeFilter(

@@ -1,8 +1,10 @@
 """Read queries of funding, shared by the pages and the API."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     Exists,
@@ -17,9 +19,11 @@ from django.db.models.functions import Coalesce, Concat, Greatest, Left
 
 from complexes.models import Complex, Region
 from evaluation.models import Grade
+from portal.filtering import NO_FILTERS, Filters, filtered
 
 from . import inputs
 from .allocation import allocate
+from .filters import AllocationFilter
 from .models import Allocation, AllocationDecision, AllocationStatus, RuleSet
 from .services import candidates_for, current_rule_set, rules_for
 
@@ -39,6 +43,45 @@ def allocations_in_force(*, user, year: int | None = None) -> QuerySet[Allocatio
         )
         published |= Q(status=AllocationStatus.DRAFT) & undecided
     return with_table_detail(rows.filter(published))
+
+
+def allocations(*, user, filters: Filters = NO_FILTERS) -> QuerySet[Allocation]:
+    """The allocations of every year under validated ``AllocationFilter`` filters: those in
+    force, or, for an official asking for a status (drafts, superseded rows), every row in
+    scope."""
+    if "status" in filters and (user.is_official or user.is_superuser):
+        rows = with_table_detail(Allocation.objects.in_scope(user))
+    else:
+        rows = allocations_in_force(user=user)
+    return filtered(AllocationFilter, rows, filters)
+
+
+def allocation_year(filters: Filters) -> int:
+    """The year of the allocation table: the one asked for, else the latest with allocations
+    or rules, else this year."""
+    if filters.get("year"):
+        return int(filters["year"])
+    years = allocation_years()
+    return years[0] if years else date.today().year
+
+
+def allocation_table(*, user, filters: Filters = NO_FILTERS) -> QuerySet[Allocation]:
+    """The allocation page and table: the allocations in force of the year (``allocation_year``)
+    under validated ``AllocationFilter`` filters; officials and operators only."""
+    if not (user.is_official or user.is_superuser or user.is_operator):
+        raise PermissionDenied
+    rows = allocations_in_force(user=user, year=allocation_year(filters))
+    return filtered(AllocationFilter, rows, {k: v for k, v in filters.items() if k != "year"})
+
+
+def decision_in_force(*, year: int) -> AllocationDecision | None:
+    """The publication of the year's allocations in force, if any."""
+    return (
+        AllocationDecision.objects.in_force()
+        .filter(year=year)
+        .select_related("decided_by", "rule_set")
+        .first()
+    )
 
 
 def with_table_detail(rows: QuerySet[Allocation]) -> QuerySet[Allocation]:

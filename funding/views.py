@@ -8,14 +8,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from complexes.filters import page_filters
 from complexes.models import Complex
 from portal.exceptions import DomainError
+from portal.filtering import validated
 
-from . import exports, selectors, services
+from . import selectors, services
+from .filters import AllocationFilter
 from .forms import PublishForm, RuleSetForm, SimulationForm
-from .models import AllocationDecision, RuleSet
+from .models import RuleSet
 
 TABLE_PAGE_SIZE = 50
+
+
+def _requested_year(request) -> int:
+    """The year a form or link asks for (query string or form), else the table's default."""
+    try:
+        return int(request.GET.get("year") or request.POST.get("year"))
+    except (TypeError, ValueError):
+        return selectors.allocation_year({})
 
 
 def _province_only(user):
@@ -27,19 +38,15 @@ def _province_only(user):
 @require_GET
 def table(request):
     """The year's allocations with filters, totals, matching shortfalls and roll-ups."""
-    year = exports.requested_year(request)
-    filterset = exports.allocations_filter(request, year)
-    rows = filterset.qs
+    filterset = page_filters(AllocationFilter, request.GET, user=request.user)
+    filters = validated(filterset.form)
+    year = selectors.allocation_year(filters)
+    rows = selectors.allocation_table(user=request.user, filters={**filters, "year": year})
     page = Paginator(rows, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query["year"] = str(year)
-    decision = (
-        AllocationDecision.objects.in_force()
-        .filter(year=year)
-        .select_related("decided_by", "rule_set")
-        .first()
-    )
+    decision = selectors.decision_in_force(year=year)
     context = {
         "year": year,
         "years": selectors.allocation_years(),
@@ -61,7 +68,7 @@ def table(request):
 def simulate(request):
     """What-if: other parameters, every complex's amount beside the current one. Saves nothing."""
     _province_only(request.user)
-    year = exports.requested_year(request)
+    year = _requested_year(request)
     form = SimulationForm(request.GET if "year" in request.GET else None, initial={"year": year})
     simulation = None
     if form.is_bound and form.is_valid():
@@ -90,7 +97,7 @@ def simulate(request):
 @require_POST
 def recompute(request):
     _province_only(request.user)
-    year = exports.requested_year(request)
+    year = _requested_year(request)
     try:
         outcome = services.allocations_recompute(year=year)
     except DomainError as error:
@@ -132,7 +139,7 @@ def rules(request):
     if not (user.is_official or user.is_superuser):
         raise PermissionDenied
     is_province = user.is_provincial_official or user.is_superuser
-    year = exports.requested_year(request)
+    year = _requested_year(request)
     base = RuleSet.objects.for_year(year).first()
     initial = {name: getattr(base, name) for name in services.RULE_FIELDS} if base else {}
     form = None

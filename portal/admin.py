@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import ExportJob
 
@@ -10,9 +11,13 @@ class ExportJobAdmin(admin.ModelAdmin):
     list_display = ["title", "owner", "status", "rows", "size", "created_at", "finished_at"]
     list_filter = ["status", "export"]
     list_select_related = ["owner"]
-    search_fields = ["owner__username", "title", "query"]
+    search_fields = ["owner__username", "title"]
     date_hierarchy = "created_at"
-    readonly_fields = [field.name for field in ExportJob._meta.fields]
+    readonly_fields = [*(field.name for field in ExportJob._meta.fields), "link"]
+
+    @admin.display(description=_("download link"))
+    def link(self, job: ExportJob) -> str:
+        return job.link
 
     def has_add_permission(self, request):
         return False

@@ -1,8 +1,9 @@
 """Export jobs: a table too large for the response is built by a worker, kept for its owner
 for EXPORT_RETENTION_DAYS, and announced in the owner's inbox.
 
-The worker rebuilds the rows through the table's own rows function, with a request replayed as
-the owner (same path, filters and language), so the file holds exactly what the page would
+A job stores its owner, the table's name, the validated filters (JSON) and the language. The
+worker validates the filters again with the list's filter form and calls the list's selector
+with the owner and those filters, in that language: the file holds exactly what the page would
 show that person, checked by the same permission checks.
 """
 
@@ -17,7 +18,6 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +26,8 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from accounts.notifications import notify
 
 from .exceptions import DomainError
-from .exports import replayed_request, table_export_named
+from .exports import table_export_named
+from .filtering import Filters, InvalidFilters
 from .models import ExportJob, ExportStatus
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ NOT_QUEUED = gettext_lazy(
     "back, and you will be notified."
 )
 OUT_OF_SCOPE = gettext_lazy("You may no longer see this table.")
+FILTERS_NO_LONGER_VALID = gettext_lazy(
+    "The filters of this table are no longer valid (a region or complex may have gone)."
+)
 BUILD_FAILED = gettext_lazy("The file could not be prepared. Please try again later.")
 PENDING = (ExportStatus.QUEUED, ExportStatus.NOT_QUEUED, ExportStatus.RUNNING)
 TOO_MANY_PENDING = gettext_lazy(
@@ -44,29 +48,32 @@ TOO_MANY_PENDING = gettext_lazy(
 )
 
 
-def export_job_pending(*, owner, export: str, query: str, language: str) -> ExportJob | None:
+def export_job_pending(*, owner, export: str, filters: Filters, language: str) -> ExportJob | None:
     """The same export still waiting or being built for the same person, if any."""
     return ExportJob.objects.filter(
-        owner=owner, export=export, query=query, language=language, status__in=PENDING
+        owner=owner, export=export, filters=filters, language=language, status__in=PENDING
     ).first()
 
 
 @transaction.atomic
-def export_job_start(*, owner, export: str, query: str, title: str, language: str) -> ExportJob:
-    """Record the export and hand it to a worker once committed. The same export still pending
-    for the same person (a second click) is answered with the job already recorded; a new one
-    beyond ``EXPORT_JOBS_PER_USER`` unfinished jobs of that person is refused (DomainError)."""
+def export_job_start(
+    *, owner, export: str, filters: Filters, title: str, language: str
+) -> ExportJob:
+    """Record the export with its validated filters (as JSON) and hand it to a worker once
+    committed. The same export still pending for the same person (a second click) is answered
+    with the job already recorded; a new one beyond ``EXPORT_JOBS_PER_USER`` unfinished jobs of
+    that person is refused (DomainError)."""
     # One person's starts wait for each other (a lock on their user row), so that two at once
     # cannot both pass the count.
     get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
-    pending = export_job_pending(owner=owner, export=export, query=query, language=language)
+    pending = export_job_pending(owner=owner, export=export, filters=filters, language=language)
     if pending is not None:
         return pending
     unfinished = ExportJob.objects.filter(owner=owner, status__in=PENDING).count()
     if unfinished >= settings.EXPORT_JOBS_PER_USER:
         raise DomainError(TOO_MANY_PENDING % {"count": unfinished})
     job = ExportJob.objects.create(
-        owner=owner, export=export, query=query, title=title[:100], language=language
+        owner=owner, export=export, filters=filters, title=title[:100], language=language
     )
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
@@ -100,6 +107,8 @@ def export_job_run(*, job_id: int) -> ExportJob:
             _build(job)
         except (PermissionDenied, Http404):
             _finish(job, status=ExportStatus.FAILED, error=str(OUT_OF_SCOPE))
+        except InvalidFilters:
+            _finish(job, status=ExportStatus.FAILED, error=str(FILTERS_NO_LONGER_VALID))
         except Exception:
             logger.exception("Export %s failed", job.pk)
             _finish(job, status=ExportStatus.FAILED, error=str(BUILD_FAILED))
@@ -109,15 +118,14 @@ def export_job_run(*, job_id: int) -> ExportJob:
 
 
 def _build(job: ExportJob) -> None:
-    path = reverse(job.export)
     table = table_export_named(job.export)
-    request = replayed_request(user=job.owner, path=path, query=job.query)
-    rows = table.rows(request)
+    filters = table.filters(job.owner, job.filters)
+    rows = table.rows(user=job.owner, filters=filters)
     with tempfile.TemporaryFile() as handle:
         job.rows = table.write(rows, handle)
         job.size = handle.tell()
         handle.seek(0)
-        job.filename = table.filename(request)[:150]
+        job.filename = table.filename(job.owner, filters)[:150]
         job.file.save(job.filename, File(handle), save=False)
 
 

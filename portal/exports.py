@@ -1,18 +1,20 @@
 """Tables as Excel downloads: described once, written row by row in constant memory.
 
 An app describes a table as a ``TableExport``: translated column headers, a value accessor per
-column, number formats, and the function that gives the same scoped, filtered rows its page
-shows. The workbook is written by XlsxWriter in constant-memory mode (each row goes to disk as
-it is written) from rows read in chunks through a server-side cursor, so memory does not grow
-with the number of rows.
+column, number formats, the list's filter form and its selector, which gives the same scoped,
+filtered rows the page shows. The download validates the query string with the filter form and
+calls the selector with the user and the validated filters. The workbook is written by
+XlsxWriter in constant-memory mode (each row goes to disk as it is written) from rows read in
+chunks through a server-side cursor, so memory does not grow with the number of rows.
 
 A table small enough (``EXPORT_INLINE_ROW_LIMIT``) is sent in the response; a larger one would
 outlast the web server's timeout, so the download link offers to have it built instead, and a
-worker builds the file (``portal.export_jobs``) under the same user, filters and language.
+worker builds the file (``portal.export_jobs``) from the stored user, filters and language,
+through the same selector.
 """
 
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,7 +26,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, QueryDict
+from django.forms import Form
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
 from django.utils import timezone
@@ -34,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .exceptions import DomainError
+from .filtering import Filters, filters_as_json, validated
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY = "#,##0.00"
@@ -97,20 +101,35 @@ def yes_no(value: bool) -> str:
     return _("Yes") if value else _("No")
 
 
-def today_label(request: HttpRequest) -> str:
+def today_label(user, filters: Filters) -> str:
     return timezone.localdate().isoformat()
+
+
+def no_filters(user, data: Mapping | None) -> Form:
+    """The filter form of a table that has no filters: any query string chooses nothing."""
+    return Form(data)
 
 
 @dataclass(frozen=True)
 class TableExport:
-    """One downloadable table. ``rows`` receives the request and answers the rows the user may
-    see under the page's filters (raising PermissionDenied or Http404 as the page does);
-    ``label`` names the file after its subject (a year, a date)."""
+    """One downloadable table.
+
+    ``filter_form(user, data)`` is the list's filter form, as its page builds it, bound to a
+    query string or to stored filters; ``rows(user=…, filters=…)`` is the list's selector: it
+    answers the rows the user may see under the validated filters (raising PermissionDenied or
+    Http404 as the page does); ``label(user, filters)`` names the file after its subject (a
+    year, a date)."""
 
     title: str | Promise
     columns: Sequence[Column]
-    rows: Callable[[HttpRequest], Iterable]
-    label: Callable[[HttpRequest], str] = field(default=today_label)
+    rows: Callable[..., Iterable]
+    filter_form: Callable[[Any, Mapping | None], Form] = field(default=no_filters)
+    label: Callable[[Any, Filters], str] = field(default=today_label)
+
+    def filters(self, user, data: Mapping | None) -> dict[str, Any]:
+        """The validated filters of a query string or of stored filters (``InvalidFilters``
+        for a value the list's form refuses)."""
+        return validated(self.filter_form(user, data or None))
 
     def write(self, rows: Iterable, handle) -> int:
         """Write the workbook into an open binary file; answers the number of data rows."""
@@ -171,23 +190,25 @@ class TableExport:
     def sheet_title(self) -> str:
         return str(self.title).translate(SHEET_TITLE_FORBIDDEN)[:SHEET_TITLE_MAX]
 
-    def filename(self, request: HttpRequest) -> str:
-        return f"{self.title}-{self.label(request)}.xlsx"
+    def filename(self, user, filters: Filters) -> str:
+        return f"{self.title}-{self.label(user, filters)}.xlsx"
 
     def response(self, request: HttpRequest):
         """The file; for a signed-in user's table above the inline limit, the page that offers
         to prepare it in the background (a POST from that page records the job)."""
-        rows = self.rows(request)
-        if request.user.is_authenticated and _exceeds(rows, settings.EXPORT_INLINE_ROW_LIMIT):
-            return self._in_background(request)
+        user = request.user
+        filters = self.filters(user, request.GET)
+        rows = self.rows(user=user, filters=filters)
+        if user.is_authenticated and _exceeds(rows, settings.EXPORT_INLINE_ROW_LIMIT):
+            return self._in_background(request, filters)
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
         self.write(rows, handle)
         handle.seek(0)
         return FileResponse(
-            handle, as_attachment=True, filename=self.filename(request), content_type=XLSX
+            handle, as_attachment=True, filename=self.filename(user, filters), content_type=XLSX
         )
 
-    def _in_background(self, request: HttpRequest):
+    def _in_background(self, request: HttpRequest, filters: Filters):
         # Recording a job is a change, so it takes a POST (CSRF-checked): a link on another
         # site cannot set a signed-in person's exports going.
         from .export_jobs import export_job_pending, export_job_start  # they build on this
@@ -195,7 +216,7 @@ class TableExport:
         parameters = {
             "owner": request.user,
             "export": request.resolver_match.view_name,
-            "query": request.GET.urlencode(),
+            "filters": filters_as_json(self.filter_form(request.user, None), filters),
             "language": get_language(),
         }
         refused = None
@@ -245,19 +266,6 @@ def table_export_at(path: str) -> TableExport | None:
 
 def table_export_named(view_name: str) -> TableExport:
     return table_export_at(reverse(view_name))
-
-
-def replayed_request(*, user, path: str, query: str = "") -> HttpRequest:
-    """A GET of ``path?query`` by ``user``, for building a download outside a web request (a
-    worker, a command) through the same rows function and checks as the page."""
-    request = HttpRequest()
-    request.method = "GET"
-    request.path = request.path_info = path
-    request.GET = QueryDict(query)
-    request.META["SERVER_NAME"], request.META["SERVER_PORT"] = "127.0.0.1", "80"
-    request.user = user
-    request.resolver_match = resolve(path)
-    return request
 
 
 def _exceeds(rows: Iterable, limit: int) -> bool:

@@ -1,6 +1,7 @@
 """Shared model building blocks (timestamps, the one scoping mechanism) and the export jobs."""
 
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
@@ -124,7 +125,12 @@ class ExportJob(models.Model):
     )
     export = models.CharField(_("table"), max_length=80, help_text=_("The download link's name."))
     title = models.CharField(_("title"), max_length=100)
-    query = models.TextField(_("filters"), blank=True)
+    filters = models.JSONField(
+        _("filters"),
+        default=dict,
+        blank=True,
+        help_text=_("The validated filters of the list, as the worker hands them to its selector."),
+    )
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(
         _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
@@ -152,6 +158,12 @@ class ExportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("export_job", args=[self.pk])
+
+    @property
+    def link(self) -> str:
+        """The download link with the filters as its query string: what the owner clicked."""
+        query = urlencode(self.filters)
+        return f"{reverse(self.export)}?{query}" if query else reverse(self.export)
 
     @property
     def finished(self) -> bool:

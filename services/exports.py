@@ -2,75 +2,15 @@
 
 from operator import itemgetter
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from complexes.exports import complex_columns, complex_value_columns, region_columns, region_names
-from complexes.filters import offer_regions_in_scope
+from complexes.exports import complex_columns, complex_value_columns, region_columns
+from complexes.filters import page_filter_form
 from portal.exports import DATE, DATE_TIME, MONEY, Column, TableExport, choice, local, yes_no
 
 from . import selectors
 from .filters import EnterpriseFilter, ServiceRequestFilter
 from .models import RequestStatus, ServiceType
-
-
-def requests_filter(request) -> ServiceRequestFilter:
-    return ServiceRequestFilter(
-        request.GET or None,
-        queryset=selectors.service_requests(user=request.user),
-        request=request,
-    )
-
-
-def enterprises_filter(request) -> EnterpriseFilter:
-    if not request.user.is_official:
-        raise PermissionDenied
-    return offer_regions_in_scope(
-        EnterpriseFilter(request.GET or None, queryset=selectors.enterprises(user=request.user)),
-        request.user,
-    )
-
-
-def visible_vouchers(request):
-    user = request.user
-    if not (user.is_official or user.is_enterprise_user):
-        raise PermissionDenied
-    return selectors.vouchers(user=user)
-
-
-def visible_settlements(request):
-    user = request.user
-    if not (user.is_official or user.is_operator):
-        raise PermissionDenied
-    return selectors.settlements(user=user)
-
-
-def request_rows(request):
-    """The page's requests as dicts of the shown values: no model instances, region names
-    joined in by the database."""
-    return (
-        requests_filter(request)
-        .qs.annotate(**region_names("complex__region"))
-        .values(
-            "pk",
-            "submitted_at",
-            "complex__code",
-            "complex__name",
-            "city_name",
-            "county_name",
-            "enterprise__name",
-            "enterprise__credit_code",
-            "offering__title",
-            "offering__service_type",
-            "status",
-            "due_at",
-            "completed_at",
-            "overdue",
-            "voucher_amount",
-            "rating",
-        )
-    )
-
 
 SERVICE_REQUESTS = TableExport(
     title=_("Service requests"),
@@ -91,7 +31,8 @@ SERVICE_REQUESTS = TableExport(
         Column(_("Paid by voucher (CNY)"), itemgetter("voucher_amount"), MONEY),
         Column(_("Rating"), itemgetter("rating"), width=8),
     ],
-    rows=request_rows,
+    filter_form=page_filter_form(ServiceRequestFilter),
+    rows=selectors.service_request_rows,
 )
 
 ENTERPRISES = TableExport(
@@ -106,7 +47,8 @@ ENTERPRISES = TableExport(
         Column(_("Contact person"), lambda enterprise: enterprise.contact_name, width=12),
         Column(_("Contact phone"), lambda enterprise: enterprise.contact_phone, width=16),
     ],
-    rows=lambda request: enterprises_filter(request).qs.order_by("name", "id"),
+    filter_form=page_filter_form(EnterpriseFilter),
+    rows=selectors.enterprise_list,
 )
 
 VOUCHERS = TableExport(
@@ -122,7 +64,7 @@ VOUCHERS = TableExport(
         Column(_("Expires on"), lambda voucher: voucher.expires_on, DATE, width=11),
         Column(_("Status"), lambda voucher: voucher.get_status_display(), width=10),
     ],
-    rows=visible_vouchers,
+    rows=lambda user, filters: selectors.voucher_list(user=user),
 )
 
 SETTLEMENTS = TableExport(
@@ -137,5 +79,5 @@ SETTLEMENTS = TableExport(
             lambda settlement: settlement.settled_by.username if settlement.settled_by else "",
         ),
     ],
-    rows=lambda request: visible_settlements(request).select_related("complex__region__parent"),
+    rows=lambda user, filters: selectors.settlement_list(user=user),
 )

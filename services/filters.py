@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from complexes.filters import RegionSubtreeFilter
 from complexes.models import Complex
+from portal.filtering import UserFilterSet
 from portal.forms import FilterForm
 
 from .models import (
@@ -19,7 +20,17 @@ from .models import (
     ServiceType,
     VerificationState,
 )
-from .selectors import offering_search_condition
+
+
+def offering_search_condition(text: str) -> Q:
+    return (
+        Q(title__icontains=text)
+        | Q(description__icontains=text)
+        | Q(institution__name__icontains=text)
+        | Q(complex__name__icontains=text)
+        | Q(complex__industry__icontains=text)
+        | Q(complex__region__name_zh_hans__icontains=text)
+    )
 
 
 class ComplexByIdFilter(django_filters.ModelChoiceFilter):
@@ -31,7 +42,7 @@ class ComplexByIdFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class OfferingFilter(django_filters.FilterSet):
+class OfferingFilter(UserFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     service_type = django_filters.ChoiceFilter(choices=ServiceType.choices, label=_("Service type"))
     region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
@@ -63,19 +74,21 @@ class YearFilter(django_filters.TypedChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-def complexes_of_visible_requests(request):
-    """Only complexes whose requests the user may see: a city official's choices stay in the
-    city, an enterprise's are the complexes it asked."""
-    complexes = Complex.objects.only("id", "code", "name").order_by("code")
-    if request is None:
-        return complexes
-    visible = ServiceRequest.objects.in_scope(request.user).values("complex_id")
-    return complexes.filter(pk__in=visible)
+class VisibleRequestsComplexFilter(ComplexByIdFilter):
+    """Only complexes whose requests the filter set's user may see: a city official's choices
+    stay in the city, an enterprise's are the complexes it asked."""
+
+    def get_queryset(self, request):
+        complexes = super().get_queryset(request)
+        user = self.parent.user
+        if user is None:
+            return complexes
+        return complexes.filter(pk__in=ServiceRequest.objects.in_scope(user).values("complex_id"))
 
 
-class ServiceRequestFilter(django_filters.FilterSet):
+class ServiceRequestFilter(UserFilterSet):
     status = django_filters.ChoiceFilter(choices=RequestStatus.choices, label=_("Status"))
-    complex = ComplexByIdFilter(queryset=complexes_of_visible_requests)
+    complex = VisibleRequestsComplexFilter()
     year = YearFilter(field_name="submitted_at__year", label=_("Year submitted"))
     completed_year = YearFilter(field_name="completed_at__year", label=_("Year completed"))
     overdue = django_filters.BooleanFilter(label=_("Overdue"))
@@ -94,7 +107,7 @@ def search_enterprises(queryset, name, value):
     return queryset.filter(Q(name__icontains=text) | Q(credit_code__icontains=text.upper()))
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(UserFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method=search_enterprises)
     region = RegionSubtreeFilter(label=_("City / county"))
     size = django_filters.ChoiceFilter(choices=EnterpriseSize.choices, label=_("Size"))

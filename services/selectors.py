@@ -2,13 +2,17 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complexes.selectors import region_names
+from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.models import subtree_prefix
 
+from .filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter
 from .models import (
     Enterprise,
     EnterpriseClaim,
@@ -25,13 +29,15 @@ from .models import (
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
-def offering_catalogue():
-    """Active offerings with what a catalogue row shows, in one query."""
-    return (
+def offering_catalogue(*, filters: Filters = NO_FILTERS):
+    """Active offerings under validated ``OfferingFilter`` filters, with what a catalogue row
+    shows, in one query. Public: the same rows for everyone."""
+    rows = (
         Offering.objects.active()
         .select_related("complex", "complex__region", "complex__region__parent", "institution")
         .order_by("complex__code", "service_type", "title", "id")
     )
+    return filtered(OfferingFilter, rows, filters)
 
 
 def complex_catalogue(*, complex_id: int, limit: int) -> list[Offering]:
@@ -40,17 +46,6 @@ def complex_catalogue(*, complex_id: int, limit: int) -> list[Offering]:
         Offering.objects.active()
         .filter(complex_id=complex_id)
         .order_by("service_type", "title", "id")[:limit]
-    )
-
-
-def offering_search_condition(text: str) -> Q:
-    return (
-        Q(title__icontains=text)
-        | Q(description__icontains=text)
-        | Q(institution__name__icontains=text)
-        | Q(complex__name__icontains=text)
-        | Q(complex__industry__icontains=text)
-        | Q(complex__region__name_zh_hans__icontains=text)
     )
 
 
@@ -64,13 +59,42 @@ def operator_catalogue(*, user):
     )
 
 
-def service_requests(*, user):
-    """The requests a user may see, with what a list row shows and the overdue marker."""
-    return (
+def service_requests(*, user, filters: Filters = NO_FILTERS):
+    """The requests a user may see under validated ``ServiceRequestFilter`` filters, with what
+    a list row shows and the overdue marker."""
+    rows = (
         ServiceRequest.objects.in_scope(user)
         .select_related("offering", "enterprise", "complex")
         .with_overdue()
         .order_by("-submitted_at", "-id")
+    )
+    return filtered(ServiceRequestFilter, rows, filters)
+
+
+def service_request_rows(*, user, filters: Filters = NO_FILTERS):
+    """The same requests as dicts of the shown values, for a table: no model instances, region
+    names joined in by the database."""
+    return (
+        service_requests(user=user, filters=filters)
+        .annotate(**region_names("complex__region"))
+        .values(
+            "pk",
+            "submitted_at",
+            "complex__code",
+            "complex__name",
+            "city_name",
+            "county_name",
+            "enterprise__name",
+            "enterprise__credit_code",
+            "offering__title",
+            "offering__service_type",
+            "status",
+            "due_at",
+            "completed_at",
+            "overdue",
+            "voucher_amount",
+            "rating",
+        )
     )
 
 
@@ -88,8 +112,21 @@ def service_request_detail(*, user, pk: int) -> ServiceRequest:
     )
 
 
-def enterprises(*, user):
-    return Enterprise.objects.in_scope(user).select_related("region", "region__parent")
+def enterprises(*, user, filters: Filters = NO_FILTERS):
+    """The enterprises a user may see under validated ``EnterpriseFilter`` filters."""
+    rows = (
+        Enterprise.objects.in_scope(user)
+        .select_related("region", "region__parent")
+        .order_by("name", "id")
+    )
+    return filtered(EnterpriseFilter, rows, filters)
+
+
+def enterprise_list(*, user, filters: Filters = NO_FILTERS):
+    """The officials' list of enterprises (page and table); anyone else is refused."""
+    if not user.is_official:
+        raise PermissionDenied
+    return enterprises(user=user, filters=filters)
 
 
 def verification_queue(*, user):
@@ -111,6 +148,14 @@ def vouchers(*, user):
     return (
         Voucher.objects.in_scope(user).select_related("enterprise").order_by("-valid_from", "-id")
     )
+
+
+def voucher_list(*, user):
+    """The vouchers page and table: officials' and enterprises' vouchers; anyone else is
+    refused."""
+    if not (user.is_official or user.is_enterprise_user):
+        raise PermissionDenied
+    return vouchers(user=user)
 
 
 def usable_vouchers(*, enterprise_id: int):
@@ -182,6 +227,13 @@ def settlements(*, user):
         .select_related("complex", "settled_by")
         .order_by("-month", "complex__code")
     )
+
+
+def settlement_list(*, user):
+    """The settlements page and table: officials' and operators'; anyone else is refused."""
+    if not (user.is_official or user.is_operator):
+        raise PermissionDenied
+    return settlements(user=user).select_related("complex__region__parent")
 
 
 def request_counts_by_status(*, user) -> dict[str, int]:

@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from complexes.filters import page_filters
 from complexes.models import Complex
 from portal import inputs
 from portal.exceptions import DomainError, NotPermitted
+from portal.filtering import validated
 
-from . import exports, selectors, services
+from . import selectors, services
 from .attachments import private_download
-from .filters import OfferingFilter, VerificationFilter
+from .filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter, VerificationFilter
 from .forms import (
     ACTION_FORMS,
     EmptyForm,
@@ -61,10 +63,11 @@ def _add_errors(form, error) -> None:
 
 
 def catalogue(request):
-    filterset = OfferingFilter(request.GET or None, queryset=selectors.offering_catalogue())
+    filterset = OfferingFilter(request.GET or None, user=request.user)
+    rows = selectors.offering_catalogue(filters=validated(filterset.form))
     context = {
         "filter": filterset,
-        "page": _page(request, filterset.qs),
+        "page": _page(request, rows),
         "query": _query_without_page(request),
         "crumbs": [(_("Service catalogue"), None)],
     }
@@ -314,12 +317,13 @@ def claim_licence(request, pk):
 def request_list(request):
     """One list for every role: an enterprise's own requests, an operator's queue (with overdue
     markers), officials' requests of complexes in their region."""
-    filterset = exports.requests_filter(request)
+    filterset = page_filters(ServiceRequestFilter, request.GET, user=request.user)
     if request.user.is_operator:
         del filterset.form.fields["complex"]
+    rows = selectors.service_requests(user=request.user, filters=validated(filterset.form))
     context = {
         "filter": filterset,
-        "page": _page(request, filterset.qs),
+        "page": _page(request, rows),
         "query": _query_without_page(request),
         "crumbs": [(_("Service requests"), None)],
     }
@@ -420,10 +424,11 @@ def offering_edit(request, pk=None):
 
 @login_required
 def enterprise_list(request):
-    filterset = exports.enterprises_filter(request)
+    filterset = page_filters(EnterpriseFilter, request.GET, user=request.user)
+    rows = selectors.enterprise_list(user=request.user, filters=validated(filterset.form))
     context = {
         "filter": filterset,
-        "page": _page(request, filterset.qs),
+        "page": _page(request, rows),
         "query": _query_without_page(request),
         "crumbs": [(_("Enterprises"), None)],
     }
@@ -434,7 +439,7 @@ def enterprise_list(request):
 @require_http_methods(["GET", "POST"])
 def voucher_list(request):
     user = request.user
-    queryset = exports.visible_vouchers(request)
+    queryset = selectors.voucher_list(user=user)
     issue_form = import_form = None
     if user.is_provincial_official:
         if request.GET.get("template"):
@@ -517,7 +522,7 @@ def voucher_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def settlement_list(request):
     user = request.user
-    settled = exports.visible_settlements(request)
+    settled = selectors.settlement_list(user=user)
     if request.method == "POST":
         complex_id = inputs.whole_number(
             request.POST, "complex", minimum=1, maximum=inputs.LARGEST_ID

@@ -106,7 +106,11 @@ def test_the_worker_applies_the_pages_filters_and_language(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"{URL}?status=cancelled", headers={"accept-language": "en"})
     job = ExportJob.objects.get()
-    assert (job.query, job.language, job.title) == ("status=cancelled", "en", "Service requests")
+    assert (job.filters, job.language, job.title) == (
+        {"status": "cancelled"},
+        "en",
+        "Service requests",
+    )
     rows = sheet_rows(default_storage.open(job.file.name).read())
     assert rows[0][:2] == ("No.", "Submitted at")
     assert enterprises_in(rows) == {JINHUA_ENTERPRISE, HANGZHOU_ENTERPRISE}

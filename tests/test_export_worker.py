@@ -38,7 +38,7 @@ def test_the_worker_builds_a_city_officials_export(worker):
     job = export_job_start(
         owner=official,
         export="services:requests_export",
-        query="",
+        filters={},
         title="服务申请",
         language="zh-hans",
     )

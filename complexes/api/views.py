@@ -5,6 +5,7 @@ from complexes import selectors, services
 from complexes.filters import ComplexFilter, InstitutionFilter
 from complexes.models import Complex, Institution, Region
 from portal.api.audience import AudienceViewMixin
+from portal.api.filters import SelectorListMixin
 from portal.api.permissions import ActionRolePermission
 from portal.api.public_cache import AnonymousListCacheMixin
 
@@ -32,6 +33,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 class ComplexViewSet(
     AudienceViewMixin,
     AnonymousListCacheMixin,
+    SelectorListMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.ReadOnlyModelViewSet,
@@ -51,10 +53,11 @@ class ComplexViewSet(
     def get_queryset(self):
         if self.action in WRITE_ACTIONS:
             return Complex.objects.in_scope(self.request.user)
-        directory = self.readable(selectors.complex_directory())
         if self.action == "retrieve":
-            return directory.prefetch_related("status_changes__changed_by")
-        return directory
+            return self.readable(selectors.complex_directory()).prefetch_related(
+                "status_changes__changed_by"
+            )
+        return self.readable(selectors.complex_directory(filters=self.query_filters()))
 
     def get_serializer_class(self):
         return ComplexDetailSerializer if self.action == "retrieve" else ComplexSerializer

@@ -1,4 +1,3 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -6,7 +5,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complexes.selectors import home_region_code, regions_in_scope
 from dashboard import selectors
 
 COUNTS = serializers.DictField(child=serializers.IntegerField())
@@ -79,9 +77,8 @@ class SummaryView(APIView):
             raise PermissionDenied
         query = YearRegionSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        code = query.validated_data.get("region") or home_region_code(request.user)
-        region = get_object_or_404(regions_in_scope(request.user), code=code)
-        year = query.validated_data.get("year") or selectors.current_year()
+        region = selectors.dashboard_region(user=request.user, filters=query.validated_data)
+        year = selectors.dashboard_year(query.validated_data)
         summary = selectors.dashboard_summary(year=year, region=region)
         return Response(_decimals_as_strings(summary))
 

@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -5,7 +6,8 @@ from rest_framework.response import Response
 
 from evaluation import recompute, selectors, services
 from evaluation.filters import EvaluationFilter, ReportFilter
-from evaluation.models import Indicator, Job
+from evaluation.models import Indicator, Job, ReportValue
+from portal.api.filters import SelectorListMixin
 from portal.api.permissions import ActionRolePermission
 
 from .serializers import (
@@ -23,6 +25,7 @@ from .serializers import (
 
 
 class ReportViewSet(
+    SelectorListMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -42,7 +45,11 @@ class ReportViewSet(
     filterset_class = ReportFilter
 
     def get_queryset(self):
-        queryset = selectors.report_list().in_scope(self.request.user)
+        queryset = selectors.reports(
+            user=self.request.user, filters=self.query_filters()
+        ).prefetch_related(
+            Prefetch("values", queryset=ReportValue.objects.select_related("indicator"))
+        )
         if self.action == "retrieve":
             queryset = queryset.select_related("complex__region").prefetch_related(
                 "events__actor", "values__indicator__counterpart"
@@ -131,7 +138,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["source", "dimension"]
 
 
-class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
+class EvaluationViewSet(SelectorListMixin, viewsets.ReadOnlyModelViewSet):
     """Published results: score, rank within the category, grade and breakdown."""
 
     serializer_class = EvaluationSerializer
@@ -140,7 +147,7 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = EvaluationFilter
 
     def get_queryset(self):
-        return selectors.evaluation_list().in_scope(self.request.user)
+        return selectors.evaluations(user=self.request.user, filters=self.query_filters())
 
 
 class JobViewSet(

@@ -3,6 +3,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.api.filters import SelectorListMixin
 from portal.api.permissions import ActionRolePermission
 
 from .. import selectors, services
@@ -21,7 +22,7 @@ from .serializers import (
 )
 
 
-class AllocationViewSet(viewsets.ReadOnlyModelViewSet):
+class AllocationViewSet(SelectorListMixin, viewsets.ReadOnlyModelViewSet):
     """Provincial funding per complex and year with the matching it calls for.
 
     Officials see their region's complexes (published rows, and drafts of a year not yet
@@ -43,11 +44,7 @@ class AllocationViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         if getattr(self, "swagger_fake_view", False) or not user.is_authenticated:
             return Allocation.objects.none()
-        explicit_status = "status" in self.request.query_params
-        if explicit_status and (user.is_official or user.is_superuser):
-            # An official asking for a status (drafts, superseded rows) gets every row in scope.
-            return selectors.with_table_detail(Allocation.objects.in_scope(user))
-        return selectors.allocations_in_force(user=user)
+        return selectors.allocations(user=user, filters=self.query_filters())
 
     @extend_schema(
         request=SimulationRequestSerializer,

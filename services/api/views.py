@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from portal.api.filters import SelectorListMixin
 from portal.api.parsers import BoundedJSONParser
 from portal.api.permissions import ActionRolePermission
 from portal.api.public_cache import AnonymousListCacheMixin
@@ -40,7 +41,7 @@ LICENCE_MEDIA_TYPES = ("application/pdf", "image/jpeg", "image/png")
 WRITE_ACTIONS = {"create", "update", "partial_update", "destroy"}
 
 
-class OfferingViewSet(AnonymousListCacheMixin, viewsets.ModelViewSet):
+class OfferingViewSet(AnonymousListCacheMixin, SelectorListMixin, viewsets.ModelViewSet):
     """The service catalogue: anyone browses the active offerings; operators keep their own."""
 
     serializer_class = OfferingSerializer
@@ -54,7 +55,7 @@ class OfferingViewSet(AnonymousListCacheMixin, viewsets.ModelViewSet):
             return Offering.objects.in_scope(self.request.user).select_related(
                 "complex__region", "institution"
             )
-        return selectors.offering_catalogue()
+        return selectors.offering_catalogue(filters=self.query_filters())
 
     def perform_create(self, serializer):
         serializer.instance = services.offering_save(
@@ -72,7 +73,7 @@ class OfferingViewSet(AnonymousListCacheMixin, viewsets.ModelViewSet):
         services.offering_delete(offering=instance)
 
 
-class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class EnterpriseViewSet(SelectorListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Enterprises: self-registration is open (and rate-limited per address); an enterprise
     sees itself, officials their region, where they verify registrations."""
 
@@ -91,7 +92,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return super().get_permissions()
 
     def get_queryset(self):
-        return selectors.enterprises(user=self.request.user)
+        return selectors.enterprises(user=self.request.user, filters=self.query_filters())
 
     def get_serializer_class(self):
         return EnterpriseRegistrationSerializer if self.action == "create" else EnterpriseSerializer
@@ -187,7 +188,9 @@ TRANSITION_BODIES = {
 }
 
 
-class ServiceRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ServiceRequestViewSet(
+    SelectorListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Service requests and their lifecycle. Enterprises create and see their own, operators
     their complex's, officials those of complexes in their region."""
 
@@ -201,7 +204,7 @@ class ServiceRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     filterset_class = ServiceRequestFilter
 
     def get_queryset(self):
-        queryset = selectors.service_requests(user=self.request.user)
+        queryset = selectors.service_requests(user=self.request.user, filters=self.query_filters())
         if self.action != "list":
             queryset = queryset.select_related("voucher").prefetch_related("events__actor")
         return queryset

@@ -252,7 +252,10 @@ PAGES_AND_TABLES = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("page_url", "export_url", "shown", "column"), PAGES_AND_TABLES, ids=lambda v: str(v)[:40]
+    ("page_url", "export_url", "shown", "column"),
+    PAGES_AND_TABLES,
+    # Named by the export link alone: xdist's workers must collect the same ids.
+    ids=[export_url for _page, export_url, _shown, _column in PAGES_AND_TABLES],
 )
 def test_a_city_officials_export_job_holds_the_rows_the_page_shows(
     province,

@@ -15,6 +15,8 @@ from portal.audit import audited
 from portal.models import JOB_STATUS_BADGES, ScopedQuerySet, TimeStampedModel
 
 VALUE_DIGITS = {"max_digits": 18, "decimal_places": 2}
+# The English unit of the indicators counted in CNY yuan.
+MONEY_UNIT = "CNY"
 
 
 class Dimension(models.TextChoices):
@@ -84,6 +86,12 @@ class Indicator(models.Model):
     @property
     def is_reported(self) -> bool:
         return self.source == IndicatorSource.REPORTED
+
+    @property
+    def is_money(self) -> bool:
+        """An amount in CNY yuan (its English unit says so), which the API shows as a decimal
+        string like every other amount."""
+        return self.unit_en == MONEY_UNIT
 
     def trace_url_for(self, complex_code: str) -> str:
         return self.trace_url.format(complex_code=complex_code) if self.trace_url else ""
@@ -223,10 +231,6 @@ class AnnualReport(TimeStampedModel):
 
     def __str__(self):
         return f"{self.complex} · {self.year}"
-
-    @property
-    def editable(self) -> bool:
-        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
     @property
     def badge(self) -> str:

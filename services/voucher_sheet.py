@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from portal import credit_code
 from portal.excel import open_uploaded_workbook
+from portal.money import round_money
 
 from .models import Enterprise
 
@@ -110,7 +111,7 @@ def _parse_row(cells, enterprises):
 
 def _amount(value) -> Decimal | None:
     try:
-        amount = Decimal(str(value).replace(",", "").strip()).quantize(Decimal("0.01"))
+        amount = round_money(Decimal(str(value).replace(",", "").strip()))
     except (InvalidOperation, ValueError):
         return None
     return amount if amount > 0 else None

@@ -21,6 +21,11 @@ from portal import credit_code
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
 
 from .attachments import validate_attachment
+from .lock_objects import (
+    service_requests_select_for_update,
+    voucher_entries_select_for_update,
+    vouchers_select_for_update,
+)
 from .models import (
     Enterprise,
     EntryKind,
@@ -245,9 +250,7 @@ def _move(*, service_request: ServiceRequest, action: str, actor, note: str = ""
     Returns the locked row (already in its new status) and the status it left."""
     move = TRANSITIONS[action]
     locked = (
-        ServiceRequest.objects.select_for_update(of=("self",))
-        .select_related("offering")
-        .get(pk=service_request.pk)
+        service_requests_select_for_update().select_related("offering").get(pk=service_request.pk)
     )
     if not _is_party(actor, locked, move.party):
         raise NotPermitted(
@@ -411,7 +414,7 @@ def _tell_status(service_request: ServiceRequest, *, moved_by: str, note: str) -
 
 
 def _locked_voucher(voucher_id: int) -> Voucher:
-    return Voucher.objects.select_for_update().get(pk=voucher_id)
+    return vouchers_select_for_update().get(pk=voucher_id)
 
 
 def _voucher_hold(*, service_request: ServiceRequest, actor) -> None:
@@ -518,7 +521,7 @@ def voucher_settle(*, complex_: Complex, month: date, actor) -> VoucherSettlemen
     start, end = month_bounds(month)
     # Lock the month's unsettled consumptions first: a concurrent settlement then finds none.
     locked = list(
-        VoucherEntry.objects.select_for_update()
+        voucher_entries_select_for_update()
         .filter(
             kind=EntryKind.CONSUME,
             complex=complex_,
@@ -526,7 +529,6 @@ def voucher_settle(*, complex_: Complex, month: date, actor) -> VoucherSettlemen
             at__gte=start,
             at__lt=end,
         )
-        .order_by("pk")
         .values_list("pk", flat=True)
     )
     entries = VoucherEntry.objects.filter(pk__in=locked)

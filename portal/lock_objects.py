@@ -1,0 +1,10 @@
+"""The row locks of the shared library: a background job is the only row it locks (the worker
+that runs it, the housekeeping that expires it). Several jobs are locked in primary-key order."""
+
+from django.db.models import QuerySet
+
+from .models import ExportJob
+
+
+def export_jobs_select_for_update() -> QuerySet[ExportJob]:
+    return ExportJob.objects.order_by("pk").select_for_update(of=("self",))

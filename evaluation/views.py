@@ -16,7 +16,7 @@ from complexes.models import Category, Complex
 from portal.exceptions import DomainError, NotPermitted
 from portal.pdf import pdf_response
 
-from . import excel, exports, recompute, selectors, services
+from . import excel, exports, recompute, report_workflow, selectors, services
 from .complex_report import complex_report
 from .forms import (
     AdjustmentForm,
@@ -38,6 +38,7 @@ from .models import (
     ManagementDecision,
     ManagementKind,
     ProposalStatus,
+    ReportAction,
     ReportingPeriod,
 )
 
@@ -118,7 +119,8 @@ def report_detail(request, pk):
     reported = list(Indicator.objects.reported().select_related("counterpart"))
     derived_indicators = list(Indicator.objects.derived())
     current = selectors.report_values(report=report)
-    can_edit = report.editable and (user.is_operator or user.is_superuser)
+    actions = report_workflow.allowed_actions(report=report, user=user)
+    can_edit = report_workflow.EDIT in actions
     initial = {"version": report.version}
     for code, row in current.items():
         initial[f"value_{code}"] = _plain(row.value, whole=row.indicator.whole_number)
@@ -186,9 +188,10 @@ def report_detail(request, pk):
         "upload_form": ReportUploadForm(),
         "return_form": ReturnForm(),
         "pre_review_form": PreReviewForm(),
-        "can_pre_review": report.status == "submitted" and user.is_regional_official,
-        "can_decide": report.status == "submitted" and user.is_provincial_official,
-        "can_return": report.status == "submitted" and user.is_official,
+        # The review forms offered are the workflow table's actions for this user, no other.
+        "can_pre_review": ReportAction.PRE_REVIEW in actions,
+        "can_decide": ReportAction.APPROVE in actions,
+        "can_return": ReportAction.RETURN in actions,
         "crumbs": _report_crumbs(report),
     }
     return render(request, "evaluation/report_detail.html", context)
@@ -272,7 +275,7 @@ def report_template(request, pk):
 @require_POST
 def report_upload(request, pk):
     report = _report_in_scope(request, pk)
-    if not (request.user.is_operator or request.user.is_superuser):
+    if not report_workflow.REPORT_TRANSITIONS[report_workflow.EDIT].may_act(request.user, report):
         raise PermissionDenied
     form = ReportUploadForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -24,6 +24,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from complexes.models import Complex, Status
 from portal.exceptions import NotPermitted
+from portal.money import round_money
 
 from . import scoring, selectors
 from .models import (
@@ -46,6 +47,9 @@ logger = logging.getLogger(__name__)
 
 # pg_try_advisory_lock key of the recomputation (any year): "EVALRCMP" as a number.
 RECOMPUTE_LOCK_KEY = 0x4556414C52434D50
+# pg_try_advisory_lock(JOB_LOCK_CLASS, job id) is held by the delivery running that job ("JOB";
+# the two-key space does not overlap the one-key space of RECOMPUTE_LOCK_KEY).
+JOB_LOCK_CLASS = 0x4A4F42
 REFUSED = gettext_lazy("Refused: another recomputation is running.")
 NOT_QUEUED = gettext_lazy(
     "Not queued: the task queue cannot be reached. The nightly run will start this job."
@@ -53,21 +57,29 @@ NOT_QUEUED = gettext_lazy(
 
 
 class AlreadyRunning(Exception):
-    """Another recomputation holds the advisory lock."""
+    """Another session holds the advisory lock."""
 
 
 @contextmanager
-def recompute_lock() -> Iterator[None]:
-    """Hold the session-level advisory lock for the block, or raise AlreadyRunning."""
+def _advisory_lock(*key: int) -> Iterator[None]:
+    """Hold the session-level advisory lock ``key`` for the block, or raise AlreadyRunning at
+    once. The server releases it by itself when the session ends, so a dead worker's lock is
+    free for whoever takes its job over."""
+    arguments = ", ".join(["%s"] * len(key))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [RECOMPUTE_LOCK_KEY])
+        cursor.execute(f"SELECT pg_try_advisory_lock({arguments})", key)
         if not cursor.fetchone()[0]:
             raise AlreadyRunning
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [RECOMPUTE_LOCK_KEY])
+            cursor.execute(f"SELECT pg_advisory_unlock({arguments})", key)
+
+
+def recompute_lock():
+    """The one recomputation at a time (the dashboard's figures refresh takes it too)."""
+    return _advisory_lock(RECOMPUTE_LOCK_KEY)
 
 
 @transaction.atomic
@@ -79,7 +91,7 @@ def derived_values_refresh(*, year: int) -> int:
         for complex_id, code, value in import_string(path)(year=year):
             if code not in indicator_ids:
                 raise ValueError(f"{path} returned {code!r}, which is not a derived indicator.")
-            fresh[(complex_id, indicator_ids[code])] = Decimal(value).quantize(Decimal("0.01"))
+            fresh[(complex_id, indicator_ids[code])] = round_money(value)
     fresh_complexes, fresh_indicators, fresh_values = [], [], []
     for (complex_id, indicator_id), value in sorted(fresh.items()):
         fresh_complexes.append(complex_id)
@@ -320,10 +332,24 @@ def jobs_catch_up() -> list[Job]:
 
 
 def job_run(*, job_id: int) -> Job:
-    """Run a recorded job. A redelivered job that already finished is left as it is."""
+    """Run a recorded job, unless another delivery of it is running it: a redelivery (the broker
+    hands a long task out again) leaves that job as it is, and one that already finished too.
+    A job left running by a worker that died holds no lock any more, and is run again."""
     job = Job.objects.get(pk=job_id)
     if job.finished:
         return job
+    try:
+        with _advisory_lock(JOB_LOCK_CLASS, job.pk):
+            job.refresh_from_db()  # the other delivery may have finished it in the meantime
+            if not job.finished:
+                _job_run_locked(job)
+    except AlreadyRunning:
+        logger.info("Job %s is being run by another delivery: left as it is", job.pk)
+    return job
+
+
+def _job_run_locked(job: Job) -> None:
+    """Run a job this delivery alone holds; refused while another recomputation runs."""
     try:
         with recompute_lock():
             _job_update(
@@ -355,7 +381,6 @@ def job_run(*, job_id: int) -> Job:
     except Exception as error:
         logger.exception("Job %s failed", job.pk)
         _job_update(job, status=JobStatus.FAILED, error=str(error), finished_at=timezone.now())
-    return job
 
 
 def _job_update(job: Job, **fields) -> None:

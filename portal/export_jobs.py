@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,7 +25,8 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from accounts.notifications import notify
 
 from .exports import replayed_request, table_export_named
-from .models import ExportJob, ExportStatus
+from .lock_objects import export_jobs_select_for_update
+from .models import EXPORT_PENDING, ExportJob, ExportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +36,12 @@ NOT_QUEUED = gettext_lazy(
 )
 OUT_OF_SCOPE = gettext_lazy("You may no longer see this table.")
 BUILD_FAILED = gettext_lazy("The file could not be prepared. Please try again later.")
-PENDING = (ExportStatus.QUEUED, ExportStatus.NOT_QUEUED, ExportStatus.RUNNING)
 
 
 def export_job_pending(*, owner, export: str, query: str, language: str) -> ExportJob | None:
     """The same export still waiting or being built for the same person, if any."""
     return ExportJob.objects.filter(
-        owner=owner, export=export, query=query, language=language, status__in=PENDING
+        owner=owner, export=export, query=query, language=language, status__in=EXPORT_PENDING
     ).first()
 
 
@@ -49,12 +49,18 @@ def export_job_pending(*, owner, export: str, query: str, language: str) -> Expo
 def export_job_start(*, owner, export: str, query: str, title: str, language: str) -> ExportJob:
     """Record the export and hand it to a worker once committed. The same export still pending
     for the same person (a second click) is answered with the job already recorded."""
-    pending = export_job_pending(owner=owner, export=export, query=query, language=language)
+    same = {"owner": owner, "export": export, "query": query, "language": language}
+    pending = export_job_pending(**same)
     if pending is not None:
         return pending
-    job = ExportJob.objects.create(
-        owner=owner, export=export, query=query, title=title[:100], language=language
-    )
+    try:
+        with transaction.atomic():
+            job = ExportJob.objects.create(title=title[:100], **same)
+    except IntegrityError:
+        # A simultaneous click recorded it first (export_one_pending): once its transaction
+        # has committed, this one's insert gives way and its job is the answer (or, in the
+        # unlikely case it has already finished, a new one).
+        return export_job_pending(**same) or export_job_start(title=title, **same)
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
@@ -77,7 +83,7 @@ def _enqueue(job_id: int) -> None:
 def export_job_run(*, job_id: int) -> ExportJob:
     """Build the job's file. A redelivered job that already finished is left as it is."""
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().select_related("owner").get(pk=job_id)
+        job = export_jobs_select_for_update().select_related("owner").get(pk=job_id)
         if job.finished:
             return job
         job.status, job.started_at, job.error = ExportStatus.RUNNING, timezone.now(), ""
@@ -131,7 +137,7 @@ def export_files_expire(*, now: datetime | None = None) -> int:
     The rows go first, the files once that has committed: a failure leaves at worst a file
     nobody links to, never a "ready" job whose file is gone."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_RETENTION_DAYS)
-    expired = ExportJob.objects.select_for_update().filter(created_at__lt=cutoff)
+    expired = export_jobs_select_for_update().filter(created_at__lt=cutoff)
     names = list(expired.exclude(file="").values_list("file", flat=True))
     deleted, _by_model = expired.delete()
     # Storage has no set-based delete: one call per file, a handful a day.

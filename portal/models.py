@@ -93,6 +93,10 @@ JOB_STATUS_BADGES = {
 }
 
 
+# The statuses of an export still waiting or being built.
+EXPORT_PENDING = [ExportStatus.QUEUED, ExportStatus.NOT_QUEUED, ExportStatus.RUNNING]
+
+
 def export_file_path(job: "ExportJob", filename: str) -> str:
     # A random folder: the name of one person's file tells nothing about another's.
     return f"exports/{job.owner_id}/{uuid.uuid4().hex}.xlsx"
@@ -131,6 +135,15 @@ class ExportJob(models.Model):
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="export_owner_recent"),
             models.Index(fields=["created_at"], name="export_created"),
+        ]
+        constraints = [
+            # A second click while the same file is still coming is answered with the job
+            # already recorded; two at the same moment meet here.
+            models.UniqueConstraint(
+                fields=["owner", "export", "query", "language"],
+                condition=models.Q(status__in=EXPORT_PENDING),
+                name="export_one_pending",
+            )
         ]
 
     def __str__(self):

@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from complexes.models import Complex, Status
 from portal.exceptions import NotPermitted
+from portal.jobs import job_create, job_update, jobs_not_queued
+from portal.models import Job, JobStatus
 from portal.money import round_money
 
 from . import scoring, selectors
@@ -34,9 +35,7 @@ from .models import (
     Evaluation,
     EvaluationScheme,
     Indicator,
-    Job,
     JobKind,
-    JobStatus,
     Publication,
     ReportStatus,
     ReportValue,
@@ -303,39 +302,24 @@ def _manage_if_latest(year: int) -> None:
 
 
 def job_start(*, kind: str, actor, parameters: dict) -> Job:
-    """Record a job and hand it to a worker once the row is committed."""
+    """Record a job and hand it to a worker once the row is committed (portal.jobs: with the
+    broker down it stays recorded as not queued, for the nightly catch-up)."""
     if actor is not None and not (actor.is_superuser or actor.is_provincial_official):
         raise NotPermitted(_("Only the province can start a recomputation."))
-    job = Job.objects.create(kind=kind, parameters=parameters, created_by=actor)
-    transaction.on_commit(lambda: _job_enqueue(job))
-    return job
-
-
-def _job_enqueue(job: Job) -> None:
-    """Hand the job to a worker. With the broker down the job stays recorded as not queued, for
-    the nightly catch-up, and the request that started it still succeeds."""
-    from .tasks import run_job
-
-    try:
-        # The portal reads the outcome from the job row, never from a result backend.
-        run_job.apply_async([job.pk], ignore_result=True)
-    except BrokerUnavailable:
-        logger.warning("Job %s not queued: the broker is unreachable", job.pk, exc_info=True)
-        _job_update(job, status=JobStatus.NOT_QUEUED, error=str(NOT_QUEUED))
+    return job_create(kind=kind, owner=actor, parameters=parameters)
 
 
 def jobs_catch_up() -> list[Job]:
     """Run the jobs that could not be queued, here and one after the other (so they never
     refuse each other on the advisory lock)."""
-    pending = Job.objects.filter(status=JobStatus.NOT_QUEUED).order_by("pk")
-    return [job_run(job_id=pk) for pk in pending.values_list("pk", flat=True)]
+    return [job_run(job_id=pk) for pk in jobs_not_queued(kind=JobKind.RECOMPUTE)]
 
 
 def job_run(*, job_id: int) -> Job:
     """Run a recorded job, unless another delivery of it is running it: a redelivery (the broker
     hands a long task out again) leaves that job as it is, and one that already finished too.
     A job left running by a worker that died holds no lock any more, and is run again."""
-    job = Job.objects.get(pk=job_id)
+    job = Job.objects.get(pk=job_id, kind=JobKind.RECOMPUTE)
     if job.finished:
         return job
     try:
@@ -352,7 +336,7 @@ def _job_run_locked(job: Job) -> None:
     """Run a job this delivery alone holds; refused while another recomputation runs."""
     try:
         with recompute_lock():
-            _job_update(
+            job_update(
                 job,
                 status=JobStatus.RUNNING,
                 started_at=timezone.now(),
@@ -362,17 +346,14 @@ def _job_run_locked(job: Job) -> None:
                 error="",
                 timings={},
             )
-            if job.kind == JobKind.RECOMPUTE:
-                evaluation_recompute(
-                    year=int(job.parameters["year"]),
-                    job=job,
-                    report=lambda step, progress, seconds: _job_progress(
-                        job, step, progress, seconds
-                    ),
-                )
-            _job_update(job, status=JobStatus.SUCCEEDED, progress=100, finished_at=timezone.now())
+            evaluation_recompute(
+                year=int(job.parameters["year"]),
+                job=job,
+                report=lambda step, progress, seconds: _job_progress(job, step, progress, seconds),
+            )
+            job_update(job, status=JobStatus.SUCCEEDED, progress=100, finished_at=timezone.now())
     except AlreadyRunning:
-        _job_update(
+        job_update(
             job,
             status=JobStatus.FAILED,
             error=str(REFUSED),
@@ -380,18 +361,12 @@ def _job_run_locked(job: Job) -> None:
         )
     except Exception as error:
         logger.exception("Job %s failed", job.pk)
-        _job_update(job, status=JobStatus.FAILED, error=str(error), finished_at=timezone.now())
-
-
-def _job_update(job: Job, **fields) -> None:
-    for name, value in fields.items():
-        setattr(job, name, value)
-    Job.objects.filter(pk=job.pk).update(**fields)
+        job_update(job, status=JobStatus.FAILED, error=str(error), finished_at=timezone.now())
 
 
 def _job_progress(job: Job, step: str, progress: int, seconds: float) -> None:
     job.timings = {**job.timings, step: seconds}
-    _job_update(job, step=step, progress=progress, timings=job.timings)
+    job_update(job, step=step, progress=progress, timings=job.timings)
 
 
 def recompute_year_default() -> int | None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from complexes.models import Category, Complex
 from portal.exceptions import DomainError, NotPermitted
+from portal.models import Job
 from portal.pdf import pdf_response
 
 from . import excel, exports, recompute, report_workflow, selectors, services
@@ -33,7 +34,6 @@ from .models import (
     AnnualReport,
     Evaluation,
     Indicator,
-    Job,
     JobKind,
     ManagementDecision,
     ManagementKind,
@@ -524,7 +524,7 @@ def recompute_now(request):
 def job_detail(request, pk):
     """The job's progress; htmx polls the fragment until the job has finished."""
     _require_official(request, provincial=True)
-    job = get_object_or_404(Job, pk=pk)
+    job = get_object_or_404(Job, pk=pk, kind=JobKind.RECOMPUTE)
     if request.htmx:
         return render(request, "evaluation/_job_progress.html", {"job": job})
     context = {

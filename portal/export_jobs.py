@@ -20,13 +20,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from kombu.exceptions import OperationalError as BrokerUnavailable
-
-from accounts.notifications import notify
 
 from .exports import replayed_request, table_export_named
-from .lock_objects import export_jobs_select_for_update
-from .models import EXPORT_PENDING, ExportJob, ExportStatus
+from .jobs import job_create, jobs_requeue
+from .lock_objects import jobs_select_for_update
+from .models import EXPORT, JOB_PENDING, Job, JobStatus
+from .notifications import notify
 
 logger = logging.getLogger(__name__)
 
@@ -38,15 +37,20 @@ OUT_OF_SCOPE = gettext_lazy("You may no longer see this table.")
 BUILD_FAILED = gettext_lazy("The file could not be prepared. Please try again later.")
 
 
-def export_job_pending(*, owner, export: str, query: str, language: str) -> ExportJob | None:
+def export_job_pending(*, owner, export: str, query: str, language: str) -> Job | None:
     """The same export still waiting or being built for the same person, if any."""
-    return ExportJob.objects.filter(
-        owner=owner, export=export, query=query, language=language, status__in=EXPORT_PENDING
+    return Job.objects.filter(
+        kind=EXPORT,
+        owner=owner,
+        export=export,
+        query=query,
+        language=language,
+        status__in=JOB_PENDING,
     ).first()
 
 
 @transaction.atomic
-def export_job_start(*, owner, export: str, query: str, title: str, language: str) -> ExportJob:
+def export_job_start(*, owner, export: str, query: str, title: str, language: str) -> Job:
     """Record the export and hand it to a worker once committed. The same export still pending
     for the same person (a second click) is answered with the job already recorded."""
     same = {"owner": owner, "export": export, "query": query, "language": language}
@@ -55,53 +59,36 @@ def export_job_start(*, owner, export: str, query: str, title: str, language: st
         return pending
     try:
         with transaction.atomic():
-            job = ExportJob.objects.create(title=title[:100], **same)
+            return job_create(kind=EXPORT, title=title[:100], **same)
     except IntegrityError:
         # A simultaneous click recorded it first (export_one_pending): once its transaction
         # has committed, this one's insert gives way and its job is the answer (or, in the
         # unlikely case it has already finished, a new one).
         return export_job_pending(**same) or export_job_start(title=title, **same)
-    transaction.on_commit(lambda: _enqueue(job.pk))
-    return job
 
 
-def _enqueue(job_id: int) -> None:
-    """Hand the job to a worker; with the broker down the job says so to its owner and waits
-    for the housekeeping to queue it again."""
-    from .tasks import build_export
-
-    try:
-        # The pages read the outcome from the job row, never from a result backend.
-        build_export.apply_async([job_id], ignore_result=True)
-    except BrokerUnavailable:
-        logger.warning("Export %s not queued: the broker is unreachable", job_id, exc_info=True)
-        ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
-            status=ExportStatus.NOT_QUEUED, error=str(NOT_QUEUED)
-        )
-
-
-def export_job_run(*, job_id: int) -> ExportJob:
+def export_job_run(*, job_id: int) -> Job:
     """Build the job's file. A redelivered job that already finished is left as it is."""
     with transaction.atomic():
-        job = export_jobs_select_for_update().select_related("owner").get(pk=job_id)
+        job = jobs_select_for_update().select_related("owner").get(pk=job_id, kind=EXPORT)
         if job.finished:
             return job
-        job.status, job.started_at, job.error = ExportStatus.RUNNING, timezone.now(), ""
+        job.status, job.started_at, job.error = JobStatus.RUNNING, timezone.now(), ""
         job.save(update_fields=["status", "started_at", "error"])
     with translation.override(job.language):
         try:
             _build(job)
         except (PermissionDenied, Http404):
-            _finish(job, status=ExportStatus.FAILED, error=str(OUT_OF_SCOPE))
+            _finish(job, status=JobStatus.FAILED, error=str(OUT_OF_SCOPE))
         except Exception:
             logger.exception("Export %s failed", job.pk)
-            _finish(job, status=ExportStatus.FAILED, error=str(BUILD_FAILED))
+            _finish(job, status=JobStatus.FAILED, error=str(BUILD_FAILED))
         else:
-            _finish(job, status=ExportStatus.SUCCEEDED)
+            _finish(job, status=JobStatus.SUCCEEDED)
     return job
 
 
-def _build(job: ExportJob) -> None:
+def _build(job: Job) -> None:
     path = reverse(job.export)
     table = table_export_named(job.export)
     request = replayed_request(user=job.owner, path=path, query=job.query)
@@ -115,10 +102,10 @@ def _build(job: ExportJob) -> None:
 
 
 @transaction.atomic
-def _finish(job: ExportJob, *, status: str, error: str = "") -> None:
+def _finish(job: Job, *, status: str, error: str = "") -> None:
     job.status, job.error, job.finished_at = status, error, timezone.now()
     job.save()
-    if status == ExportStatus.SUCCEEDED:
+    if status == JobStatus.SUCCEEDED:
         subject = _("Your Excel file “%(title)s” is ready") % {"title": job.title}
         body = _("%(rows)s rows. It can be downloaded from “My exports” for %(days)s days.") % {
             "rows": f"{job.rows:,}",
@@ -137,7 +124,7 @@ def export_files_expire(*, now: datetime | None = None) -> int:
     The rows go first, the files once that has committed: a failure leaves at worst a file
     nobody links to, never a "ready" job whose file is gone."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_RETENTION_DAYS)
-    expired = export_jobs_select_for_update().filter(created_at__lt=cutoff)
+    expired = jobs_select_for_update().filter(kind=EXPORT, created_at__lt=cutoff)
     names = list(expired.exclude(file="").values_list("file", flat=True))
     deleted, _by_model = expired.delete()
     # Storage has no set-based delete: one call per file, a handful a day.
@@ -146,11 +133,5 @@ def export_files_expire(*, now: datetime | None = None) -> int:
 
 
 def exports_requeue() -> int:
-    """Queue again the jobs that found the broker unreachable; answers how many were queued."""
-    waiting = list(
-        ExportJob.objects.filter(status=ExportStatus.NOT_QUEUED).values_list("pk", flat=True)
-    )
-    ExportJob.objects.filter(pk__in=waiting).update(status=ExportStatus.QUEUED, error="")
-    for job_id in waiting:
-        _enqueue(job_id)
-    return len(waiting)
+    """Queue again the exports that found the broker unreachable; answers how many."""
+    return jobs_requeue(kind=EXPORT)

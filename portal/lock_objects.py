@@ -3,8 +3,8 @@ that runs it, the housekeeping that expires it). Several jobs are locked in prim
 
 from django.db.models import QuerySet
 
-from .models import ExportJob
+from .models import Job
 
 
-def export_jobs_select_for_update() -> QuerySet[ExportJob]:
-    return ExportJob.objects.order_by("pk").select_for_update(of=("self",))
+def jobs_select_for_update() -> QuerySet[Job]:
+    return Job.objects.order_by("pk").select_for_update(of=("self",))

@@ -18,16 +18,14 @@ from evaluation import recompute
 from evaluation import services as evaluation_services
 from evaluation.models import (
     AnnualReport,
-    Job,
     JobKind,
-    JobStatus,
     ReportReminder,
     ReportValue,
 )
 from evaluation.reminders import reminders_send
 from portal.exceptions import DomainError, InvalidTransition, StaleVersion
 from portal.export_jobs import export_job_start
-from portal.models import ExportJob
+from portal.models import Job, JobStatus
 from services import services as request_services
 from services.models import RequestStatus, ServiceRequest, ServiceRequestEvent
 
@@ -130,7 +128,7 @@ def test_fifty_simultaneous_clicks_on_one_export_record_one_job(yongkang_complex
 
     job_ids = run_at_once(start, range(THREADS))
     assert len(set(job_ids)) == 1
-    assert list(ExportJob.objects.values_list("pk", "status")) == [(job_ids[0], "queued")]
+    assert list(Job.objects.values_list("pk", "status")) == [(job_ids[0], "queued")]
 
 
 def test_two_simultaneous_reminder_runs_remind_each_operator_once(

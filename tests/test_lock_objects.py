@@ -14,7 +14,7 @@ from evaluation.lock_objects import (
     reports_select_for_update,
 )
 from funding.lock_objects import allocations_select_for_update
-from portal.lock_objects import export_jobs_select_for_update
+from portal.lock_objects import jobs_select_for_update
 from services.lock_objects import (
     service_requests_select_for_update,
     voucher_entries_select_for_update,
@@ -23,7 +23,7 @@ from services.lock_objects import (
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["accounts", "complexes", "dashboard", "evaluation", "funding", "portal", "services"]
-LOCKING = re.compile(r"select_for_update\(|pg_advisory_xact_lock")
+LOCKING = re.compile(r"\.select_for_update\(|pg_advisory_xact_lock")
 
 
 def test_no_module_outside_lock_objects_locks_rows_itself():
@@ -45,7 +45,7 @@ def test_no_module_outside_lock_objects_locks_rows_itself():
         reports_select_for_update,
         management_decisions_select_for_update,
         allocations_select_for_update,
-        export_jobs_select_for_update,
+        jobs_select_for_update,
         service_requests_select_for_update,
         vouchers_select_for_update,
         voucher_entries_select_for_update,

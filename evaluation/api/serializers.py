@@ -5,13 +5,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complexes.models import Complex
+from portal.models import Job
 from portal.money import money_string
 
 from ..models import (
     AnnualReport,
     Evaluation,
     Indicator,
-    Job,
     JobKind,
     Recommendation,
     ReportEvent,

@@ -5,8 +5,9 @@ from rest_framework.response import Response
 
 from evaluation import recompute, selectors, services
 from evaluation.filters import EvaluationFilter, ReportFilter
-from evaluation.models import Indicator, Job
+from evaluation.models import Indicator, JobKind
 from portal.api.permissions import ActionRolePermission
+from portal.models import Job
 
 from .serializers import (
     EvaluationSerializer,
@@ -151,7 +152,7 @@ class JobViewSet(
 ):
     """Background jobs: the province starts a recomputation now and watches its progress."""
 
-    queryset = Job.objects.all()
+    queryset = Job.objects.filter(kind=JobKind.RECOMPUTE)
     serializer_class = JobSerializer
     permission_classes = [ActionRolePermission]
     action_roles = {

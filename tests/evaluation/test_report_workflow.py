@@ -30,7 +30,7 @@ API_PATHS = {
     "return": "return",
     "approve": "approve",
 }
-API_BODIES = {"pre_review": {"recommendation": "approve"}, "return": {"reason": "补充材料"}}
+API_BODIES = {"pre_review": {"recommendation": "recommend"}, "return": {"reason": "补充材料"}}
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ SERVICE_CALLS = {
     ),
     "submit": lambda report, user: services.report_submit(report=report, actor=user),
     "pre_review": lambda report, user: services.report_pre_review(
-        report=report, actor=user, recommendation="approve", comment=""
+        report=report, actor=user, recommendation="recommend", comment=""
     ),
     "return": lambda report, user: services.report_return(report=report, actor=user, reason="补充"),
     "approve": lambda report, user: services.report_approve(report=report, actor=user),

@@ -26,9 +26,7 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
-from portal.money import in_fen
-
-FEN_PER_YUAN = 100
+from portal.money import FEN_PER_YUAN, in_fen
 
 
 class ShareKind(StrEnum):

@@ -105,6 +105,8 @@ def _build(job: Job) -> None:
 def _finish(job: Job, *, status: str, error: str = "") -> None:
     job.status, job.error, job.finished_at = status, error, timezone.now()
     job.save()
+    if job.owner is None:  # the owner's account was deleted meanwhile: nobody to tell
+        return
     if status == JobStatus.SUCCEEDED:
         subject = _("Your Excel file “%(title)s” is ready") % {"title": job.title}
         body = _("%(rows)s rows. It can be downloaded from “My exports” for %(days)s days.") % {

@@ -90,6 +90,7 @@ def derived_values_refresh(*, year: int) -> int:
         for complex_id, code, value in import_string(path)(year=year):
             if code not in indicator_ids:
                 raise ValueError(f"{path} returned {code!r}, which is not a derived indicator.")
+            # Every value is stored to two places, the fen of the money indicators.
             fresh[(complex_id, indicator_ids[code])] = round_money(value)
     fresh_complexes, fresh_indicators, fresh_values = [], [], []
     for (complex_id, indicator_id), value in sorted(fresh.items()):

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        # The shared library (export jobs) tells people things through the inbox of this app.
+        from portal.notifications import notifier_register
+
+        from .notifications import notify
+
+        notifier_register(notify)

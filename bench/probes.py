@@ -154,9 +154,10 @@ def export(repeat: int) -> dict:
 
     from accounts.models import Notification, User
     from portal.export_jobs import export_job_run
-    from portal.models import ExportJob, ExportStatus
+    from portal.models import EXPORT, Job, JobStatus
 
-    job = ExportJob.objects.create(
+    job = Job.objects.create(
+        kind=EXPORT,
         owner=User.objects.get(username="province"),
         export="services:requests_export",
         title="service requests (bench)",
@@ -167,7 +168,7 @@ def export(repeat: int) -> dict:
     wall = perf_counter() - started
     peak = peak_rss_mb()
     try:
-        if job.status != ExportStatus.SUCCEEDED:
+        if job.status != JobStatus.SUCCEEDED:
             raise RuntimeError(f"The export failed: {job.error}")
         return {"wall_s": wall, "peak_mb": peak, "rows": job.rows, "size_mb": job.size / 1024**2}
     finally:

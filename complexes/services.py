@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
 
+from .lock_objects import complexes_select_for_update
 from .models import Complex, ComplexStatusChange, Status
 
 ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
@@ -89,7 +90,7 @@ def complex_create(*, created_by, reason: str = "", **fields) -> Complex:
 @transaction.atomic
 def complex_change_status(*, complex_: Complex, to_status: str, reason: str, actor) -> Complex:
     """Move a complex along its lifecycle; the move and its reason are kept in the history."""
-    locked = Complex.objects.select_for_update().get(pk=complex_.pk)
+    locked = complexes_select_for_update().get(pk=complex_.pk)
     if not (reason or "").strip():
         raise DomainError(_("Give a reason for the status change."), field="reason")
     if to_status not in ALLOWED_STATUS_CHANGES.get(locked.status, set()):

@@ -328,7 +328,7 @@ SPECTACULAR_SETTINGS = {
         "ServiceRequestStatusEnum": "services.models.RequestStatus",
         "VoucherStatusEnum": "services.models.VoucherStatus",
         "ReportStatusEnum": "evaluation.models.ReportStatus",
-        "JobStatusEnum": "evaluation.models.JobStatus",
+        "JobStatusEnum": "portal.models.JobStatus",
         "AllocationKindEnum": "funding.models.AllocationKind",
     },
 }

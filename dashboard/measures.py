@@ -7,8 +7,7 @@ from decimal import Decimal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-TEN_THOUSAND = Decimal(10_000)
-HUNDRED_MILLION = Decimal(100_000_000)
+from portal.money import WAN, YI
 
 Figures = dict[str, Decimal]
 
@@ -35,12 +34,12 @@ def scaled(measure: str, unit: Decimal) -> Callable[[Figures], Decimal | None]:
 
 def in_wan(measure: str) -> Callable[[Figures], Decimal | None]:
     """Money in 万元 (ten thousand yuan), as officials read it."""
-    return scaled(measure, TEN_THOUSAND)
+    return scaled(measure, WAN)
 
 
 def in_yi(measure: str) -> Callable[[Figures], Decimal | None]:
     """Money in 亿元 (a hundred million yuan), the unit of the Action Plan's targets."""
-    return scaled(measure, HUNDRED_MILLION)
+    return scaled(measure, YI)
 
 
 def ratio(

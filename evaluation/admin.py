@@ -8,7 +8,6 @@ from .models import (
     Evaluation,
     EvaluationScheme,
     Indicator,
-    Job,
     ManagementDecision,
     ReportingPeriod,
     ReportValue,
@@ -91,10 +90,3 @@ class ManagementDecisionAdmin(admin.ModelAdmin):
     list_display = ["complex", "year", "kind", "proposal_status", "deadline"]
     list_filter = ["year", "kind", "proposal_status"]
     list_select_related = ["complex"]
-
-
-@admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
-    list_display = ["pk", "kind", "status", "progress", "created_at", "finished_at"]
-    list_filter = ["kind", "status"]
-    readonly_fields = [field.name for field in Job._meta.fields]

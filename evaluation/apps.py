@@ -11,8 +11,12 @@ class EvaluationConfig(AppConfig):
 
         from portal.audit import HistoryKind, register_history_kind, url_with_query
         from portal.figures import figure_sources
+        from portal.job_kinds import JobKind, job_kind_register
 
+        from . import tasks  # noqa: F401  (registered in every process: see portal/apps.py)
         from .figures import evaluation_figures
+        from .models import JobKind as EvaluationJobKind
+        from .recompute import NOT_QUEUED
 
         figure_sources.register(evaluation_figures)
         register_history_kind(
@@ -35,5 +39,14 @@ class EvaluationConfig(AppConfig):
                 lambda scheme: url_with_query(
                     "evaluation:scheme", year=scheme.year, category=scheme.category
                 ),
+            ),
+        )
+        job_kind_register(
+            EvaluationJobKind.RECOMPUTE,
+            JobKind(
+                label=EvaluationJobKind.RECOMPUTE.label,
+                task="evaluation.tasks.run_job",
+                not_queued=NOT_QUEUED,
+                url_name="evaluation:job",
             ),
         )

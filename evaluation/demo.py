@@ -14,12 +14,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from complexes.models import Complex, Level, Status
+from portal.models import Job
 from portal.seeding import DemoContext
 
 from .models import (
     AnnualReport,
     Indicator,
-    Job,
     JobKind,
     ReportAction,
     ReportEvent,

@@ -13,9 +13,11 @@ from django.utils.translation import gettext_noop
 from complexes.models import Category, Complex
 from portal.audit import audited
 from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
-from portal.models import JOB_STATUS_BADGES, ScopedQuerySet, TimeStampedModel
+from portal.models import ScopedQuerySet, TimeStampedModel
 
 VALUE_DIGITS = {"max_digits": 18, "decimal_places": 2}
+# The English unit of the indicators counted in CNY yuan.
+MONEY_UNIT = "CNY"
 
 
 class Dimension(models.TextChoices):
@@ -85,6 +87,12 @@ class Indicator(models.Model):
     @property
     def is_reported(self) -> bool:
         return self.source == IndicatorSource.REPORTED
+
+    @property
+    def is_money(self) -> bool:
+        """An amount in CNY yuan (its English unit says so), which the API shows as a decimal
+        string like every other amount."""
+        return self.unit_en == MONEY_UNIT
 
     def trace_url_for(self, complex_code: str) -> str:
         return self.trace_url.format(complex_code=complex_code) if self.trace_url else ""
@@ -228,10 +236,6 @@ class AnnualReport(TimeStampedModel):
 
     def __str__(self):
         return f"{self.complex} · {self.year}"
-
-    @property
-    def editable(self) -> bool:
-        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
     @property
     def badge(self) -> str:
@@ -565,7 +569,7 @@ class Publication(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     computed_at = models.DateTimeField(_("last computed"))
-    job = models.ForeignKey("Job", on_delete=models.SET_NULL, null=True, blank=True)
+    job = models.ForeignKey("portal.Job", on_delete=models.SET_NULL, null=True, blank=True)
     schemes = models.ManyToManyField(EvaluationScheme, related_name="+")
 
     class Meta:
@@ -629,54 +633,6 @@ class ManagementDecision(models.Model):
 
 
 class JobKind(models.TextChoices):
+    """The evaluation's kinds of background job (portal.models.Job, registered in apps.py)."""
+
     RECOMPUTE = "recompute", _("Recompute the evaluation")
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    # The broker was unreachable when the job started: the nightly run picks it up.
-    NOT_QUEUED = "not_queued", _("Not queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
-
-
-class Job(models.Model):
-    """A background run a person can watch: parameters, progress, timings and any error."""
-
-    kind = models.CharField(_("kind"), max_length=16, choices=JobKind.choices)
-    parameters = models.JSONField(_("parameters"), default=dict)
-    status = models.CharField(
-        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(
-        _("progress"), default=0, validators=[MaxValueValidator(100)]
-    )
-    step = models.CharField(_("current step"), max_length=60, blank=True)
-    timings = models.JSONField(_("seconds per step"), default=dict)
-    error = models.TextField(_("error"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("job")
-        verbose_name_plural = _("jobs")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(name="progress_percent", condition=Q(progress__lte=100))
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} #{self.pk}"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
-
-    @property
-    def badge(self) -> str:
-        return JOB_STATUS_BADGES[self.status]

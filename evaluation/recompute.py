@@ -20,10 +20,12 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from complexes.models import Complex, Status
 from portal.exceptions import NotPermitted
+from portal.jobs import job_create, job_update, jobs_not_queued
+from portal.models import Job, JobStatus
+from portal.money import round_money
 
 from . import scoring, selectors
 from .models import (
@@ -33,9 +35,7 @@ from .models import (
     Evaluation,
     EvaluationScheme,
     Indicator,
-    Job,
     JobKind,
-    JobStatus,
     Publication,
     ReportStatus,
     ReportValue,
@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 # pg_try_advisory_lock key of the recomputation (any year): "EVALRCMP" as a number.
 RECOMPUTE_LOCK_KEY = 0x4556414C52434D50
+# pg_try_advisory_lock(JOB_LOCK_CLASS, job id) is held by the delivery running that job ("JOB";
+# the two-key space does not overlap the one-key space of RECOMPUTE_LOCK_KEY).
+JOB_LOCK_CLASS = 0x4A4F42
 REFUSED = gettext_lazy("Refused: another recomputation is running.")
 NOT_QUEUED = gettext_lazy(
     "Not queued: the task queue cannot be reached. The nightly run will start this job."
@@ -53,21 +56,29 @@ NOT_QUEUED = gettext_lazy(
 
 
 class AlreadyRunning(Exception):
-    """Another recomputation holds the advisory lock."""
+    """Another session holds the advisory lock."""
 
 
 @contextmanager
-def recompute_lock() -> Iterator[None]:
-    """Hold the session-level advisory lock for the block, or raise AlreadyRunning."""
+def _advisory_lock(*key: int) -> Iterator[None]:
+    """Hold the session-level advisory lock ``key`` for the block, or raise AlreadyRunning at
+    once. The server releases it by itself when the session ends, so a dead worker's lock is
+    free for whoever takes its job over."""
+    arguments = ", ".join(["%s"] * len(key))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [RECOMPUTE_LOCK_KEY])
+        cursor.execute(f"SELECT pg_try_advisory_lock({arguments})", key)
         if not cursor.fetchone()[0]:
             raise AlreadyRunning
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [RECOMPUTE_LOCK_KEY])
+            cursor.execute(f"SELECT pg_advisory_unlock({arguments})", key)
+
+
+def recompute_lock():
+    """The one recomputation at a time (the dashboard's figures refresh takes it too)."""
+    return _advisory_lock(RECOMPUTE_LOCK_KEY)
 
 
 @transaction.atomic
@@ -79,7 +90,8 @@ def derived_values_refresh(*, year: int) -> int:
         for complex_id, code, value in import_string(path)(year=year):
             if code not in indicator_ids:
                 raise ValueError(f"{path} returned {code!r}, which is not a derived indicator.")
-            fresh[(complex_id, indicator_ids[code])] = Decimal(value).quantize(Decimal("0.01"))
+            # Every value is stored to two places, the fen of the money indicators.
+            fresh[(complex_id, indicator_ids[code])] = round_money(value)
     fresh_complexes, fresh_indicators, fresh_values = [], [], []
     for (complex_id, indicator_id), value in sorted(fresh.items()):
         fresh_complexes.append(complex_id)
@@ -291,42 +303,41 @@ def _manage_if_latest(year: int) -> None:
 
 
 def job_start(*, kind: str, actor, parameters: dict) -> Job:
-    """Record a job and hand it to a worker once the row is committed."""
+    """Record a job and hand it to a worker once the row is committed (portal.jobs: with the
+    broker down it stays recorded as not queued, for the nightly catch-up)."""
     if actor is not None and not (actor.is_superuser or actor.is_provincial_official):
         raise NotPermitted(_("Only the province can start a recomputation."))
-    job = Job.objects.create(kind=kind, parameters=parameters, created_by=actor)
-    transaction.on_commit(lambda: _job_enqueue(job))
-    return job
-
-
-def _job_enqueue(job: Job) -> None:
-    """Hand the job to a worker. With the broker down the job stays recorded as not queued, for
-    the nightly catch-up, and the request that started it still succeeds."""
-    from .tasks import run_job
-
-    try:
-        # The portal reads the outcome from the job row, never from a result backend.
-        run_job.apply_async([job.pk], ignore_result=True)
-    except BrokerUnavailable:
-        logger.warning("Job %s not queued: the broker is unreachable", job.pk, exc_info=True)
-        _job_update(job, status=JobStatus.NOT_QUEUED, error=str(NOT_QUEUED))
+    return job_create(kind=kind, owner=actor, parameters=parameters)
 
 
 def jobs_catch_up() -> list[Job]:
     """Run the jobs that could not be queued, here and one after the other (so they never
     refuse each other on the advisory lock)."""
-    pending = Job.objects.filter(status=JobStatus.NOT_QUEUED).order_by("pk")
-    return [job_run(job_id=pk) for pk in pending.values_list("pk", flat=True)]
+    return [job_run(job_id=pk) for pk in jobs_not_queued(kind=JobKind.RECOMPUTE)]
 
 
 def job_run(*, job_id: int) -> Job:
-    """Run a recorded job. A redelivered job that already finished is left as it is."""
-    job = Job.objects.get(pk=job_id)
+    """Run a recorded job, unless another delivery of it is running it: a redelivery (the broker
+    hands a long task out again) leaves that job as it is, and one that already finished too.
+    A job left running by a worker that died holds no lock any more, and is run again."""
+    job = Job.objects.get(pk=job_id, kind=JobKind.RECOMPUTE)
     if job.finished:
         return job
     try:
+        with _advisory_lock(JOB_LOCK_CLASS, job.pk):
+            job.refresh_from_db()  # the other delivery may have finished it in the meantime
+            if not job.finished:
+                _job_run_locked(job)
+    except AlreadyRunning:
+        logger.info("Job %s is being run by another delivery: left as it is", job.pk)
+    return job
+
+
+def _job_run_locked(job: Job) -> None:
+    """Run a job this delivery alone holds; refused while another recomputation runs."""
+    try:
         with recompute_lock():
-            _job_update(
+            job_update(
                 job,
                 status=JobStatus.RUNNING,
                 started_at=timezone.now(),
@@ -336,17 +347,14 @@ def job_run(*, job_id: int) -> Job:
                 error="",
                 timings={},
             )
-            if job.kind == JobKind.RECOMPUTE:
-                evaluation_recompute(
-                    year=int(job.parameters["year"]),
-                    job=job,
-                    report=lambda step, progress, seconds: _job_progress(
-                        job, step, progress, seconds
-                    ),
-                )
-            _job_update(job, status=JobStatus.SUCCEEDED, progress=100, finished_at=timezone.now())
+            evaluation_recompute(
+                year=int(job.parameters["year"]),
+                job=job,
+                report=lambda step, progress, seconds: _job_progress(job, step, progress, seconds),
+            )
+            job_update(job, status=JobStatus.SUCCEEDED, progress=100, finished_at=timezone.now())
     except AlreadyRunning:
-        _job_update(
+        job_update(
             job,
             status=JobStatus.FAILED,
             error=str(REFUSED),
@@ -354,19 +362,12 @@ def job_run(*, job_id: int) -> Job:
         )
     except Exception as error:
         logger.exception("Job %s failed", job.pk)
-        _job_update(job, status=JobStatus.FAILED, error=str(error), finished_at=timezone.now())
-    return job
-
-
-def _job_update(job: Job, **fields) -> None:
-    for name, value in fields.items():
-        setattr(job, name, value)
-    Job.objects.filter(pk=job.pk).update(**fields)
+        job_update(job, status=JobStatus.FAILED, error=str(error), finished_at=timezone.now())
 
 
 def _job_progress(job: Job, step: str, progress: int, seconds: float) -> None:
     job.timings = {**job.timings, step: seconds}
-    _job_update(job, step=step, progress=progress, timings=job.timings)
+    job_update(job, step=step, progress=progress, timings=job.timings)
 
 
 def recompute_year_default() -> int | None:

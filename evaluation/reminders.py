@@ -2,9 +2,9 @@
 
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -16,6 +16,28 @@ from .models import ReminderKind, ReportingPeriod, ReportReminder, ReportStatus
 # An overdue reminder goes out once, within this time after the deadline.
 OVERDUE_REMINDER_WINDOW = timedelta(days=365)
 DAYS_BEFORE = {14: ReminderKind.DAYS_14, 3: ReminderKind.DAYS_3, 0: ReminderKind.DAY_0}
+
+
+def _reminders_record(*, period: ReportingPeriod, kind: str, complex_ids: list[int]) -> list[int]:
+    """Record the reminders and answer the complexes whose reminder this run inserted.
+
+    A concurrent run that computed the same complexes waits on the unique constraint and then
+    gets none of them back, so the operators are told once. (``bulk_create`` with
+    ``ignore_conflicts`` would answer every object it was given, the conflicting ones too.)"""
+    if not complex_ids:
+        return []
+    table = ReportReminder._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (period_id, complex_id, kind, sent_at)
+            SELECT %s, complex_id, %s, %s FROM unnest(%s::bigint[]) AS due (complex_id)
+            ON CONFLICT (period_id, complex_id, kind) DO NOTHING
+            RETURNING complex_id
+            """,
+            [period.pk, kind, timezone.now(), complex_ids],
+        )
+        return sorted(complex_id for (complex_id,) in cursor.fetchall())
 
 
 def _kind_for(deadline: date, today: date) -> str | None:
@@ -45,11 +67,7 @@ def reminders_send(*, today: date) -> int:
             )
             .values_list("pk", flat=True)
         )
-        created = ReportReminder.objects.bulk_create(
-            [ReportReminder(period=period, complex_id=pk, kind=kind) for pk in due],
-            ignore_conflicts=True,
-        )
-        complex_ids = [reminder.complex_id for reminder in created]
+        complex_ids = _reminders_record(period=period, kind=kind, complex_ids=list(due))
         if not complex_ids:
             continue
         recipients = User.objects.filter(role=Role.OPERATOR, complex_id__in=complex_ids)

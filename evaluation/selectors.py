@@ -9,7 +9,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from portal.filtering import NO_FILTERS, Filters, filtered
-from portal.models import subtree_prefix
+from portal.models import Job, subtree_prefix
 
 from .filters import EvaluationFilter, ReportFilter
 from .models import (
@@ -19,7 +19,6 @@ from .models import (
     Evaluation,
     EvaluationScheme,
     Indicator,
-    Job,
     JobKind,
     ManagementDecision,
     ManagementKind,

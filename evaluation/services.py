@@ -16,6 +16,7 @@ from portal.exceptions import DomainError, InvalidTransition, NotPermitted, Stal
 from portal.inputs import bounded_decimal
 
 from . import selectors
+from .lock_objects import management_decisions_select_for_update, reports_select_for_update
 from .models import (
     VALUE_DIGITS,
     Adjustment,
@@ -31,11 +32,11 @@ from .models import (
     ReportAction,
     ReportEvent,
     ReportingPeriod,
-    ReportStatus,
     ReportValue,
     ReportVersion,
     SchemeWeight,
 )
+from .report_workflow import EDIT, check_actor, check_move
 
 
 def _require(condition: bool) -> None:
@@ -75,8 +76,19 @@ def report_create(*, complex_: Complex, year: int, actor) -> AnnualReport:
     return AnnualReport.objects.create(complex=complex_, year=year)
 
 
+def _locked_for(action: str, *, report: AnnualReport, actor, version: int | None) -> AnnualReport:
+    """The report locked for ``action`` (already in the status it leads to), once the workflow
+    table lets ``actor`` take it from the report's current status."""
+    transition = check_actor(report=report, action=action, user=actor)
+    locked = _locked(report, version)
+    check_move(report=locked, transition=transition)
+    if transition.target is not None:
+        locked.status = transition.target
+    return locked
+
+
 def _locked(report: AnnualReport, version: int | None) -> AnnualReport:
-    locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    locked = reports_select_for_update().get(pk=report.pk)
     if version is not None and version != locked.version:
         raise StaleVersion(
             _(
@@ -142,12 +154,7 @@ def report_update(
     *, report: AnnualReport, version: int, actor, values: dict, comments: dict | None = None
 ) -> AnnualReport:
     """Save reported values (and warning comments) on a draft or returned report."""
-    _require(actor.is_superuser or (actor.is_operator and actor.complex_id == report.complex_id))
-    locked = _locked(report, version)
-    if not locked.editable:
-        raise InvalidTransition(
-            _("A %(status)s report cannot be edited.") % {"status": locked.get_status_display()}
-        )
+    locked = _locked_for(EDIT, report=report, actor=actor, version=version)
     parsed = parse_values(values)
     comments = comments or {}
     unknown = set(comments) - set(selectors.indicators_by_code())
@@ -181,13 +188,7 @@ def report_update(
 @transaction.atomic
 def report_submit(*, report: AnnualReport, actor, version: int | None = None) -> AnnualReport:
     """Draft or returned → submitted: every reported value filled and every warning explained."""
-    _require(actor.is_superuser or (actor.is_operator and actor.complex_id == report.complex_id))
-    locked = _locked(report, version)
-    if not locked.editable:
-        raise InvalidTransition(
-            _("Only a draft or returned report can be submitted; this one is %(status)s.")
-            % {"status": locked.get_status_display()}
-        )
+    locked = _locked_for(ReportAction.SUBMIT, report=report, actor=actor, version=version)
     values = selectors.report_values(report=locked)
     errors = {
         indicator.code: [_("Fill in this value before submitting.")]
@@ -208,7 +209,6 @@ def report_submit(*, report: AnnualReport, actor, version: int | None = None) ->
         submitted_by=actor,
         submitted_at=now,
     )
-    locked.status = ReportStatus.SUBMITTED
     locked.submitted_at = now
     locked.return_reason = ""
     locked.recommendation = ""
@@ -218,22 +218,12 @@ def report_submit(*, report: AnnualReport, actor, version: int | None = None) ->
     return locked
 
 
-def _require_submitted(report: AnnualReport) -> None:
-    if report.status != ReportStatus.SUBMITTED:
-        raise InvalidTransition(
-            _("Only a submitted report can be reviewed; this one is %(status)s.")
-            % {"status": report.get_status_display()}
-        )
-
-
 @transaction.atomic
 def report_pre_review(
     *, report: AnnualReport, actor, recommendation: str, comment: str, version: int | None = None
 ) -> AnnualReport:
     """A city or county official's comment and recommendation before the province decides."""
-    _require(actor.is_superuser or actor.is_regional_official)
-    locked = _locked(report, version)
-    _require_submitted(locked)
+    locked = _locked_for(ReportAction.PRE_REVIEW, report=report, actor=actor, version=version)
     locked.recommendation = recommendation
     locked.review_comment = comment.strip()
     locked.reviewed_by = actor
@@ -249,12 +239,10 @@ def report_return(
     *, report: AnnualReport, actor, reason: str, version: int | None = None
 ) -> AnnualReport:
     """Submitted → returned to the operator, with the reason to fix."""
-    _require(actor.is_superuser or actor.is_official)
+    check_actor(report=report, action=ReportAction.RETURN, user=actor)
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for returning the report."), field="reason")
-    locked = _locked(report, version)
-    _require_submitted(locked)
-    locked.status = ReportStatus.RETURNED
+    locked = _locked_for(ReportAction.RETURN, report=report, actor=actor, version=version)
     locked.return_reason = reason.strip()
     _bump(locked, ["status", "return_reason"])
     ReportEvent.objects.create(
@@ -266,10 +254,7 @@ def report_return(
 @transaction.atomic
 def report_approve(*, report: AnnualReport, actor, version: int | None = None) -> AnnualReport:
     """Submitted → approved by the province; the report is read-only from then on."""
-    _require(actor.is_superuser or actor.is_provincial_official)
-    locked = _locked(report, version)
-    _require_submitted(locked)
-    locked.status = ReportStatus.APPROVED
+    locked = _locked_for(ReportAction.APPROVE, report=report, actor=actor, version=version)
     locked.approved_at = timezone.now()
     locked.approved_by = actor
     _bump(locked, ["status", "approved_at", "approved_by"])
@@ -460,7 +445,7 @@ def dynamic_management_apply(*, year: int) -> list[ManagementDecision]:
 def removal_decide(*, decision: ManagementDecision, confirm: bool, actor, comment: str = ""):
     """The province confirms (the complex is removed) or dismisses a proposed removal."""
     _require(actor.is_superuser or actor.is_provincial_official)
-    locked = ManagementDecision.objects.select_for_update().get(pk=decision.pk)
+    locked = management_decisions_select_for_update().get(pk=decision.pk)
     if (
         locked.kind != ManagementKind.PROPOSE_REMOVAL
         or locked.proposal_status != ProposalStatus.PENDING

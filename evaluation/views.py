@@ -17,9 +17,10 @@ from complexes.models import Category, Complex
 from portal import inputs
 from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
+from portal.models import Job
 from portal.pdf import pdf_response
 
-from . import excel, recompute, selectors, services
+from . import excel, recompute, report_workflow, selectors, services
 from .complex_report import complex_report
 from .filters import EvaluationFilter, ReportFilter, with_published_year
 from .forms import (
@@ -37,9 +38,9 @@ from .models import (
     AnnualReport,
     Evaluation,
     Indicator,
-    Job,
     JobKind,
     ManagementDecision,
+    ReportAction,
     ReportingPeriod,
 )
 
@@ -121,7 +122,8 @@ def report_detail(request, pk):
     reported = list(Indicator.objects.reported().select_related("counterpart"))
     derived_indicators = list(Indicator.objects.derived())
     current = selectors.report_values(report=report)
-    can_edit = report.editable and (user.is_operator or user.is_superuser)
+    actions = report_workflow.allowed_actions(report=report, user=user)
+    can_edit = report_workflow.EDIT in actions
     initial = {"version": report.version}
     for code, row in current.items():
         initial[f"value_{code}"] = _plain(row.value, whole=row.indicator.whole_number)
@@ -189,9 +191,10 @@ def report_detail(request, pk):
         "upload_form": ReportUploadForm(),
         "return_form": ReturnForm(),
         "pre_review_form": PreReviewForm(),
-        "can_pre_review": report.status == "submitted" and user.is_regional_official,
-        "can_decide": report.status == "submitted" and user.is_provincial_official,
-        "can_return": report.status == "submitted" and user.is_official,
+        # The review forms offered are the workflow table's actions for this user, no other.
+        "can_pre_review": ReportAction.PRE_REVIEW in actions,
+        "can_decide": ReportAction.APPROVE in actions,
+        "can_return": ReportAction.RETURN in actions,
         "crumbs": _report_crumbs(report),
     }
     return render(request, "evaluation/report_detail.html", context)
@@ -281,7 +284,7 @@ def report_template(request, pk):
 @require_POST
 def report_upload(request, pk):
     report = _report_in_scope(request, pk)
-    if not (request.user.is_operator or request.user.is_superuser):
+    if not report_workflow.REPORT_TRANSITIONS[report_workflow.EDIT].may_act(request.user, report):
         raise PermissionDenied
     form = ReportUploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -526,7 +529,7 @@ def recompute_now(request):
 def job_detail(request, pk):
     """The job's progress; htmx polls the fragment until the job has finished."""
     _require_official(request, provincial=True)
-    job = get_object_or_404(Job, pk=pk)
+    job = get_object_or_404(Job, pk=pk, kind=JobKind.RECOMPUTE)
     if request.htmx:
         return render(request, "evaluation/_job_progress.html", {"job": job})
     context = {

@@ -26,9 +26,7 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
-
-FEN = Decimal("0.01")
-FEN_PER_YUAN = 100
+from portal.money import FEN_PER_YUAN, in_fen
 
 
 class ShareKind(StrEnum):
@@ -167,7 +165,7 @@ def _check(rules: Rules) -> None:
         raise InvalidRules(_("Amounts and multipliers cannot be negative."))
     if rules.floor > rules.cap:
         raise InvalidRules(_("The floor cannot be above the cap."), field="floor")
-    if any(amount != amount.quantize(FEN) for amount in amounts):
+    if not all(in_fen(amount) for amount in amounts):
         raise InvalidRules(_("Amounts are counted in fen: at most two decimal places."))
 
 

@@ -5,9 +5,10 @@ province + city/county. Both factors are configurable on the rule set.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
-FEN = Decimal("0.01")
+from portal.money import round_money_up
+
 ZERO = Decimal("0.00")
 
 
@@ -41,10 +42,8 @@ def matching(
     reported_host_investment: Decimal | None = None,
 ) -> Matching:
     # Requirements are minimums, so a fraction of a fen is rounded up.
-    local = (provincial_amount * local_match_ratio).quantize(FEN, rounding=ROUND_CEILING)
-    host = ((provincial_amount + local) * host_investment_ratio).quantize(
-        FEN, rounding=ROUND_CEILING
-    )
+    local = round_money_up(provincial_amount * local_match_ratio)
+    host = round_money_up((provincial_amount + local) * host_investment_ratio)
     return Matching(
         required_local_match=local,
         required_host_investment=host,

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from accounts.models import Role, User
 from evaluation.models import AnnualReport, Indicator, Publication, ReportStatus, ReportValue
+from portal.money import round_money
 from portal.seeding import DemoContext
 
 from . import services
@@ -73,7 +74,7 @@ def _report_matching(context: DemoContext, year: int) -> None:
                 ReportValue(
                     report_id=report_id,
                     indicator_id=indicators[code],
-                    value=(amount * Decimal(str(round(factor, 3)))).quantize(Decimal("0.01")),
+                    value=round_money(amount * Decimal(str(round(factor, 3)))),
                 )
             )
     ReportValue.objects.bulk_create(

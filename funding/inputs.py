@@ -17,10 +17,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from evaluation.models import AnnualReport, Evaluation, Publication, ReportStatus, ReportValue
+from portal.money import round_money
 
 LOCAL_MATCH_INDICATOR = "local_match_funds"
 HOST_INVESTMENT_INDICATOR = "host_investment"
-FEN = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def reported_matching(*, year: int) -> dict[int, ReportedMatching]:
         report__in=approved,
         indicator__code__in=(LOCAL_MATCH_INDICATOR, HOST_INVESTMENT_INDICATOR),
     ).values_list("report__complex_id", "indicator__code", "value"):
-        values[complex_id][code] = value.quantize(FEN)
+        values[complex_id][code] = round_money(value)
     return {
         complex_id: ReportedMatching(
             local_match=reported.get(LOCAL_MATCH_INDICATOR),

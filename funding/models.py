@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from complexes.models import Complex, Level, Status
-from evaluation.models import Grade, Job
+from evaluation.models import Grade
 from portal.audit import audited
 from portal.limits import REASON_MAX_LENGTH
-from portal.models import ScopedQuerySet
+from portal.models import Job, ScopedQuerySet
 
 ZERO = Decimal("0.00")
 

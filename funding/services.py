@@ -4,11 +4,10 @@ Every function is one transaction. Published allocations are frozen: only
 ``allocations_publish`` with a reason can replace them, by a new recorded decision.
 """
 
-import zlib
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +21,7 @@ from portal.exceptions import DomainError, InvalidTransition
 from . import inputs
 from .allocation import Candidate, Outcome, Rules, ShareKind, allocate
 from .compliance import matching
+from .lock_objects import allocations_select_for_update, year_lock
 from .models import (
     Allocation,
     AllocationDecision,
@@ -99,7 +99,7 @@ def rule_set_create(*, year: int | None, actor: User | None, note: str = "", **f
     unknown = sorted(set(fields) - set(RULE_FIELDS))
     if unknown:
         raise DomainError(_("Unknown rule: %(names)s.") % {"names": ", ".join(unknown)})
-    _lock(f"funding-rules-{year}")
+    year_lock("rules", year)
     base = RuleSet.objects.for_year(year).first() if year is not None else None
     base = base or RuleSet.objects.defaults().first()
     values = {name: getattr(base, name) for name in RULE_FIELDS} if base else {}
@@ -117,7 +117,7 @@ def allocations_recompute(*, year: int) -> Outcome:
 
     Published rows are never touched. Running it twice on the same data gives the same rows.
     """
-    _lock(f"funding-allocations-{year}")
+    year_lock("allocations", year)
     rule_set = current_rule_set(year=year)
     run = inputs.evaluation_results(year=year)
     outcome = allocate(candidates_for(rule_set=rule_set, run=run), rules_for(rule_set))
@@ -167,7 +167,7 @@ def allocations_after_evaluation(*, year: int, job=None) -> Outcome | None:
 
 @transaction.atomic
 def _drafts_withdraw(*, year: int, refusal: DomainError) -> None:
-    _lock(f"funding-allocations-{year}")
+    year_lock("allocations", year)
     Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT).delete()
     notify(
         recipients=User.objects.filter(role=Role.PROVINCIAL_OFFICIAL, is_active=True),
@@ -202,10 +202,9 @@ def allocations_refresh_matching(
     published alike, unless ``statuses`` says otherwise) up to date with the approved reports.
     Amounts are not touched."""
     rows = list(
-        Allocation.objects.filter(year=year, status__in=list(statuses))
+        allocations_select_for_update()
+        .filter(year=year, status__in=list(statuses))
         .select_related("rule_set")
-        .select_for_update(of=("self",))
-        .order_by("pk")
     )
     if not rows:
         return 0
@@ -232,13 +231,9 @@ def allocations_publish(
     When the year already has a published decision, the drafts replace it only with a reason;
     the replaced rows are kept as superseded.
     """
-    _lock(f"funding-allocations-{year}")
+    year_lock("allocations", year)
     reason = (reason or "").strip()
-    drafts = list(
-        Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT)
-        .select_for_update()
-        .order_by("pk")
-    )
+    drafts = list(allocations_select_for_update().filter(year=year, status=AllocationStatus.DRAFT))
     if not drafts:
         raise InvalidTransition(
             _("There are no draft allocations for %(year)s to publish.") % {"year": year}
@@ -305,9 +300,3 @@ def _tell_operators(*, year: int, drafts: list[Allocation]) -> None:
             body=body,
             url=reverse("funding:table") + f"?year={year}",
         )
-
-
-def _lock(name: str) -> None:
-    """Serialise writers of the same year (released at the end of the transaction)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])

@@ -12,23 +12,22 @@ import tempfile
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from kombu.exceptions import OperationalError as BrokerUnavailable
-
-from accounts.notifications import notify
 
 from .exceptions import DomainError
 from .exports import table_export_named
 from .filtering import Filters, InvalidFilters
-from .models import ExportJob, ExportStatus
+from .jobs import job_create, jobs_requeue
+from .lock_objects import job_owner_lock, jobs_select_for_update
+from .models import EXPORT, JOB_PENDING, Job, JobStatus
+from .notifications import notify
 
 logger = logging.getLogger(__name__)
 
@@ -40,84 +39,74 @@ OUT_OF_SCOPE = gettext_lazy("You may no longer see this table.")
 FILTERS_NO_LONGER_VALID = gettext_lazy(
     "The filters of this table are no longer valid (a region or complex may have gone)."
 )
-BUILD_FAILED = gettext_lazy("The file could not be prepared. Please try again later.")
-PENDING = (ExportStatus.QUEUED, ExportStatus.NOT_QUEUED, ExportStatus.RUNNING)
 TOO_MANY_PENDING = gettext_lazy(
     "You already have %(count)s Excel files being prepared, the most one person may have at "
     "once. Please wait until one of them is ready under “My exports”."
 )
+BUILD_FAILED = gettext_lazy("The file could not be prepared. Please try again later.")
 
 
-def export_job_pending(*, owner, export: str, filters: Filters, language: str) -> ExportJob | None:
+def export_job_pending(*, owner, export: str, filters: Filters, language: str) -> Job | None:
     """The same export still waiting or being built for the same person, if any."""
-    return ExportJob.objects.filter(
-        owner=owner, export=export, filters=filters, language=language, status__in=PENDING
+    return Job.objects.filter(
+        kind=EXPORT,
+        owner=owner,
+        export=export,
+        filters=filters,
+        language=language,
+        status__in=JOB_PENDING,
     ).first()
 
 
 @transaction.atomic
-def export_job_start(
-    *, owner, export: str, filters: Filters, title: str, language: str
-) -> ExportJob:
+def export_job_start(*, owner, export: str, filters: Filters, title: str, language: str) -> Job:
     """Record the export with its validated filters (as JSON) and hand it to a worker once
     committed. The same export still pending for the same person (a second click) is answered
     with the job already recorded; a new one beyond ``EXPORT_JOBS_PER_USER`` unfinished jobs of
     that person is refused (DomainError)."""
-    # One person's starts wait for each other (a lock on their user row), so that two at once
-    # cannot both pass the count.
-    get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
-    pending = export_job_pending(owner=owner, export=export, filters=filters, language=language)
+    # One person's starts wait for each other, so that two at once cannot both pass the count.
+    job_owner_lock(owner)
+    same = {"owner": owner, "export": export, "filters": filters, "language": language}
+    pending = export_job_pending(**same)
     if pending is not None:
         return pending
-    unfinished = ExportJob.objects.filter(owner=owner, status__in=PENDING).count()
+    unfinished = Job.objects.filter(kind=EXPORT, owner=owner, status__in=JOB_PENDING).count()
     if unfinished >= settings.EXPORT_JOBS_PER_USER:
         raise DomainError(TOO_MANY_PENDING % {"count": unfinished})
-    job = ExportJob.objects.create(
-        owner=owner, export=export, filters=filters, title=title[:100], language=language
-    )
-    transaction.on_commit(lambda: _enqueue(job.pk))
-    return job
-
-
-def _enqueue(job_id: int) -> None:
-    """Hand the job to a worker; with the broker down the job says so to its owner and waits
-    for the housekeeping to queue it again."""
-    from .tasks import build_export
-
     try:
-        # The pages read the outcome from the job row, never from a result backend.
-        build_export.apply_async([job_id], ignore_result=True)
-    except BrokerUnavailable:
-        logger.warning("Export %s not queued: the broker is unreachable", job_id, exc_info=True)
-        ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
-            status=ExportStatus.NOT_QUEUED, error=str(NOT_QUEUED)
-        )
+        with transaction.atomic():
+            return job_create(kind=EXPORT, title=title[:100], **same)
+    except IntegrityError:
+        # A simultaneous click recorded it first (export_one_pending): once its transaction
+        # has committed, this one's insert gives way and its job is the answer (or, in the
+        # unlikely case it has already finished, a new one).
+        return export_job_pending(**same) or export_job_start(title=title, **same)
 
 
-def export_job_run(*, job_id: int) -> ExportJob:
+def export_job_run(*, job_id: int) -> Job:
     """Build the job's file. A redelivered job that already finished is left as it is."""
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().select_related("owner").get(pk=job_id)
+        job = jobs_select_for_update().select_related("owner").get(pk=job_id, kind=EXPORT)
         if job.finished:
             return job
-        job.status, job.started_at, job.error = ExportStatus.RUNNING, timezone.now(), ""
+        job.status, job.started_at, job.error = JobStatus.RUNNING, timezone.now(), ""
         job.save(update_fields=["status", "started_at", "error"])
     with translation.override(job.language):
         try:
             _build(job)
         except (PermissionDenied, Http404):
-            _finish(job, status=ExportStatus.FAILED, error=str(OUT_OF_SCOPE))
+            _finish(job, status=JobStatus.FAILED, error=str(OUT_OF_SCOPE))
         except InvalidFilters:
-            _finish(job, status=ExportStatus.FAILED, error=str(FILTERS_NO_LONGER_VALID))
+            _finish(job, status=JobStatus.FAILED, error=str(FILTERS_NO_LONGER_VALID))
         except Exception:
             logger.exception("Export %s failed", job.pk)
-            _finish(job, status=ExportStatus.FAILED, error=str(BUILD_FAILED))
+            _finish(job, status=JobStatus.FAILED, error=str(BUILD_FAILED))
         else:
-            _finish(job, status=ExportStatus.SUCCEEDED)
+            _finish(job, status=JobStatus.SUCCEEDED)
     return job
 
 
-def _build(job: ExportJob) -> None:
+def _build(job: Job) -> None:
     table = table_export_named(job.export)
     filters = table.filters(job.owner, job.filters)
     rows = table.rows(user=job.owner, filters=filters)
@@ -130,10 +119,12 @@ def _build(job: ExportJob) -> None:
 
 
 @transaction.atomic
-def _finish(job: ExportJob, *, status: str, error: str = "") -> None:
+def _finish(job: Job, *, status: str, error: str = "") -> None:
     job.status, job.error, job.finished_at = status, error, timezone.now()
     job.save()
-    if status == ExportStatus.SUCCEEDED:
+    if job.owner is None:  # the owner's account was deleted meanwhile: nobody to tell
+        return
+    if status == JobStatus.SUCCEEDED:
         subject = _("Your Excel file “%(title)s” is ready") % {"title": job.title}
         body = _("%(rows)s rows. It can be downloaded from “My exports” for %(days)s days.") % {
             "rows": f"{job.rows:,}",
@@ -152,7 +143,7 @@ def export_files_expire(*, now: datetime | None = None) -> int:
     The rows go first, the files once that has committed: a failure leaves at worst a file
     nobody links to, never a "ready" job whose file is gone."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_RETENTION_DAYS)
-    expired = ExportJob.objects.select_for_update().filter(created_at__lt=cutoff)
+    expired = jobs_select_for_update().filter(kind=EXPORT, created_at__lt=cutoff)
     names = list(expired.exclude(file="").values_list("file", flat=True))
     deleted, _by_model = expired.delete()
     # Storage has no set-based delete: one call per file, a handful a day.
@@ -161,11 +152,5 @@ def export_files_expire(*, now: datetime | None = None) -> int:
 
 
 def exports_requeue() -> int:
-    """Queue again the jobs that found the broker unreachable; answers how many were queued."""
-    waiting = list(
-        ExportJob.objects.filter(status=ExportStatus.NOT_QUEUED).values_list("pk", flat=True)
-    )
-    ExportJob.objects.filter(pk__in=waiting).update(status=ExportStatus.QUEUED, error="")
-    for job_id in waiting:
-        _enqueue(job_id)
-    return len(waiting)
+    """Queue again the exports that found the broker unreachable; answers how many."""
+    return jobs_requeue(kind=EXPORT)

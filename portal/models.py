@@ -1,13 +1,18 @@
-"""Shared model building blocks (timestamps, the one scoping mechanism) and the export jobs."""
+"""Shared model building blocks (timestamps, the one scoping mechanism) and the background
+jobs of every kind."""
 
 import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from .job_kinds import JOB_KINDS
 
 
 def subtree_prefix(region_code: str) -> str:
@@ -88,17 +93,21 @@ class ScopedQuerySet(models.QuerySet):
         )
 
 
-class ExportStatus(models.TextChoices):
+class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
-    # The task queue could not be reached: the hourly housekeeping queues the job again.
+    # The task queue could not be reached: the job waits to be queued again (exports: the
+    # hourly housekeeping; recomputations: the nightly run).
     NOT_QUEUED = "not_queued", _("Not queued")
-    RUNNING = "running", _("Being prepared")
-    SUCCEEDED = "succeeded", _("Ready")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
 
 
-# The badge of a background job's status, for every kind of job (exports, recomputations):
-# they share the five states, if not the words.
+# The statuses of a job still waiting or being run.
+JOB_PENDING = [JobStatus.QUEUED, JobStatus.NOT_QUEUED, JobStatus.RUNNING]
+JOB_FINISHED = [JobStatus.SUCCEEDED, JobStatus.FAILED]
+
+# The badge of a background job's status, for every kind of job (exports, recomputations).
 JOB_STATUS_BADGES = {
     "queued": "text-bg-secondary",
     "not_queued": "text-bg-warning",
@@ -106,68 +115,115 @@ JOB_STATUS_BADGES = {
     "succeeded": "text-bg-success",
     "failed": "text-bg-danger",
 }
+# The same statuses in the words of a file someone waits for.
+EXPORT_STATUS_LABELS = {
+    JobStatus.RUNNING: _("Being prepared"),
+    JobStatus.SUCCEEDED: _("Ready"),
+}
+EXPORT = "export"
 
 
-def export_file_path(job: "ExportJob", filename: str) -> str:
+def export_file_path(job: "Job", filename: str) -> str:
     # A random folder: the name of one person's file tells nothing about another's.
     return f"exports/{job.owner_id}/{uuid.uuid4().hex}.xlsx"
 
 
-class ExportJob(models.Model):
-    """A table too large to send in the response, built by a worker for its owner; the row is
-    also the record of who exported what, with which filters."""
+class Job(models.Model):
+    """A background run a person can watch: an export of a table too large for the response
+    (built by a worker for its owner), a recomputation of the evaluation, … (the kinds are
+    registered by their apps in ``portal.job_kinds``). The row records who started what with
+    which parameters, its status, progress, timings and any error."""
 
+    kind = models.CharField(_("kind"), max_length=16)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="export_jobs",
-        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("started by"),
+        help_text=_("Empty for the scheduled runs."),
     )
-    export = models.CharField(_("table"), max_length=80, help_text=_("The download link's name."))
-    title = models.CharField(_("title"), max_length=100)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress"), default=0, validators=[MaxValueValidator(100)]
+    )
+    step = models.CharField(_("current step"), max_length=60, blank=True)
+    timings = models.JSONField(_("seconds per step"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Exports: which table (its download link's name), with which filters, in which language,
+    # and the file built.
+    export = models.CharField(
+        _("table"), max_length=80, blank=True, help_text=_("The download link's name.")
+    )
+    title = models.CharField(_("title"), max_length=100, blank=True)
     filters = models.JSONField(
         _("filters"),
         default=dict,
         blank=True,
         help_text=_("The validated filters of the list, as the worker hands them to its selector."),
     )
-    language = models.CharField(_("language"), max_length=10)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
-    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to=export_file_path, blank=True)
     filename = models.CharField(_("file name"), max_length=150, blank=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("export")
-        verbose_name_plural = _("exports")
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["owner", "-created_at"], name="export_owner_recent"),
-            models.Index(fields=["created_at"], name="export_created"),
+            models.Index(fields=["owner", "kind", "-created_at"], name="job_owner_recent"),
+            models.Index(fields=["kind", "status"], name="job_kind_status"),
+            models.Index(fields=["created_at"], name="job_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(name="job_progress_percent", condition=Q(progress__lte=100)),
+            # A second click while the same file is still coming is answered with the job
+            # already recorded; two at the same moment meet here.
+            models.UniqueConstraint(
+                fields=["owner", "export", "filters", "language"],
+                condition=Q(kind=EXPORT, status__in=JOB_PENDING),
+                name="job_export_one_pending",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.title} #{self.pk}"
+        return f"{self.title or self.kind_label} #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("export_job", args=[self.pk])
+        return reverse(JOB_KINDS[self.kind].url_name, args=[self.pk])
+
+    @property
+    def kind_label(self) -> str:
+        kind = JOB_KINDS.get(self.kind)
+        return str(kind.label) if kind else self.kind
 
     @property
     def link(self) -> str:
-        """The download link with the filters as its query string: what the owner clicked."""
+        """An export's download link with the filters as its query string: what the owner
+        clicked."""
+        if self.kind != EXPORT:
+            return ""
         query = urlencode(self.filters)
         return f"{reverse(self.export)}?{query}" if query else reverse(self.export)
 
     @property
     def finished(self) -> bool:
-        return self.status in (ExportStatus.SUCCEEDED, ExportStatus.FAILED)
+        return self.status in JOB_FINISHED
+
+    @property
+    def status_label(self) -> str:
+        if self.kind == EXPORT:
+            return str(EXPORT_STATUS_LABELS.get(self.status, self.get_status_display()))
+        return self.get_status_display()
 
     @property
     def badge(self) -> str:

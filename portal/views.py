@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound
 from .audit import HISTORY_KINDS
 from .exports import XLSX
 from .inputs import InvalidParameter
-from .models import ExportStatus
+from .models import EXPORT, Job, JobStatus
 
 HISTORY_PAGE_SIZE = 50
 
@@ -100,12 +100,14 @@ def rate_limited(request, exception=None):
 EXPORTS_PAGE_SIZE = 25
 
 
+def _exports_of(user):
+    return Job.objects.filter(kind=EXPORT, owner=user)
+
+
 @login_required
 def my_exports(request):
     """The signed-in person's export jobs, newest first."""
-    page = Paginator(request.user.export_jobs.all(), EXPORTS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(_exports_of(request.user), EXPORTS_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "crumbs": [(_("My exports"), None)],
@@ -117,7 +119,7 @@ def my_exports(request):
 @login_required
 def export_job(request, pk):
     """One export being prepared; htmx polls its status block until the file is ready."""
-    job = get_object_or_404(request.user.export_jobs, pk=pk)
+    job = get_object_or_404(_exports_of(request.user), pk=pk)
     context = {"job": job, "retention_days": settings.EXPORT_RETENTION_DAYS}
     if request.htmx:
         return render(request, "exports/_status.html", context)
@@ -129,7 +131,7 @@ def export_job(request, pk):
 def export_file(request, pk):
     """The finished file, for its owner only."""
     job = get_object_or_404(
-        request.user.export_jobs.exclude(file=""), pk=pk, status=ExportStatus.SUCCEEDED
+        _exports_of(request.user).exclude(file=""), pk=pk, status=JobStatus.SUCCEEDED
     )
     return FileResponse(
         job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX

@@ -24,6 +24,13 @@ from portal import credit_code
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
 
 from .attachments import uploaded_name, validate_attachment, validate_licence
+from .lock_objects import (
+    claims_select_for_update,
+    enterprises_select_for_update,
+    service_requests_select_for_update,
+    voucher_entries_select_for_update,
+    vouchers_select_for_update,
+)
 from .models import (
     ClaimStatus,
     Enterprise,
@@ -198,7 +205,7 @@ def enterprise_licence_upload(*, actor, licence) -> Enterprise:
     """The enterprise's user uploads (or replaces) its business licence for verification."""
     if not actor.is_enterprise_user:
         raise NotPermitted(_("Only the enterprise's own users upload its business licence."))
-    enterprise = Enterprise.objects.select_for_update().get(pk=actor.enterprise_id)
+    enterprise = enterprises_select_for_update().get(pk=actor.enterprise_id)
     if enterprise.verified:
         raise InvalidTransition(_("Your enterprise is verified already."))
     validate_licence(licence)
@@ -216,19 +223,19 @@ def enterprise_licence_upload(*, actor, licence) -> Enterprise:
     return enterprise
 
 
-def _official_decision(actor, queryset, pk: int):
+def _official_decision(actor, lock, model, pk: int):
     """The one authorization of verification decisions: officials only (403), and the object
-    locked through the actor's scope (404 outside it)."""
+    locked (with ``lock``, from ``lock_objects``) through the actor's scope (404 outside it)."""
     if not actor.is_official:
         raise NotPermitted(_("Only officials verify enterprises."))
-    return get_object_or_404(queryset.in_scope(actor).select_for_update(of=("self",)), pk=pk)
+    return get_object_or_404(lock(model.objects.in_scope(actor)), pk=pk)
 
 
 @transaction.atomic
 def enterprise_verify(*, actor, enterprise: Enterprise) -> Enterprise:
     """An official of the enterprise's region has checked its business licence: it is verified
     and may receive vouchers."""
-    locked = _official_decision(actor, Enterprise.objects, enterprise.pk)
+    locked = _official_decision(actor, enterprises_select_for_update, Enterprise, enterprise.pk)
     if locked.verified:
         raise InvalidTransition(_("This enterprise is verified already."))
     if not locked.business_licence:
@@ -262,7 +269,7 @@ def enterprise_reject_verification(*, actor, enterprise: Enterprise, reason: str
     why, so that it can upload the right one."""
     if not (reason or "").strip():
         raise DomainError(_("Give a reason for the rejection."), field="reason")
-    locked = _official_decision(actor, Enterprise.objects, enterprise.pk)
+    locked = _official_decision(actor, enterprises_select_for_update, Enterprise, enterprise.pk)
     if locked.verified:
         raise InvalidTransition(_("This enterprise is verified already."))
     locked.verification_rejected_reason = reason.strip()
@@ -278,7 +285,7 @@ def enterprise_reject_verification(*, actor, enterprise: Enterprise, reason: str
 
 
 def _pending_claim(actor, claim: EnterpriseClaim) -> EnterpriseClaim:
-    locked = _official_decision(actor, EnterpriseClaim.objects, claim.pk)
+    locked = _official_decision(actor, claims_select_for_update, EnterpriseClaim, claim.pk)
     if locked.status != ClaimStatus.PENDING:
         raise InvalidTransition(_("This claim has been decided already."))
     return locked
@@ -290,7 +297,7 @@ def enterprise_claim_award(*, actor, claim: EnterpriseClaim, reason: str = "") -
     the enterprise is verified with that licence; its previous users lose access. Vouchers and
     requests stay with the enterprise."""
     locked = _pending_claim(actor, claim)
-    enterprise = Enterprise.objects.select_for_update().get(pk=locked.enterprise_id)
+    enterprise = enterprises_select_for_update().get(pk=locked.enterprise_id)
     previous = list(_users_of(enterprise.pk).filter(is_active=True).order_by("pk"))
     with translation.override(settings.LANGUAGE_CODE):
         # Told before they lose access: notify() writes only to active users.
@@ -474,9 +481,7 @@ def _move(*, service_request: ServiceRequest, action: str, actor, note: str = ""
     Returns the locked row (already in its new status) and the status it left."""
     move = TRANSITIONS[action]
     locked = (
-        ServiceRequest.objects.select_for_update(of=("self",))
-        .select_related("offering")
-        .get(pk=service_request.pk)
+        service_requests_select_for_update().select_related("offering").get(pk=service_request.pk)
     )
     if not _is_party(actor, locked, move.party):
         raise NotPermitted(
@@ -640,7 +645,7 @@ def _tell_status(service_request: ServiceRequest, *, moved_by: str, note: str) -
 
 
 def _locked_voucher(voucher_id: int) -> Voucher:
-    return Voucher.objects.select_for_update().get(pk=voucher_id)
+    return vouchers_select_for_update().get(pk=voucher_id)
 
 
 def _voucher_hold(*, service_request: ServiceRequest, actor) -> None:
@@ -739,7 +744,7 @@ def _check_voucher_rules(*, enterprise: Enterprise, amount: Decimal, year: int) 
             field="amount",
         )
     # The enterprise's row is locked, so two vouchers issued at once cannot both pass the cap.
-    Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+    enterprises_select_for_update().filter(pk=enterprise.pk).first()
     issued = Voucher.objects.filter(enterprise=enterprise, valid_from__year=year).aggregate(
         total=Sum("amount")
     )["total"] or Decimal(0)
@@ -783,7 +788,7 @@ def voucher_settle(*, complex_: Complex, month: date, actor) -> VoucherSettlemen
     start, end = month_bounds(month)
     # Lock the month's unsettled consumptions first: a concurrent settlement then finds none.
     locked = list(
-        VoucherEntry.objects.select_for_update()
+        voucher_entries_select_for_update()
         .filter(
             kind=EntryKind.CONSUME,
             complex=complex_,
@@ -791,7 +796,6 @@ def voucher_settle(*, complex_: Complex, month: date, actor) -> VoucherSettlemen
             at__gte=start,
             at__lt=end,
         )
-        .order_by("pk")
         .values_list("pk", flat=True)
     )
     entries = VoucherEntry.objects.filter(pk__in=locked)

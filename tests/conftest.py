@@ -1,10 +1,28 @@
 import os
 
 import pytest
+from celery import current_app
 from django.test import TransactionTestCase
 from rest_framework.test import APIClient
 
 from . import factories
+
+
+def _forget_broker_connections():
+    current_app._pool = None
+    current_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    """A broker nobody listens on: publishing fails as with Redis stopped."""
+    conf = current_app.conf
+    saved = conf.task_always_eager, conf.broker_url
+    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"
+    _forget_broker_connections()
+    yield
+    conf.task_always_eager, conf.broker_url = saved
+    _forget_broker_connections()
 
 
 @pytest.fixture

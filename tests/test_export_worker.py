@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Notification
 from portal.export_jobs import export_job_start
-from portal.models import ExportStatus
+from portal.models import JobStatus
 from tests import factories
 from tests.processes import serving_worker, wait_until_finished
 from tests.services.factories import OfferingFactory, ServiceRequestFactory
@@ -43,7 +43,7 @@ def test_the_worker_builds_a_city_officials_export(worker):
         language="zh-hans",
     )
     job = wait_until_finished(job, worker)
-    assert (job.status, job.rows, job.error) == (ExportStatus.SUCCEEDED, 2, "")
+    assert (job.status, job.rows, job.error) == (JobStatus.SUCCEEDED, 2, "")
     sheet = load_workbook(BytesIO(default_storage.open(job.file.name).read())).active
     assert {row[3] for row in sheet.iter_rows(min_row=2, values_only=True)} == {
         "永康五金产业创新服务综合体"

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from portal import export_jobs
 from portal.exports import TableExport
-from portal.models import ExportJob, ExportStatus
+from portal.models import Job, JobStatus
 from tests import factories
 from tests.test_exports import HANGZHOU, JINHUA, YEAR, side
 
@@ -278,8 +278,8 @@ def test_a_city_officials_export_job_holds_the_rows_the_page_shows(
 
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(export_url).status_code == 302
-    job = ExportJob.objects.get()
-    assert (job.owner, job.status) == (official, ExportStatus.SUCCEEDED)
+    job = Job.objects.get()
+    assert (job.owner, job.status) == (official, JobStatus.SUCCEEDED)
     sheet = load_workbook(BytesIO(default_storage.open(job.file.name).read())).active
     in_the_file = [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert len(in_the_file) == len(on_the_page) == job.rows
@@ -296,7 +296,7 @@ def test_a_job_stores_the_validated_filters_as_json(
     client = client_as(factories.regional_official("330700"))
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/evaluation/results/export.xlsx?region=330784&grade=&page=2")
-    job = ExportJob.objects.get()
+    job = Job.objects.get()
     assert job.filters == {"year": str(YEAR), "region": "330784"}
     assert job.link == f"/evaluation/results/export.xlsx?year={YEAR}&region=330784"
     assert job.filename == f"评价结果-{YEAR}.xlsx"
@@ -321,7 +321,7 @@ def test_a_job_whose_filters_no_longer_validate_fails_and_says_so(
         )
     job.refresh_from_db()
     assert (job.status, job.error, job.file.name) == (
-        ExportStatus.FAILED,
+        JobStatus.FAILED,
         str(export_jobs.FILTERS_NO_LONGER_VALID),
         "",
     )

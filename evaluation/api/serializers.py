@@ -6,12 +6,13 @@ from rest_framework import serializers
 
 from complexes.models import Complex
 from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
+from portal.models import Job
+from portal.money import money_string
 
 from ..models import (
     AnnualReport,
     Evaluation,
     Indicator,
-    Job,
     JobKind,
     Recommendation,
     ReportEvent,
@@ -19,9 +20,12 @@ from ..models import (
 )
 
 
-def report_value_number(value: Decimal, *, whole_number: bool) -> int | float:
-    """A JSON number: whole for counts; amounts keep their 2 places within float precision."""
-    return int(value) if whole_number else float(value)
+def report_value(value: Decimal, indicator: Indicator) -> int | float | str:
+    """Money as a decimal string like every amount of the API; counts as whole numbers; other
+    measures (an average rating) as JSON numbers."""
+    if indicator.is_money:
+        return money_string(value)
+    return int(value) if indicator.whole_number else float(value)
 
 
 class ComplexBriefSerializer(serializers.ModelSerializer):
@@ -78,15 +82,14 @@ class ReportSerializer(serializers.ModelSerializer):
     @extend_schema_field(
         {
             "type": "object",
-            "additionalProperties": {"type": "number"},
-            "example": {"st_projects": 12},
+            "additionalProperties": {"oneOf": [{"type": "number"}, {"type": "string"}]},
+            "description": "Counts and ratings as numbers, amounts of money as decimal strings.",
+            "example": {"st_projects": 12, "venture_funds": "1500000.00"},
         }
     )
     def get_values(self, report) -> dict:
         return {
-            row.indicator.code: report_value_number(
-                row.value, whole_number=row.indicator.whole_number
-            )
+            row.indicator.code: report_value(row.value, row.indicator)
             for row in report.values.all()
         }
 

@@ -6,9 +6,10 @@ from rest_framework.response import Response
 
 from evaluation import recompute, selectors, services
 from evaluation.filters import EvaluationFilter, ReportFilter
-from evaluation.models import Indicator, Job, ReportValue
+from evaluation.models import Indicator, JobKind, ReportValue
 from portal.api.filters import SelectorListMixin
 from portal.api.permissions import ActionRolePermission
+from portal.models import Job
 
 from .serializers import (
     EvaluationSerializer,
@@ -158,7 +159,7 @@ class JobViewSet(
 ):
     """Background jobs: the province starts a recomputation now and watches its progress."""
 
-    queryset = Job.objects.all()
+    queryset = Job.objects.filter(kind=JobKind.RECOMPUTE)
     serializer_class = JobSerializer
     permission_classes = [ActionRolePermission]
     action_roles = {

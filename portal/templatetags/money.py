@@ -1,17 +1,15 @@
 """Amounts as officials read them: 万元 in Chinese, millions of CNY in English."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-register = template.Library()
+from portal.money import MILLION, WAN, round_money
 
-TEN_THOUSAND = Decimal(10_000)
-MILLION = Decimal(1_000_000)
-CENT = Decimal("0.01")
+register = template.Library()
 
 
 def reads_chinese() -> bool:
@@ -23,8 +21,8 @@ def scaled(value) -> Decimal | None:
     if value is None or value == "":
         return None
     amount = Decimal(value)
-    unit = TEN_THOUSAND if reads_chinese() else MILLION
-    return (amount / unit).quantize(CENT, ROUND_HALF_UP)
+    unit = WAN if reads_chinese() else MILLION
+    return round_money(amount / unit)
 
 
 def in_officials_unit(show):

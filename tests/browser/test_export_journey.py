@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from portal.models import ExportJob, ExportStatus
+from portal.models import Job, JobStatus
 from tests import factories
 from tests.services.factories import OfferingFactory, ServiceRequestFactory
 
@@ -37,8 +37,8 @@ def test_a_city_official_downloads_a_large_export_from_my_exports(
     expect(page.get_by_text("已就绪")).to_be_visible()
     expect(page.get_by_role("link", name="下载 Excel 文件")).to_be_visible()
     snap(page, "export-job")
-    job = ExportJob.objects.get()
-    assert (job.owner, job.status, job.rows) == (official, ExportStatus.SUCCEEDED, 3)
+    job = Job.objects.get()
+    assert (job.owner, job.status, job.rows) == (official, JobStatus.SUCCEEDED, 3)
 
     navigation = page.get_by_role("navigation", name="主导航")
     navigation.get_by_role("button", name=official.username).click()

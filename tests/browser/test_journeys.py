@@ -8,8 +8,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from evaluation import services as evaluation_services
-from evaluation.models import AnnualReport, Evaluation, Job, ReportStatus
+from evaluation.models import AnnualReport, Evaluation, ReportStatus
 from funding.models import Allocation, AllocationDecision
+from portal.models import Job
 from services import services as enterprise_services
 from services.models import Enterprise, RequestStatus, ServiceRequest
 from tests import factories

@@ -7,7 +7,13 @@ import pytest
 
 from complexes.models import Status
 from evaluation import recompute
-from evaluation.models import AnnualReport, Evaluation, Job, ReportingPeriod, ReportStatus
+from evaluation.models import (
+    AnnualReport,
+    Evaluation,
+    ReportingPeriod,
+    ReportStatus,
+)
+from portal.models import Job
 from tests import factories
 
 from . import factories as evaluation

@@ -11,8 +11,6 @@ from evaluation import recompute, services
 from evaluation.models import (
     Evaluation,
     EvaluationScheme,
-    Job,
-    JobStatus,
     ManagementDecision,
     ManagementKind,
     ProposalStatus,
@@ -20,6 +18,7 @@ from evaluation.models import (
 )
 from evaluation.selectors import scheme_for
 from portal.exceptions import InvalidTransition
+from portal.models import Job, JobStatus
 from tests import factories
 
 from . import factories as evaluation
@@ -335,7 +334,7 @@ def test_the_nightly_task_recomputes_the_latest_year_with_approved_reports(
     with django_capture_on_commit_callbacks(execute=True):
         job_id = nightly_recompute.delay().get()
     job = Job.objects.get(pk=job_id)
-    assert (job.parameters, job.status, job.created_by) == (
+    assert (job.parameters, job.status, job.owner) == (
         {"year": YEAR},
         JobStatus.SUCCEEDED,
         None,

@@ -52,7 +52,7 @@ def test_fill_submit_return_correct_resubmit_approve(api_as, scene):
     )
     assert saved.status_code == 200, saved.json()
     assert saved.json()["version"] == 2
-    assert saved.json()["values"]["cluster_revenue"] == 35_000_000_000
+    assert saved.json()["values"]["cluster_revenue"] == "35000000000.00"
     assert saved.json()["values"]["st_projects"] == 22
 
     submitted = api.post(f"/api/v1/reports/{created['id']}/submit/", {}, format="json")
@@ -307,3 +307,31 @@ def test_indicator_catalogue(api_client, api_as, scene):
         "shared_instruments",
         "shared_instrument_value",
     }
+
+
+def test_money_values_travel_as_decimal_strings_and_are_accepted_as_numbers_or_strings(
+    api_as, scene
+):
+    api = api_as(scene["operator"])
+    created = create(api, scene["complex"])
+    saved = api.patch(
+        f"/api/v1/reports/{created['id']}/",
+        {
+            "version": 1,
+            "values": {
+                "venture_funds": "1500000.10",
+                "ip_pledge_loans": 2500000.5,
+                "st_projects": 4,
+            },
+        },
+        format="json",
+    )
+    assert saved.status_code == 200, saved.json()
+    assert saved.json()["values"] == {
+        "venture_funds": "1500000.10",
+        "ip_pledge_loans": "2500000.50",
+        "st_projects": 4,
+    }
+    assert api.get(f"/api/v1/reports/{created['id']}/").json()["values"]["venture_funds"] == (
+        "1500000.10"
+    )

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.utils import translation
 
 from evaluation import recompute
-from evaluation.models import Evaluation, Job, JobKind, JobStatus
+from evaluation.models import Evaluation, JobKind
+from portal.models import Job, JobStatus
 from tests import factories
 from tests.processes import serving_worker, wait_until_finished
 

@@ -17,7 +17,7 @@ from django.utils import translation
 
 from bench.serving import django_env, free_port, gunicorn
 from evaluation import recompute, tasks
-from evaluation.models import Job, JobStatus
+from portal.models import Job, JobStatus
 from services.models import ServiceRequest
 from tests import factories
 from tests.evaluation import factories as evaluation

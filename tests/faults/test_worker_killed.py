@@ -17,8 +17,9 @@ from django.db import connection
 
 from config.celery import app
 from evaluation import recompute
-from evaluation.models import Evaluation, Job, JobKind, JobStatus, ReportValue
+from evaluation.models import Evaluation, JobKind, ReportValue
 from funding.models import Allocation
+from portal.models import Job, JobStatus
 from tests import factories
 from tests.evaluation import factories as evaluation
 from tests.processes import celery_worker, separate_session, stop

@@ -8,10 +8,11 @@ import pytest
 from accounts.models import Notification
 from complexes.models import Status
 from evaluation import recompute
-from evaluation.models import Evaluation, Job, JobKind, JobStatus, ReportStatus
+from evaluation.models import Evaluation, JobKind, ReportStatus
 from funding import services
 from funding.allocation import Candidate, Rules, allocate
 from funding.models import Allocation, AllocationKind, AllocationStatus
+from portal.models import Job, JobStatus
 from tests import factories
 from tests.evaluation import factories as evaluation
 

@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from evaluation.models import Job, ReportValue
+from evaluation.models import ReportValue
+from portal.models import Job
 from services.models import Voucher
 from tests import factories
 from tests.evaluation import factories as evaluation

@@ -11,8 +11,14 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Notification
-from evaluation.models import Grade, Job, JobKind, ManagementDecision, ManagementKind
+from evaluation.models import (
+    Grade,
+    JobKind,
+    ManagementDecision,
+    ManagementKind,
+)
 from funding.models import Allocation, AllocationKind
+from portal.models import Job
 from services.models import EnterpriseClaim, VoucherSettlement
 from tests import factories
 from tests.evaluation import factories as evaluation_factories

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from evaluation import recompute
 from evaluation.models import EvaluationScheme, JobKind, ReportStatus
 from funding.models import RuleSet
-from portal.models import ExportJob, ExportStatus
+from portal.models import EXPORT, Job, JobStatus
 from services.models import EnterpriseClaim
 from tests import factories
 from tests.evaluation import factories as evaluation
@@ -119,9 +119,9 @@ def seeded():
     # What the migrations shipped is data too, written once in English (see the report).
     shipped = [*EvaluationScheme.objects.all(), *RuleSet.objects.all()]
     job = recompute.job_start(kind=JobKind.RECOMPUTE, actor=users["province"], parameters={})
-    export = ExportJob.objects.create(
-        owner=users["province"], export="services:requests_export", title="服务申请",
-        language="zh-hans", status=ExportStatus.SUCCEEDED, rows=3, size=20480,
+    export = Job.objects.create(
+        kind=EXPORT, owner=users["province"], export="services:requests_export", title="服务申请",
+        language="zh-hans", status=JobStatus.SUCCEEDED, rows=3, size=20480,
         filename="服务申请-2025-06-30.xlsx", file="exports/1/x.xlsx",
     )  # fmt: skip
     claim = EnterpriseClaim.objects.create(

@@ -1,0 +1,20 @@
+"""The row locks of the evaluation app, in the one order every service takes them.
+
+An annual report is locked before its values (the values are written only while their report
+is locked, so they need no lock of their own), and a management decision on its own. Rows of
+one kind are locked in primary-key order, so two transactions never wait for each other.
+"""
+
+from django.db.models import QuerySet
+
+from .models import AnnualReport, ManagementDecision
+
+
+def reports_select_for_update() -> QuerySet[AnnualReport]:
+    """1. Annual reports: whoever holds the lock may write the report's values and versions."""
+    return AnnualReport.objects.order_by("pk").select_for_update(of=("self",))
+
+
+def management_decisions_select_for_update() -> QuerySet[ManagementDecision]:
+    """2. Management decisions (a proposed removal the province decides)."""
+    return ManagementDecision.objects.order_by("pk").select_for_update(of=("self",))

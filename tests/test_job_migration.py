@@ -52,6 +52,9 @@ def test_jobs_move_into_portal_keeping_the_recomputation_ids():
         (8, "export", owner.pk, {}, "t7"),
         (9, "export", owner.pk, {}, "t8"),
     ]
+    # Their query strings became the filters their selectors take.
+    exports = Job.objects.filter(kind="export").order_by("pk")
+    assert list(exports.values_list("filters", flat=True)) == [{"page": "7"}, {"page": "8"}]
     links = new.get_model("accounts", "Notification").objects.order_by("pk")
     assert list(links.values_list("url", flat=True)) == [
         "/exports/8/",

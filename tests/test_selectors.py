@@ -366,7 +366,9 @@ PAGES_AND_ENDPOINTS = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("page_url", "api_url", "shown", "key"), PAGES_AND_ENDPOINTS, ids=lambda v: str(v)[:40]
+    ("page_url", "api_url", "shown", "key"),
+    PAGES_AND_ENDPOINTS,
+    ids=[api_url for _page, api_url, _shown, _key in PAGES_AND_ENDPOINTS],
 )
 def test_the_api_lists_what_the_page_shows_under_the_same_filters(
     province, client_as, api_as, page_url, api_url, shown, key

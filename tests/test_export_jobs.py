@@ -271,7 +271,7 @@ def test_my_exports_reads_the_same_queries_for_more_jobs(client_as):
         # Each with its own filters: the same export can be pending only once.
         Job.objects.bulk_create(
             Job(kind=EXPORT, owner=official, export="services:requests_export", title="服务申请",
-                      query=f"page={count}-{number}", language="zh-hans", status=status)
+                      filters={"page": f"{count}-{number}"}, language="zh-hans", status=status)
             for number, status in enumerate(list(JobStatus)[:count])
         )  # fmt: skip
 

@@ -45,7 +45,7 @@ def test_exports_and_recomputations_share_the_table_and_the_broker_down_path(
         export = export_jobs.export_job_start(
             owner=province,
             export="services:requests_export",
-            query="",
+            filters={},
             title="服务申请",
             language="zh-hans",
         )

@@ -27,6 +27,15 @@ class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.field_path}__startswith": subtree_prefix(value.code)})
 
 
+class Mountain26Filter(django_filters.BooleanFilter):
+    """``true``: only rows in one of the 26 mountain counties (山区26县); ``false``: only rows
+    outside them; through the region's ``mountain_26`` flag."""
+
+    def __init__(self, *args, field_name="region__mountain_26", **kwargs):
+        kwargs.setdefault("label", _("26 mountain counties"))
+        super().__init__(*args, field_name=field_name, **kwargs)
+
+
 def offer_regions_in_scope(filterset, user):
     """Narrow the region menus of a page's filters to the official's subtree, so that a city
     official picks among their city and its counties, not the whole province. The API keeps
@@ -46,6 +55,7 @@ class ComplexFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
     region = RegionSubtreeFilter(label=_("City / county"))
+    mountain_26 = Mountain26Filter()
     industry = django_filters.CharFilter(
         field_name="industry", lookup_expr="icontains", label=_("Industry")
     )
@@ -53,7 +63,7 @@ class ComplexFilter(django_filters.FilterSet):
     class Meta:
         model = Complex
         form = FilterForm
-        fields = ["q", "level", "category", "status", "region", "industry"]
+        fields = ["q", "level", "category", "status", "region", "mountain_26", "industry"]
 
     def search(self, queryset, name, value):
         return (

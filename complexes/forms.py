@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import BootstrapFormMixin
+from portal.forms import BootstrapFormMixin, CreditCodeField
 
 from .models import Complex, Institution, SharedInstrument, Status, TalentTeam
 from .services import ALLOWED_STATUS_CHANGES
@@ -46,6 +46,8 @@ class StatusChangeForm(BootstrapFormMixin, forms.Form):
 
 
 class InstitutionForm(BootstrapFormMixin, forms.ModelForm):
+    credit_code = CreditCodeField(label=_("Unified social credit code"), required=False)
+
     class Meta:
         model = Institution
         fields = [

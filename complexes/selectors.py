@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Q
 
+from portal.search import all_terms_match
+
 from .models import Complex, Institution, InstitutionType, Region
 
 
@@ -37,15 +39,19 @@ def member_type_counts(*, complex_: Complex) -> dict[str, int]:
     return {value: counts.get(value, 0) for value in InstitutionType.values}
 
 
+# A complex is registered under a county (or a city): its city's and the province's names find
+# it too, so that "杭州" finds Hangzhou's complexes in every district.
+REGION_NAME_FIELDS = [
+    f"{region}__{name}"
+    for region in ("region", "region__parent", "region__parent__parent")
+    for name in ("name_zh_hans", "name_en")
+]
+COMPLEX_SEARCH_FIELDS = ["name", "industry", "host_unit", "code", *REGION_NAME_FIELDS]
+
+
 def complex_search_condition(text: str) -> Q:
-    return (
-        Q(name__icontains=text)
-        | Q(industry__icontains=text)
-        | Q(host_unit__icontains=text)
-        | Q(code__icontains=text)
-        | Q(region__name_zh_hans__icontains=text)
-        | Q(region__name_en__icontains=text)
-    )
+    """Every term in one of the complex's names, its industry, host unit or regions."""
+    return all_terms_match(text, COMPLEX_SEARCH_FIELDS)
 
 
 def regions_in_scope(user):

@@ -7,7 +7,9 @@ from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complexes.selectors import REGION_NAME_FIELDS
 from portal.models import subtree_prefix
+from portal.search import all_terms_match
 
 from .models import (
     Enterprise,
@@ -43,15 +45,20 @@ def complex_catalogue(*, complex_id: int, limit: int) -> list[Offering]:
     )
 
 
+OFFERING_SEARCH_FIELDS = [
+    "title",
+    "description",
+    "institution__name",
+    "complex__name",
+    "complex__industry",
+    *(f"complex__{field}" for field in REGION_NAME_FIELDS),
+]
+
+
 def offering_search_condition(text: str) -> Q:
-    return (
-        Q(title__icontains=text)
-        | Q(description__icontains=text)
-        | Q(institution__name__icontains=text)
-        | Q(complex__name__icontains=text)
-        | Q(complex__industry__icontains=text)
-        | Q(complex__region__name_zh_hans__icontains=text)
-    )
+    """Every term in the offering's title or description, its institution's or complex's name,
+    the complex's industry or regions (a city's name finds its counties' offerings)."""
+    return all_terms_match(text, OFFERING_SEARCH_FIELDS)
 
 
 def operator_catalogue(*, user):

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from complexes.models import Complex, ComplexStatusChange, Institution, Region
+from portal.api.fields import CreditCodeField
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -88,6 +89,8 @@ class ComplexDetailSerializer(ComplexSerializer):
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
+    credit_code = CreditCodeField(required=False, allow_blank=True)
+
     class Meta:
         model = Institution
         fields = [

@@ -33,6 +33,13 @@ class Mountain26Filter(django_filters.BooleanFilter):
 
     def __init__(self, *args, field_name="region__mountain_26", **kwargs):
         kwargs.setdefault("label", _("26 mountain counties"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "true: only those in one of the 26 mountain counties (山区26县); "
+                "false: only those outside them."
+            ),
+        )
         super().__init__(*args, field_name=field_name, **kwargs)
 
 

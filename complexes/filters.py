@@ -7,19 +7,23 @@ from drf_spectacular.utils import extend_schema_field
 from portal.filtering import UserFilterSet
 from portal.forms import FilterForm
 from portal.models import subtree_prefix
+from portal.search import all_terms_match
 
 from .models import Category, Complex, Institution, InstitutionType, Level, Region, Status
 
+# A complex is registered under a county (or a city): its city's and the province's names find
+# it too, so that "杭州" finds Hangzhou's complexes in every district.
+REGION_NAME_FIELDS = [
+    f"{region}__{name}"
+    for region in ("region", "region__parent", "region__parent__parent")
+    for name in ("name_zh_hans", "name_en")
+]
+COMPLEX_SEARCH_FIELDS = ["name", "industry", "host_unit", "code", *REGION_NAME_FIELDS]
+
 
 def complex_search_condition(text: str) -> Q:
-    return (
-        Q(name__icontains=text)
-        | Q(industry__icontains=text)
-        | Q(host_unit__icontains=text)
-        | Q(code__icontains=text)
-        | Q(region__name_zh_hans__icontains=text)
-        | Q(region__name_en__icontains=text)
-    )
+    """Every term in one of the complex's names, its industry, host unit or regions."""
+    return all_terms_match(text, COMPLEX_SEARCH_FIELDS)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -37,6 +41,22 @@ class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
         if not value:
             return qs
         return qs.filter(**{f"{self.field_path}__startswith": subtree_prefix(value.code)})
+
+
+class Mountain26Filter(django_filters.BooleanFilter):
+    """``true``: only rows in one of the 26 mountain counties (山区26县); ``false``: only rows
+    outside them; through the region's ``mountain_26`` flag."""
+
+    def __init__(self, *args, field_name="region__mountain_26", **kwargs):
+        kwargs.setdefault("label", _("26 mountain counties"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "true: only those in one of the 26 mountain counties (山区26县); "
+                "false: only those outside them."
+            ),
+        )
+        super().__init__(*args, field_name=field_name, **kwargs)
 
 
 def offer_regions_in_scope(filterset, user):
@@ -73,6 +93,7 @@ class ComplexFilter(UserFilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
     region = RegionSubtreeFilter(label=_("City / county"))
+    mountain_26 = Mountain26Filter()
     industry = django_filters.CharFilter(
         field_name="industry", lookup_expr="icontains", label=_("Industry")
     )
@@ -80,7 +101,7 @@ class ComplexFilter(UserFilterSet):
     class Meta:
         model = Complex
         form = FilterForm
-        fields = ["q", "level", "category", "status", "region", "industry"]
+        fields = ["q", "level", "category", "status", "region", "mountain_26", "industry"]
 
     def search(self, queryset, name, value):
         return (

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import BootstrapFormMixin
+from portal.forms import BootstrapFormMixin, CreditCodeField
 from portal.limits import REASON_MAX_LENGTH
 
 from .models import Complex, Institution, SharedInstrument, Status, TalentTeam
@@ -48,6 +48,8 @@ class StatusChangeForm(BootstrapFormMixin, forms.Form):
 
 
 class InstitutionForm(BootstrapFormMixin, forms.ModelForm):
+    credit_code = CreditCodeField(label=_("Unified social credit code"), required=False)
+
     class Meta:
         model = Institution
         fields = [

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audited
+from portal.credit_code import normalise as normalise_credit_code
 from portal.credit_code import validate_credit_code
 from portal.limits import DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH
 from portal.models import ScopedQuerySet, TimeStampedModel, correlated_count, subtree_prefix
@@ -261,7 +262,7 @@ class Institution(TimeStampedModel):
     objects = MemberQuerySet.as_manager()
 
     def clean(self):
-        self.credit_code = (self.credit_code or "").strip().upper()
+        self.credit_code = normalise_credit_code(self.credit_code)
 
     class Meta:
         verbose_name = _("member institution")

@@ -6,6 +6,7 @@ computed over the first 17 with weights 3^i mod 31.
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,11 @@ ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORGANISATION_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 PATTERN = re.compile(rf"^[{ALPHABET}]{{2}}\d{{6}}[{ALPHABET}]{{10}}$")
+# What people put between the groups of a code they copy from a licence or a spreadsheet.
+SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
+# Room for a pasted code with a separator between every two characters; the check of the
+# normalised code says what is wrong with it, instead of a form field cutting it short.
+PASTED_MAX_LENGTH = 40
 
 
 def check_character(first_17: str) -> str:
@@ -43,7 +49,9 @@ def build(*, authority: str, category: str, division: str, organisation_body: st
 
 
 def normalise(value: str) -> str:
-    return (value or "").strip().upper()
+    """The code without spaces or hyphens, in upper case; full-width characters (a Chinese
+    input method's) become their ASCII forms."""
+    return SEPARATORS.sub("", unicodedata.normalize("NFKC", value or "")).upper()
 
 
 def validate_credit_code(value: str) -> None:

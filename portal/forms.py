@@ -1,5 +1,7 @@
 from django import forms
 
+from portal import credit_code
+
 
 class BootstrapFormMixin:
     """Gives every widget Bootstrap's classes, marking the ones with errors as invalid."""
@@ -25,3 +27,17 @@ class BootstrapFormMixin:
 
 class FilterForm(BootstrapFormMixin, forms.Form):
     """The form class of the portal's filter sets."""
+
+
+class CreditCodeField(forms.CharField):
+    """A unified social credit code as people paste it: spaces, hyphens and lower case are taken
+    out before the code is checked, so that the check speaks of the code itself."""
+
+    default_validators = [credit_code.validate_credit_code]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", credit_code.PASTED_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return credit_code.normalise(super().to_python(value))

@@ -3,13 +3,16 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.conf import settings as filter_settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from complexes.filters import RegionSubtreeFilter
+from complexes.filters import REGION_NAME_FIELDS, Mountain26Filter, RegionSubtreeFilter
 from complexes.models import Complex
+from portal import credit_code
 from portal.filtering import UserFilterSet
 from portal.forms import FilterForm
+from portal.search import all_terms_match
 
 from .models import (
     Enterprise,
@@ -21,16 +24,20 @@ from .models import (
     VerificationState,
 )
 
+OFFERING_SEARCH_FIELDS = [
+    "title",
+    "description",
+    "institution__name",
+    "complex__name",
+    "complex__industry",
+    *(f"complex__{field}" for field in REGION_NAME_FIELDS),
+]
+
 
 def offering_search_condition(text: str) -> Q:
-    return (
-        Q(title__icontains=text)
-        | Q(description__icontains=text)
-        | Q(institution__name__icontains=text)
-        | Q(complex__name__icontains=text)
-        | Q(complex__industry__icontains=text)
-        | Q(complex__region__name_zh_hans__icontains=text)
-    )
+    """Every term in the offering's title or description, its institution's or complex's name,
+    the complex's industry or regions (a city's name finds its counties' offerings)."""
+    return all_terms_match(text, OFFERING_SEARCH_FIELDS)
 
 
 class ComplexByIdFilter(django_filters.ModelChoiceFilter):
@@ -46,13 +53,14 @@ class OfferingFilter(UserFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     service_type = django_filters.ChoiceFilter(choices=ServiceType.choices, label=_("Service type"))
     region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
+    mountain_26 = Mountain26Filter(field_name="complex__region__mountain_26")
     complex = ComplexByIdFilter()
     voucher_eligible = django_filters.BooleanFilter(label=_("Vouchers accepted"))
 
     class Meta:
         model = Offering
         form = FilterForm
-        fields = ["q", "service_type", "region", "complex", "voucher_eligible"]
+        fields = ["q", "service_type", "region", "mountain_26", "complex", "voucher_eligible"]
 
     def search(self, queryset, name, value):
         text = value.strip()
@@ -60,13 +68,17 @@ class OfferingFilter(UserFilterSet):
 
 
 def year_choices():
+    """Any year first: a menu without an empty choice would always send this year, and hide
+    every request of another year or still open."""
     this_year = timezone.localdate().year
-    return [(year, str(year)) for year in range(this_year, this_year - 6, -1)]
+    any_year = ("", filter_settings.EMPTY_CHOICE_LABEL)
+    return [any_year, *((year, str(year)) for year in range(this_year, this_year - 6, -1))]
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class YearFilter(django_filters.TypedChoiceFilter):
-    """A calendar year of one of the request's dates (in the portal's time zone)."""
+    """A calendar year of one of the request's dates (in the portal's time zone); no year
+    chosen, no condition."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", year_choices)
@@ -100,16 +112,20 @@ class ServiceRequestFilter(UserFilterSet):
 
 
 def search_enterprises(queryset, name, value):
-    """By name or credit code."""
+    """By name or credit code (a pasted code matches with its spaces and hyphens)."""
     text = value.strip()
     if not text:
         return queryset
-    return queryset.filter(Q(name__icontains=text) | Q(credit_code__icontains=text.upper()))
+    condition = Q(name__icontains=text)
+    if code := credit_code.normalise(text):
+        condition |= Q(credit_code__icontains=code)
+    return queryset.filter(condition)
 
 
 class EnterpriseFilter(UserFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method=search_enterprises)
     region = RegionSubtreeFilter(label=_("City / county"))
+    mountain_26 = Mountain26Filter()
     size = django_filters.ChoiceFilter(choices=EnterpriseSize.choices, label=_("Size"))
     high_tech = django_filters.BooleanFilter(label=_("National high-tech enterprise"))
     verified = django_filters.BooleanFilter(label=_("Verified"))
@@ -117,7 +133,7 @@ class EnterpriseFilter(UserFilterSet):
     class Meta:
         model = Enterprise
         form = FilterForm
-        fields = ["q", "region", "size", "high_tech", "verified"]
+        fields = ["q", "region", "mountain_26", "size", "high_tech", "verified"]
 
 
 # Each state of a registration as a condition on the enterprise's own columns.

@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from complexes.models import Institution, Region, RegionLevel
-from portal import credit_code
-from portal.forms import BootstrapFormMixin
+from portal.forms import BootstrapFormMixin, CreditCodeField
 from portal.limits import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH
 
 from .attachments import (
@@ -29,9 +28,8 @@ def licence_field() -> forms.FileField:
 
 class RegistrationForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("Enterprise name"), max_length=150)
-    credit_code = forms.CharField(
+    credit_code = CreditCodeField(
         label=_("Unified social credit code"),
-        max_length=18,
         help_text=_("18 characters, as on the business licence."),
     )
     region = forms.ModelChoiceField(
@@ -48,11 +46,6 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
     password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
     business_licence = licence_field()
-
-    def clean_credit_code(self):
-        code = credit_code.normalise(self.cleaned_data["credit_code"])
-        credit_code.validate_credit_code(code)
-        return code
 
     def clean(self):
         data = super().clean()
@@ -162,7 +155,7 @@ ACTION_FORMS = {
 
 
 class VoucherIssueForm(BootstrapFormMixin, forms.Form):
-    credit_code = forms.CharField(label=_("Enterprise's credit code"), max_length=18)
+    credit_code = CreditCodeField(label=_("Enterprise's credit code"))
     amount = forms.DecimalField(
         label=_("Amount (CNY)"), max_digits=14, decimal_places=2, min_value=0.01
     )
@@ -174,8 +167,7 @@ class VoucherIssueForm(BootstrapFormMixin, forms.Form):
     )
 
     def clean_credit_code(self):
-        code = credit_code.normalise(self.cleaned_data["credit_code"])
-        credit_code.validate_credit_code(code)
+        code = self.cleaned_data["credit_code"]
         self.enterprise = Enterprise.objects.filter(credit_code=code).first()
         if self.enterprise is None:
             raise forms.ValidationError(_("No registered enterprise has this code."))

@@ -694,9 +694,17 @@ def _entry(voucher, kind, amount, service_request, actor) -> VoucherEntry:
 
 @transaction.atomic
 def voucher_issue(
-    *, enterprise: Enterprise, amount: Decimal, valid_from: date, expires_on: date, actor
+    *,
+    enterprise: Enterprise,
+    amount: Decimal,
+    expires_on: date,
+    actor,
+    valid_from: date | None = None,
 ) -> Voucher:
-    """The province issues a voucher: its whole amount is the opening balance."""
+    """The province issues a voucher: its whole amount is the opening balance. Without a start
+    date it is valid from the day of issue (in the portal's time zone)."""
+    if valid_from is None:
+        valid_from = timezone.localdate()
     if not actor.is_provincial_official:
         raise NotPermitted(_("Only provincial officials issue innovation vouchers."))
     if not enterprise.verified:

@@ -36,11 +36,30 @@ def test_current_divisions_are_used():
     assert not Region.objects.filter(code__in=["330103", "330104", "330185"]).exists()
 
 
+# 山区26县 as the province names them (浙江省山区26县, 2021): by city, Hangzhou 1, Wenzhou 5,
+# Jinhua 2, Quzhou 6 (its whole territory), Taizhou 3, Lishui 9 (its whole territory).
+MOUNTAIN_26 = {
+    "330127": "淳安县",
+    "330324": "永嘉县", "330326": "平阳县", "330327": "苍南县", "330328": "文成县",
+    "330329": "泰顺县",
+    "330723": "武义县", "330727": "磐安县",
+    "330802": "柯城区", "330803": "衢江区", "330822": "常山县", "330824": "开化县",
+    "330825": "龙游县", "330881": "江山市",
+    "331022": "三门县", "331023": "天台县", "331024": "仙居县",
+    "331102": "莲都区", "331121": "青田县", "331122": "缙云县", "331123": "遂昌县",
+    "331124": "松阳县", "331125": "云和县", "331126": "庆元县", "331127": "景宁畲族自治县",
+    "331181": "龙泉市",
+}  # fmt: skip
+
+
 def test_the_26_mountain_counties_are_flagged():
-    mountain = set(Region.objects.filter(mountain_26=True).values_list("name_zh_hans", flat=True))
-    assert len(mountain) == 26
-    assert {"淳安县", "景宁畲族自治县", "江山市", "龙泉市", "磐安县"} <= mountain
-    assert "永康市" not in mountain
+    mountain = dict(Region.objects.filter(mountain_26=True).values_list("code", "name_zh_hans"))
+    assert mountain == MOUNTAIN_26
+    # Every one is a county-level division; 龙港市 (split from 苍南县 in 2019) is not one of them.
+    assert set(Region.objects.filter(code__in=MOUNTAIN_26).values_list("level", flat=True)) == {
+        "county"
+    }
+    assert not Region.objects.get(code="330383").mountain_26
 
 
 @pytest.mark.parametrize(

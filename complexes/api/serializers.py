@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from complexes.models import Complex, ComplexStatusChange, Institution, Region
 from portal.api.audience import AudienceSerializer
+from portal.api.fields import CreditCodeField
 from portal.limits import REASON_MAX_LENGTH
 
 
@@ -100,6 +101,8 @@ class ComplexDetailSerializer(ComplexSerializer):
 
 
 class InstitutionSerializer(AudienceSerializer):
+    credit_code = CreditCodeField(required=False, allow_blank=True)
+
     class Meta:
         model = Institution
         fields = [

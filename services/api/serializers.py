@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complexes.models import Institution, Region
-from portal.credit_code import validate_credit_code
+from portal.api.fields import CreditCodeField
 from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 from services.attachments import validate_attachment, validate_licence
 from services.models import (
@@ -93,7 +93,7 @@ class EnterpriseRegistrationSerializer(serializers.Serializer):
 
     username = serializers.CharField(max_length=150, write_only=True)
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
-    credit_code = serializers.CharField(max_length=18, validators=[validate_credit_code])
+    credit_code = CreditCodeField()
     name = serializers.CharField(max_length=150)
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
     size = serializers.ChoiceField(choices=EnterpriseSize.choices)
@@ -199,6 +199,9 @@ class VoucherSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     status = serializers.ChoiceField(choices=VoucherStatus.choices, read_only=True)
     consumed = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    valid_from = serializers.DateField(
+        required=False, help_text="Defaults to the day of issue (Asia/Shanghai)."
+    )
 
     class Meta:
         model = Voucher

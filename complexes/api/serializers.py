@@ -31,7 +31,9 @@ class RegionBriefSerializer(serializers.ModelSerializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
-    changed_by = serializers.CharField(source="changed_by.username", default=None, read_only=True)
+    changed_by = serializers.CharField(
+        source="changed_by.username", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ComplexStatusChange
@@ -94,9 +96,10 @@ class ComplexDetailSerializer(ComplexSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if not self.shows_private(instance):
-            # Who changed the status is a person too: named only to those in scope.
+            # Who changed the status is a person too: named only to those in scope (null to
+            # others, as for a change nobody is recorded for).
             for change in data["status_history"]:
-                change.pop("changed_by")
+                change["changed_by"] = None
         return data
 
 

@@ -232,6 +232,49 @@ INSTITUTION_PUBLIC = {
     "id", "complex", "name", "type", "credit_code", "joined_year", "description", "created_at",
     "updated_at",
 }  # fmt: skip
+REPORT = set(
+    [
+        "id",
+        "complex",
+        "complex_detail",
+        "year",
+        "status",
+        "version",
+        "values",
+        "comments",
+        "recommendation",
+        "review_comment",
+        "return_reason",
+        "submitted_at",
+        "approved_at",
+        "created_at",
+        "updated_at",
+    ]
+)
+SERVICE_REQUEST = set(
+    [
+        "id",
+        "offering",
+        "offering_title",
+        "complex",
+        "enterprise",
+        "description",
+        "attachment_name",
+        "attachment_url",
+        "status",
+        "voucher",
+        "voucher_amount",
+        "rating",
+        "comment",
+        "delivery_note",
+        "rejection_reason",
+        "submitted_at",
+        "accepted_at",
+        "due_at",
+        "completed_at",
+        "overdue",
+    ]
+)
 FIELD_SETS = {
     "complex": COMPLEX_PUBLIC,
     "complex+contacts": COMPLEX_PUBLIC | CONTACTS | {"contact_email"},
@@ -294,6 +337,103 @@ FIELD_SETS = {
         "created_at",
     },
     "summary": {"year", "region", "complexes", "members", "indicators", "scores", "funding"},
+    "allocation": set(
+        [
+            "id",
+            "complex",
+            "complex_detail",
+            "region",
+            "year",
+            "rule_set",
+            "kind",
+            "status",
+            "score",
+            "grade",
+            "decision",
+            "capped",
+            "provincial_amount",
+            "required_local_match",
+            "required_host_investment",
+            "reported_local_match",
+            "reported_host_investment",
+            "local_shortfall",
+            "host_shortfall",
+            "compliant",
+            "computed_at",
+        ]
+    ),
+    "evaluation": set(
+        [
+            "complex",
+            "complex_detail",
+            "year",
+            "category",
+            "scheme",
+            "scheme_version",
+            "score",
+            "rank",
+            "grade",
+            "breakdown",
+        ]
+    ),
+    "funding-rule": set(
+        [
+            "id",
+            "year",
+            "version",
+            "pool",
+            "floor",
+            "cap",
+            "ex_ante_amount",
+            "multiplier_excellent",
+            "multiplier_good",
+            "multiplier_pass",
+            "multiplier_fail",
+            "local_match_ratio",
+            "host_investment_ratio",
+            "eligible_levels",
+            "eligible_statuses",
+            "note",
+            "created_by",
+            "created_at",
+        ]
+    ),
+    "job": set(
+        [
+            "id",
+            "kind",
+            "parameters",
+            "status",
+            "step",
+            "progress",
+            "timings",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+    ),
+    "notification": set(["id", "subject", "body", "url", "read_at", "created_at"]),
+    "report": REPORT,
+    "report detail": REPORT | {"events", "warnings"},
+    "service-request": SERVICE_REQUEST,
+    "service-request detail": SERVICE_REQUEST | {"timeline"},
+    "settlement": set(["id", "complex", "month", "amount", "settled_by", "settled_at"]),
+    "voucher": set(
+        [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "amount",
+            "balance",
+            "held",
+            "consumed",
+            "valid_from",
+            "expires_on",
+            "status",
+            "created_at",
+        ]
+    ),
 }
 # The field set each role receives (columns as in EXPECTED) on A | on B, for the endpoints
 # anyone may read and those that show people's contacts. "-": no such row in the answer.
@@ -319,7 +459,48 @@ FIELDS = {
     "/api/v1/enterprises/{id}/": "- enterprise enterprise enterprise - enterprise | "
     "- enterprise - - - -",
     "/api/v1/dashboard/summary/": "- summary summary summary - - | - summary summary summary - -",
+    "/api/v1/allocations/": "- allocation allocation allocation - - | - allocation - - - -",
+    "/api/v1/allocations/{id}/": "- allocation allocation allocation - - | - allocation - - - -",
+    "/api/v1/evaluations/{id}/": "- evaluation evaluation evaluation evaluation - | "
+    "- evaluation - - - -",
+    "/api/v1/funding-rules/": "- funding-rule funding-rule funding-rule - - | "
+    "- funding-rule funding-rule funding-rule - -",
+    "/api/v1/funding-rules/{id}/": "- funding-rule funding-rule funding-rule - - | "
+    "- funding-rule funding-rule funding-rule - -",
+    "/api/v1/jobs/": "- job - - - - | - job - - - -",
+    "/api/v1/jobs/{id}/": "- job - - - - | - job - - - -",
+    "/api/v1/notifications/": "- - - - notification - | - notification - - - -",
+    "/api/v1/notifications/{id}/": "- - - - notification - | - notification - - - -",
+    "/api/v1/reports/": "- report report report report - | - report - - - -",
+    "/api/v1/reports/{id}/": "- report-detail report-detail report-detail report-detail - | "
+    "- report-detail - - - -",
+    "/api/v1/service-requests/": "- service-request service-request service-request "
+    "service-request service-request | - service-request - - - -",
+    "/api/v1/service-requests/{id}/": "- service-request-detail service-request-detail "
+    "service-request-detail service-request-detail service-request-detail | "
+    "- service-request-detail - - - -",
+    "/api/v1/voucher-settlements/": "- settlement settlement settlement settlement - | "
+    "- settlement - - - -",
+    "/api/v1/voucher-settlements/{id}/": "- settlement settlement settlement settlement - | "
+    "- settlement - - - -",
+    "/api/v1/vouchers/": "- voucher voucher voucher - voucher | - voucher - - - -",
+    "/api/v1/vouchers/{id}/": "- voucher voucher voucher - voucher | - voucher - - - -",
 }
+# Readable endpoints whose answer is not one object per row: checked by their own tests.
+NOT_ROWS = {
+    "/api/v1/allocations/rollup/",  # a list of regional sums
+    "/api/v1/evaluations/",  # rows of a published year only (the detail is checked above)
+    "/api/v1/regions/",  # reference data named by code (the detail is checked above)
+    "/api/v1/indicators/",  # likewise
+    "/api/v1/reports/{id}/versions/",  # a list of versions
+    "/api/v1/service-requests/{id}/attachment/",  # a file
+    "/api/v1/vouchers/{id}/ledger/",  # a list of ledger entries
+}
+
+
+def test_every_readable_endpoint_has_its_fields():
+    readable = {path for method, path in schema_operations() if method == "GET"}
+    assert sorted(readable - NOT_ROWS) == sorted(FIELDS)
 
 
 def fields_received(client: APIClient, path: str, side: dict) -> str:

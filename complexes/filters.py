@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from portal.filtering import UserFilterSet
+from portal.filtering import UserFilterSet, WholeNumberFilter
 from portal.forms import FilterForm
 from portal.models import subtree_prefix
 from portal.search import all_terms_match
@@ -110,7 +110,7 @@ class ComplexFilter(UserFilterSet):
 
 
 class InstitutionFilter(UserFilterSet):
-    complex = django_filters.NumberFilter(field_name="complex_id", label=_("Complex"))
+    complex = WholeNumberFilter(field_name="complex_id", label=_("Complex"))
     type = django_filters.ChoiceFilter(choices=InstitutionType.choices, label=_("Type"))
     region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))

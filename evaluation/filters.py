@@ -3,20 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 from complexes.filters import RegionSubtreeFilter
 from complexes.models import Category
-from portal.filtering import UserFilterSet
+from portal.filtering import UserFilterSet, WholeNumberFilter
 from portal.forms import FilterForm
 
 from .models import AnnualReport, Evaluation, Grade, Publication, ReportStatus
 
 
 class ReportFilter(UserFilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = WholeNumberFilter(label=_("Year"), year=True)
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("Status"))
     category = django_filters.ChoiceFilter(
         field_name="complex__category", choices=Category.choices, label=_("Category")
     )
     region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
-    complex = django_filters.NumberFilter(field_name="complex_id", label=_("Complex"))
+    complex = WholeNumberFilter(field_name="complex_id", label=_("Complex"))
 
     class Meta:
         model = AnnualReport
@@ -37,11 +37,11 @@ def with_published_year(data):
 
 
 class EvaluationFilter(UserFilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = WholeNumberFilter(label=_("Year"), year=True)
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
     region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
-    complex = django_filters.NumberFilter(field_name="complex_id", label=_("Complex"))
+    complex = WholeNumberFilter(field_name="complex_id", label=_("Complex"))
 
     class Meta:
         model = Evaluation

@@ -4,14 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from complexes.filters import RegionSubtreeFilter
 from complexes.models import Category, Region, RegionLevel
 from evaluation.models import Grade
-from portal.filtering import UserFilterSet
+from portal.filtering import UserFilterSet, WholeNumberFilter
 from portal.forms import FilterForm
 
 from .models import Allocation, AllocationStatus
 
 
 class AllocationFilter(UserFilterSet):
-    year = django_filters.NumberFilter(field_name="year", label=_("Year"))
+    year = WholeNumberFilter(field_name="year", label=_("Year"), year=True)
     region = RegionSubtreeFilter(field_path="complex__region__code", label=_("Region"))
     city = RegionSubtreeFilter(
         field_path="complex__region__code",

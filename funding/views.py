@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from complexes.filters import page_filters
 from complexes.models import Complex
+from portal import inputs
 from portal.exceptions import DomainError
 from portal.filtering import validated
 
@@ -22,11 +23,10 @@ TABLE_PAGE_SIZE = 50
 
 
 def _requested_year(request) -> int:
-    """The year a form or link asks for (query string or form), else the table's default."""
-    try:
-        return int(request.GET.get("year") or request.POST.get("year"))
-    except (TypeError, ValueError):
-        return selectors.allocation_year({})
+    """The year a form or link asks for (query string or form), else the table's default; a
+    year that is not one answers 400."""
+    asked = inputs.year(request.GET) or inputs.year(request.POST)
+    return asked if asked is not None else selectors.allocation_year({})
 
 
 def _province_only(user):

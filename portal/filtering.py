@@ -16,6 +16,10 @@ import django_filters
 from django.core.validators import EMPTY_VALUES
 from django.db.models import QuerySet
 from django.forms import Form
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .inputs import FIRST_YEAR, LARGEST_ID, LAST_YEAR, WholeNumberField
 
 Filters = Mapping[str, Any]
 NO_FILTERS: Filters = {}
@@ -78,3 +82,17 @@ class UserFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user=None, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.user = user if user is not None else getattr(request, "user", None)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class WholeNumberFilter(django_filters.Filter):
+    """A whole number in ASCII digits within a range (``portal.inputs.WholeNumberField``): an
+    id (the default range) or, with ``year=True``, a year."""
+
+    field_class = WholeNumberField
+
+    def __init__(self, *args, year: bool = False, **kwargs):
+        low, high = (FIRST_YEAR, LAST_YEAR) if year else (1, LARGEST_ID)
+        kwargs.setdefault("minimum", low)
+        kwargs.setdefault("maximum", high)
+        super().__init__(*args, **kwargs)

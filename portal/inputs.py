@@ -13,6 +13,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation, localcontext
 
+from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.utils.translation import gettext as _
 
@@ -50,6 +51,33 @@ def whole_number(params, name: str, *, minimum: int, maximum: int, default=None)
             % {"name": name, "minimum": minimum, "maximum": maximum},
         )
     return int(raw)
+
+
+class WholeNumberField(forms.Field):
+    """A form field read as ``whole_number`` reads a parameter: ASCII digits only, from
+    ``minimum`` to ``maximum`` (filter forms of lists, whose refusals answer 400)."""
+
+    widget = forms.NumberInput
+
+    def __init__(self, *, minimum: int, maximum: int, **kwargs):
+        self.minimum, self.maximum = minimum, maximum
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if ASCII_INTEGER.fullmatch(text) is None or not self.minimum <= int(text) <= self.maximum:
+            raise ValidationError(
+                _("Enter a whole number from %(minimum)d to %(maximum)d.")
+                % {"minimum": self.minimum, "maximum": self.maximum},
+                code="invalid",
+            )
+        return int(text)
+
+
+def year_field(**kwargs) -> WholeNumberField:
+    return WholeNumberField(minimum=FIRST_YEAR, maximum=LAST_YEAR, **kwargs)
 
 
 def year(params, name: str = "year", *, default=None):

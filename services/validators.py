@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 # 高新技术企业证书编号: GR (GF on some early certificates), the year of issue (the scheme
-# started in 2008), the province's two-digit code and a six-digit serial: GR202333001234.
-HIGH_TECH_CERTIFICATE = re.compile(r"^G[RF](20\d\d)\d{8}$")
+# started in 2008), the province's two-digit code and a six-digit serial: GR202333001234. Typed
+# in lower case, it is stored in upper case (services.enterprise_profile_update).
+HIGH_TECH_CERTIFICATE = re.compile(r"^G[RF](20\d\d)\d{8}$", re.IGNORECASE)
 FIRST_CERTIFICATE_YEAR = 2008
 
 

@@ -68,8 +68,13 @@ def _reset_email_key(group, request) -> str:
     return request.POST.get("email", "").strip().lower()
 
 
-# Reset emails per client address (like the login) and per address asked for, so that neither
-# one client nor many can flood a mailbox.
+def _reset_email_rate(group, request) -> str | None:
+    """A form without an address sends no email: nothing to count."""
+    return settings.PASSWORD_RESET_EMAIL_RATE_LIMIT if _reset_email_key(group, request) else None
+
+
+# Reset requests per client address (like the login), and per email address asked for, so that
+# neither one client nor many can flood a mailbox.
 password_reset = ratelimit(
     group="password_reset",
     key="ip",
@@ -80,7 +85,7 @@ password_reset = ratelimit(
     ratelimit(
         group="password_reset_email",
         key=_reset_email_key,
-        rate=settings.PASSWORD_RESET_RATE_LIMIT,
+        rate=_reset_email_rate,
         method="POST",
         block=True,
     )(

@@ -32,10 +32,9 @@ login_rate_limit = ratelimit(
 )
 
 
-def use_language(response, language: str) -> None:
-    """Switch this request and the next ones to the person's language (as Django's
-    set_language view does)."""
-    translation.activate(language)
+def remember_language(response, language: str) -> None:
+    """The next requests come in the person's language (the cookie Django's set_language view
+    sets, which LocaleMiddleware reads before the browser's Accept-Language)."""
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -57,7 +56,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         if form.get_user().language:
-            use_language(response, form.get_user().language)
+            remember_language(response, form.get_user().language)
         return response
 
 
@@ -123,12 +122,11 @@ def profile(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if user.language:
-                translation.activate(user.language)
-            messages.success(request, _("Your profile has been saved."))
             response = redirect("accounts:profile")
             if user.language:
-                use_language(response, user.language)
+                translation.activate(user.language)  # the confirmation already in it
+                remember_language(response, user.language)
+            messages.success(request, _("Your profile has been saved."))
             return response
     context = {"form": form, "crumbs": [(_("My profile"), None)]}
     return render(request, "accounts/profile.html", context)

@@ -142,6 +142,14 @@ class TestBadRequest:
         english = client.get("/", HTTP_HOST="evil.example.com", **ENGLISH)
         assert "Bad request" in page(english, 400)
 
+    def test_a_parameter_the_portal_cannot_read_is_named_on_the_page(self, client_as):
+        complex_ = factories.ComplexFactory()
+        client = client_as(factories.provincial_official())
+        url = reverse("evaluation:score", args=[complex_.code])
+        html = page(client.get(url, {"year": "abc"}, **ENGLISH), 400)
+        assert "Bad request" in html and "“year” must be a whole number" in html
+        assert "请求有误" in page(client.get(url, {"year": "abc"}), 400)
+
     def test_the_api_answers_json(self, client):
         response = client.get("/api/v1/complexes/", HTTP_HOST="evil.example.com", **ENGLISH)
         assert json_detail(response, 400) == "The request could not be understood."

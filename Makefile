@@ -34,6 +34,8 @@ install: $(VENV)/.installed-run ## Create the virtual environment with the pinne
 
 .PHONY: run
 run: export DJANGO_DEBUG ?= true
+# Links in emails (password resets, notifications) point at the address being served.
+run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed-run ## Serve the portal with demo data at http://127.0.0.1:$(PORT)
 	$(WITH_DB) bash -c '$(MANAGE) migrate --no-input -v 0 \
 		&& $(MANAGE) seed_demo --if-empty \

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models, transaction
 from django.db.models import Q
@@ -51,6 +52,20 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Blank: whatever the browser asks for. Set, the portal switches to it when the person
+    # signs in, and writes their messages in it.
+    language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the portal and of your messages."),
+    )
+    notify_by_email = models.BooleanField(
+        _("notify me by email"),
+        default=True,
+        help_text=_("Besides the portal's inbox, send my messages to my email address."),
+    )
 
     objects = UserManager()
 

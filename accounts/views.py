@@ -1,15 +1,26 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from .forms import LoginForm
+from .forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    ProfileForm,
+    SetPasswordForm,
+)
 from .notifications import notification_mark_read
+from .services import user_profile_update
 
 INBOX_PAGE_SIZE = 25
 
@@ -19,9 +30,106 @@ INBOX_PAGE_SIZE = 25
 login_rate_limit = ratelimit(
     group="login", key="ip", rate=settings.LOGIN_RATE_LIMIT, method="POST", block=True
 )
-login = login_rate_limit(
-    auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
+
+
+def remember_language(response, language: str) -> None:
+    """The next requests come in the person's language (the cookie Django's set_language view
+    sets, which LocaleMiddleware reads before the browser's Accept-Language)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Signing in switches the portal to the person's preferred language, if they chose one."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.get_user().language:
+            remember_language(response, form.get_user().language)
+        return response
+
+
+login = login_rate_limit(LoginView.as_view())
+
+
+def _reset_email_key(group, request) -> str:
+    return request.POST.get("email", "").strip().lower()
+
+
+def _reset_email_rate(group, request) -> str | None:
+    """A form without an address sends no email: nothing to count."""
+    return settings.PASSWORD_RESET_EMAIL_RATE_LIMIT if _reset_email_key(group, request) else None
+
+
+# Reset requests per client address (like the login), and per email address asked for, so that
+# neither one client nor many can flood a mailbox.
+password_reset = ratelimit(
+    group="password_reset",
+    key="ip",
+    rate=settings.PASSWORD_RESET_RATE_LIMIT,
+    method="POST",
+    block=True,
+)(
+    ratelimit(
+        group="password_reset_email",
+        key=_reset_email_key,
+        rate=_reset_email_rate,
+        method="POST",
+        block=True,
+    )(
+        # The same page follows whether or not the address belongs to anybody.
+        auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetForm,
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        )
+    )
 )
+password_reset_done = auth_views.PasswordResetDoneView.as_view()
+# A reset signs nobody in: the new password hash ends every session of the account (Django
+# checks each session against it) and User.save revokes the API token.
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    form_class=SetPasswordForm, success_url=reverse_lazy("accounts:password_reset_complete")
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
+# A change keeps the session it was made in (update_session_auth_hash) and ends the others.
+password_change = auth_views.PasswordChangeView.as_view(
+    form_class=PasswordChangeForm, success_url=reverse_lazy("accounts:password_change_done")
+)
+password_change_done = auth_views.PasswordChangeDoneView.as_view()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """The signed-in person's own name, contact details, language and notification choices."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_profile_update(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            response = redirect("accounts:profile")
+            if user.language:
+                translation.activate(user.language)  # the confirmation already in it
+                remember_language(response, user.language)
+            messages.success(request, _("Your profile has been saved."))
+            return response
+    context = {"form": form, "crumbs": [(_("My profile"), None)]}
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required

@@ -145,8 +145,13 @@ RATELIMIT_FAIL_OPEN = True
 LOGIN_RATE_LIMIT = env("DJANGO_LOGIN_RATE_LIMIT", default="30/m")
 # Self-registrations per address (page and API together): nobody registers firms in bulk.
 REGISTRATION_RATE_LIMIT = env("DJANGO_REGISTRATION_RATE_LIMIT", default="5/h")
+# Password-reset requests per client address (an office behind one address may have several
+# forgetful people), and per email address asked for (nobody floods a mailbox with them).
+PASSWORD_RESET_RATE_LIMIT = env("DJANGO_PASSWORD_RESET_RATE_LIMIT", default="20/h")
+PASSWORD_RESET_EMAIL_RATE_LIMIT = env("DJANGO_PASSWORD_RESET_EMAIL_RATE_LIMIT", default="3/h")
 # Audit history rows can be added, never changed or deleted.
 PGHISTORY_APPEND_ONLY = True
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

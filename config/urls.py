@@ -17,7 +17,9 @@ api_v1 = [
 ]
 
 handler400 = views.bad_request
+handler403 = views.permission_denied
 handler404 = views.not_found
+handler500 = views.server_error
 
 # Uploaded files are never served from MEDIA_URL, not even under DEBUG: each goes out through a
 # view that checks the reader's scope (a service request's attachment, an export's file).

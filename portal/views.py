@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.defaults import page_not_found
 from rest_framework.exceptions import NotFound
 
 from .audit import HISTORY_KINDS
@@ -44,29 +45,105 @@ def render_history(request, history_kind, subject, crumbs=None):
     return render(request, "history.html", context)
 
 
-def not_found(request, exception):
-    """The API answers in JSON even for paths no route matches (an id that is not a number)."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
-    return page_not_found(request, exception)
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _previous_page(request) -> str:
+    """The page the person came from, when it is one of the portal's own: the error pages'
+    way back."""
+    referer = request.META.get("HTTP_REFERER", "")
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 answering a bad Host header
+        return ""
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={host}):
+        return referer
+    return ""
+
+
+def _error_page(
+    request, *, status: int, heading: str, message: str, api_message=None, tone: str = "danger"
+):
+    """An error in the portal's layout and the person's language, with a way back; the API
+    answers the same error in JSON (with DRF's wording where DRF has one)."""
+    if _is_api(request):
+        return JsonResponse({"detail": str(api_message or message)}, status=status)
+    context = {
+        "status": status,
+        "heading": heading,
+        "message": message,
+        "tone": tone,
+        "back_url": _previous_page(request),
+    }
+    return render(request, "error.html", context, status=status)
 
 
 def bad_request(request, exception):
     """400: a parameter the portal cannot read is named with what it expects (JSON under
     /api/, a page in the layout elsewhere)."""
     if isinstance(exception, InvalidParameter):
-        errors, message = {exception.field: [exception.message]}, exception.message
+        if _is_api(request):
+            return JsonResponse({exception.field: [exception.message]}, status=400)
+        message = exception.message
+    elif isinstance(exception, RequestDataTooBig):
+        message = _("The request body is larger than %(limit)d bytes.") % {
+            "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        }
     else:
-        if isinstance(exception, RequestDataTooBig):
-            message = _("The request body is larger than %(limit)d bytes.") % {
-                "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-            }
-        else:
-            message = _("The request could not be understood.")
-        errors = {"detail": message}
-    if request.path.startswith("/api/"):
-        return JsonResponse(errors, status=400)
-    return render(request, "bad_request.html", {"message": message}, status=400)
+        message = _("The request could not be understood.")
+    return _error_page(request, status=400, heading=_("Bad request"), message=message)
+
+
+def permission_denied(request, exception):
+    """403: signed in, but not allowed here."""
+    return _error_page(
+        request,
+        status=403,
+        heading=_("Access denied"),
+        message=_("You do not have permission to perform this action."),
+    )
+
+
+def not_found(request, exception):
+    """404, also for API paths no route matches (an id that is not a number)."""
+    return _error_page(
+        request,
+        status=404,
+        heading=_("Page not found"),
+        message=_("This page does not exist, or it is not open to you."),
+        api_message=NotFound.default_detail,
+    )
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: usually a form left open past the session or sent from elsewhere."""
+    return _error_page(
+        request,
+        status=403,
+        heading=_("The form could not be sent"),
+        message=_(
+            "The form has expired or did not come from this portal. Go back, reload the page "
+            "and send the form again."
+        ),
+    )
+
+
+def server_error(request):
+    """500: rendered without the context processors, and touching no database, since either
+    may be what failed."""
+    heading = _("Server error")
+    message = _("Something went wrong on our side and has been logged. Please try again later.")
+    if _is_api(request):
+        return JsonResponse({"detail": message}, status=500)
+    context = {
+        "status": 500,
+        "heading": heading,
+        "message": message,
+        "back_url": _previous_page(request),
+        "portal_name": settings.PORTAL_NAME,
+    }
+    return HttpResponseServerError(loader.get_template("error.html").render(context))
 
 
 def health(request):
@@ -77,9 +154,13 @@ def health(request):
 
 
 def _too_many(request, message: str):
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=TOO_MANY_REQUESTS)
-    return render(request, "too_many.html", {"message": message}, status=TOO_MANY_REQUESTS)
+    return _error_page(
+        request,
+        status=TOO_MANY_REQUESTS,
+        heading=_("Please wait"),
+        message=message,
+        tone="warning",
+    )
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -258,7 +258,7 @@ def _enterprises(context: DemoContext):
     )
     sizes = (EnterpriseSize.values, [30, 45, 20, 5])
     rows, names = [], set()
-    for _n in range(ENTERPRISES_PER_SCALE * context.scale):
+    for n in range(ENTERPRISES_PER_SCALE * context.scale):
         county = rng.choice(counties)
         while True:
             name = (
@@ -269,18 +269,21 @@ def _enterprises(context: DemoContext):
             if name not in names:
                 names.add(name)
                 break
-        rows.append(
-            Enterprise(
-                credit_code=context.credit_code(division=county.code),
-                name=name,
-                region_id=county.code,
-                size=rng.choices(*sizes)[0],
-                high_tech=rng.random() < 0.15,
-                tech_sme=rng.random() < 0.35,
-                contact_name=context.person_name(),
-                contact_phone=context.phone(),
-            )
+        enterprise = Enterprise(
+            credit_code=context.credit_code(division=county.code),
+            name=name,
+            region_id=county.code,
+            # Derived from the row's number, not drawn: the demo's other draws stay as they were.
+            address=f"{county.name_zh_hans}工业园区{n % 300 + 1}号",
+            size=rng.choices(*sizes)[0],
+            high_tech=rng.random() < 0.15,
+            tech_sme=rng.random() < 0.35,
+            contact_name=context.person_name(),
+            contact_phone=context.phone(),
         )
+        if enterprise.high_tech:
+            enterprise.high_tech_certificate = f"GR{2021 + n % 4}33{n:06d}"
+        rows.append(enterprise)
     _verification(context, rows)
     enterprises = Enterprise.objects.bulk_create(rows, batch_size=2000)
     users = User.objects.bulk_create(

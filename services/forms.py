@@ -174,6 +174,17 @@ class VoucherIssueForm(BootstrapFormMixin, forms.Form):
         return code
 
 
+class EnterpriseProfileForm(BootstrapFormMixin, forms.ModelForm):
+    """What the enterprise's own users edit; the service checks the certificate number."""
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name", "size", "address", "contact_name", "contact_phone", "contact_email",
+            "high_tech", "high_tech_certificate",
+        ]  # fmt: skip
+
+
 class LicenceUploadForm(BootstrapFormMixin, forms.Form):
     business_licence = licence_field()
 

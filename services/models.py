@@ -16,6 +16,8 @@ from portal.credit_code import validate_credit_code
 from portal.limits import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH
 from portal.models import ScopedQuerySet, TimeStampedModel
 
+from .validators import validate_high_tech_certificate
+
 
 class EnterpriseSize(models.TextChoices):
     MICRO = "micro", _("Micro")
@@ -49,8 +51,10 @@ class VerificationState(models.TextChoices):
 
 
 @audited(
-    fields=["credit_code", "name", "region", "verified", "verified_at", "verified_by",
-            "verification_rejected_reason", "business_licence"],
+    fields=["credit_code", "name", "region", "size", "address", "high_tech",
+            "high_tech_certificate", "tech_sme", "contact_name", "contact_phone", "contact_email",
+            "verified", "verified_at", "verified_by", "verification_rejected_reason",
+            "business_licence"],
     model_name="EnterpriseEvent",
 )  # fmt: skip
 class Enterprise(TimeStampedModel):
@@ -73,7 +77,15 @@ class Enterprise(TimeStampedModel):
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="enterprises"
     )
     size = models.CharField(_("size"), max_length=8, choices=EnterpriseSize.choices)
+    address = models.CharField(_("address"), max_length=200, blank=True)
     high_tech = models.BooleanField(_("national high-tech enterprise"), default=False)
+    high_tech_certificate = models.CharField(
+        _("high-tech enterprise certificate number"),
+        max_length=14,
+        blank=True,
+        validators=[validate_high_tech_certificate],
+        help_text=_("As printed on the certificate, e.g. GR202333001234."),
+    )
     tech_sme = models.BooleanField(_("S&T SME"), default=False)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)

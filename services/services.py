@@ -223,6 +223,39 @@ def enterprise_licence_upload(*, actor, licence) -> Enterprise:
     return enterprise
 
 
+# What an enterprise's own users may edit of its profile: not the credit code (its identity,
+# checked against the business licence), nor the region or the verification.
+ENTERPRISE_PROFILE_FIELDS = (
+    "name", "size", "address", "contact_name", "contact_phone", "contact_email", "high_tech",
+    "high_tech_certificate",
+)  # fmt: skip
+
+
+@transaction.atomic
+def enterprise_profile_update(*, actor, enterprise: Enterprise, **fields) -> Enterprise:
+    """The enterprise's own user edits its profile (any of ENTERPRISE_PROFILE_FIELDS). A
+    high-tech enterprise gives its certificate number; one that is not keeps none."""
+    if not (actor.is_enterprise_user and actor.enterprise_id == enterprise.pk):
+        raise NotPermitted(_("Only the enterprise's own users edit its profile."))
+    unknown = set(fields) - set(ENTERPRISE_PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable on an enterprise's profile: {sorted(unknown)}")
+    locked = enterprises_select_for_update().get(pk=enterprise.pk)
+    for name, value in fields.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    if not locked.high_tech:
+        locked.high_tech_certificate = ""
+    locked.high_tech_certificate = locked.high_tech_certificate.upper()
+    locked.full_clean(validate_unique=False)
+    if locked.high_tech and not locked.high_tech_certificate:
+        raise DomainError(
+            _("Give the certificate number of your high-tech enterprise certificate."),
+            field="high_tech_certificate",
+        )
+    locked.save(update_fields=[*ENTERPRISE_PROFILE_FIELDS, "updated_at"])
+    return locked
+
+
 def _official_decision(actor, lock, model, pk: int):
     """The one authorization of verification decisions: officials only (403), and the object
     locked (with ``lock``, from ``lock_objects``) through the actor's scope (404 outside it)."""

@@ -17,6 +17,7 @@ urlpatterns = [
     path("enterprises/", views.enterprise_list, name="enterprises"),
     path("enterprises/export.xlsx", exports.ENTERPRISES.as_view(), name="enterprises_export"),
     path("my-enterprise/", views.my_enterprise, name="my_enterprise"),
+    path("my-enterprise/edit/", views.my_enterprise_edit, name="my_enterprise_edit"),
     path("verification/", views.verification_list, name="verification"),
     path("verification/<int:pk>/", views.verification_detail, name="verification_detail"),
     path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),

@@ -24,6 +24,7 @@ from .filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter, Ver
 from .forms import (
     ACTION_FORMS,
     EmptyForm,
+    EnterpriseProfileForm,
     LicenceUploadForm,
     OfferingForm,
     OptionalReasonForm,
@@ -192,6 +193,32 @@ def my_enterprise(request):
             return redirect("services:my_enterprise")
     context = {"enterprise": enterprise, "form": form, "crumbs": [(_("My enterprise"), None)]}
     return render(request, "services/my_enterprise.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_enterprise_edit(request):
+    """The enterprise user edits their enterprise's profile (not its credit code)."""
+    if not request.user.is_enterprise_user:
+        raise PermissionDenied
+    enterprise = selectors.enterprises(user=request.user).get(pk=request.user.enterprise_id)
+    form = EnterpriseProfileForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_profile_update(
+                actor=request.user, enterprise=enterprise, **form.cleaned_data
+            )
+        except (DomainError, ValidationError) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your enterprise's profile has been saved."))
+            return redirect("services:my_enterprise")
+    crumbs = [
+        (_("My enterprise"), reverse("services:my_enterprise")),
+        (_("Edit profile"), None),
+    ]
+    context = {"form": form, "crumbs": crumbs}
+    return render(request, "services/my_enterprise_edit.html", context)
 
 
 def _official_only(request):

@@ -73,8 +73,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Enterprise
         fields = [
-            "id", "credit_code", "name", "region", "size", "high_tech", "tech_sme",
-            "contact_name", "contact_phone", "contact_email", "created_at", "verified",
+            "id", "credit_code", "name", "region", "size", "address", "high_tech",
+            "high_tech_certificate", "tech_sme", "contact_name", "contact_phone", "contact_email",
+            "created_at", "verified",
             "verified_at", "verification_state", "verification_rejected_reason",
             "business_licence_url",
         ]  # fmt: skip
@@ -86,6 +87,17 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         if not enterprise.business_licence:
             return None
         return reverse("enterprise-licence", args=[enterprise.pk])
+
+
+class EnterpriseProfileSerializer(serializers.ModelSerializer):
+    """What an enterprise's own user edits (PATCH); the credit code is not among it."""
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name", "size", "address", "contact_name", "contact_phone", "contact_email",
+            "high_tech", "high_tech_certificate",
+        ]  # fmt: skip
 
 
 class EnterpriseRegistrationSerializer(serializers.Serializer):

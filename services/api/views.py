@@ -22,6 +22,7 @@ from services.models import Offering, Voucher
 from .serializers import (
     ClaimReceivedSerializer,
     ConfirmSerializer,
+    EnterpriseProfileSerializer,
     EnterpriseRegistrationSerializer,
     EnterpriseSerializer,
     LicenceUploadSerializer,
@@ -79,7 +80,9 @@ class EnterpriseViewSet(SelectorListMixin, mixins.CreateModelMixin, viewsets.Rea
 
     permission_classes = [ActionRolePermission]
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
+    http_method_names = ["get", "post", "patch", "head", "options"]
     action_roles: dict = {
+        "partial_update": ("is_enterprise_user",),
         "upload_licence": ("is_enterprise_user",),
         "verify": ("is_official",),
         "reject_verification": ("is_official",),
@@ -134,6 +137,17 @@ class EnterpriseViewSet(SelectorListMixin, mixins.CreateModelMixin, viewsets.Rea
             return Response(body, status=status.HTTP_202_ACCEPTED)
         body = EnterpriseSerializer(registration.enterprise).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=EnterpriseProfileSerializer, responses=EnterpriseSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """The enterprise's own user edits its profile; the credit code cannot be changed."""
+        enterprise = self.get_object()  # another enterprise answers 404
+        body = EnterpriseProfileSerializer(enterprise, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        updated = services.enterprise_profile_update(
+            actor=request.user, enterprise=enterprise, **body.validated_data
+        )
+        return Response(EnterpriseSerializer(updated).data)
 
     @extend_schema(responses={(200, media): OpenApiTypes.BINARY for media in LICENCE_MEDIA_TYPES})
     @action(detail=True, methods=["get"])

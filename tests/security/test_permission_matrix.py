@@ -59,6 +59,8 @@ EXPECTED = {
     ("POST", "/api/v1/enterprises/"): "400 400 400 400 400 400",
     ("GET", "/api/v1/enterprises/"): "401 200 200 200 200 200",
     ("GET", "/api/v1/enterprises/{id}/"): "401 200 200 200 404 200 | 401 200 404 404 404 404",
+    # The enterprise's own user edits its profile; nobody else does.
+    ("PATCH", "/api/v1/enterprises/{id}/"): "401 403 403 403 403 200 | 401 403 403 403 403 404",
     ("GET", "/api/v1/enterprises/{id}/licence/"): (
         "401 200 200 200 404 200 | 401 200 404 404 404 404"
     ),

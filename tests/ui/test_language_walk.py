@@ -38,9 +38,12 @@ NOT_PAGES = {
     "dashboard:regions_export", "dashboard:warnings_export", "export_file",
     "services:claim_licence",
 }  # fmt: skip
-# Words that stay in Latin letters in Chinese pages too: names of formats and of the API, and
-# the units of file sizes (Django's filesizeformat writes them so in Chinese too).
-LATIN_IN_CHINESE = {"Excel", "API", "PDF", "xlsx", "Token", "OpenAPI", "Office", "KB", "MB", "GB"}
+# Words that stay in Latin letters in Chinese pages too: names of formats and of the API, the
+# units of file sizes (Django's filesizeformat writes them so in Chinese too), and the prefix of
+# high-tech enterprise certificate numbers (GR202333001234).
+LATIN_IN_CHINESE = {
+    "Excel", "API", "PDF", "xlsx", "Token", "OpenAPI", "Office", "KB", "MB", "GB", "GR",
+}  # fmt: skip
 # The language menu names each language in that language, on purpose.
 LANGUAGE_NAMES = ("简体中文", "English")
 SHORTENED = 40
@@ -146,6 +149,14 @@ def seeded():
     routes = {
         "accounts:login": ("anonymous", {}),
         "accounts:inbox": ("enterprise", {}),
+        "accounts:profile": ("province", {}),
+        "accounts:password_change": ("province", {}),
+        "accounts:password_change_done": ("province", {}),
+        "accounts:password_reset": ("anonymous", {}),
+        "accounts:password_reset_done": ("anonymous", {}),
+        # A link that is no (longer a) valid one: the page says so and offers a new one.
+        "accounts:password_reset_confirm": ("anonymous", {"uidb64": "MQ", "token": "expired"}),
+        "accounts:password_reset_complete": ("anonymous", {}),
         "complexes:directory": ("anonymous", {}),
         "complexes:detail": ("province", {"code": code}),
         "complexes:edit": ("operator", {"code": code}),
@@ -167,6 +178,7 @@ def seeded():
         "services:voucher_detail": ("enterprise", {"pk": voucher.pk}),
         "services:settlements": ("province", {}),
         "services:my_enterprise": ("enterprise", {}),
+        "services:my_enterprise_edit": ("enterprise", {}),
         "services:verification": ("province", {}),
         "services:verification_detail": ("province", {"pk": enterprise.pk}),
         "services:claim_detail": ("province", {"pk": claim.pk}),

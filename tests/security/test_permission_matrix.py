@@ -337,6 +337,13 @@ FIELD_SETS = {
         "contact_phone",
         "contact_email",
         "created_at",
+        "address",
+        "high_tech_certificate",
+        "verified",
+        "verified_at",
+        "verification_state",
+        "verification_rejected_reason",
+        "business_licence_url",
     },
     "summary": {"year", "region", "complexes", "members", "indicators", "scores", "funding"},
     "allocation": set(
@@ -496,6 +503,7 @@ NOT_ROWS = {
     "/api/v1/indicators/",  # likewise
     "/api/v1/reports/{id}/versions/",  # a list of versions
     "/api/v1/service-requests/{id}/attachment/",  # a file
+    "/api/v1/enterprises/{id}/licence/",  # a file
     "/api/v1/vouchers/{id}/ledger/",  # a list of ledger entries
 }
 

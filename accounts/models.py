@@ -14,6 +14,24 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Portal staff")
 
 
+class PortalUserManager(UserManager):
+    """Who holds a role, for the notifications that go to a role (not who may do what: that is
+    ``portal.policy``'s)."""
+
+    def operators_of(self, *complex_ids: int):
+        return self.filter(role=Role.OPERATOR, complex_id__in=complex_ids)
+
+    def users_of_enterprise(self, enterprise_id: int):
+        return self.filter(role=Role.ENTERPRISE, enterprise_id=enterprise_id)
+
+    def provincial_officials(self):
+        return self.filter(role=Role.PROVINCIAL_OFFICIAL, is_active=True)
+
+    def new_enterprise_user(self, **fields) -> "User":
+        """An unsaved account of an enterprise's contact (the registration saves it)."""
+        return self.model(role=Role.ENTERPRISE, **fields)
+
+
 # Roles and their anchors are audited; logins (last_login) and password changes are not history.
 @audited(
     fields=["username", "role", "region", "complex", "enterprise", "is_active", "is_staff",
@@ -51,7 +69,7 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
 
-    objects = UserManager()
+    objects = PortalUserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audited
 from portal.credit_code import validate_credit_code
-from portal.models import ScopedQuerySet, TimeStampedModel, correlated_count, subtree_prefix
+from portal.models import ScopedQuerySet, TimeStampedModel, correlated_count
+from portal.policy import subtree_prefix
 
 
 class RegionLevel(models.TextChoices):
@@ -19,7 +20,9 @@ class RegionLevel(models.TextChoices):
     COUNTY = "county", _("County-level division")
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(ScopedQuerySet):
+    scope_region = "code"
+
     def subtree(self, code: str):
         return self.filter(code__startswith=subtree_prefix(code))
 

@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Q
 
+from portal import policy
+
 from .models import Complex, Institution, InstitutionType, Region
 
 
@@ -50,12 +52,8 @@ def complex_search_condition(text: str) -> Q:
 
 def regions_in_scope(user):
     """The regions an official may look at: their region's subtree (all of it for the province)."""
-    if user.is_superuser or user.is_provincial_official:
-        return Region.objects.all()
-    if user.is_regional_official and user.region_id:
-        return Region.objects.subtree(user.region_id)
-    return Region.objects.none()
+    return Region.objects.in_scope(user)
 
 
 def home_region_code(user) -> str:
-    return user.region_id if user.is_regional_official and user.region_id else "330000"
+    return user.region_id if policy.scope_of(user, "view") == policy.SUBTREE else "330000"

@@ -3,6 +3,7 @@
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from portal import policy
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
 
 from .models import Complex, ComplexStatusChange, Status
@@ -33,24 +34,29 @@ OPERATOR_PROFILE_FIELDS = (
 )
 
 
-def editable_complex_fields(user) -> frozenset[str]:
-    """The fields of a complex in scope that this user may change."""
-    if user.is_superuser or user.is_provincial_official:
-        return frozenset(
-            field.name for field in Complex._meta.concrete_fields if field.editable
-        ) - {"id", "code", "created_at", "updated_at"}
-    if user.is_regional_official:
-        return frozenset({"status"})
-    if user.is_operator:
-        return frozenset(OPERATOR_PROFILE_FIELDS)
-    return frozenset()
+def editable_complex_fields(user, complex_: Complex) -> frozenset[str]:
+    """The fields of ``complex_`` that this user may change."""
+    editable = set()
+    if policy.can(user, "complex.change_profile", complex_):
+        editable |= set(OPERATOR_PROFILE_FIELDS)
+    if policy.can(user, "complex.change_classification", complex_):
+        editable |= {field.name for field in Complex._meta.concrete_fields if field.editable} - {
+            "id",
+            "code",
+            "created_at",
+            "updated_at",
+            "status",
+        }
+    if policy.can(user, "complex.change_status", complex_):
+        editable.add("status")
+    return frozenset(editable)
 
 
 @transaction.atomic
 def complex_update(*, complex_: Complex, fields: dict, actor, reason: str = "") -> Complex:
     """Apply an edit by ``actor``: profile fields directly, a status through its state machine."""
     fields = dict(fields)
-    refused = sorted(set(fields) - editable_complex_fields(actor))
+    refused = sorted(set(fields) - editable_complex_fields(actor, complex_))
     if refused:
         raise NotPermitted(
             _("You may not change these fields: %(fields)s.") % {"fields": ", ".join(refused)},
@@ -74,6 +80,7 @@ def _save_validated(instance, fields=None):
 
 @transaction.atomic
 def complex_create(*, created_by, reason: str = "", **fields) -> Complex:
+    policy.require(created_by, "complex.create")
     status = fields.setdefault("status", Status.CONSTRUCTING)
     complex_ = _save_validated(Complex(**fields))
     ComplexStatusChange.objects.create(
@@ -88,7 +95,11 @@ def complex_create(*, created_by, reason: str = "", **fields) -> Complex:
 
 @transaction.atomic
 def complex_change_status(*, complex_: Complex, to_status: str, reason: str, actor) -> Complex:
-    """Move a complex along its lifecycle; the move and its reason are kept in the history."""
+    """Move a complex along its lifecycle; the move and its reason are kept in the history.
+
+    ``actor`` None is the portal itself: dynamic management applying a year's grades."""
+    if actor is not None:
+        policy.require(actor, "complex.change_status", complex_)
     locked = Complex.objects.select_for_update().get(pk=complex_.pk)
     if not (reason or "").strip():
         raise DomainError(_("Give a reason for the status change."), field="reason")
@@ -111,13 +122,15 @@ def complex_change_status(*, complex_: Complex, to_status: str, reason: str, act
 
 
 @transaction.atomic
-def complex_part_save(*, part: models.Model, fields: dict) -> models.Model:
+def complex_part_save(*, part: models.Model, fields: dict, actor) -> models.Model:
     """Create or change a member, instrument or team of a complex (``part.complex`` is set)."""
     for name, value in fields.items():
         setattr(part, name, value)
+    policy.require(actor, "complex.manage_parts", part.complex)
     return _save_validated(part)
 
 
 @transaction.atomic
-def complex_part_delete(*, part: models.Model) -> None:
+def complex_part_delete(*, part: models.Model, actor) -> None:
+    policy.require(actor, "complex.manage_parts", part.complex)
     part.delete()

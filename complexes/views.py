@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dashboard import drilldown
-from portal import audit
+from portal import audit, policy
 from portal.exceptions import DomainError
 from portal.views import render_history
 
@@ -47,10 +47,8 @@ def detail(request, code):
         selectors.complex_directory().prefetch_related("status_changes__changed_by"), code=code
     )
     user = request.user
-    in_scope = (
-        user.is_authenticated and Complex.objects.in_scope(user).filter(pk=complex_.pk).exists()
-    )
-    editable = services.editable_complex_fields(user) if in_scope else frozenset()
+    in_scope = policy.can(user, "view", complex_)
+    editable = services.editable_complex_fields(user, complex_)
     type_counts = selectors.member_type_counts(complex_=complex_)
     context = {
         "complex": complex_,
@@ -63,7 +61,7 @@ def detail(request, code):
         "talent_teams": complex_.talent_teams.all()[:50],
         "can_edit_profile": bool(editable - {"status"}),
         "can_change_status": "status" in editable,
-        "can_manage_parts": in_scope and user.is_operator,
+        "can_manage_parts": policy.can(user, "complex.manage_parts", complex_),
         "can_read_history": in_scope,
     }
     return render(request, "complexes/detail.html", context)
@@ -91,7 +89,7 @@ def _complex_in_scope(request, code) -> Complex:
 @require_http_methods(["GET", "POST"])
 def edit_profile(request, code):
     complex_ = _complex_in_scope(request, code)
-    editable = services.editable_complex_fields(request.user) - {"status"}
+    editable = services.editable_complex_fields(request.user, complex_) - {"status"}
     if not editable:
         raise PermissionDenied
     form = ComplexProfileForm(request.POST or None, instance=complex_, editable_fields=editable)
@@ -118,8 +116,7 @@ def edit_profile(request, code):
 @require_http_methods(["GET", "POST"])
 def change_status(request, code):
     complex_ = _complex_in_scope(request, code)
-    if "status" not in services.editable_complex_fields(request.user):
-        raise PermissionDenied
+    policy.page_requires(request.user, "complex.change_status", complex_)
     form = StatusChangeForm(request.POST or None, current_status=complex_.status)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,8 +149,7 @@ def history(request, code):
 
 def _operated_complex(request, code) -> Complex:
     complex_ = _complex_in_scope(request, code)
-    if not (request.user.is_operator or request.user.is_superuser):
-        raise PermissionDenied
+    policy.page_requires(request.user, "complex.manage_parts", complex_)
     return complex_
 
 
@@ -178,7 +174,7 @@ def part_edit(request, code, part_name, pk=None):
     form = part.form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            services.complex_part_save(part=instance, fields=form.cleaned_data)
+            services.complex_part_save(part=instance, fields=form.cleaned_data, actor=request.user)
         except (DomainError, ValidationError) as error:
             _add_errors(form, error)
         else:
@@ -200,7 +196,7 @@ def part_delete(request, code, part_name, pk):
     complex_, part, instance = _part(request, code, part_name, pk)
     if request.method == "POST":
         try:
-            services.complex_part_delete(part=instance)
+            services.complex_part_delete(part=instance, actor=request.user)
         except ProtectedError:
             # A member that still offers services in the catalogue stays until those go.
             messages.error(request, _("This object is still in use and cannot be deleted."))

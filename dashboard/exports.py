@@ -1,13 +1,13 @@
 """The dashboard's tables as Excel downloads: the regions under the one shown, with the chosen
 measure, and the early warnings."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from complexes.exports import complex_columns
 from complexes.models import Region
 from complexes.selectors import home_region_code, regions_in_scope
+from portal import policy
 from portal.exports import Column, TableExport
 
 from . import selectors
@@ -25,8 +25,7 @@ def requested_year(request) -> int:
 def requested_region(request) -> Region:
     """The region asked for (the official's own by default); outside their scope: 404."""
     user = request.user
-    if not (user.is_official or user.is_superuser):
-        raise PermissionDenied
+    policy.page_requires(user, "dashboard.view")
     code = request.GET.get("region") or home_region_code(user)
     return get_object_or_404(regions_in_scope(user).select_related("parent__parent"), code=code)
 

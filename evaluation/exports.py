@@ -1,10 +1,10 @@
 """The evaluation's tables as Excel downloads: results (rankings) and annual reports."""
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from complexes.exports import complex_columns
 from complexes.filters import offer_regions_in_scope
+from portal import policy
 from portal.exports import DATE_TIME, TWO_DECIMALS, Column, TableExport, local
 
 from . import selectors
@@ -12,15 +12,9 @@ from .filters import EvaluationFilter, ReportFilter
 from .models import AnnualReport
 
 
-def require_official(user, *, provincial=False) -> None:
-    allowed = user.is_provincial_official if provincial else user.is_official
-    if not (allowed or user.is_superuser):
-        raise PermissionDenied
-
-
 def results_filter(request) -> EvaluationFilter:
     """Officials' results in scope; the latest published year unless one is asked for."""
-    require_official(request.user)
+    policy.page_requires(request.user, "results.view")
     params = request.GET.copy()
     if not params.get("year"):
         years = selectors.published_years()
@@ -34,8 +28,7 @@ def results_filter(request) -> EvaluationFilter:
 
 def reports_filter(request) -> ReportFilter:
     user = request.user
-    if not (user.is_official or user.is_operator or user.is_superuser):
-        raise PermissionDenied
+    policy.page_requires(user, "report.list")
     queryset = (
         AnnualReport.objects.in_scope(user)
         .select_related("complex", "complex__region")

@@ -7,7 +7,7 @@ from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
-from portal.models import subtree_prefix
+from portal.policy import subtree_prefix
 
 from .models import (
     AnnualReport,

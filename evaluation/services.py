@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from complexes.models import Complex, Status
 from complexes.services import complex_change_status
-from portal.exceptions import DomainError, InvalidTransition, NotPermitted, StaleVersion
+from portal import policy
+from portal.exceptions import DomainError, InvalidTransition, StaleVersion
 
 from . import selectors
 from .models import (
@@ -38,18 +39,13 @@ from .models import (
 CENT = Decimal("0.01")
 
 
-def _require(condition: bool) -> None:
-    if not condition:
-        raise NotPermitted(_("Your role does not allow this action."))
-
-
 # Reporting periods ---------------------------------------------------------------------------
 
 
 @transaction.atomic
 def reporting_period_open(*, year: int, deadline: date, actor) -> ReportingPeriod:
     """Open (or move the deadline of) a year; every complex that is not removed gets a draft."""
-    _require(actor.is_superuser or actor.is_provincial_official)
+    policy.require(actor, "period.open")
     period, _created = ReportingPeriod.objects.update_or_create(
         year=year, defaults={"deadline": deadline, "opened_by": actor}
     )
@@ -65,7 +61,7 @@ def reporting_period_open(*, year: int, deadline: date, actor) -> ReportingPerio
 
 @transaction.atomic
 def report_create(*, complex_: Complex, year: int, actor) -> AnnualReport:
-    _require(actor.is_superuser or (actor.is_operator and actor.complex_id == complex_.pk))
+    policy.require(actor, "report.fill", complex_)
     if not ReportingPeriod.objects.filter(year=year).exists():
         raise DomainError(
             _("Reporting for %(year)s has not been opened.") % {"year": year}, field="year"
@@ -148,7 +144,7 @@ def report_update(
     *, report: AnnualReport, version: int, actor, values: dict, comments: dict | None = None
 ) -> AnnualReport:
     """Save reported values (and warning comments) on a draft or returned report."""
-    _require(actor.is_superuser or (actor.is_operator and actor.complex_id == report.complex_id))
+    policy.require(actor, "report.fill", report)
     locked = _locked(report, version)
     if not locked.editable:
         raise InvalidTransition(
@@ -187,7 +183,7 @@ def report_update(
 @transaction.atomic
 def report_submit(*, report: AnnualReport, actor, version: int | None = None) -> AnnualReport:
     """Draft or returned → submitted: every reported value filled and every warning explained."""
-    _require(actor.is_superuser or (actor.is_operator and actor.complex_id == report.complex_id))
+    policy.require(actor, "report.fill", report)
     locked = _locked(report, version)
     if not locked.editable:
         raise InvalidTransition(
@@ -237,7 +233,7 @@ def report_pre_review(
     *, report: AnnualReport, actor, recommendation: str, comment: str, version: int | None = None
 ) -> AnnualReport:
     """A city or county official's comment and recommendation before the province decides."""
-    _require(actor.is_superuser or actor.is_regional_official)
+    policy.require(actor, "report.pre_review", report)
     locked = _locked(report, version)
     _require_submitted(locked)
     locked.recommendation = recommendation
@@ -255,7 +251,7 @@ def report_return(
     *, report: AnnualReport, actor, reason: str, version: int | None = None
 ) -> AnnualReport:
     """Submitted → returned to the operator, with the reason to fix."""
-    _require(actor.is_superuser or actor.is_official)
+    policy.require(actor, "report.return", report)
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for returning the report."), field="reason")
     locked = _locked(report, version)
@@ -272,7 +268,7 @@ def report_return(
 @transaction.atomic
 def report_approve(*, report: AnnualReport, actor, version: int | None = None) -> AnnualReport:
     """Submitted → approved by the province; the report is read-only from then on."""
-    _require(actor.is_superuser or actor.is_provincial_official)
+    policy.require(actor, "report.approve", report)
     locked = _locked(report, version)
     _require_submitted(locked)
     locked.status = ReportStatus.APPROVED
@@ -304,7 +300,7 @@ def scheme_save(
     """Configure the scheme of a category from ``year`` on. A scheme of that year nobody has
     published yet is changed in place; otherwise a new version supersedes the one in force,
     which stays as it was."""
-    _require(actor.is_superuser or actor.is_provincial_official)
+    policy.require(actor, "scheme.change")
     indicators = selectors.indicators_by_code()
     errors: dict[str, list[str]] = {}
     weights = {code: Decimal(weight) for code, weight in weights.items() if Decimal(weight) != 0}
@@ -375,7 +371,7 @@ def adjustment_apply(
 ) -> Adjustment:
     """Apply a bonus or penalty item of the year's scheme to a complex; the next recomputation
     counts it."""
-    _require(actor.is_superuser or actor.is_official)
+    policy.require(actor, "adjustment.apply", complex_)
     scheme = selectors.scheme_for(year=year, category=complex_.category)
     if scheme is None or not scheme.adjustment_items.filter(code=item_code).exists():
         raise DomainError(
@@ -465,7 +461,7 @@ def dynamic_management_apply(*, year: int) -> list[ManagementDecision]:
 @transaction.atomic
 def removal_decide(*, decision: ManagementDecision, confirm: bool, actor, comment: str = ""):
     """The province confirms (the complex is removed) or dismisses a proposed removal."""
-    _require(actor.is_superuser or actor.is_provincial_official)
+    policy.require(actor, "removal.decide", decision)
     locked = ManagementDecision.objects.select_for_update().get(pk=decision.pk)
     if (
         locked.kind != ManagementKind.PROPOSE_REMOVAL

@@ -2,20 +2,15 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from complexes.exports import complex_columns
 from complexes.filters import offer_regions_in_scope
+from portal import policy
 from portal.exports import MONEY, TWO_DECIMALS, Column, TableExport, yes_no
 
 from . import selectors
 from .filters import AllocationFilter
-
-
-def require_officials_and_operators(user) -> None:
-    if not (user.is_official or user.is_superuser or user.is_operator):
-        raise PermissionDenied
 
 
 def requested_year(request) -> int:
@@ -28,7 +23,7 @@ def requested_year(request) -> int:
 
 
 def allocations_filter(request, year: int) -> AllocationFilter:
-    require_officials_and_operators(request.user)
+    policy.page_requires(request.user, "funding.view")
     params = request.GET.copy()
     params["year"] = str(year)
     rows = selectors.allocations_in_force(user=request.user, year=year)

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, Concat, Greatest, Left
 
 from complexes.models import Complex, Region
 from evaluation.models import Grade
+from portal import policy
 
 from . import inputs
 from .allocation import allocate
@@ -33,7 +34,7 @@ def allocations_in_force(*, user, year: int | None = None) -> QuerySet[Allocatio
     if year is not None:
         rows = rows.filter(year=year)
     published = Q(status=AllocationStatus.PUBLISHED)
-    if user.is_official or user.is_superuser:
+    if policy.can(user, "funding.view_drafts"):
         undecided = ~Exists(
             AllocationDecision.objects.filter(year=OuterRef("year"), replaced_by__isnull=True)
         )

@@ -2,11 +2,11 @@
 
 from operator import itemgetter
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from complexes.exports import complex_columns, complex_value_columns, region_columns, region_names
 from complexes.filters import offer_regions_in_scope
+from portal import policy
 from portal.exports import DATE, DATE_TIME, MONEY, Column, TableExport, choice, local, yes_no
 
 from . import selectors
@@ -23,8 +23,7 @@ def requests_filter(request) -> ServiceRequestFilter:
 
 
 def enterprises_filter(request) -> EnterpriseFilter:
-    if not request.user.is_official:
-        raise PermissionDenied
+    policy.page_requires(request.user, "enterprise.list")
     return offer_regions_in_scope(
         EnterpriseFilter(request.GET or None, queryset=selectors.enterprises(user=request.user)),
         request.user,
@@ -33,15 +32,13 @@ def enterprises_filter(request) -> EnterpriseFilter:
 
 def visible_vouchers(request):
     user = request.user
-    if not (user.is_official or user.is_enterprise_user):
-        raise PermissionDenied
+    policy.page_requires(user, "voucher.list")
     return selectors.vouchers(user=user)
 
 
 def visible_settlements(request):
     user = request.user
-    if not (user.is_official or user.is_operator):
-        raise PermissionDenied
+    policy.page_requires(user, "settlement.list")
     return selectors.settlements(user=user)
 
 

@@ -7,7 +7,8 @@ from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import subtree_prefix
+from portal import policy
+from portal.policy import subtree_prefix
 
 from .models import (
     Enterprise,
@@ -146,10 +147,12 @@ def settlement_due(*, user, region_code: str | None = None):
     entries = VoucherEntry.objects.filter(
         kind=EntryKind.CONSUME, settlement__isnull=True, at__lt=start_of_month
     )
-    if not (user.is_superuser or user.is_provincial_official):
-        if not (user.is_regional_official and user.region_id):
-            return VoucherEntry.objects.none().values("complex_id")
+    # Owed to complexes: an official's scope is the complexes' region, not the enterprises'.
+    scope = policy.scope_of(user, "settlement.view_due")
+    if scope == policy.SUBTREE:
         entries = entries.filter(complex__region__code__startswith=subtree_prefix(user.region_id))
+    elif scope != policy.ALL:
+        return VoucherEntry.objects.none().values("complex_id")
     if region_code:
         entries = entries.filter(complex__region__code__startswith=subtree_prefix(region_code))
     return (

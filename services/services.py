@@ -14,10 +14,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.notifications import notify
 from complexes.models import Complex
-from portal import credit_code
+from portal import credit_code, policy
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
 
 from .attachments import validate_attachment
@@ -67,9 +67,8 @@ def allowed_actions(*, service_request: ServiceRequest, user) -> list[str]:
 
 
 def _is_party(user, service_request: ServiceRequest, party: str) -> bool:
-    if party == OPERATOR:
-        return user.is_operator and user.complex_id == service_request.complex_id
-    return user.is_enterprise_user and user.enterprise_id == service_request.enterprise_id
+    action = "service_request.handle" if party == OPERATOR else "service_request.respond"
+    return policy.can(user, action, service_request)
 
 
 # --- enterprises ---------------------------------------------------------------------------
@@ -105,7 +104,7 @@ def enterprise_register(
     enterprise.full_clean()
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(_("This user name is taken: choose another."), field="username")
-    user = User(username=username, email=email, role=Role.ENTERPRISE, first_name=contact_name)
+    user = User.objects.new_enterprise_user(username=username, email=email, first_name=contact_name)
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -141,9 +140,10 @@ OFFERING_FIELDS = (
 @transaction.atomic
 def offering_save(*, offering: Offering, fields: dict, actor) -> Offering:
     """Create or edit an offering of the operator's own complex."""
-    if not actor.is_operator:
+    if offering.pk is None:
+        offering.complex_id = actor.complex_id
+    if not policy.can(actor, "offering.manage", offering):
         raise NotPermitted(_("Only the complex's operator manages its catalogue."))
-    offering.complex_id = actor.complex_id
     for name, value in fields.items():
         if name in OFFERING_FIELDS:
             setattr(offering, name, value)
@@ -158,7 +158,9 @@ def offering_save(*, offering: Offering, fields: dict, actor) -> Offering:
 
 
 @transaction.atomic
-def offering_delete(*, offering: Offering) -> None:
+def offering_delete(*, offering: Offering, actor) -> None:
+    if not policy.can(actor, "offering.manage", offering):
+        raise NotPermitted(_("Only the complex's operator manages its catalogue."))
     if offering.requests.exists():
         raise DomainError(
             _("This offering has service requests: deactivate it instead of deleting it.")
@@ -180,7 +182,7 @@ def service_request_create(
     voucher_amount: Decimal | None = None,
 ) -> ServiceRequest:
     """An enterprise user requests an offering, optionally paying part with a voucher."""
-    if not actor.is_enterprise_user:
+    if not policy.can(actor, "service_request.create"):
         raise NotPermitted(_("Only enterprise users request services."))
     if not offering.active:
         raise DomainError(_("This offering is no longer available."), field="offering")
@@ -364,11 +366,11 @@ def service_request_cancel(*, service_request: ServiceRequest, actor) -> Service
 
 
 def _operators_of(complex_id: int):
-    return User.objects.filter(role=Role.OPERATOR, complex_id=complex_id)
+    return User.objects.operators_of(complex_id)
 
 
 def _users_of(enterprise_id: int):
-    return User.objects.filter(role=Role.ENTERPRISE, enterprise_id=enterprise_id)
+    return User.objects.users_of_enterprise(enterprise_id)
 
 
 def _request_url(service_request: ServiceRequest) -> str:
@@ -463,7 +465,7 @@ def voucher_issue(
     *, enterprise: Enterprise, amount: Decimal, valid_from: date, expires_on: date, actor
 ) -> Voucher:
     """The province issues a voucher: its whole amount is the opening balance."""
-    if not actor.is_provincial_official:
+    if not policy.can(actor, "voucher.issue", enterprise):
         raise NotPermitted(_("Only provincial officials issue innovation vouchers."))
     if amount is None or amount <= 0:
         raise DomainError(_("The amount must be positive."), field="amount")
@@ -492,7 +494,7 @@ def voucher_issue(
 @transaction.atomic
 def voucher_import(*, upload, actor) -> list[Voucher]:
     """Issue the vouchers of an Excel sheet: all of them or, on any faulty cell, none."""
-    if not actor.is_provincial_official:
+    if not policy.can(actor, "voucher.issue"):
         raise NotPermitted(_("Only provincial officials issue innovation vouchers."))
     return [voucher_issue(actor=actor, **row) for row in parse_voucher_sheet(upload)]
 
@@ -510,7 +512,7 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 @transaction.atomic
 def voucher_settle(*, complex_: Complex, month: date, actor) -> VoucherSettlement:
     """Pay a complex the voucher money consumed in one finished month, once."""
-    if not actor.is_provincial_official:
+    if not policy.can(actor, "settlement.settle", complex_):
         raise NotPermitted(_("Only provincial officials settle vouchers."))
     month = month.replace(day=1)
     if month >= timezone.localdate().replace(day=1):

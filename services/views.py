@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complexes.models import Complex
+from portal import policy
 from portal.exceptions import DomainError, NotPermitted
 
 from . import exports, selectors, services
@@ -71,7 +72,7 @@ def offering_detail(request, pk):
     offering = get_object_or_404(selectors.offering_catalogue(), pk=pk)
     user = request.user
     form = None
-    if user.is_authenticated and user.is_enterprise_user:
+    if policy.can(user, "service_request.create"):
         vouchers = (
             selectors.usable_vouchers(enterprise_id=user.enterprise_id)
             if offering.voucher_eligible
@@ -140,7 +141,7 @@ def request_list(request):
     """One list for every role: an enterprise's own requests, an operator's queue (with overdue
     markers), officials' requests of complexes in their region."""
     filterset = exports.requests_filter(request)
-    if request.user.is_operator:
+    if policy.scope_of(request.user, "view") == policy.OWN_COMPLEX:
         del filterset.form.fields["complex"]
     context = {
         "filter": filterset,
@@ -203,8 +204,7 @@ def request_transition(request, pk, action):
 
 
 def _operator_only(request):
-    if not request.user.is_operator:
-        raise PermissionDenied
+    policy.page_requires(request.user, "offering.manage")
 
 
 @login_required
@@ -261,7 +261,7 @@ def voucher_list(request):
     user = request.user
     queryset = exports.visible_vouchers(request)
     issue_form = import_form = None
-    if user.is_provincial_official:
+    if policy.can(user, "voucher.issue"):
         if request.GET.get("template"):
             return _template_download()
         posted = request.POST.get("form")
@@ -362,10 +362,12 @@ def settlement_list(request):
             )
         return redirect("services:settlements")
     context = {
-        "due": _page(request, selectors.settlement_due(user=user)) if user.is_official else None,
+        "due": _page(request, selectors.settlement_due(user=user))
+        if policy.can(user, "settlement.view_due")
+        else None,
         "settled": settled[:SETTLED_SHOWN],
         "query": _query_without_page(request),
-        "can_settle": user.is_provincial_official,
+        "can_settle": policy.can(user, "settlement.settle"),
         "crumbs": [(_("Voucher settlement"), None)],
     }
     return render(request, "services/settlements.html", context)

@@ -2,12 +2,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complexes.selectors import home_region_code, regions_in_scope
 from dashboard import selectors
+from portal import policy
 
 COUNTS = serializers.DictField(child=serializers.IntegerField())
 AMOUNTS = serializers.DictField(child=serializers.DecimalField(max_digits=18, decimal_places=2))
@@ -75,8 +75,7 @@ class SummaryView(APIView):
         ),
     )
     def get(self, request):
-        if not (request.user.is_official or request.user.is_superuser):
-            raise PermissionDenied
+        policy.page_requires(request.user, "dashboard.view")
         query = YearRegionSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         code = query.validated_data.get("region") or home_region_code(request.user)

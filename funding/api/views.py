@@ -3,7 +3,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.api.permissions import ActionRolePermission
+from portal import policy
+from portal.api.permissions import PolicyPermission
 
 from .. import selectors, services
 from ..filters import AllocationFilter
@@ -29,12 +30,8 @@ class AllocationViewSet(viewsets.ReadOnlyModelViewSet):
     """
 
     serializer_class = AllocationSerializer
-    permission_classes = [ActionRolePermission]
-    action_roles = {
-        "simulate": ("is_provincial_official",),
-        "recompute": ("is_provincial_official",),
-        "publish": ("is_provincial_official",),
-    }
+    permission_classes = [PolicyPermission]
+    policy_actions = dict.fromkeys(("simulate", "recompute", "publish"), "funding.decide")
     filterset_class = AllocationFilter
 
     queryset = Allocation.objects.none()  # the schema's model; requests use get_queryset
@@ -44,7 +41,7 @@ class AllocationViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False) or not user.is_authenticated:
             return Allocation.objects.none()
         explicit_status = "status" in self.request.query_params
-        if explicit_status and (user.is_official or user.is_superuser):
+        if explicit_status and policy.can(user, "funding.view_drafts"):
             # An official asking for a status (drafts, superseded rows) gets every row in scope.
             return selectors.with_table_detail(Allocation.objects.in_scope(user))
         return selectors.allocations_in_force(user=user)
@@ -74,7 +71,7 @@ class AllocationViewSet(viewsets.ReadOnlyModelViewSet):
         params = YearSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         year = params.validated_data["year"]
-        outcome = services.allocations_recompute(year=year)
+        outcome = services.allocations_recompute(year=year, actor=request.user)
         result = {
             "year": year,
             "complexes": len(outcome.shares),
@@ -115,15 +112,15 @@ class RuleSetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Funding rules per year, versioned: creating one makes the year's next version."""
 
     serializer_class = RuleSetSerializer
-    permission_classes = [ActionRolePermission]
-    action_roles = {"create": ("is_provincial_official",)}
+    permission_classes = [PolicyPermission]
+    policy_actions = {"create": "funding.decide"}
     filterset_fields = ["year"]
 
     queryset = RuleSet.objects.none()  # the schema's model; requests use get_queryset
 
     def get_queryset(self):
         user = self.request.user
-        if not user.is_authenticated or not (user.is_official or user.is_superuser):
+        if not policy.can(user, "funding.rules_view"):
             return RuleSet.objects.none()
         return RuleSet.objects.select_related("created_by")
 

@@ -30,7 +30,7 @@ def fund(count: int, *, publish: bool = True):
         complexes.append(complex_)
     if not RuleSet.objects.filter(year=YEAR).exists():
         rule_set(YEAR, pool=40 * M * count)
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     if publish:
         services.allocations_publish(year=YEAR, actor=factories.provincial_official())
     return complexes

@@ -5,7 +5,14 @@ without an entry in ``EXPECTED`` fails ``test_every_page_has_an_entry``. Each pa
 (GET) and posted an empty form (POST); each call is rolled back afterwards. Columns and entry
 format as in ``test_permission_matrix``; 302 is the redirect to the login page (anonymous) or
 back to the object after a refused or accepted form.
+
+``test_pages_offer_only_what_the_user_may_do`` renders every page as every role and replays
+each form (and htmx write) the page offers, as that user: a 403 or 404 means the page offered
+something the policy refuses them.
 """
+
+from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 import pytest
 from django.db import transaction
@@ -368,3 +375,57 @@ def test_every_page_has_an_entry():
 @pytest.mark.parametrize("operation", operations(), ids=" ".join)
 def test_answers_by_role_and_scope(operation):
     assert answers(*operation) == EXPECTED.get(operation)
+
+
+class OfferedWrites(HTMLParser):
+    """The writes a page offers: each form's method and action, each htmx write attribute."""
+
+    HTMX_WRITES = ("hx-post", "hx-put", "hx-patch", "hx-delete")
+
+    def __init__(self, page_url: str):
+        super().__init__()
+        self.page_url = page_url
+        self.writes: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form" and (attributes.get("method") or "get").lower() != "get":
+            action = attributes.get("action") or self.page_url
+            self.writes.append(("POST", urljoin(self.page_url, action)))
+        for name in self.HTMX_WRITES:
+            if attributes.get(name):
+                url = urljoin(self.page_url, attributes[name])
+                self.writes.append((name.removeprefix("hx-").upper(), url))
+
+
+def refused_offers(name: str) -> list[str]:
+    users, side_a, side_b = build_world()
+    refused = []
+    for role, user in users.items():
+        if user is None:
+            continue
+        client = Client()
+        client.force_login(user)
+        sides = (None,) if name not in ARGUMENTS else (side_a, side_b)
+        for side in sides:
+            url = reverse(name) if side is None else reverse(name, kwargs=ARGUMENTS[name](side))
+            with transaction.atomic():
+                page = client.get(url)
+                transaction.set_rollback(True)
+            if page.status_code != 200 or "html" not in page.get("Content-Type", ""):
+                continue
+            parser = OfferedWrites(url)
+            parser.feed(page.content.decode())
+            for method, target in parser.writes:
+                client.force_login(user)  # the page's log-out form may have been replayed
+                with transaction.atomic():
+                    response = client.generic(method, target)
+                    transaction.set_rollback(True)
+                if response.status_code in (403, 404):
+                    refused.append(f"{role} on {url}: {method} {target} → {response.status_code}")
+    return refused
+
+
+@pytest.mark.parametrize("name", page_names())
+def test_pages_offer_only_what_the_user_may_do(name):
+    assert refused_offers(name) == []

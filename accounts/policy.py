@@ -5,7 +5,8 @@ official's region and everything under it; ``OWN_COMPLEX``: on the operator's ow
 ``OWN_ENTERPRISE``: on the enterprise user's own enterprise). A role not listed may not.
 Portal staff (``Role.STAFF``) appear nowhere: they work in Django's admin only. A superuser
 acts as a provincial official everywhere (``portal.policy.SUPERUSER_ACTS_AS``).
-docs/PERMISSIONS.md shows this table; tests/security/test_policy.py fails when they differ.
+docs/PERMISSIONS.md shows this table (``permissions_markdown``); tests/security/test_policy.py
+fails when they differ.
 """
 
 from portal.policy import ALL, OWN_COMPLEX, OWN_ENTERPRISE, SUBTREE
@@ -30,6 +31,7 @@ RULES: dict[str, dict[str, str]] = {
     "complex.change_profile": {PROVINCE: ALL, OPERATOR: OWN_COMPLEX},
     "complex.change_classification": {PROVINCE: ALL},
     "complex.change_status": {PROVINCE: ALL},
+    "complex.propose_status": {REGION: SUBTREE},
     "complex.manage_parts": {OPERATOR: OWN_COMPLEX},
     # Services, requests and vouchers.
     "offering.manage": {OPERATOR: OWN_COMPLEX},
@@ -54,6 +56,7 @@ RULES: dict[str, dict[str, str]] = {
     "results.view": OFFICIALS,
     "score.view": {**OFFICIALS, OPERATOR: OWN_COMPLEX},
     "adjustment.apply": {PROVINCE: ALL},
+    "adjustment.propose": {REGION: SUBTREE},
     "removal.decide": {PROVINCE: ALL},
     "recompute.run": {PROVINCE: ALL},
     # Funding.
@@ -64,3 +67,29 @@ RULES: dict[str, dict[str, str]] = {
     # The officials' dashboard.
     "dashboard.view": OFFICIALS,
 }
+
+ROLE_COLUMNS = {
+    PROVINCE: "provincial official (and superuser)",
+    REGION: "city/county official",
+    OPERATOR: "operator",
+    ENTERPRISE: "enterprise user",
+    Role.STAFF.value: "portal staff",
+}
+SCOPE_WORDS = {
+    ALL: "all",
+    SUBTREE: "own region's subtree",
+    OWN_COMPLEX: "own complex",
+    OWN_ENTERPRISE: "own enterprise",
+}
+
+
+def permissions_markdown() -> str:
+    """The table as docs/PERMISSIONS.md shows it: one row per action, one column per role."""
+    lines = [
+        "| action | " + " | ".join(ROLE_COLUMNS.values()) + " |",
+        "|---|" + "---|" * len(ROLE_COLUMNS),
+    ]
+    for action, scopes in RULES.items():
+        cells = [SCOPE_WORDS[scopes[role]] if role in scopes else "—" for role in ROLE_COLUMNS]
+        lines.append(f"| `{action}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

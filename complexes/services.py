@@ -1,12 +1,13 @@
 """State-changing rules of the complex registry. Every function is one transaction."""
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import policy
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
 
-from .models import Complex, ComplexStatusChange, Status
+from .models import Complex, ComplexStatusChange, ProposalOutcome, Status, StatusProposal
 
 ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
     Status.CONSTRUCTING: {Status.OPERATING, Status.REMOVED},
@@ -118,6 +119,41 @@ def complex_change_status(*, complex_: Complex, to_status: str, reason: str, act
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
     complex_.status = to_status
+    return locked
+
+
+@transaction.atomic
+def status_propose(*, complex_: Complex, to_status: str, reason: str, actor) -> StatusProposal:
+    """A city or county official proposes rectification or removal; the province decides."""
+    policy.require(actor, "complex.propose_status", complex_)
+    if not (reason or "").strip():
+        raise DomainError(_("Give a reason for the status change."), field="reason")
+    if to_status not in ALLOWED_STATUS_CHANGES.get(complex_.status, set()):
+        raise InvalidTransition(
+            _("A complex cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": Status(complex_.status).label, "to": Status(to_status).label}
+        )
+    return StatusProposal.objects.create(
+        complex=complex_, to_status=to_status, reason=reason.strip(), proposed_by=actor
+    )
+
+
+@transaction.atomic
+def status_proposal_decide(*, proposal: StatusProposal, confirm: bool, actor) -> StatusProposal:
+    """The province confirms a proposal (the status changes, with the proposal's reason) or
+    dismisses it."""
+    policy.require(actor, "complex.change_status", proposal.complex)
+    locked = StatusProposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.outcome != ProposalOutcome.PENDING:
+        raise InvalidTransition(_("This proposal has already been decided."))
+    if confirm:
+        complex_change_status(
+            complex_=locked.complex, to_status=locked.to_status, reason=locked.reason, actor=actor
+        )
+    locked.outcome = ProposalOutcome.CONFIRMED if confirm else ProposalOutcome.DISMISSED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["outcome", "decided_by", "decided_at"])
     return locked
 
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dashboard import drilldown
 from portal import audit, policy
@@ -61,6 +61,7 @@ def detail(request, code):
         "talent_teams": complex_.talent_teams.all()[:50],
         "can_edit_profile": bool(editable - {"status"}),
         "can_change_status": "status" in editable,
+        "can_propose_status": policy.can(user, "complex.propose_status", complex_),
         "can_manage_parts": policy.can(user, "complex.manage_parts", complex_),
         "can_read_history": in_scope,
     }
@@ -115,28 +116,60 @@ def edit_profile(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_status(request, code):
+    """The province changes a complex's status and decides the proposals of cities and
+    counties; a city or county official proposes a change here."""
     complex_ = _complex_in_scope(request, code)
-    policy.page_requires(request.user, "complex.change_status", complex_)
+    user = request.user
+    decides = policy.can(user, "complex.change_status", complex_)
+    if not decides:
+        policy.page_requires(user, "complex.propose_status", complex_)
     form = StatusChangeForm(request.POST or None, current_status=complex_.status)
     if request.method == "POST" and form.is_valid():
+        change = services.complex_change_status if decides else services.status_propose
         try:
-            services.complex_change_status(
+            change(
                 complex_=complex_,
                 to_status=form.cleaned_data["to_status"],
                 reason=form.cleaned_data["reason"],
-                actor=request.user,
+                actor=user,
             )
         except DomainError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("The status has been changed."))
+            messages.success(
+                request,
+                _("The status has been changed.")
+                if decides
+                else _("Your proposal has been sent to the province."),
+            )
             return redirect("complexes:detail", code=complex_.code)
     context = {
         "complex": complex_,
         "form": form,
-        "crumbs": complex_crumbs(complex_, here=_("Change status")),
+        "decides": decides,
+        "proposals": complex_.status_proposals.pending().select_related("proposed_by"),
+        "crumbs": complex_crumbs(
+            complex_, here=_("Change status") if decides else _("Propose a status change")
+        ),
     }
     return render(request, "complexes/change_status.html", context)
+
+
+@login_required
+@require_POST
+def decide_proposal(request, code, pk, verdict):
+    complex_ = _complex_in_scope(request, code)
+    proposal = get_object_or_404(complex_.status_proposals, pk=pk)
+    policy.page_requires(request.user, "complex.change_status", complex_)
+    try:
+        services.status_proposal_decide(
+            proposal=proposal, confirm=verdict == "confirm", actor=request.user
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The proposal has been decided."))
+    return redirect("complexes:change_status", code=complex_.code)
 
 
 @login_required

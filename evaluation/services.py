@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complexes.models import Complex, Status
+from complexes.models import Complex, ProposalOutcome, Status
 from complexes.services import complex_change_status
 from portal import policy
 from portal.exceptions import DomainError, InvalidTransition, StaleVersion
@@ -19,6 +19,7 @@ from . import selectors
 from .models import (
     Adjustment,
     AdjustmentItem,
+    AdjustmentProposal,
     AnnualReport,
     EvaluationScheme,
     Grade,
@@ -365,13 +366,7 @@ def scheme_save(
     return scheme
 
 
-@transaction.atomic
-def adjustment_apply(
-    *, complex_: Complex, year: int, item_code: str, reason: str, actor
-) -> Adjustment:
-    """Apply a bonus or penalty item of the year's scheme to a complex; the next recomputation
-    counts it."""
-    policy.require(actor, "adjustment.apply", complex_)
+def _check_adjustment(*, complex_: Complex, year: int, item_code: str, reason: str) -> None:
     scheme = selectors.scheme_for(year=year, category=complex_.category)
     if scheme is None or not scheme.adjustment_items.filter(code=item_code).exists():
         raise DomainError(
@@ -379,6 +374,16 @@ def adjustment_apply(
         )
     if not (reason or "").strip():
         raise DomainError(_("Give a reason."), field="reason")
+
+
+@transaction.atomic
+def adjustment_apply(
+    *, complex_: Complex, year: int, item_code: str, reason: str, actor
+) -> Adjustment:
+    """Apply a bonus or penalty item of the year's scheme to a complex; the next recomputation
+    counts it."""
+    policy.require(actor, "adjustment.apply", complex_)
+    _check_adjustment(complex_=complex_, year=year, item_code=item_code, reason=reason)
     adjustment, _created = Adjustment.objects.update_or_create(
         complex=complex_,
         year=year,
@@ -386,6 +391,43 @@ def adjustment_apply(
         defaults={"reason": reason.strip(), "applied_by": actor},
     )
     return adjustment
+
+
+@transaction.atomic
+def adjustment_propose(
+    *, complex_: Complex, year: int, item_code: str, reason: str, actor
+) -> AdjustmentProposal:
+    """A city or county official proposes a bonus or penalty item; the province decides."""
+    policy.require(actor, "adjustment.propose", complex_)
+    _check_adjustment(complex_=complex_, year=year, item_code=item_code, reason=reason)
+    return AdjustmentProposal.objects.create(
+        complex=complex_, year=year, item_code=item_code, reason=reason.strip(), proposed_by=actor
+    )
+
+
+@transaction.atomic
+def adjustment_proposal_decide(
+    *, proposal: AdjustmentProposal, approve: bool, actor
+) -> AdjustmentProposal:
+    """The province approves a proposed item (it is applied with the proposal's reason) or
+    dismisses it."""
+    policy.require(actor, "adjustment.apply", proposal.complex)
+    locked = AdjustmentProposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.outcome != ProposalOutcome.PENDING:
+        raise InvalidTransition(_("This proposal has already been decided."))
+    if approve:
+        adjustment_apply(
+            complex_=locked.complex,
+            year=locked.year,
+            item_code=locked.item_code,
+            reason=locked.reason,
+            actor=actor,
+        )
+    locked.outcome = ProposalOutcome.CONFIRMED if approve else ProposalOutcome.DISMISSED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["outcome", "decided_by", "decided_at"])
+    return locked
 
 
 # Dynamic management --------------------------------------------------------------------------

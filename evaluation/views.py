@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from complexes.models import Category, Complex
+from complexes.models import Category, Complex, ProposalOutcome
 from portal import policy
 from portal.exceptions import DomainError, NotPermitted
 from portal.pdf import pdf_response
@@ -31,6 +31,7 @@ from .forms import (
     SchemePickForm,
 )
 from .models import (
+    AdjustmentProposal,
     AnnualReport,
     Evaluation,
     Indicator,
@@ -401,6 +402,7 @@ def complex_score(request, code):
     """A complex's score, rank, grade and breakdown against the category's median and best,
     and its history over the years."""
     complex_ = get_object_or_404(Complex.objects.in_scope(request.user), code=code)
+    applies = policy.can(request.user, "adjustment.apply", complex_)
     history = list(
         Evaluation.objects.filter(complex=complex_).select_related("scheme").order_by("-year")
     )
@@ -424,8 +426,12 @@ def complex_score(request, code):
         "publication": selectors.publication(year=current.year) if current else None,
         "decisions": ManagementDecision.objects.filter(complex=complex_).order_by("-year"),
         "adjustment_form": AdjustmentForm(items=list(current.scheme.adjustment_items.all()))
-        if current and policy.can(request.user, "adjustment.apply", complex_)
+        if current and (applies or policy.can(request.user, "adjustment.propose", complex_))
         else None,
+        "applies_adjustments": applies,
+        "adjustment_proposals": complex_.adjustment_proposals.filter(
+            outcome=ProposalOutcome.PENDING
+        ).select_related("proposed_by"),
         "crumbs": [(_("Evaluation results"), reverse("evaluation:rankings")), (complex_.name, None)]
         if policy.can(request.user, "results.view")
         else [(_("My score"), None)],
@@ -457,10 +463,14 @@ def complex_report_pdf(request, code):
 @login_required
 @require_POST
 def adjustment_apply(request, code, year):
+    """The province applies a bonus or penalty item; a city or county official proposes one."""
     complex_ = get_object_or_404(Complex.objects.in_scope(request.user), code=code)
-    policy.page_requires(request.user, "adjustment.apply", complex_)
+    applies = policy.can(request.user, "adjustment.apply", complex_)
+    if not applies:
+        policy.page_requires(request.user, "adjustment.propose", complex_)
+    change = services.adjustment_apply if applies else services.adjustment_propose
     try:
-        services.adjustment_apply(
+        change(
             complex_=complex_,
             year=year,
             item_code=request.POST.get("item_code", ""),
@@ -470,8 +480,33 @@ def adjustment_apply(request, code, year):
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("Recorded; the next recomputation counts it."))
+        messages.success(
+            request,
+            _("Recorded; the next recomputation counts it.")
+            if applies
+            else _("Your proposal has been sent to the province."),
+        )
     return redirect(f"{reverse('evaluation:score', args=[code])}?year={year}")
+
+
+@login_required
+@require_POST
+def adjustment_decide(request, pk, verdict):
+    proposal = get_object_or_404(
+        AdjustmentProposal.objects.in_scope(request.user).select_related("complex"), pk=pk
+    )
+    policy.page_requires(request.user, "adjustment.apply", proposal.complex)
+    try:
+        services.adjustment_proposal_decide(
+            proposal=proposal, approve=verdict == "approve", actor=request.user
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The proposal has been decided."))
+    return redirect(
+        f"{reverse('evaluation:score', args=[proposal.complex.code])}?year={proposal.year}"
+    )
 
 
 @login_required

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from complexes.models import Complex, Status
+from complexes.models import Complex, ComplexStatusChange, Status
 from evaluation import services as evaluation_services
 from evaluation.models import Adjustment, AnnualReport, Grade, ReportStatus
 from funding import services as funding_services
@@ -37,20 +37,21 @@ def superuser():
 def test_a_city_official_is_not_offered_rectifying_or_removed_for_a_complex_of_their_city(
     client_as, yongkang_complex, jinhua_city
 ):
+    """The city is offered a proposal instead, which leaves the status to the province."""
     client = client_as(jinhua_city)
     detail = client.get(reverse("complexes:detail", args=[yongkang_complex.code]))
     assert detail.status_code == 200
-    assert reverse("complexes:change_status", args=[yongkang_complex.code]) not in (
-        detail.content.decode()
-    )
+    assert detail.context["can_change_status"] is False
     page = client.get(reverse("complexes:change_status", args=[yongkang_complex.code]))
-    assert page.status_code == 403
+    assert page.status_code == 200
+    assert page.context["decides"] is False
     posted = client.post(
         reverse("complexes:change_status", args=[yongkang_complex.code]),
         {"to_status": Status.REMOVED, "reason": "不达标"},
     )
-    assert posted.status_code == 403
+    assert posted.status_code == 302
     assert Complex.objects.get(pk=yongkang_complex.pk).status == yongkang_complex.status
+    assert not ComplexStatusChange.objects.filter(to_status=Status.REMOVED).exists()
 
 
 def test_a_county_official_cannot_set_removed_through_the_api(api_as, yongkang_complex):
@@ -80,16 +81,23 @@ def test_the_province_still_sets_a_status_through_the_api(api_as, yongkang_compl
 def test_the_city_account_is_not_offered_the_bonus_penalty_form(
     client_as, yongkang_complex, jinhua_city
 ):
-    funding_factories.evaluated(yongkang_complex, 2025, "80.00", Grade.GOOD)
+    """The city may only propose an item: nothing is applied until the province approves."""
+    evaluation = funding_factories.evaluated(yongkang_complex, 2025, "80.00", Grade.GOOD)
+    item = evaluation.scheme.adjustment_items.first()
     client = client_as(jinhua_city)
-    adjust = reverse("evaluation:adjust", args=[yongkang_complex.code, 2025])
     page = client.get(reverse("evaluation:score", args=[yongkang_complex.code]))
     assert page.status_code == 200
-    assert adjust not in page.content.decode()
-    assert client.post(adjust, {"item_code": "x", "reason": "y"}).status_code == 403
+    assert page.context["applies_adjustments"] is False
+    adjust = reverse("evaluation:adjust", args=[yongkang_complex.code, 2025])
+    client.post(adjust, {"item_code": item.code, "reason": "获省级表彰"})
+    assert not Adjustment.objects.exists()
     with pytest.raises(NotPermitted):
         evaluation_services.adjustment_apply(
-            complex_=yongkang_complex, year=2025, item_code="x", reason="y", actor=jinhua_city
+            complex_=yongkang_complex,
+            year=2025,
+            item_code=item.code,
+            reason="获省级表彰",
+            actor=jinhua_city,
         )
     assert not Adjustment.objects.exists()
 

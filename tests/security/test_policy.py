@@ -67,3 +67,15 @@ def test_inactive_and_anonymous_users_may_do_nothing():
 def test_an_unknown_action_is_an_error_not_a_refusal():
     with pytest.raises(LookupError):
         policy.can(factories.provincial_official(), "complex.paint")
+
+
+def test_the_documented_table_is_the_policy():
+    """docs/PERMISSIONS.md shows the table the code applies (regenerate it with
+    ``accounts.policy.permissions_markdown()`` when a rule changes)."""
+    from pathlib import Path
+
+    from accounts.policy import permissions_markdown
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "PERMISSIONS.md").read_text()
+    documented = doc[doc.index("| action |") :]
+    assert documented == permissions_markdown()

@@ -42,6 +42,12 @@ ARGUMENTS = {
     "complexes:detail": _code("complex"),
     "complexes:edit": _code("complex"),
     "complexes:change_status": _code("complex"),
+    "complexes:decide_proposal": lambda side: {
+        "code": side["complex"].code,
+        "pk": side["status-proposal"].pk,
+        "verdict": "dismiss",
+    },
+    "evaluation:adjustment_decide": _pk("adjustment-proposal", verdict="dismiss"),
     "complexes:history": _code("complex"),
     "history": lambda side: {"kind": "offering", "pk": side["offering"].pk},
     "complexes:part_add": lambda side: {"code": side["complex"].code, "part_name": "members"},

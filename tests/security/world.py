@@ -11,7 +11,15 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Notification
-from evaluation.models import Grade, Job, JobKind, ManagementDecision, ManagementKind
+from complexes.models import Status, StatusProposal
+from evaluation.models import (
+    AdjustmentProposal,
+    Grade,
+    Job,
+    JobKind,
+    ManagementDecision,
+    ManagementKind,
+)
 from funding.models import Allocation, AllocationKind
 from services.models import VoucherSettlement
 from tests import factories
@@ -55,6 +63,15 @@ def _side(complex_, enterprise, year: int, recipient) -> dict:
         "funding-rule": rule_set,
         "job": Job.objects.create(kind=JobKind.RECOMPUTE, parameters={"year": year}),
         "notification": Notification.objects.create(recipient=recipient, subject="通知"),
+        "status-proposal": StatusProposal.objects.create(
+            complex=complex_, to_status=Status.REMOVED, reason="整改不到位"
+        ),
+        "adjustment-proposal": AdjustmentProposal.objects.create(
+            complex=complex_,
+            year=year,
+            item_code=evaluation.scheme.adjustment_items.first().code,
+            reason="获省级表彰",
+        ),
         "decision": ManagementDecision.objects.create(
             complex=complex_,
             year=year,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from complexes.models import Complex, Status
+from portal import policy
 from portal.exceptions import NotPermitted
 
 from . import scoring, selectors
@@ -292,7 +293,7 @@ def _manage_if_latest(year: int) -> None:
 
 def job_start(*, kind: str, actor, parameters: dict) -> Job:
     """Record a job and hand it to a worker once the row is committed."""
-    if actor is not None and not (actor.is_superuser or actor.is_provincial_official):
+    if actor is not None and not policy.can(actor, "recompute.run"):
         raise NotPermitted(_("Only the province can start a recomputation."))
     job = Job.objects.create(kind=kind, parameters=parameters, created_by=actor)
     transaction.on_commit(lambda: _job_enqueue(job))

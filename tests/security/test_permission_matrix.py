@@ -55,6 +55,8 @@ EXPECTED = {
         "/api/v1/allocations/{id}/",
     ): "401 200 200 200 404 404 200 404 | 401 200 404 404 404 404 200 404",
     ("POST", "/api/v1/auth/token/"): "400 400 400 400 400 400 400 400",
+    # Revokes the token a request is authenticated with; the matrix authenticates without one.
+    ("DELETE", "/api/v1/auth/token/"): "401 401 401 401 401 401 401 401",
     ("GET", "/api/v1/complexes/"): "200 200 200 200 200 200 200 200",
     ("POST", "/api/v1/complexes/"): "401 400 403 403 403 403 400 403",
     (
@@ -76,6 +78,19 @@ EXPECTED = {
         "GET",
         "/api/v1/enterprises/{id}/",
     ): "401 200 200 200 404 200 200 404 | 401 200 404 404 404 404 200 404",
+    ("GET", "/api/v1/enterprises/{id}/licence/"): (
+        "401 200 200 200 404 200 200 404 | 401 200 404 404 404 404 200 404"
+    ),
+    ("POST", "/api/v1/enterprises/{id}/licence/"): (
+        "401 403 403 403 403 400 403 403 | 401 403 403 403 403 404 403 403"
+    ),
+    # The world's enterprises are verified already; a rejection needs its reason.
+    ("POST", "/api/v1/enterprises/{id}/verify/"): (
+        "401 409 409 409 403 403 409 403 | 401 409 404 404 403 403 409 403"
+    ),
+    ("POST", "/api/v1/enterprises/{id}/reject-verification/"): (
+        "401 400 400 400 403 403 400 403 | 401 400 404 404 403 403 400 403"
+    ),
     ("GET", "/api/v1/evaluations/"): "401 200 200 200 200 200 200 200",
     (
         "GET",
@@ -408,6 +423,11 @@ FIELD_SETS = {
         "contact_phone",
         "contact_email",
         "created_at",
+        "verified",
+        "verified_at",
+        "verification_state",
+        "verification_rejected_reason",
+        "business_licence_url",
     },
     "summary": {"year", "region", "complexes", "members", "indicators", "scores", "funding"},
 }
@@ -415,26 +435,33 @@ FIELD_SETS = {
 # anyone may read and those that show people's contacts. "-": no such row in the answer.
 FIELDS = {
     "/api/v1/complexes/": "complex complex+contacts complex+contacts complex+contacts "
-    "complex+contacts complex | complex complex+contacts complex complex complex complex",
+    "complex+contacts complex complex+contacts complex | complex complex+contacts complex "
+    "complex complex complex complex+contacts complex",
     "/api/v1/complexes/{id}/": "complex-detail complex-detail+contacts complex-detail+contacts "
-    "complex-detail+contacts complex-detail+contacts complex-detail | complex-detail "
-    "complex-detail+contacts complex-detail complex-detail complex-detail complex-detail",
+    "complex-detail+contacts complex-detail+contacts complex-detail complex-detail+contacts "
+    "complex-detail | complex-detail complex-detail+contacts complex-detail complex-detail "
+    "complex-detail complex-detail complex-detail+contacts complex-detail",
     "/api/v1/institutions/": "institution institution+contacts institution+contacts "
-    "institution+contacts institution+contacts institution | institution institution+contacts "
-    "institution institution institution institution",
+    "institution+contacts institution+contacts institution institution+contacts institution | "
+    "institution institution+contacts institution institution institution institution "
+    "institution+contacts institution",
     "/api/v1/institutions/{id}/": "institution institution+contacts institution+contacts "
-    "institution+contacts institution+contacts institution | institution "
-    "institution+contacts institution institution institution institution",
-    "/api/v1/offerings/": " ".join(["offering"] * 6) + " | " + " ".join(["offering"] * 6),
-    "/api/v1/offerings/{id}/": " ".join(["offering"] * 6) + " | " + " ".join(["offering"] * 6),
-    "/api/v1/regions/{code}/": " ".join(["region"] * 6) + " | " + " ".join(["region"] * 6),
-    "/api/v1/indicators/{code}/": "- indicator indicator indicator indicator indicator | "
-    "- indicator indicator indicator indicator indicator",
-    "/api/v1/enterprises/": "- enterprise enterprise enterprise - enterprise | "
-    "- enterprise - - - -",
-    "/api/v1/enterprises/{id}/": "- enterprise enterprise enterprise - enterprise | "
-    "- enterprise - - - -",
-    "/api/v1/dashboard/summary/": "- summary summary summary - - | - summary summary summary - -",
+    "institution+contacts institution+contacts institution institution+contacts institution | "
+    "institution institution+contacts institution institution institution institution "
+    "institution+contacts institution",
+    "/api/v1/offerings/": " ".join(["offering"] * 8) + " | " + " ".join(["offering"] * 8),
+    "/api/v1/offerings/{id}/": " ".join(["offering"] * 8) + " | " + " ".join(["offering"] * 8),
+    "/api/v1/regions/{code}/": " ".join(["region"] * 8) + " | " + " ".join(["region"] * 8),
+    "/api/v1/indicators/{code}/": "- "
+    + " ".join(["indicator"] * 7)
+    + " | - "
+    + " ".join(["indicator"] * 7),
+    "/api/v1/enterprises/": "- enterprise enterprise enterprise - enterprise enterprise - | "
+    "- enterprise - - - - enterprise -",
+    "/api/v1/enterprises/{id}/": "- enterprise enterprise enterprise - enterprise enterprise - | "
+    "- enterprise - - - - enterprise -",
+    "/api/v1/dashboard/summary/": "- summary summary summary - - summary - | "
+    "- summary summary summary - - summary -",
 }
 
 

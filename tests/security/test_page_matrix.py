@@ -426,24 +426,33 @@ def test_answers_by_role_and_scope(operation):
 
 
 class OfferedWrites(HTMLParser):
-    """The writes a page offers: each form's method and action, each htmx write attribute."""
+    """The writes a page offers: each form's method, action and hidden fields (which name the
+    decision a form posts), each htmx write attribute."""
 
     HTMX_WRITES = ("hx-post", "hx-put", "hx-patch", "hx-delete")
 
     def __init__(self, page_url: str):
         super().__init__()
         self.page_url = page_url
-        self.writes: list[tuple[str, str]] = []
+        self.writes: list[tuple[str, str, dict]] = []
+        self.open_form: dict | None = None
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "form" and (attributes.get("method") or "get").lower() != "get":
             action = attributes.get("action") or self.page_url
-            self.writes.append(("POST", urljoin(self.page_url, action)))
+            self.open_form = {}
+            self.writes.append(("POST", urljoin(self.page_url, action), self.open_form))
+        if tag == "input" and self.open_form is not None and attributes.get("type") == "hidden":
+            self.open_form[attributes.get("name")] = attributes.get("value") or ""
         for name in self.HTMX_WRITES:
             if attributes.get(name):
                 url = urljoin(self.page_url, attributes[name])
-                self.writes.append((name.removeprefix("hx-").upper(), url))
+                self.writes.append((name.removeprefix("hx-").upper(), url, {}))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.open_form = None
 
 
 def refused_offers(name: str) -> list[str]:
@@ -464,10 +473,10 @@ def refused_offers(name: str) -> list[str]:
                 continue
             parser = OfferedWrites(url)
             parser.feed(page.content.decode())
-            for method, target in parser.writes:
+            for method, target, data in parser.writes:
                 client.force_login(user)  # the page's log-out form may have been replayed
                 with transaction.atomic():
-                    response = client.generic(method, target)
+                    response = client.post(target, data) if data else client.generic(method, target)
                     transaction.set_rollback(True)
                 if response.status_code in (403, 404):
                     refused.append(f"{role} on {url}: {method} {target} → {response.status_code}")

@@ -8,8 +8,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # The shared library (export jobs) tells people things through the inbox of this app.
+        from portal import policy
         from portal.notifications import notifier_register
 
         from .notifications import notify
+        from .policy import RULES
 
         notifier_register(notify)
+        policy.register(RULES)

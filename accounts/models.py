@@ -16,6 +16,31 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Portal staff")
 
 
+class PortalUserManager(UserManager):
+    """Who holds a role, for the notifications that go to a role (not who may do what: that is
+    ``portal.policy``'s)."""
+
+    def operators_of(self, *complex_ids: int):
+        return self.filter(role=Role.OPERATOR, complex_id__in=complex_ids)
+
+    def users_of_enterprise(self, enterprise_id: int):
+        return self.filter(role=Role.ENTERPRISE, enterprise_id=enterprise_id)
+
+    def provincial_officials(self):
+        return self.filter(role=Role.PROVINCIAL_OFFICIAL, is_active=True)
+
+    def regional_officials_over(self, region_code: str):
+        """The county and city officials whose subtree holds the region (GB/T 2260: a county's
+        city is its first four digits)."""
+        return self.filter(
+            role=Role.REGIONAL_OFFICIAL, region_id__in={region_code, f"{region_code[:4]}00"}
+        )
+
+    def new_enterprise_user(self, **fields) -> "User":
+        """An unsaved account of an enterprise's contact (the registration saves it)."""
+        return self.model(role=Role.ENTERPRISE, **fields)
+
+
 # Roles and their anchors are audited; logins (last_login) and password changes are not history.
 @audited(
     fields=["username", "role", "region", "complex", "enterprise", "is_active", "is_staff",
@@ -67,7 +92,7 @@ class User(AbstractUser):
         help_text=_("Besides the portal's inbox, send my messages to my email address."),
     )
 
-    objects = UserManager()
+    objects = PortalUserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -94,6 +119,14 @@ class User(AbstractUser):
             super().save(*args, **kwargs)
             if password_changed:
                 token_revoke(user=self)
+
+    def set_awaiting_claim(self) -> None:
+        """No role anchor and no sign-in: a claimant waits for an official's decision."""
+        self.role, self.is_active = Role.STAFF, False
+
+    def set_enterprise_user(self, enterprise) -> None:
+        """The enterprise's (active) user, as an awarded claim makes the claimant."""
+        self.role, self.enterprise, self.is_active = Role.ENTERPRISE, enterprise, True
 
     @property
     def is_provincial_official(self) -> bool:

@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from portal import policy
 from portal.filtering import UserFilterSet, WholeNumberFilter
 from portal.forms import FilterForm
-from portal.models import subtree_prefix
+from portal.policy import subtree_prefix
 from portal.search import all_terms_match
 
 from .models import Category, Complex, Institution, InstitutionType, Level, Region, Status
@@ -63,7 +64,7 @@ def offer_regions_in_scope(filterset, user):
     """Narrow the region menus of a page's filters to the official's subtree, so that a city
     official picks among their city and its counties, not the whole province. The API keeps
     accepting any region code: the rows are scoped anyway, and an empty answer reveals nothing."""
-    if not (user.is_official and user.region_id):
+    if policy.scope_of(user, "view") != policy.SUBTREE:
         return filterset
     for name, filter_ in filterset.filters.items():
         if isinstance(filter_, RegionSubtreeFilter) and name in filterset.form.fields:

@@ -12,7 +12,8 @@ from portal.audit import audited
 from portal.credit_code import normalise as normalise_credit_code
 from portal.credit_code import validate_credit_code
 from portal.limits import DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH
-from portal.models import ScopedQuerySet, TimeStampedModel, correlated_count, subtree_prefix
+from portal.models import ScopedQuerySet, TimeStampedModel, correlated_count
+from portal.policy import subtree_prefix
 
 
 class RegionLevel(models.TextChoices):
@@ -21,7 +22,9 @@ class RegionLevel(models.TextChoices):
     COUNTY = "county", _("County-level division")
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(ScopedQuerySet):
+    scope_region = "code"
+
     def subtree(self, code: str):
         return self.filter(code__startswith=subtree_prefix(code))
 
@@ -219,6 +222,67 @@ class ComplexStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.complex_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class ProposalOutcome(models.TextChoices):
+    PENDING = "pending", _("Awaiting the province's decision")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class StatusProposalQuerySet(ScopedQuerySet):
+    scope_region = "complex__region__code"
+    scope_complex = "complex_id"
+
+    def pending(self):
+        return self.filter(outcome=ProposalOutcome.PENDING)
+
+
+class StatusProposal(models.Model):
+    """A city or county official's proposal to put a complex into rectification or remove it;
+    the province confirms it (the status changes) or dismisses it."""
+
+    complex = models.ForeignKey(
+        Complex,
+        on_delete=models.CASCADE,
+        related_name="status_proposals",
+        verbose_name=_("complex"),
+    )
+    to_status = models.CharField(_("proposed status"), max_length=12, choices=Status.choices)
+    reason = models.TextField(_("reason"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=10,
+        choices=ProposalOutcome.choices,
+        default=ProposalOutcome.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = StatusProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status change proposal")
+        verbose_name_plural = _("status change proposals")
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.complex_id} → {self.to_status} ({self.outcome})"
 
 
 class InstitutionType(models.TextChoices):

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from modeltranslation import settings as mt_settings
 from modeltranslation.utils import build_localized_fieldname
 
+from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
 
 from .filters import ComplexFilter
@@ -49,15 +50,11 @@ def member_type_counts(*, complex_: Complex) -> dict[str, int]:
 
 def regions_in_scope(user):
     """The regions an official may look at: their region's subtree (all of it for the province)."""
-    if user.is_superuser or user.is_provincial_official:
-        return Region.objects.all()
-    if user.is_regional_official and user.region_id:
-        return Region.objects.subtree(user.region_id)
-    return Region.objects.none()
+    return Region.objects.in_scope(user)
 
 
 def home_region_code(user) -> str:
-    return user.region_id if user.is_regional_official and user.region_id else "330000"
+    return user.region_id if policy.scope_of(user, "view") == policy.SUBTREE else "330000"
 
 
 def region_names(path: str) -> dict[str, Case]:

@@ -1,12 +1,14 @@
 """State-changing rules of the complex registry. Every function is one transaction."""
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import policy
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
 
-from .lock_objects import complexes_select_for_update
-from .models import Complex, ComplexStatusChange, Status
+from .lock_objects import complexes_select_for_update, status_proposals_select_for_update
+from .models import Complex, ComplexStatusChange, ProposalOutcome, Status, StatusProposal
 
 ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
     Status.CONSTRUCTING: {Status.OPERATING, Status.REMOVED},
@@ -34,24 +36,29 @@ OPERATOR_PROFILE_FIELDS = (
 )
 
 
-def editable_complex_fields(user) -> frozenset[str]:
-    """The fields of a complex in scope that this user may change."""
-    if user.is_superuser or user.is_provincial_official:
-        return frozenset(
-            field.name for field in Complex._meta.concrete_fields if field.editable
-        ) - {"id", "code", "created_at", "updated_at"}
-    if user.is_regional_official:
-        return frozenset({"status"})
-    if user.is_operator:
-        return frozenset(OPERATOR_PROFILE_FIELDS)
-    return frozenset()
+def editable_complex_fields(user, complex_: Complex) -> frozenset[str]:
+    """The fields of ``complex_`` that this user may change."""
+    editable = set()
+    if policy.can(user, "complex.change_profile", complex_):
+        editable |= set(OPERATOR_PROFILE_FIELDS)
+    if policy.can(user, "complex.change_classification", complex_):
+        editable |= {field.name for field in Complex._meta.concrete_fields if field.editable} - {
+            "id",
+            "code",
+            "created_at",
+            "updated_at",
+            "status",
+        }
+    if policy.can(user, "complex.change_status", complex_):
+        editable.add("status")
+    return frozenset(editable)
 
 
 @transaction.atomic
 def complex_update(*, complex_: Complex, fields: dict, actor, reason: str = "") -> Complex:
     """Apply an edit by ``actor``: profile fields directly, a status through its state machine."""
     fields = dict(fields)
-    refused = sorted(set(fields) - editable_complex_fields(actor))
+    refused = sorted(set(fields) - editable_complex_fields(actor, complex_))
     if refused:
         raise NotPermitted(
             _("You may not change these fields: %(fields)s.") % {"fields": ", ".join(refused)},
@@ -75,6 +82,7 @@ def _save_validated(instance, fields=None):
 
 @transaction.atomic
 def complex_create(*, created_by, reason: str = "", **fields) -> Complex:
+    policy.require(created_by, "complex.create")
     status = fields.setdefault("status", Status.CONSTRUCTING)
     complex_ = _save_validated(Complex(**fields))
     ComplexStatusChange.objects.create(
@@ -89,7 +97,11 @@ def complex_create(*, created_by, reason: str = "", **fields) -> Complex:
 
 @transaction.atomic
 def complex_change_status(*, complex_: Complex, to_status: str, reason: str, actor) -> Complex:
-    """Move a complex along its lifecycle; the move and its reason are kept in the history."""
+    """Move a complex along its lifecycle; the move and its reason are kept in the history.
+
+    ``actor`` None is the portal itself: dynamic management applying a year's grades."""
+    if actor is not None:
+        policy.require(actor, "complex.change_status", complex_)
     locked = complexes_select_for_update().get(pk=complex_.pk)
     if not (reason or "").strip():
         raise DomainError(_("Give a reason for the status change."), field="reason")
@@ -112,13 +124,50 @@ def complex_change_status(*, complex_: Complex, to_status: str, reason: str, act
 
 
 @transaction.atomic
-def complex_part_save(*, part: models.Model, fields: dict) -> models.Model:
+def status_propose(*, complex_: Complex, to_status: str, reason: str, actor) -> StatusProposal:
+    """A city or county official proposes rectification or removal; the province decides."""
+    policy.require(actor, "complex.propose_status", complex_)
+    if not (reason or "").strip():
+        raise DomainError(_("Give a reason for the status change."), field="reason")
+    if to_status not in ALLOWED_STATUS_CHANGES.get(complex_.status, set()):
+        raise InvalidTransition(
+            _("A complex cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": Status(complex_.status).label, "to": Status(to_status).label}
+        )
+    return StatusProposal.objects.create(
+        complex=complex_, to_status=to_status, reason=reason.strip(), proposed_by=actor
+    )
+
+
+@transaction.atomic
+def status_proposal_decide(*, proposal: StatusProposal, confirm: bool, actor) -> StatusProposal:
+    """The province confirms a proposal (the status changes, with the proposal's reason) or
+    dismisses it."""
+    policy.require(actor, "complex.change_status", proposal.complex)
+    locked = status_proposals_select_for_update().get(pk=proposal.pk)
+    if locked.outcome != ProposalOutcome.PENDING:
+        raise InvalidTransition(_("This proposal has already been decided."))
+    if confirm:
+        complex_change_status(
+            complex_=locked.complex, to_status=locked.to_status, reason=locked.reason, actor=actor
+        )
+    locked.outcome = ProposalOutcome.CONFIRMED if confirm else ProposalOutcome.DISMISSED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["outcome", "decided_by", "decided_at"])
+    return locked
+
+
+@transaction.atomic
+def complex_part_save(*, part: models.Model, fields: dict, actor) -> models.Model:
     """Create or change a member, instrument or team of a complex (``part.complex`` is set)."""
     for name, value in fields.items():
         setattr(part, name, value)
+    policy.require(actor, "complex.manage_parts", part.complex)
     return _save_validated(part)
 
 
 @transaction.atomic
-def complex_part_delete(*, part: models.Model) -> None:
+def complex_part_delete(*, part: models.Model, actor) -> None:
+    policy.require(actor, "complex.manage_parts", part.complex)
     part.delete()

@@ -9,6 +9,11 @@ urlpatterns = [
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/edit/", views.edit_profile, name="edit"),
     path("<str:code>/status/", views.change_status, name="change_status"),
+    path(
+        "<str:code>/status/proposals/<int:pk>/<str:verdict>/",
+        views.decide_proposal,
+        name="decide_proposal",
+    ),
     path("<str:code>/history/", views.history, name="history"),
     path("<str:code>/<slug:part_name>/add/", views.part_edit, name="part_add"),
     path("<str:code>/<slug:part_name>/<int:pk>/edit/", views.part_edit, name="part_edit"),

@@ -7,9 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import audit
+from portal import audit, policy
 from portal.exceptions import DomainError
 from portal.filtering import validated
 from portal.views import render_history
@@ -49,10 +49,8 @@ def detail(request, code):
         selectors.complex_directory().prefetch_related("status_changes__changed_by"), code=code
     )
     user = request.user
-    in_scope = (
-        user.is_authenticated and Complex.objects.in_scope(user).filter(pk=complex_.pk).exists()
-    )
-    editable = services.editable_complex_fields(user) if in_scope else frozenset()
+    in_scope = policy.can(user, "view", complex_)
+    editable = services.editable_complex_fields(user, complex_)
     type_counts = selectors.member_type_counts(complex_=complex_)
     context = {
         "complex": complex_,
@@ -64,7 +62,8 @@ def detail(request, code):
         "talent_teams": complex_.talent_teams.all()[:50],
         "can_edit_profile": bool(editable - {"status"}),
         "can_change_status": "status" in editable,
-        "can_manage_parts": in_scope and user.is_operator,
+        "can_propose_status": policy.can(user, "complex.propose_status", complex_),
+        "can_manage_parts": policy.can(user, "complex.manage_parts", complex_),
         "can_read_history": in_scope,
         # The people on the page (the contact person, their phone and e-mail, who changed the
         # status): named only to the operator and the officials in scope.
@@ -95,7 +94,7 @@ def _complex_in_scope(request, code) -> Complex:
 @require_http_methods(["GET", "POST"])
 def edit_profile(request, code):
     complex_ = _complex_in_scope(request, code)
-    editable = services.editable_complex_fields(request.user) - {"status"}
+    editable = services.editable_complex_fields(request.user, complex_) - {"status"}
     if not editable:
         raise PermissionDenied
     form = ComplexProfileForm(request.POST or None, instance=complex_, editable_fields=editable)
@@ -121,29 +120,60 @@ def edit_profile(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_status(request, code):
+    """The province changes a complex's status and decides the proposals of cities and
+    counties; a city or county official proposes a change here."""
     complex_ = _complex_in_scope(request, code)
-    if "status" not in services.editable_complex_fields(request.user):
-        raise PermissionDenied
+    user = request.user
+    decides = policy.can(user, "complex.change_status", complex_)
+    if not decides:
+        policy.page_requires(user, "complex.propose_status", complex_)
     form = StatusChangeForm(request.POST or None, current_status=complex_.status)
     if request.method == "POST" and form.is_valid():
+        change = services.complex_change_status if decides else services.status_propose
         try:
-            services.complex_change_status(
+            change(
                 complex_=complex_,
                 to_status=form.cleaned_data["to_status"],
                 reason=form.cleaned_data["reason"],
-                actor=request.user,
+                actor=user,
             )
         except DomainError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("The status has been changed."))
+            messages.success(
+                request,
+                _("The status has been changed.")
+                if decides
+                else _("Your proposal has been sent to the province."),
+            )
             return redirect("complexes:detail", code=complex_.code)
     context = {
         "complex": complex_,
         "form": form,
-        "crumbs": complex_crumbs(complex_, here=_("Change status")),
+        "decides": decides,
+        "proposals": complex_.status_proposals.pending().select_related("proposed_by"),
+        "crumbs": complex_crumbs(
+            complex_, here=_("Change status") if decides else _("Propose a status change")
+        ),
     }
     return render(request, "complexes/change_status.html", context)
+
+
+@login_required
+@require_POST
+def decide_proposal(request, code, pk, verdict):
+    complex_ = _complex_in_scope(request, code)
+    proposal = get_object_or_404(complex_.status_proposals, pk=pk)
+    policy.page_requires(request.user, "complex.change_status", complex_)
+    try:
+        services.status_proposal_decide(
+            proposal=proposal, confirm=verdict == "confirm", actor=request.user
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The proposal has been decided."))
+    return redirect("complexes:change_status", code=complex_.code)
 
 
 @login_required
@@ -156,8 +186,7 @@ def history(request, code):
 
 def _operated_complex(request, code) -> Complex:
     complex_ = _complex_in_scope(request, code)
-    if not (request.user.is_operator or request.user.is_superuser):
-        raise PermissionDenied
+    policy.page_requires(request.user, "complex.manage_parts", complex_)
     return complex_
 
 
@@ -182,7 +211,7 @@ def part_edit(request, code, part_name, pk=None):
     form = part.form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            services.complex_part_save(part=instance, fields=form.cleaned_data)
+            services.complex_part_save(part=instance, fields=form.cleaned_data, actor=request.user)
         except (DomainError, ValidationError) as error:
             _add_errors(form, error)
         else:
@@ -204,7 +233,7 @@ def part_delete(request, code, part_name, pk):
     complex_, part, instance = _part(request, code, part_name, pk)
     if request.method == "POST":
         try:
-            services.complex_part_delete(part=instance)
+            services.complex_part_delete(part=instance, actor=request.user)
         except ProtectedError:
             # A member that still offers services in the catalogue stays until those go.
             messages.error(request, _("This object is still in use and cannot be deleted."))

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
@@ -21,6 +20,7 @@ from complexes.models import (
 from complexes.selectors import home_region_code, regions_in_scope
 from evaluation.models import Grade, ReportStatus, ReportValue
 from evaluation.selectors import top_ranked
+from portal import policy
 from portal.filtering import Filters
 from portal.models import correlated_count
 from services.models import Offering, RequestStatus, ServiceRequest
@@ -49,8 +49,7 @@ def dashboard_measure(filters: Filters) -> str:
 def dashboard_region(*, user, filters: Filters) -> Region:
     """The region asked for (the official's own by default); outside their scope: 404.
     Officials only."""
-    if not (user.is_official or user.is_superuser):
-        raise PermissionDenied
+    policy.page_requires(user, "dashboard.view")
     code = filters.get("region") or home_region_code(user)
     return get_object_or_404(regions_in_scope(user).select_related("parent__parent"), code=code)
 

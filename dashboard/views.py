@@ -1,7 +1,6 @@
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET
 from complexes.models import InstitutionType, RegionLevel
 from complexes.selectors import home_region_code
 from evaluation.models import Grade
+from portal import policy
 from portal.filtering import validated
 from portal.pdf import pdf_response
 
@@ -23,8 +23,7 @@ from .warnings import early_warnings
 def official_required(view):
     @login_required
     def check(request, *args, **kwargs):
-        if not (request.user.is_official or request.user.is_superuser):
-            raise PermissionDenied
+        policy.page_requires(request.user, "dashboard.view")
         return view(request, *args, **kwargs)
 
     return check

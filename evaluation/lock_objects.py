@@ -1,13 +1,14 @@
 """The row locks of the evaluation app, in the one order every service takes them.
 
 An annual report is locked before its values (the values are written only while their report
-is locked, so they need no lock of their own), and a management decision on its own. Rows of
+is locked, so they need no lock of their own); a management decision and a city's proposed
+adjustment each on their own. Rows of
 one kind are locked in primary-key order, so two transactions never wait for each other.
 """
 
 from django.db.models import QuerySet
 
-from .models import AnnualReport, ManagementDecision
+from .models import AdjustmentProposal, AnnualReport, ManagementDecision
 
 
 def reports_select_for_update() -> QuerySet[AnnualReport]:
@@ -18,3 +19,8 @@ def reports_select_for_update() -> QuerySet[AnnualReport]:
 def management_decisions_select_for_update() -> QuerySet[ManagementDecision]:
     """2. Management decisions (a proposed removal the province decides)."""
     return ManagementDecision.objects.order_by("pk").select_for_update(of=("self",))
+
+
+def adjustment_proposals_select_for_update() -> QuerySet[AdjustmentProposal]:
+    """3. Proposed bonus/penalty items, while the province decides one."""
+    return AdjustmentProposal.objects.order_by("pk").select_for_update(of=("self",))

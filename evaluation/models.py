@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from complexes.models import Category, Complex
+from complexes.models import Category, Complex, ProposalOutcome
 from portal.audit import audited
 from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 from portal.models import ScopedQuerySet, TimeStampedModel
@@ -502,6 +502,42 @@ class Adjustment(models.Model):
 
     def __str__(self):
         return f"{self.complex_id} · {self.year} · {self.item_code}"
+
+
+class AdjustmentProposal(models.Model):
+    """A city or county official's proposal of a bonus or penalty item for a complex's year;
+    the province approves it (the item is applied) or dismisses it."""
+
+    complex = models.ForeignKey(
+        Complex, on_delete=models.CASCADE, related_name="adjustment_proposals"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    item_code = models.SlugField(_("item"), max_length=40)
+    reason = models.TextField(_("reason"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=10,
+        choices=ProposalOutcome.choices,
+        default=ProposalOutcome.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = AdjustmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposed bonus or penalty")
+        verbose_name_plural = _("proposed bonuses and penalties")
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.complex_id} · {self.year} · {self.item_code} ({self.outcome})"
 
 
 class Grade(models.TextChoices):

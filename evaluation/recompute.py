@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complexes.models import Complex, Status
+from portal import policy
 from portal.exceptions import NotPermitted
 from portal.jobs import job_create, job_update, jobs_not_queued
 from portal.models import Job, JobStatus
@@ -305,7 +306,7 @@ def _manage_if_latest(year: int) -> None:
 def job_start(*, kind: str, actor, parameters: dict) -> Job:
     """Record a job and hand it to a worker once the row is committed (portal.jobs: with the
     broker down it stays recorded as not queued, for the nightly catch-up)."""
-    if actor is not None and not (actor.is_superuser or actor.is_provincial_official):
+    if actor is not None and not policy.can(actor, "recompute.run"):
         raise NotPermitted(_("Only the province can start a recomputation."))
     return job_create(kind=kind, owner=actor, parameters=parameters)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.notifications import notify
 from complexes.models import Complex, Status
 
@@ -70,7 +70,7 @@ def reminders_send(*, today: date) -> int:
         complex_ids = _reminders_record(period=period, kind=kind, complex_ids=list(due))
         if not complex_ids:
             continue
-        recipients = User.objects.filter(role=Role.OPERATOR, complex_id__in=complex_ids)
+        recipients = User.objects.operators_of(*complex_ids)
         with translation.override("zh-hans"):
             if kind == ReminderKind.OVERDUE:
                 subject = _("Your %(year)s annual report is overdue") % {"year": period.year}

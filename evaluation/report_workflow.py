@@ -1,5 +1,5 @@
 """The annual report's state machine, as one table: for each action, the statuses it may start
-from, the status it leads to, and who may take it.
+from, the status it leads to, and the policy's action that says who may take it.
 
 The services refuse any other move (``InvalidTransition``, answered 409 by the API; a user the
 table does not name gets ``NotPermitted``, 403), and the report page offers exactly the actions
@@ -11,40 +11,24 @@ table does not name gets ``NotPermitted``, 403), and the report page offers exac
     draft, returned ──edit──▶ the same status (the operator's values)
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from portal.exceptions import InvalidTransition, NotPermitted
+from portal import policy
+from portal.exceptions import InvalidTransition
 
 from .models import AnnualReport, ReportAction, ReportStatus
 
 EDIT = "edit"
 
 
-def _operator_of_complex(user, report: AnnualReport) -> bool:
-    return user.is_superuser or (user.is_operator and user.complex_id == report.complex_id)
-
-
-def _regional_official(user, report: AnnualReport) -> bool:
-    return user.is_superuser or user.is_regional_official
-
-
-def _official(user, report: AnnualReport) -> bool:
-    return user.is_superuser or user.is_official
-
-
-def _provincial_official(user, report: AnnualReport) -> bool:
-    return user.is_superuser or user.is_provincial_official
-
-
 @dataclass(frozen=True)
 class ReportTransition:
     sources: frozenset[str]
     target: str | None  # None: the action records something and the status stays
-    may_act: Callable[..., bool]  # (user, report) → whether that user may take the action
+    permission: str  # the policy's action: who may take it, on which reports
     refusal: Promise  # why the action is refused from another status (%(status)s)
 
 
@@ -54,22 +38,22 @@ _REVIEW_REFUSAL = _("Only a submitted report can be reviewed; this one is %(stat
 
 REPORT_TRANSITIONS: dict[str, ReportTransition] = {
     EDIT: ReportTransition(
-        _EDITABLE, None, _operator_of_complex, _("A %(status)s report cannot be edited.")
+        _EDITABLE, None, "report.fill", _("A %(status)s report cannot be edited.")
     ),
     ReportAction.SUBMIT: ReportTransition(
         _EDITABLE,
         ReportStatus.SUBMITTED,
-        _operator_of_complex,
+        "report.fill",
         _("Only a draft or returned report can be submitted; this one is %(status)s."),
     ),
     ReportAction.PRE_REVIEW: ReportTransition(
-        _UNDER_REVIEW, None, _regional_official, _REVIEW_REFUSAL
+        _UNDER_REVIEW, None, "report.pre_review", _REVIEW_REFUSAL
     ),
     ReportAction.RETURN: ReportTransition(
-        _UNDER_REVIEW, ReportStatus.RETURNED, _official, _REVIEW_REFUSAL
+        _UNDER_REVIEW, ReportStatus.RETURNED, "report.return", _REVIEW_REFUSAL
     ),
     ReportAction.APPROVE: ReportTransition(
-        _UNDER_REVIEW, ReportStatus.APPROVED, _provincial_official, _REVIEW_REFUSAL
+        _UNDER_REVIEW, ReportStatus.APPROVED, "report.approve", _REVIEW_REFUSAL
     ),
 }
 
@@ -79,15 +63,14 @@ def allowed_actions(*, report: AnnualReport, user) -> set[str]:
     return {
         action
         for action, transition in REPORT_TRANSITIONS.items()
-        if report.status in transition.sources and transition.may_act(user, report)
+        if report.status in transition.sources and policy.can(user, transition.permission, report)
     }
 
 
 def check_actor(*, report: AnnualReport, action: str, user) -> ReportTransition:
     """The transition of ``action`` if the table lets ``user`` take it; NotPermitted otherwise."""
     transition = REPORT_TRANSITIONS[action]
-    if not transition.may_act(user, report):
-        raise NotPermitted(_("Your role does not allow this action."))
+    policy.require(user, transition.permission, report)
     return transition
 
 

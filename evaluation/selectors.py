@@ -3,13 +3,14 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
+from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
-from portal.models import Job, subtree_prefix
+from portal.models import Job
+from portal.policy import subtree_prefix
 
 from .filters import EvaluationFilter, ReportFilter
 from .models import (
@@ -89,12 +90,6 @@ def report_warnings(*, report: AnnualReport) -> dict[str, str]:
     return warnings
 
 
-def require_official(user, *, provincial=False) -> None:
-    allowed = user.is_provincial_official if provincial else user.is_official
-    if not (allowed or user.is_superuser):
-        raise PermissionDenied
-
-
 def reports(*, user, filters: Filters = NO_FILTERS):
     """The reports a user may see under validated ``ReportFilter`` filters: operators' own,
     officials' in scope."""
@@ -108,8 +103,7 @@ def reports(*, user, filters: Filters = NO_FILTERS):
 
 def report_table(*, user, filters: Filters = NO_FILTERS):
     """The reports page and table; anyone but officials and operators is refused."""
-    if not (user.is_official or user.is_operator or user.is_superuser):
-        raise PermissionDenied
+    policy.page_requires(user, "report.list")
     return reports(user=user, filters=filters)
 
 
@@ -149,7 +143,7 @@ def evaluations(*, user, filters: Filters = NO_FILTERS):
 def results(*, user, filters: Filters = NO_FILTERS):
     """The rankings page and table: officials' results without their breakdowns; anyone else
     is refused."""
-    require_official(user)
+    policy.page_requires(user, "results.view")
     return evaluations(user=user, filters=filters).defer("breakdown")
 
 

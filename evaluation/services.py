@@ -10,17 +10,23 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complexes.models import Complex, Status
+from complexes.models import Complex, ProposalOutcome, Status
 from complexes.services import complex_change_status
-from portal.exceptions import DomainError, InvalidTransition, NotPermitted, StaleVersion
+from portal import policy
+from portal.exceptions import DomainError, InvalidTransition, StaleVersion
 from portal.inputs import bounded_decimal
 
 from . import selectors
-from .lock_objects import management_decisions_select_for_update, reports_select_for_update
+from .lock_objects import (
+    adjustment_proposals_select_for_update,
+    management_decisions_select_for_update,
+    reports_select_for_update,
+)
 from .models import (
     VALUE_DIGITS,
     Adjustment,
     AdjustmentItem,
+    AdjustmentProposal,
     AnnualReport,
     EvaluationScheme,
     Grade,
@@ -38,19 +44,13 @@ from .models import (
 )
 from .report_workflow import EDIT, check_actor, check_move
 
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise NotPermitted(_("Your role does not allow this action."))
-
-
 # Reporting periods ---------------------------------------------------------------------------
 
 
 @transaction.atomic
 def reporting_period_open(*, year: int, deadline: date, actor) -> ReportingPeriod:
     """Open (or move the deadline of) a year; every complex that is not removed gets a draft."""
-    _require(actor.is_superuser or actor.is_provincial_official)
+    policy.require(actor, "period.open")
     period, _created = ReportingPeriod.objects.update_or_create(
         year=year, defaults={"deadline": deadline, "opened_by": actor}
     )
@@ -66,7 +66,7 @@ def reporting_period_open(*, year: int, deadline: date, actor) -> ReportingPerio
 
 @transaction.atomic
 def report_create(*, complex_: Complex, year: int, actor) -> AnnualReport:
-    _require(actor.is_superuser or (actor.is_operator and actor.complex_id == complex_.pk))
+    policy.require(actor, "report.fill", complex_)
     if not ReportingPeriod.objects.filter(year=year).exists():
         raise DomainError(
             _("Reporting for %(year)s has not been opened.") % {"year": year}, field="year"
@@ -283,7 +283,7 @@ def scheme_save(
     """Configure the scheme of a category from ``year`` on. A scheme of that year nobody has
     published yet is changed in place; otherwise a new version supersedes the one in force,
     which stays as it was."""
-    _require(actor.is_superuser or actor.is_provincial_official)
+    policy.require(actor, "scheme.change")
     indicators = selectors.indicators_by_code()
     errors: dict[str, list[str]] = {}
     weights = {code: Decimal(weight) for code, weight in weights.items() if Decimal(weight) != 0}
@@ -348,13 +348,7 @@ def scheme_save(
     return scheme
 
 
-@transaction.atomic
-def adjustment_apply(
-    *, complex_: Complex, year: int, item_code: str, reason: str, actor
-) -> Adjustment:
-    """Apply a bonus or penalty item of the year's scheme to a complex; the next recomputation
-    counts it."""
-    _require(actor.is_superuser or actor.is_official)
+def _check_adjustment(*, complex_: Complex, year: int, item_code: str, reason: str) -> None:
     scheme = selectors.scheme_for(year=year, category=complex_.category)
     if scheme is None or not scheme.adjustment_items.filter(code=item_code).exists():
         raise DomainError(
@@ -362,6 +356,16 @@ def adjustment_apply(
         )
     if not (reason or "").strip():
         raise DomainError(_("Give a reason."), field="reason")
+
+
+@transaction.atomic
+def adjustment_apply(
+    *, complex_: Complex, year: int, item_code: str, reason: str, actor
+) -> Adjustment:
+    """Apply a bonus or penalty item of the year's scheme to a complex; the next recomputation
+    counts it."""
+    policy.require(actor, "adjustment.apply", complex_)
+    _check_adjustment(complex_=complex_, year=year, item_code=item_code, reason=reason)
     adjustment, _created = Adjustment.objects.update_or_create(
         complex=complex_,
         year=year,
@@ -369,6 +373,43 @@ def adjustment_apply(
         defaults={"reason": reason.strip(), "applied_by": actor},
     )
     return adjustment
+
+
+@transaction.atomic
+def adjustment_propose(
+    *, complex_: Complex, year: int, item_code: str, reason: str, actor
+) -> AdjustmentProposal:
+    """A city or county official proposes a bonus or penalty item; the province decides."""
+    policy.require(actor, "adjustment.propose", complex_)
+    _check_adjustment(complex_=complex_, year=year, item_code=item_code, reason=reason)
+    return AdjustmentProposal.objects.create(
+        complex=complex_, year=year, item_code=item_code, reason=reason.strip(), proposed_by=actor
+    )
+
+
+@transaction.atomic
+def adjustment_proposal_decide(
+    *, proposal: AdjustmentProposal, approve: bool, actor
+) -> AdjustmentProposal:
+    """The province approves a proposed item (it is applied with the proposal's reason) or
+    dismisses it."""
+    policy.require(actor, "adjustment.apply", proposal.complex)
+    locked = adjustment_proposals_select_for_update().get(pk=proposal.pk)
+    if locked.outcome != ProposalOutcome.PENDING:
+        raise InvalidTransition(_("This proposal has already been decided."))
+    if approve:
+        adjustment_apply(
+            complex_=locked.complex,
+            year=locked.year,
+            item_code=locked.item_code,
+            reason=locked.reason,
+            actor=actor,
+        )
+    locked.outcome = ProposalOutcome.CONFIRMED if approve else ProposalOutcome.DISMISSED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["outcome", "decided_by", "decided_at"])
+    return locked
 
 
 # Dynamic management --------------------------------------------------------------------------
@@ -444,7 +485,7 @@ def dynamic_management_apply(*, year: int) -> list[ManagementDecision]:
 @transaction.atomic
 def removal_decide(*, decision: ManagementDecision, confirm: bool, actor, comment: str = ""):
     """The province confirms (the complex is removed) or dismisses a proposed removal."""
-    _require(actor.is_superuser or actor.is_provincial_official)
+    policy.require(actor, "removal.decide", decision)
     locked = management_decisions_select_for_update().get(pk=decision.pk)
     if (
         locked.kind != ManagementKind.PROPOSE_REMOVAL

@@ -23,6 +23,11 @@ urlpatterns = [
     path("results/<str:code>/report.pdf", views.complex_report_pdf, name="score_pdf"),
     path("results/<str:code>/<int:year>/adjust/", views.adjustment_apply, name="adjust"),
     re_path(
+        r"^adjustments/(?P<pk>\d+)/(?P<verdict>approve|dismiss)/$",
+        views.adjustment_decide,
+        name="adjustment_decide",
+    ),
+    re_path(
         r"^decisions/(?P<pk>\d+)/(?P<verdict>confirm|dismiss)/$", views.decision, name="decision"
     ),
     path("jobs/recompute/", views.recompute_now, name="recompute"),

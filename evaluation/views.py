@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complexes.filters import page_filters
-from complexes.models import Category, Complex
-from portal import inputs
+from complexes.models import Category, Complex, ProposalOutcome
+from portal import inputs, policy
 from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
 from portal.models import Job
@@ -35,6 +35,7 @@ from .forms import (
     SchemePickForm,
 )
 from .models import (
+    AdjustmentProposal,
     AnnualReport,
     Evaluation,
     Indicator,
@@ -51,10 +52,6 @@ def _query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def _require_official(request, *, provincial=False):
-    selectors.require_official(request.user, provincial=provincial)
 
 
 def _add_errors(form, error) -> None:
@@ -284,8 +281,7 @@ def report_template(request, pk):
 @require_POST
 def report_upload(request, pk):
     report = _report_in_scope(request, pk)
-    if not report_workflow.REPORT_TRANSITIONS[report_workflow.EDIT].may_act(request.user, report):
-        raise PermissionDenied
+    policy.page_requires(request.user, "report.fill", report)
     form = ReportUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose an Excel file to upload."))
@@ -308,7 +304,7 @@ def report_upload(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def periods(request):
-    _require_official(request, provincial=True)
+    policy.page_requires(request.user, "period.open")
     form = PeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.reporting_period_open(actor=request.user, **form.cleaned_data)
@@ -329,7 +325,7 @@ def periods(request):
 @require_http_methods(["GET", "POST"])
 def scheme(request):
     """See and configure the scheme in force for a year and category."""
-    _require_official(request)
+    policy.page_requires(request.user, "scheme.view")
     pick = SchemePickForm(
         request.GET or {"year": timezone.localdate().year - 1, "category": Category.TRADITIONAL}
     )
@@ -351,7 +347,7 @@ def scheme(request):
         }
     form = SchemeForm(request.POST or None, initial=initial, indicators=indicators)
     if request.method == "POST":
-        _require_official(request, provincial=True)
+        policy.page_requires(request.user, "scheme.change")
         if form.is_valid():
             try:
                 saved = services.scheme_save(
@@ -379,7 +375,6 @@ def scheme(request):
         "scheme": current,
         "year": year,
         "category": category,
-        "can_edit": request.user.is_provincial_official or request.user.is_superuser,
         "crumbs": [(_("Evaluation schemes"), None)],
     }
     return render(request, "evaluation/scheme.html", context)
@@ -415,6 +410,7 @@ def complex_score(request, code):
     """A complex's score, rank, grade and breakdown against the category's median and best,
     and its history over the years."""
     complex_ = get_object_or_404(Complex.objects.in_scope(request.user), code=code)
+    applies = policy.can(request.user, "adjustment.apply", complex_)
     history = list(
         Evaluation.objects.filter(complex=complex_).select_related("scheme").order_by("-year")
     )
@@ -438,10 +434,14 @@ def complex_score(request, code):
         "publication": selectors.publication(year=current.year) if current else None,
         "decisions": ManagementDecision.objects.filter(complex=complex_).order_by("-year"),
         "adjustment_form": AdjustmentForm(items=list(current.scheme.adjustment_items.all()))
-        if current and request.user.is_official
+        if current and (applies or policy.can(request.user, "adjustment.propose", complex_))
         else None,
+        "applies_adjustments": applies,
+        "adjustment_proposals": complex_.adjustment_proposals.filter(
+            outcome=ProposalOutcome.PENDING
+        ).select_related("proposed_by"),
         "crumbs": [(_("Evaluation results"), reverse("evaluation:rankings")), (complex_.name, None)]
-        if request.user.is_official
+        if policy.can(request.user, "results.view")
         else [(_("My score"), None)],
     }
     return render(request, "evaluation/complex_score.html", context)
@@ -452,10 +452,9 @@ def complex_score(request, code):
 def complex_report_pdf(request, code):
     """The complex's evaluation report as a PDF, for officials in scope and its operator."""
     user = request.user
-    if not (user.is_official or user.is_operator or user.is_superuser):
-        raise PermissionDenied
+    policy.page_requires(user, "score.view")
     complex_ = get_object_or_404(
-        Complex.objects.in_scope(user).select_related("region__parent"), code=code
+        Complex.objects.in_scope(user, "score.view").select_related("region__parent"), code=code
     )
     year = inputs.year(request.GET)
     report = complex_report(complex_=complex_, year=year, user=user)
@@ -472,10 +471,14 @@ def complex_report_pdf(request, code):
 @login_required
 @require_POST
 def adjustment_apply(request, code, year):
-    _require_official(request)
+    """The province applies a bonus or penalty item; a city or county official proposes one."""
     complex_ = get_object_or_404(Complex.objects.in_scope(request.user), code=code)
+    applies = policy.can(request.user, "adjustment.apply", complex_)
+    if not applies:
+        policy.page_requires(request.user, "adjustment.propose", complex_)
+    change = services.adjustment_apply if applies else services.adjustment_propose
     try:
-        services.adjustment_apply(
+        change(
             complex_=complex_,
             year=year,
             item_code=request.POST.get("item_code", ""),
@@ -485,14 +488,39 @@ def adjustment_apply(request, code, year):
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("Recorded; the next recomputation counts it."))
+        messages.success(
+            request,
+            _("Recorded; the next recomputation counts it.")
+            if applies
+            else _("Your proposal has been sent to the province."),
+        )
     return redirect(f"{reverse('evaluation:score', args=[code])}?year={year}")
 
 
 @login_required
 @require_POST
+def adjustment_decide(request, pk, verdict):
+    proposal = get_object_or_404(
+        AdjustmentProposal.objects.in_scope(request.user).select_related("complex"), pk=pk
+    )
+    policy.page_requires(request.user, "adjustment.apply", proposal.complex)
+    try:
+        services.adjustment_proposal_decide(
+            proposal=proposal, approve=verdict == "approve", actor=request.user
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The proposal has been decided."))
+    return redirect(
+        f"{reverse('evaluation:score', args=[proposal.complex.code])}?year={proposal.year}"
+    )
+
+
+@login_required
+@require_POST
 def decision(request, pk, verdict):
-    _require_official(request, provincial=True)
+    policy.page_requires(request.user, "removal.decide")
     proposal = get_object_or_404(ManagementDecision.objects.in_scope(request.user), pk=pk)
     form = DecisionForm(request.POST)
     form.is_valid()
@@ -516,7 +544,7 @@ def decision(request, pk, verdict):
 @login_required
 @require_POST
 def recompute_now(request):
-    _require_official(request, provincial=True)
+    policy.page_requires(request.user, "recompute.run")
     year = inputs.year(request.POST)
     if year is None:
         messages.error(request, _("Choose a year."))
@@ -528,7 +556,7 @@ def recompute_now(request):
 @login_required
 def job_detail(request, pk):
     """The job's progress; htmx polls the fragment until the job has finished."""
-    _require_official(request, provincial=True)
+    policy.page_requires(request.user, "recompute.run")
     job = get_object_or_404(Job, pk=pk, kind=JobKind.RECOMPUTE)
     if request.htmx:
         return render(request, "evaluation/_job_progress.html", {"job": job})

@@ -37,7 +37,7 @@ def seed(context: DemoContext) -> None:
             note=f"{year}年省级产业创新服务综合体竞争性分配资金（演示数据）。",
             pool=round(eligible * per_complex / 10) * TEN_MILLION,
         )
-        services.allocations_recompute(year=year)
+        services.allocations_recompute(year=year, actor=province)
         _report_matching(context, year)
         services.allocations_refresh_matching(year=year)
         if year != years[-1]:

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     Exists,
@@ -19,6 +18,7 @@ from django.db.models.functions import Coalesce, Concat, Greatest, Left
 
 from complexes.models import Complex, Region
 from evaluation.models import Grade
+from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
 
 from . import inputs
@@ -37,7 +37,7 @@ def allocations_in_force(*, user, year: int | None = None) -> QuerySet[Allocatio
     if year is not None:
         rows = rows.filter(year=year)
     published = Q(status=AllocationStatus.PUBLISHED)
-    if user.is_official or user.is_superuser:
+    if policy.can(user, "funding.view_drafts"):
         undecided = ~Exists(
             AllocationDecision.objects.filter(year=OuterRef("year"), replaced_by__isnull=True)
         )
@@ -49,7 +49,7 @@ def allocations(*, user, filters: Filters = NO_FILTERS) -> QuerySet[Allocation]:
     """The allocations of every year under validated ``AllocationFilter`` filters: those in
     force, or, for an official asking for a status (drafts, superseded rows), every row in
     scope."""
-    if "status" in filters and (user.is_official or user.is_superuser):
+    if "status" in filters and policy.can(user, "funding.view_drafts"):
         rows = with_table_detail(Allocation.objects.in_scope(user))
     else:
         rows = allocations_in_force(user=user)
@@ -68,8 +68,7 @@ def allocation_year(filters: Filters) -> int:
 def allocation_table(*, user, filters: Filters = NO_FILTERS) -> QuerySet[Allocation]:
     """The allocation page and table: the allocations in force of the year (``allocation_year``)
     under validated ``AllocationFilter`` filters; officials and operators only."""
-    if not (user.is_official or user.is_superuser or user.is_operator):
-        raise PermissionDenied
+    policy.page_requires(user, "funding.view")
     rows = allocations_in_force(user=user, year=allocation_year(filters))
     return filtered(AllocationFilter, rows, {k: v for k, v in filters.items() if k != "year"})
 

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.notifications import notify
 from complexes.models import Complex, Status
+from portal import policy
 from portal.exceptions import DomainError, InvalidTransition
 
 from . import inputs
@@ -94,8 +95,9 @@ def candidates_for(*, rule_set: RuleSet, run: inputs.EvaluationRun) -> list[Cand
 
 
 @transaction.atomic
-def rule_set_create(*, year: int | None, actor: User | None, note: str = "", **fields) -> RuleSet:
+def rule_set_create(*, year: int | None, actor: User, note: str = "", **fields) -> RuleSet:
     """A new version of the year's rules, starting from the current ones (or the defaults)."""
+    policy.require(actor, "funding.decide")
     unknown = sorted(set(fields) - set(RULE_FIELDS))
     if unknown:
         raise DomainError(_("Unknown rule: %(names)s.") % {"names": ", ".join(unknown)})
@@ -111,8 +113,14 @@ def rule_set_create(*, year: int | None, actor: User | None, note: str = "", **f
     return rule_set
 
 
+def allocations_recompute(*, year: int, actor: User) -> Outcome:
+    """An official's recomputation of the year's draft allocations (``_drafts_recompute``)."""
+    policy.require(actor, "funding.decide")
+    return _drafts_recompute(year=year)
+
+
 @transaction.atomic
-def allocations_recompute(*, year: int) -> Outcome:
+def _drafts_recompute(*, year: int) -> Outcome:
     """Replace the year's draft allocations from the current rules and evaluation results.
 
     Published rows are never touched. Running it twice on the same data gives the same rows.
@@ -156,7 +164,7 @@ def allocations_after_evaluation(*, year: int, job=None) -> Outcome | None:
     still stands: the drafts, now out of date, are withdrawn and the province is told why.
     """
     try:
-        outcome = allocations_recompute(year=year)
+        outcome = _drafts_recompute(year=year)
     except DomainError as refusal:
         _drafts_withdraw(year=year, refusal=refusal)
         outcome = None
@@ -170,7 +178,7 @@ def _drafts_withdraw(*, year: int, refusal: DomainError) -> None:
     year_lock("allocations", year)
     Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT).delete()
     notify(
-        recipients=User.objects.filter(role=Role.PROVINCIAL_OFFICIAL, is_active=True),
+        recipients=User.objects.provincial_officials(),
         subject=_("Funding drafts for %(year)s could not be computed") % {"year": year},
         body=str(refusal.message),
         url=reverse("funding:rules") + f"?year={year}",
@@ -200,7 +208,7 @@ def allocations_refresh_matching(
 ) -> int:
     """Bring the reported matching and the compliance flag of the year's rows (drafts and
     published alike, unless ``statuses`` says otherwise) up to date with the approved reports.
-    Amounts are not touched."""
+    Amounts are not touched. A step of the nightly job and of the seed, which no user calls."""
     rows = list(
         allocations_select_for_update()
         .filter(year=year, status__in=list(statuses))
@@ -224,13 +232,14 @@ def allocations_refresh_matching(
 
 @transaction.atomic
 def allocations_publish(
-    *, year: int, actor: User | None, reason: str = "", tell_operators: bool = True
+    *, year: int, actor: User, reason: str = "", tell_operators: bool = True
 ) -> AllocationDecision:
     """Publish the year's drafts as a recorded decision; they are frozen from then on.
 
     When the year already has a published decision, the drafts replace it only with a reason;
     the replaced rows are kept as superseded.
     """
+    policy.require(actor, "funding.decide")
     year_lock("allocations", year)
     reason = (reason or "").strip()
     drafts = list(allocations_select_for_update().filter(year=year, status=AllocationStatus.DRAFT))

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from complexes.filters import page_filters
 from complexes.models import Complex
-from portal import inputs
+from portal import inputs, policy
 from portal.exceptions import DomainError
 from portal.filtering import validated
 
@@ -27,11 +27,6 @@ def _requested_year(request) -> int:
     year that is not one answers 400."""
     asked = inputs.year(request.GET) or inputs.year(request.POST)
     return asked if asked is not None else selectors.allocation_year({})
-
-
-def _province_only(user):
-    if not (user.is_provincial_official or user.is_superuser):
-        raise PermissionDenied
 
 
 @login_required
@@ -57,7 +52,6 @@ def table(request):
         "by_city": selectors.matching_rollup(rows, by="city"),
         "decision": decision,
         "publish_form": PublishForm(initial={"year": year}),
-        "is_province": request.user.is_provincial_official or request.user.is_superuser,
         "crumbs": [(_("Funding allocation"), None)],
     }
     return render(request, "funding/table.html", context)
@@ -67,7 +61,7 @@ def table(request):
 @require_GET
 def simulate(request):
     """What-if: other parameters, every complex's amount beside the current one. Saves nothing."""
-    _province_only(request.user)
+    policy.page_requires(request.user, "funding.decide")
     year = _requested_year(request)
     form = SimulationForm(request.GET if "year" in request.GET else None, initial={"year": year})
     simulation = None
@@ -96,10 +90,10 @@ def simulate(request):
 @login_required
 @require_POST
 def recompute(request):
-    _province_only(request.user)
+    policy.page_requires(request.user, "funding.decide")
     year = _requested_year(request)
     try:
-        outcome = services.allocations_recompute(year=year)
+        outcome = services.allocations_recompute(year=year, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -114,7 +108,7 @@ def recompute(request):
 @login_required
 @require_POST
 def publish(request):
-    _province_only(request.user)
+    policy.page_requires(request.user, "funding.decide")
     form = PublishForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a year to publish."))
@@ -136,14 +130,12 @@ def publish(request):
 def rules(request):
     """Rule-set versions per year; the province adds a version, never edits one."""
     user = request.user
-    if not (user.is_official or user.is_superuser):
-        raise PermissionDenied
-    is_province = user.is_provincial_official or user.is_superuser
+    policy.page_requires(user, "funding.rules_view")
     year = _requested_year(request)
     base = RuleSet.objects.for_year(year).first()
     initial = {name: getattr(base, name) for name in services.RULE_FIELDS} if base else {}
     form = None
-    if is_province:
+    if policy.can(user, "funding.decide"):
         form = RuleSetForm(request.POST or None, initial={**initial, "year": year})
         if request.method == "POST" and form.is_valid():
             data = {name: form.cleaned_data[name] for name in services.RULE_FIELDS}

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import MiddlewareEvents
 
+from portal import policy
+
 
 def audited(
     *,
@@ -75,11 +77,9 @@ class HistoryKind:
         users read none. Province-wide rules (no scope) are read by every official.
         """
         model = apps.get_model(self.model)
-        if not user.is_authenticated or not user.is_active or user.is_enterprise_user:
-            return model.objects.none()
         if hasattr(model.objects, "in_scope"):
-            return model.objects.in_scope(user)
-        if user.is_official or user.is_superuser:
+            return model.objects.in_scope(user, "history.view")
+        if policy.can(user, "history.view_unscoped"):
             return model.objects.all()
         return model.objects.none()
 

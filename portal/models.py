@@ -12,18 +12,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal import policy
+
 from .job_kinds import JOB_KINDS
-
-
-def subtree_prefix(region_code: str) -> str:
-    """The code prefix shared by a region and everything under it (GB/T 2260).
-
-    330000 (province) → "33", 330700 (city) → "3307", 330784 (county) → "330784".
-    """
-    code = region_code
-    while code.endswith("00"):
-        code = code[:-2]
-    return code
 
 
 def correlated_count(
@@ -50,37 +41,27 @@ class TimeStampedModel(models.Model):
 
 
 class ScopedQuerySet(models.QuerySet):
-    """Rows a user may see privately, decided in one place for every page and endpoint.
+    """Rows a user may see privately or act on, as ``portal.policy`` decides by action.
 
     A model's queryset names how its rows reach the three anchors of scope:
     ``scope_region`` (lookup to the region code, for officials: their whole subtree),
     ``scope_complex`` (lookup to the complex id, for operators) and ``scope_enterprise``
-    (lookup to the enterprise id, for enterprise users). An anchor left as ``None`` means that
-    role sees none of these rows. Public reads do not go through here.
+    (lookup to the enterprise id, for enterprise users). An anchor left as ``None`` means no
+    scope but "all" reaches these rows. Public reads do not go through here.
     """
 
     scope_region: str | None = None
     scope_complex: str | None = None
     scope_enterprise: str | None = None
 
-    def scope_condition(self, user) -> models.Q | None:
-        """The condition on the rows ``user`` may see privately: ``Q()`` for every row,
-        ``None`` for none."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return None
-        if user.is_superuser or user.is_provincial_official:
-            return models.Q()
-        if user.is_regional_official and self.scope_region and user.region_id:
-            return models.Q(**{f"{self.scope_region}__startswith": subtree_prefix(user.region_id)})
-        if user.is_operator and self.scope_complex and user.complex_id:
-            return models.Q(**{self.scope_complex: user.complex_id})
-        if user.is_enterprise_user and self.scope_enterprise and user.enterprise_id:
-            return models.Q(**{self.scope_enterprise: user.enterprise_id})
-        return None
+    def scope_condition(self, user, action: str = "view") -> models.Q | None:
+        """The condition on the rows on which ``user`` may do ``action`` (``portal.policy``):
+        ``Q()`` for every row, ``None`` for none."""
+        return policy.scope_condition(self, user, action)
 
-    def in_scope(self, user):
-        condition = self.scope_condition(user)
-        return self.none() if condition is None else self.filter(condition)
+    def in_scope(self, user, action: str = "view"):
+        """The rows on which ``user`` may do ``action`` (``portal.policy``)."""
+        return policy.restrict(self, user, action)
 
     def with_private_access(self, user):
         """Every row (a public read), each marked ``private_access``: whether ``user`` holds

@@ -2,15 +2,15 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complexes.selectors import region_names
+from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
-from portal.models import subtree_prefix
+from portal.policy import subtree_prefix
 
 from .filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter
 from .models import (
@@ -124,8 +124,7 @@ def enterprises(*, user, filters: Filters = NO_FILTERS):
 
 def enterprise_list(*, user, filters: Filters = NO_FILTERS):
     """The officials' list of enterprises (page and table); anyone else is refused."""
-    if not user.is_official:
-        raise PermissionDenied
+    policy.page_requires(user, "enterprise.list")
     return enterprises(user=user, filters=filters)
 
 
@@ -153,8 +152,7 @@ def vouchers(*, user):
 def voucher_list(*, user):
     """The vouchers page and table: officials' and enterprises' vouchers; anyone else is
     refused."""
-    if not (user.is_official or user.is_enterprise_user):
-        raise PermissionDenied
+    policy.page_requires(user, "voucher.list")
     return vouchers(user=user)
 
 
@@ -207,10 +205,12 @@ def settlement_due(*, user, region_code: str | None = None):
     entries = VoucherEntry.objects.filter(
         kind=EntryKind.CONSUME, settlement__isnull=True, at__lt=start_of_month
     )
-    if not (user.is_superuser or user.is_provincial_official):
-        if not (user.is_regional_official and user.region_id):
-            return VoucherEntry.objects.none().values("complex_id")
+    # Owed to complexes: an official's scope is the complexes' region, not the enterprises'.
+    scope = policy.scope_of(user, "settlement.view_due")
+    if scope == policy.SUBTREE:
         entries = entries.filter(complex__region__code__startswith=subtree_prefix(user.region_id))
+    elif scope != policy.ALL:
+        return VoucherEntry.objects.none().values("complex_id")
     if region_code:
         entries = entries.filter(complex__region__code__startswith=subtree_prefix(region_code))
     return (
@@ -231,8 +231,7 @@ def settlements(*, user):
 
 def settlement_list(*, user):
     """The settlements page and table: officials' and operators'; anyone else is refused."""
-    if not (user.is_official or user.is_operator):
-        raise PermissionDenied
+    policy.page_requires(user, "settlement.list")
     return settlements(user=user).select_related("complex__region__parent")
 
 

@@ -16,11 +16,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.notifications import notify
 from accounts.validators import validate_username_not_reserved
 from complexes.models import Complex
-from portal import credit_code
+from portal import credit_code, policy
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
 
 from .attachments import uploaded_name, validate_attachment, validate_licence
@@ -80,9 +80,8 @@ def allowed_actions(*, service_request: ServiceRequest, user) -> list[str]:
 
 
 def _is_party(user, service_request: ServiceRequest, party: str) -> bool:
-    if party == OPERATOR:
-        return user.is_operator and user.complex_id == service_request.complex_id
-    return user.is_enterprise_user and user.enterprise_id == service_request.enterprise_id
+    action = "service_request.handle" if party == OPERATOR else "service_request.respond"
+    return policy.can(user, action, service_request)
 
 
 # --- enterprises ---------------------------------------------------------------------------
@@ -138,7 +137,7 @@ def enterprise_register(
     enterprise.full_clean(validate_unique=False)
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(_("This user name is taken: choose another."), field="username")
-    user = User(username=username, email=email, role=Role.ENTERPRISE, first_name=contact_name)
+    user = User.objects.new_enterprise_user(username=username, email=email, first_name=contact_name)
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -170,7 +169,7 @@ def _claim_create(*, enterprise: Enterprise, user: User, claimed: Enterprise) ->
             field="credit_code",
         )
     # No role anchor and no sign-in until an official awards the claim.
-    user.role, user.is_active = Role.STAFF, False
+    user.set_awaiting_claim()
     user.save()
     claim = EnterpriseClaim.objects.create(
         enterprise=enterprise,
@@ -183,7 +182,7 @@ def _claim_create(*, enterprise: Enterprise, user: User, claimed: Enterprise) ->
     )
     with translation.override(settings.LANGUAGE_CODE):
         notify(
-            recipients=_officials_over(enterprise.region_id),
+            recipients=User.objects.regional_officials_over(enterprise.region_id),
             subject=_("A second party claims %(name)s (%(code)s)")
             % {"name": enterprise.name, "code": enterprise.credit_code},
             body=_("Compare both business licences and decide the claim."),
@@ -192,18 +191,10 @@ def _claim_create(*, enterprise: Enterprise, user: User, claimed: Enterprise) ->
     return Registration(user=user, claim=claim)
 
 
-def _officials_over(region_code: str):
-    """The county and city officials whose subtree holds the region (GB/T 2260: a county's
-    city is its first four digits)."""
-    return User.objects.filter(
-        role=Role.REGIONAL_OFFICIAL, region_id__in={region_code, f"{region_code[:4]}00"}
-    )
-
-
 @transaction.atomic
 def enterprise_licence_upload(*, actor, licence) -> Enterprise:
     """The enterprise's user uploads (or replaces) its business licence for verification."""
-    if not actor.is_enterprise_user:
+    if not policy.can(actor, "enterprise.upload_licence"):
         raise NotPermitted(_("Only the enterprise's own users upload its business licence."))
     enterprise = enterprises_select_for_update().get(pk=actor.enterprise_id)
     if enterprise.verified:
@@ -235,8 +226,7 @@ ENTERPRISE_PROFILE_FIELDS = (
 def enterprise_profile_update(*, actor, enterprise: Enterprise, **fields) -> Enterprise:
     """The enterprise's own user edits its profile (any of ENTERPRISE_PROFILE_FIELDS). A
     high-tech enterprise gives its certificate number; one that is not keeps none."""
-    if not (actor.is_enterprise_user and actor.enterprise_id == enterprise.pk):
-        raise NotPermitted(_("Only the enterprise's own users edit its profile."))
+    policy.require(actor, "enterprise.edit_profile", enterprise)
     unknown = set(fields) - set(ENTERPRISE_PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not editable on an enterprise's profile: {sorted(unknown)}")
@@ -259,9 +249,9 @@ def enterprise_profile_update(*, actor, enterprise: Enterprise, **fields) -> Ent
 def _official_decision(actor, lock, model, pk: int):
     """The one authorization of verification decisions: officials only (403), and the object
     locked (with ``lock``, from ``lock_objects``) through the actor's scope (404 outside it)."""
-    if not actor.is_official:
+    if not policy.can(actor, "enterprise.verify"):
         raise NotPermitted(_("Only officials verify enterprises."))
-    return get_object_or_404(lock(model.objects.in_scope(actor)), pk=pk)
+    return get_object_or_404(lock(model.objects.in_scope(actor, "enterprise.verify")), pk=pk)
 
 
 @transaction.atomic
@@ -341,7 +331,7 @@ def enterprise_claim_award(*, actor, claim: EnterpriseClaim, reason: str = "") -
         )
     User.objects.filter(pk__in=[user.pk for user in previous]).update(is_active=False)
     claimant = locked.claimant
-    claimant.role, claimant.enterprise, claimant.is_active = Role.ENTERPRISE, enterprise, True
+    claimant.set_enterprise_user(enterprise)
     claimant.save(update_fields=["role", "enterprise", "is_active"])
     enterprise.business_licence = locked.business_licence
     enterprise.business_licence_name = locked.business_licence_name
@@ -410,9 +400,10 @@ OFFERING_FIELDS = (
 @transaction.atomic
 def offering_save(*, offering: Offering, fields: dict, actor) -> Offering:
     """Create or edit an offering of the operator's own complex."""
-    if not actor.is_operator:
+    if offering.pk is None:
+        offering.complex_id = actor.complex_id
+    if not policy.can(actor, "offering.manage", offering):
         raise NotPermitted(_("Only the complex's operator manages its catalogue."))
-    offering.complex_id = actor.complex_id
     for name, value in fields.items():
         if name in OFFERING_FIELDS:
             setattr(offering, name, value)
@@ -427,7 +418,9 @@ def offering_save(*, offering: Offering, fields: dict, actor) -> Offering:
 
 
 @transaction.atomic
-def offering_delete(*, offering: Offering) -> None:
+def offering_delete(*, offering: Offering, actor) -> None:
+    if not policy.can(actor, "offering.manage", offering):
+        raise NotPermitted(_("Only the complex's operator manages its catalogue."))
     if offering.requests.exists():
         raise DomainError(
             _("This offering has service requests: deactivate it instead of deleting it.")
@@ -449,7 +442,7 @@ def service_request_create(
     voucher_amount: Decimal | None = None,
 ) -> ServiceRequest:
     """An enterprise user requests an offering, optionally paying part with a voucher."""
-    if not actor.is_enterprise_user:
+    if not policy.can(actor, "service_request.create"):
         raise NotPermitted(_("Only enterprise users request services."))
     if not offering.active:
         raise DomainError(_("This offering is no longer available."), field="offering")
@@ -631,11 +624,11 @@ def service_request_cancel(*, service_request: ServiceRequest, actor) -> Service
 
 
 def _operators_of(complex_id: int):
-    return User.objects.filter(role=Role.OPERATOR, complex_id=complex_id)
+    return User.objects.operators_of(complex_id)
 
 
 def _users_of(enterprise_id: int):
-    return User.objects.filter(role=Role.ENTERPRISE, enterprise_id=enterprise_id)
+    return User.objects.users_of_enterprise(enterprise_id)
 
 
 def _request_url(service_request: ServiceRequest) -> str:
@@ -738,7 +731,7 @@ def voucher_issue(
     date it is valid from the day of issue (in the portal's time zone)."""
     if valid_from is None:
         valid_from = timezone.localdate()
-    if not actor.is_provincial_official:
+    if not policy.can(actor, "voucher.issue", enterprise):
         raise NotPermitted(_("Only provincial officials issue innovation vouchers."))
     if not enterprise.verified:
         raise DomainError(
@@ -803,7 +796,7 @@ def _check_voucher_rules(*, enterprise: Enterprise, amount: Decimal, year: int) 
 @transaction.atomic
 def voucher_import(*, upload, actor) -> list[Voucher]:
     """Issue the vouchers of an Excel sheet: all of them or, on any faulty cell, none."""
-    if not actor.is_provincial_official:
+    if not policy.can(actor, "voucher.issue"):
         raise NotPermitted(_("Only provincial officials issue innovation vouchers."))
     return [voucher_issue(actor=actor, **row) for row in parse_voucher_sheet(upload)]
 
@@ -821,7 +814,7 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 @transaction.atomic
 def voucher_settle(*, complex_: Complex, month: date, actor) -> VoucherSettlement:
     """Pay a complex the voucher money consumed in one finished month, once."""
-    if not actor.is_provincial_official:
+    if not policy.can(actor, "settlement.settle", complex_):
         raise NotPermitted(_("Only provincial officials settle vouchers."))
     month = month.replace(day=1)
     if month >= timezone.localdate().replace(day=1):

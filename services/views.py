@@ -14,7 +14,7 @@ from django_ratelimit.decorators import ratelimit
 
 from complexes.filters import page_filters
 from complexes.models import Complex
-from portal import inputs
+from portal import inputs, policy
 from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
 
@@ -81,7 +81,7 @@ def offering_detail(request, pk):
     offering = get_object_or_404(selectors.offering_catalogue(), pk=pk)
     user = request.user
     form = None
-    if user.is_authenticated and user.is_enterprise_user:
+    if policy.can(user, "service_request.create"):
         vouchers = (
             selectors.usable_vouchers(enterprise_id=user.enterprise_id)
             if offering.voucher_eligible
@@ -173,8 +173,7 @@ def register(request):
 def my_enterprise(request):
     """The enterprise user's own registration: where its verification stands, and the licence
     to upload (again) while it is not verified."""
-    if not request.user.is_enterprise_user:
-        raise PermissionDenied
+    policy.page_requires(request.user, "enterprise.upload_licence")
     enterprise = selectors.enterprises(user=request.user).get(pk=request.user.enterprise_id)
     form = (
         None
@@ -222,8 +221,7 @@ def my_enterprise_edit(request):
 
 
 def _official_only(request):
-    if not request.user.is_official:
-        raise PermissionDenied
+    policy.page_requires(request.user, "enterprise.verify")
 
 
 @login_required
@@ -345,7 +343,7 @@ def request_list(request):
     """One list for every role: an enterprise's own requests, an operator's queue (with overdue
     markers), officials' requests of complexes in their region."""
     filterset = page_filters(ServiceRequestFilter, request.GET, user=request.user)
-    if request.user.is_operator:
+    if policy.scope_of(request.user, "view") == policy.OWN_COMPLEX:
         del filterset.form.fields["complex"]
     rows = selectors.service_requests(user=request.user, filters=validated(filterset.form))
     context = {
@@ -409,8 +407,7 @@ def request_transition(request, pk, action):
 
 
 def _operator_only(request):
-    if not request.user.is_operator:
-        raise PermissionDenied
+    policy.page_requires(request.user, "offering.manage")
 
 
 @login_required
@@ -468,7 +465,7 @@ def voucher_list(request):
     user = request.user
     queryset = selectors.voucher_list(user=user)
     issue_form = import_form = None
-    if user.is_provincial_official:
+    if policy.can(user, "voucher.issue"):
         if request.GET.get("template"):
             return _template_download()
         posted = request.POST.get("form")
@@ -574,10 +571,12 @@ def settlement_list(request):
             )
         return redirect("services:settlements")
     context = {
-        "due": _page(request, selectors.settlement_due(user=user)) if user.is_official else None,
+        "due": _page(request, selectors.settlement_due(user=user))
+        if policy.can(user, "settlement.view_due")
+        else None,
         "settled": settled[:SETTLED_SHOWN],
         "query": _query_without_page(request),
-        "can_settle": user.is_provincial_official,
+        "can_settle": policy.can(user, "settlement.settle"),
         "crumbs": [(_("Voucher settlement"), None)],
     }
     return render(request, "services/settlements.html", context)

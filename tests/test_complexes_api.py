@@ -141,7 +141,7 @@ def test_operator_edits_the_profile_but_not_the_classification(api_as, yongkang_
 
 
 def test_status_change_keeps_history_and_refuses_illegal_moves(api_as, yongkang_complex):
-    official = factories.regional_official("330784")
+    official = factories.provincial_official()
     client = api_as(official)
     url = f"/api/v1/complexes/{yongkang_complex.pk}/"
 

@@ -73,7 +73,7 @@ def province(yongkang_complex, hangzhou_complex):
     side(yongkang_complex, JINHUA_ENTERPRISE, "330784", score="87.60", rank=1)
     side(hangzhou_complex, HANGZHOU_ENTERPRISE, "330110", score="81.25", rank=2)
     rule_set(YEAR, pool=80 * M)
-    funding_services.allocations_recompute(year=YEAR)
+    funding_services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     funding_services.allocations_publish(year=YEAR, actor=factories.provincial_official())
     return yongkang_complex, hangzhou_complex
 

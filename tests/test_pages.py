@@ -69,8 +69,8 @@ def test_operator_edits_profile_through_the_page(client_as, yongkang_complex):
     assert yongkang_complex.contact_name == "赵六"
 
 
-def test_official_changes_status_with_a_reason(client_as, yongkang_complex):
-    official = factories.regional_official("330700")
+def test_province_changes_status_with_a_reason(client_as, yongkang_complex):
+    official = factories.provincial_official()
     client = client_as(official)
     url = reverse("complexes:change_status", args=[yongkang_complex.code])
     assert client.post(url, {"to_status": "rectifying", "reason": ""}).status_code == 200
@@ -78,6 +78,17 @@ def test_official_changes_status_with_a_reason(client_as, yongkang_complex):
     yongkang_complex.refresh_from_db()
     assert yongkang_complex.status == "rectifying"
     assert yongkang_complex.status_changes.get().changed_by == official
+
+
+def test_city_official_proposes_a_status_change_with_a_reason(client_as, yongkang_complex):
+    official = factories.regional_official("330700")
+    client = client_as(official)
+    url = reverse("complexes:change_status", args=[yongkang_complex.code])
+    assert client.post(url, {"to_status": "rectifying", "reason": ""}).status_code == 200
+    assert client.post(url, {"to_status": "rectifying", "reason": "评价不合格"}).status_code == 302
+    yongkang_complex.refresh_from_db()
+    assert yongkang_complex.status == "operating"
+    assert yongkang_complex.status_proposals.get().proposed_by == official
 
 
 def test_an_operator_cannot_open_the_status_page(client_as, yongkang_complex):

@@ -1,7 +1,7 @@
 import pytest
 
 from complexes.models import Region, RegionLevel
-from portal.models import subtree_prefix
+from portal.policy import subtree_prefix
 
 pytestmark = pytest.mark.django_db
 

@@ -178,7 +178,7 @@ def province(yongkang_complex, hangzhou_complex):
             rank=rank,
         )
     rule_set(YEAR, pool=80 * M)
-    funding_services.allocations_recompute(year=YEAR)
+    funding_services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     funding_services.allocations_publish(year=YEAR, actor=factories.provincial_official())
     return yongkang_complex, hangzhou_complex
 

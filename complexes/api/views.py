@@ -6,7 +6,7 @@ from complexes.filters import ComplexFilter, InstitutionFilter
 from complexes.models import Complex, Institution, Region
 from portal.api.audience import AudienceViewMixin
 from portal.api.filters import SelectorListMixin
-from portal.api.permissions import ActionRolePermission
+from portal.api.permissions import PolicyPermission
 from portal.api.public_cache import AnonymousListCacheMixin
 
 from .serializers import (
@@ -24,9 +24,9 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Region.objects.all()
     serializer_class = RegionSerializer
-    permission_classes = [ActionRolePermission]
+    permission_classes = [PolicyPermission]
     public_read = True
-    action_roles: dict = {}
+    policy_actions: dict = {}
     filterset_fields = ["level", "parent", "mountain_26"]
 
 
@@ -41,12 +41,13 @@ class ComplexViewSet(
     """The public directory of complexes; the province registers them, operators and officials
     in scope keep them up to date."""
 
-    permission_classes = [ActionRolePermission]
+    permission_classes = [PolicyPermission]
     public_read = True
-    action_roles = {
-        "create": ("is_provincial_official",),
-        "update": ("is_official", "is_operator"),
-        "partial_update": ("is_official", "is_operator"),
+    # Which fields a change may touch is the service's to decide (complex_update).
+    policy_actions = {
+        "create": "complex.create",
+        "update": "complex.change_profile",
+        "partial_update": "complex.change_profile",
     }
     filterset_class = ComplexFilter
 
@@ -86,14 +87,9 @@ class ComplexViewSet(
 @extend_schema(description="Member institutions of complexes.")
 class InstitutionViewSet(AudienceViewMixin, viewsets.ModelViewSet):
     serializer_class = InstitutionSerializer
-    permission_classes = [ActionRolePermission]
+    permission_classes = [PolicyPermission]
     public_read = True
-    action_roles = {
-        "create": ("is_operator",),
-        "update": ("is_operator",),
-        "partial_update": ("is_operator",),
-        "destroy": ("is_operator",),
-    }
+    policy_actions = dict.fromkeys(WRITE_ACTIONS, "complex.manage_parts")
     filterset_class = InstitutionFilter
 
     def get_queryset(self):
@@ -103,13 +99,13 @@ class InstitutionViewSet(AudienceViewMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.instance = services.complex_part_save(
-            part=Institution(), fields=serializer.validated_data
+            part=Institution(), fields=serializer.validated_data, actor=self.request.user
         )
 
     def perform_update(self, serializer):
         serializer.instance = services.complex_part_save(
-            part=serializer.instance, fields=serializer.validated_data
+            part=serializer.instance, fields=serializer.validated_data, actor=self.request.user
         )
 
     def perform_destroy(self, instance):
-        services.complex_part_delete(part=instance)
+        services.complex_part_delete(part=instance, actor=self.request.user)

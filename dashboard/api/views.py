@@ -1,11 +1,11 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dashboard import selectors
+from portal import policy
 
 COUNTS = serializers.DictField(child=serializers.IntegerField())
 AMOUNTS = serializers.DictField(child=serializers.DecimalField(max_digits=18, decimal_places=2))
@@ -73,8 +73,7 @@ class SummaryView(APIView):
         ),
     )
     def get(self, request):
-        if not (request.user.is_official or request.user.is_superuser):
-            raise PermissionDenied
+        policy.page_requires(request.user, "dashboard.view")
         query = YearRegionSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         region = selectors.dashboard_region(user=request.user, filters=query.validated_data)

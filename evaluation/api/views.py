@@ -8,7 +8,7 @@ from evaluation import recompute, selectors, services
 from evaluation.filters import EvaluationFilter, ReportFilter
 from evaluation.models import Indicator, JobKind, ReportValue
 from portal.api.filters import SelectorListMixin
-from portal.api.permissions import ActionRolePermission
+from portal.api.permissions import PolicyPermission
 from portal.models import Job
 
 from .serializers import (
@@ -34,14 +34,14 @@ class ReportViewSet(
 ):
     """Annual reports: the operator fills and submits its own, officials in scope review them."""
 
-    permission_classes = [ActionRolePermission]
-    action_roles = {
-        "create": ("is_operator",),
-        "partial_update": ("is_operator",),
-        "submit": ("is_operator",),
-        "pre_review": ("is_regional_official",),
-        "return_": ("is_official",),
-        "approve": ("is_provincial_official",),
+    permission_classes = [PolicyPermission]
+    policy_actions = {
+        "create": "report.fill",
+        "partial_update": "report.fill",
+        "submit": "report.fill",
+        "pre_review": "report.pre_review",
+        "return_": "report.return",
+        "approve": "report.approve",
     }
     filterset_class = ReportFilter
 
@@ -133,8 +133,8 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Indicator.objects.all()
     serializer_class = IndicatorSerializer
-    permission_classes = [ActionRolePermission]
-    action_roles: dict = {}
+    permission_classes = [PolicyPermission]
+    policy_actions: dict = {}
     lookup_field = "code"
     filterset_fields = ["source", "dimension"]
 
@@ -143,8 +143,8 @@ class EvaluationViewSet(SelectorListMixin, viewsets.ReadOnlyModelViewSet):
     """Published results: score, rank within the category, grade and breakdown."""
 
     serializer_class = EvaluationSerializer
-    permission_classes = [ActionRolePermission]
-    action_roles: dict = {}
+    permission_classes = [PolicyPermission]
+    policy_actions: dict = {}
     filterset_class = EvaluationFilter
 
     def get_queryset(self):
@@ -161,12 +161,8 @@ class JobViewSet(
 
     queryset = Job.objects.filter(kind=JobKind.RECOMPUTE)
     serializer_class = JobSerializer
-    permission_classes = [ActionRolePermission]
-    action_roles = {
-        "list": ("is_provincial_official",),
-        "retrieve": ("is_provincial_official",),
-        "create": ("is_provincial_official",),
-    }
+    permission_classes = [PolicyPermission]
+    policy_actions = dict.fromkeys(("list", "retrieve", "create"), "recompute.run")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

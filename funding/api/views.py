@@ -3,8 +3,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal import policy
 from portal.api.filters import SelectorListMixin
-from portal.api.permissions import ActionRolePermission
+from portal.api.permissions import PolicyPermission
 
 from .. import selectors, services
 from ..filters import AllocationFilter
@@ -30,12 +31,8 @@ class AllocationViewSet(SelectorListMixin, viewsets.ReadOnlyModelViewSet):
     """
 
     serializer_class = AllocationSerializer
-    permission_classes = [ActionRolePermission]
-    action_roles = {
-        "simulate": ("is_provincial_official",),
-        "recompute": ("is_provincial_official",),
-        "publish": ("is_provincial_official",),
-    }
+    permission_classes = [PolicyPermission]
+    policy_actions = dict.fromkeys(("simulate", "recompute", "publish"), "funding.decide")
     filterset_class = AllocationFilter
 
     queryset = Allocation.objects.none()  # the schema's model; requests use get_queryset
@@ -71,7 +68,7 @@ class AllocationViewSet(SelectorListMixin, viewsets.ReadOnlyModelViewSet):
         params = YearSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         year = params.validated_data["year"]
-        outcome = services.allocations_recompute(year=year)
+        outcome = services.allocations_recompute(year=year, actor=request.user)
         result = {
             "year": year,
             "complexes": len(outcome.shares),
@@ -112,15 +109,15 @@ class RuleSetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Funding rules per year, versioned: creating one makes the year's next version."""
 
     serializer_class = RuleSetSerializer
-    permission_classes = [ActionRolePermission]
-    action_roles = {"create": ("is_provincial_official",)}
+    permission_classes = [PolicyPermission]
+    policy_actions = {"create": "funding.decide"}
     filterset_fields = ["year"]
 
     queryset = RuleSet.objects.none()  # the schema's model; requests use get_queryset
 
     def get_queryset(self):
         user = self.request.user
-        if not user.is_authenticated or not (user.is_official or user.is_superuser):
+        if not policy.can(user, "funding.rules_view"):
             return RuleSet.objects.none()
         return RuleSet.objects.select_related("created_by")
 

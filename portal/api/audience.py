@@ -14,6 +14,8 @@ from functools import cache
 
 from rest_framework import serializers
 
+from portal import policy
+
 
 class AudienceSerializer(serializers.ModelSerializer):
     """A model serializer with ``Meta.private_fields``, sent only on rows in the reader's
@@ -43,13 +45,9 @@ class AudienceViewMixin:
     """For a viewset whose model has a ``ScopedQuerySet``: reads mark each row's private
     access for the caller, and callers who can hold no row in scope get the public variant."""
 
-    def may_hold_rows_in_scope(self) -> bool:
-        user = self.request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and (user.is_superuser or user.is_official or user.is_operator)
-        )
+    def may_hold_rows_in_scope(self, model) -> bool:
+        """Whether the policy reaches any row of ``model`` for the caller."""
+        return policy.scope_condition(model.objects.all(), self.request.user) is not None
 
     def get_serializer_class(self):
         serializer_class = super().get_serializer_class()
@@ -57,7 +55,8 @@ class AudienceViewMixin:
         # optional there (blank in the models), so every audience's answer conforms.
         if getattr(self, "swagger_fake_view", False):
             return serializer_class
-        if self.action in ("list", "retrieve") and not self.may_hold_rows_in_scope():
+        model = serializer_class.Meta.model
+        if self.action in ("list", "retrieve") and not self.may_hold_rows_in_scope(model):
             return public_variant(serializer_class)
         return serializer_class
 

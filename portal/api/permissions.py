@@ -1,13 +1,17 @@
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from portal import policy
 
-class ActionRolePermission(BasePermission):
-    """Who may call which action of a viewset, by role.
 
-    A viewset declares ``public_read`` (anonymous reads allowed) and ``action_roles``: for each
-    write action, the user flags (``is_operator``, ``is_official``, ...) of which one must hold.
-    An action that is not listed is refused. Scope is not decided here: viewsets fetch objects
-    from ``in_scope(user)`` querysets, so an object out of scope answers 404 whatever the role.
+class PolicyPermission(BasePermission):
+    """A viewset's actions, asked of ``portal.policy``.
+
+    A viewset declares ``public_read`` (anonymous reads allowed) and ``policy_actions``: for
+    each action it guards, the policy action it is (``{"approve": "report.approve"}``). A write
+    action that is not listed is refused. The role is asked first (403 for a role that may never
+    do it), then the object (403 for an object in the user's view but outside the action's
+    scope). Viewsets fetch objects from ``in_scope(user)`` querysets, so an object the user may
+    not see answers 404 before it gets here.
     """
 
     def has_permission(self, request, view):
@@ -15,10 +19,13 @@ class ActionRolePermission(BasePermission):
             return True  # a method the view does not offer: let it answer 405
         user = request.user
         authenticated = bool(user and user.is_authenticated)
-        if request.method in SAFE_METHODS and view.action not in view.action_roles:
+        action = view.policy_actions.get(view.action)
+        if request.method in SAFE_METHODS and action is None:
             return getattr(view, "public_read", False) or authenticated
-        if not authenticated:
+        if not authenticated or action is None:
             return False
-        if user.is_superuser:
-            return True
-        return any(getattr(user, flag) for flag in view.action_roles.get(view.action, ()))
+        return policy.can(user, action)
+
+    def has_object_permission(self, request, view, obj):
+        action = view.policy_actions.get(view.action)
+        return action is None or policy.can(request.user, action, obj)

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal import policy
 from portal.money import MILLION, WAN, round_money
 
 register = template.Library()
@@ -66,7 +67,7 @@ def officials_unit() -> str:
 def amount_for(value, user) -> str:
     """Officials read sums in their unit; enterprises and operators read the exact yuan they pay
     or receive."""
-    if getattr(user, "is_official", False):
+    if policy.can(user, "dashboard.view"):  # the dashboard's readers: officials
         return officials_amount(value or 0)
     try:
         return f"¥{Decimal(value or 0):,.2f}"

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from complexes.models import Institution, Region
+from portal import policy
 from portal.api.fields import CreditCodeField
 from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 from services.attachments import validate_attachment, validate_licence
@@ -37,9 +38,9 @@ class OfferingSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_operator:
-            self.fields["institution"].queryset = Institution.objects.filter(
-                complex_id=user.complex_id
+        if policy.can(user, "offering.manage"):
+            self.fields["institution"].queryset = Institution.objects.in_scope(
+                user, "offering.manage"
             )
 
     @extend_schema_field(
@@ -171,9 +172,9 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_enterprise_user:
-            self.fields["voucher"].queryset = Voucher.objects.filter(
-                enterprise_id=user.enterprise_id
+        if policy.can(user, "service_request.create"):
+            self.fields["voucher"].queryset = Voucher.objects.in_scope(
+                user, "service_request.create"
             )
 
     # A path on this server, or null without an attachment.

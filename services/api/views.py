@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from portal.api.filters import SelectorListMixin
 from portal.api.parsers import BoundedJSONParser
-from portal.api.permissions import ActionRolePermission
+from portal.api.permissions import PolicyPermission
 from portal.api.public_cache import AnonymousListCacheMixin
 from services import selectors, services
 from services.attachments import private_download
@@ -46,9 +46,9 @@ class OfferingViewSet(AnonymousListCacheMixin, SelectorListMixin, viewsets.Model
     """The service catalogue: anyone browses the active offerings; operators keep their own."""
 
     serializer_class = OfferingSerializer
-    permission_classes = [ActionRolePermission]
+    permission_classes = [PolicyPermission]
     public_read = True
-    action_roles = {action: ("is_operator",) for action in WRITE_ACTIONS}
+    policy_actions = dict.fromkeys(WRITE_ACTIONS, "offering.manage")
     filterset_class = OfferingFilter
 
     def get_queryset(self):
@@ -71,21 +71,21 @@ class OfferingViewSet(AnonymousListCacheMixin, SelectorListMixin, viewsets.Model
         )
 
     def perform_destroy(self, instance):
-        services.offering_delete(offering=instance)
+        services.offering_delete(offering=instance, actor=self.request.user)
 
 
 class EnterpriseViewSet(SelectorListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Enterprises: self-registration is open (and rate-limited per address); an enterprise
     sees itself, officials their region, where they verify registrations."""
 
-    permission_classes = [ActionRolePermission]
+    permission_classes = [PolicyPermission]
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    action_roles: dict = {
-        "partial_update": ("is_enterprise_user",),
-        "upload_licence": ("is_enterprise_user",),
-        "verify": ("is_official",),
-        "reject_verification": ("is_official",),
+    policy_actions = {
+        "partial_update": "enterprise.edit_profile",
+        "upload_licence": "enterprise.upload_licence",
+        "verify": "enterprise.verify",
+        "reject_verification": "enterprise.verify",
     }
     filterset_class = EnterpriseFilter
 
@@ -208,12 +208,12 @@ class ServiceRequestViewSet(
     """Service requests and their lifecycle. Enterprises create and see their own, operators
     their complex's, officials those of complexes in their region."""
 
-    permission_classes = [ActionRolePermission]
+    permission_classes = [PolicyPermission]
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
-    action_roles = {
-        "create": ("is_enterprise_user",),
-        **{name: ("is_operator",) for name in ("accept", "reject", "start", "deliver")},
-        **{name: ("is_enterprise_user",) for name in ("confirm", "dispute", "cancel")},
+    policy_actions = {
+        "create": "service_request.create",
+        **dict.fromkeys(("accept", "reject", "start", "deliver"), "service_request.handle"),
+        **dict.fromkeys(("confirm", "dispute", "cancel"), "service_request.respond"),
     }
     filterset_class = ServiceRequestFilter
 
@@ -298,11 +298,8 @@ class VoucherViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     an enterprise sees its own, officials those of enterprises in their region."""
 
     serializer_class = VoucherSerializer
-    permission_classes = [ActionRolePermission]
-    action_roles = {
-        "create": ("is_provincial_official",),
-        "import_sheet": ("is_provincial_official",),
-    }
+    permission_classes = [PolicyPermission]
+    policy_actions = dict.fromkeys(("create", "import_sheet"), "voucher.issue")
 
     def get_queryset(self):
         return selectors.vouchers(user=self.request.user)
@@ -336,8 +333,8 @@ class SettlementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     finished month once; officials see their region's, operators their own."""
 
     serializer_class = SettlementSerializer
-    permission_classes = [ActionRolePermission]
-    action_roles = {"create": ("is_provincial_official",)}
+    permission_classes = [PolicyPermission]
+    policy_actions = {"create": "settlement.settle"}
 
     def get_queryset(self):
         return selectors.settlements(user=self.request.user)

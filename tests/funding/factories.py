@@ -15,13 +15,14 @@ from evaluation.models import (
 )
 from funding import services
 from funding.models import RuleSet
+from tests import factories
 
 M = Decimal(1_000_000)
 
 
 def rule_set(year: int, **fields) -> RuleSet:
-    """A new version of the year's rules (defaults for everything not given)."""
-    return services.rule_set_create(year=year, actor=None, **fields)
+    """A new version of the year's rules (defaults for everything not given), by the province."""
+    return services.rule_set_create(year=year, actor=factories.provincial_official(), **fields)
 
 
 def evaluated(complex_, year: int, score: str, grade: str, *, rank: int = 1) -> Evaluation:

@@ -26,7 +26,7 @@ def funded():
     evaluated(yuhang, YEAR, "60.00", "pass", rank=2)
     approved_report(yongkang, YEAR, local=60 * M, host=120 * M)
     rule_set(YEAR, pool=100 * M)
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     services.allocations_publish(year=YEAR, actor=factories.provincial_official())
     return yongkang, yuhang
 
@@ -83,7 +83,7 @@ def test_scope_operator_own_official_subtree_anonymous_401(api_as, api_client, f
 def test_operators_never_see_drafts_officials_see_undecided_ones(api_as, db):
     complex_ = factories.ComplexFactory()
     evaluated(complex_, YEAR, "80.00", "good")
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     assert api_as(factories.operator_of(complex_)).get(LIST).json()["count"] == 0
     rows = api_as(factories.provincial_official()).get(LIST).json()["results"]
     assert [(row["complex"], row["status"]) for row in rows] == [(complex_.pk, "draft")]

@@ -60,7 +60,7 @@ def amounts(year=YEAR, status=AllocationStatus.DRAFT):
 
 
 def test_recompute_shares_the_pool_by_results_with_ex_ante_support(province):
-    outcome = services.allocations_recompute(year=YEAR)
+    outcome = services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     rows = {
         row.complex_id: row
         for row in Allocation.objects.filter(year=YEAR).select_related("rule_set")
@@ -84,7 +84,7 @@ def test_recompute_shares_the_pool_by_results_with_ex_ante_support(province):
 
 
 def test_matching_requirements_reports_and_compliance(province):
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     rows = {row.complex_id: row for row in Allocation.objects.filter(year=YEAR)}
     a, b, c, d, e = (rows[province[key].pk] for key in "abcde")
     assert (a.required_local_match, a.required_host_investment) == (
@@ -115,19 +115,19 @@ def test_matching_requirements_reports_and_compliance(province):
 
 def test_recompute_twice_gives_the_same_rows(province):
     fields = ("complex_id", "kind", "provincial_amount", "required_local_match", "compliant")
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     first = sorted(Allocation.objects.values_list(*fields))
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     assert sorted(Allocation.objects.values_list(*fields)) == first
     assert Allocation.objects.count() == 5
 
 
 def test_a_pool_short_of_the_floors_is_refused_and_keeps_the_drafts(province):
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     before = amounts()
     rule_set(YEAR, pool=69 * M)  # needs 10 M ex-ante + 3 × 20 M floors = 70 M
     with pytest.raises(InfeasiblePool) as refused:
-        services.allocations_recompute(year=YEAR)
+        services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     assert refused.value.needed == Decimal("70000000.00")
     assert "69,000,000.00" in refused.value.message
     assert amounts() == before
@@ -135,7 +135,7 @@ def test_a_pool_short_of_the_floors_is_refused_and_keeps_the_drafts(province):
 
 def test_a_binding_cap_reshares_the_excess(province):
     rule_set(YEAR, pool=160 * M, cap=60 * M)
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     # Uncapped, a would get 20 + 90 × 108/240 = 60.5 M: cut to 60 M, the other 90 M shared by
     # b and c: 40 M floors, 50 M at 80 : 52 (the odd fen to c, the larger remainder).
     assert amounts() == {
@@ -150,7 +150,7 @@ def test_a_binding_cap_reshares_the_excess(province):
 
 def test_publish_freezes_the_drafts_with_their_rules_and_results(province):
     official = factories.provincial_official()
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     decision = services.allocations_publish(year=YEAR, actor=official)
     published = amounts(status=AllocationStatus.PUBLISHED)
     assert published[province["a"].code] == Decimal("65000000.00")
@@ -164,7 +164,7 @@ def test_publish_freezes_the_drafts_with_their_rules_and_results(province):
 
     # New results make new drafts; the published rows stay as decided.
     Evaluation.objects.filter(complex=province["c"]).update(score=Decimal("95.00"))
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     assert amounts(status=AllocationStatus.PUBLISHED) == published
     assert amounts()[province["c"].code] > published[province["c"].code]
 
@@ -181,12 +181,12 @@ def test_publish_freezes_the_drafts_with_their_rules_and_results(province):
 
 def test_only_a_new_decision_with_a_reason_replaces_a_published_year(province):
     official = factories.provincial_official()
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     first = services.allocations_publish(year=YEAR, actor=official)
     with pytest.raises(InvalidTransition):
         services.allocations_publish(year=YEAR, actor=official)  # no drafts left
     rule_set(YEAR, pool=200 * M, ex_ante_amount=10 * M)
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     with pytest.raises(DomainError) as refused:
         services.allocations_publish(year=YEAR, actor=official)
     assert refused.value.field == "reason"
@@ -204,7 +204,7 @@ def test_only_a_new_decision_with_a_reason_replaces_a_published_year(province):
 
 
 def test_drafts_computed_under_older_rules_cannot_be_published(province):
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     rule_set(YEAR, pool=180 * M)
     with pytest.raises(InvalidTransition):
         services.allocations_publish(year=YEAR, actor=factories.provincial_official())
@@ -212,7 +212,7 @@ def test_drafts_computed_under_older_rules_cannot_be_published(province):
 
 
 def test_reports_approved_after_publication_update_the_matching_only(province):
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     services.allocations_publish(year=YEAR, actor=factories.provincial_official())
     approved_report(province["c"], YEAR, local=45 * M, host=90 * M)
     assert services.allocations_refresh_matching(year=YEAR) == 1
@@ -227,7 +227,7 @@ def test_reports_approved_after_publication_update_the_matching_only(province):
 def test_publishing_tells_operators_their_amount_and_any_shortfall(province):
     operator_b = factories.operator_of(province["b"])
     factories.operator_of(province["e"])  # nothing allocated: no message
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     services.allocations_publish(year=YEAR, actor=factories.provincial_official())
     (message,) = Notification.objects.all()
     assert message.recipient == operator_b
@@ -236,7 +236,7 @@ def test_publishing_tells_operators_their_amount_and_any_shortfall(province):
 
 
 def test_matching_rolls_up_by_city_and_county(province):
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     rows = Allocation.objects.filter(year=YEAR)
     by_city = {group["region_code"]: group for group in selectors.matching_rollup(rows, by="city")}
     assert set(by_city) == {"330100", "330600", "330700"}
@@ -263,7 +263,7 @@ def test_matching_rolls_up_by_city_and_county(province):
 
 
 def test_funding_history_lists_published_years_only(province):
-    services.allocations_recompute(year=YEAR)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
     assert selectors.funding_history(complex_=province["a"]) == []
     services.allocations_publish(year=YEAR, actor=factories.provincial_official())
     (row,) = selectors.funding_history(complex_=province["a"])

@@ -2,7 +2,8 @@
 
 Complex A is in Yongkang (330784, Jinhua): the city and county officials, the operator and the
 enterprise user below all hold A in scope. Complex B is in Yuhang (330110, Hangzhou): only the
-province sees it.
+province (and the superuser, who acts as a provincial official) sees it. The staff account
+(Role.STAFF, Django's admin) holds nothing in scope.
 """
 
 from decimal import Decimal
@@ -11,7 +12,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Notification
+from complexes.models import Status, StatusProposal
 from evaluation.models import (
+    AdjustmentProposal,
     Grade,
     JobKind,
     ManagementDecision,
@@ -25,7 +28,7 @@ from tests.evaluation import factories as evaluation_factories
 from tests.funding import factories as funding_factories
 from tests.services.factories import OfferingFactory, ServiceRequestFactory, VoucherFactory
 
-ROLES = ("anonymous", "province", "city", "county", "operator", "enterprise")
+ROLES = ("anonymous", "province", "city", "county", "operator", "enterprise", "superuser", "staff")
 YEAR = 2025
 
 
@@ -72,6 +75,15 @@ def _side(complex_, enterprise, year: int, recipient) -> dict:
             name=enterprise.name,
             business_licence=_licence(),
         ),
+        "status-proposal": StatusProposal.objects.create(
+            complex=complex_, to_status=Status.REMOVED, reason="整改不到位"
+        ),
+        "adjustment-proposal": AdjustmentProposal.objects.create(
+            complex=complex_,
+            year=year,
+            item_code=evaluation.scheme.adjustment_items.first().code,
+            reason="获省级表彰",
+        ),
         "decision": ManagementDecision.objects.create(
             complex=complex_,
             year=year,
@@ -98,6 +110,9 @@ def build_world() -> tuple[dict, dict, dict]:
         "county": factories.regional_official("330784"),
         "operator": factories.operator_of(complex_a),
         "enterprise": factories.enterprise_user_of(enterprise_a),
+        # A superuser acts as a provincial official; portal staff work in the admin only.
+        "superuser": factories.UserFactory(is_superuser=True, is_staff=True),
+        "staff": factories.UserFactory(is_staff=True),
     }
     side_a = _side(complex_a, enterprise_a, YEAR, users["operator"])
     side_b = _side(complex_b, enterprise_b, YEAR - 1, users["province"])

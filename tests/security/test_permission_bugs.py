@@ -1,0 +1,183 @@
+"""The bugs of the authorization rule once written in many places (issue 14), each refused now
+by the one policy. These tests import nothing of the policy, so that they run on the old code."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from complexes.models import Complex, ComplexStatusChange, Status
+from evaluation import services as evaluation_services
+from evaluation.models import Adjustment, AnnualReport, Grade, ReportStatus
+from funding import services as funding_services
+from portal.exceptions import NotPermitted
+from services import services as service_services
+from services.models import Enterprise, Voucher
+from tests import factories
+from tests.evaluation import factories as evaluation_factories
+from tests.funding import factories as funding_factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def jinhua_city():
+    return factories.regional_official("330700")
+
+
+@pytest.fixture
+def superuser():
+    return factories.UserFactory(is_superuser=True, is_staff=True)
+
+
+# Status changes: the province decides -----------------------------------------------------------
+
+
+def test_a_city_official_is_not_offered_rectifying_or_removed_for_a_complex_of_their_city(
+    client_as, yongkang_complex, jinhua_city
+):
+    """The city is offered a proposal instead, which leaves the status to the province."""
+    client = client_as(jinhua_city)
+    detail = client.get(reverse("complexes:detail", args=[yongkang_complex.code]))
+    assert detail.status_code == 200
+    assert detail.context["can_change_status"] is False
+    page = client.get(reverse("complexes:change_status", args=[yongkang_complex.code]))
+    assert page.status_code == 200
+    assert page.context["decides"] is False
+    posted = client.post(
+        reverse("complexes:change_status", args=[yongkang_complex.code]),
+        {"to_status": Status.REMOVED, "reason": "不达标"},
+    )
+    assert posted.status_code == 302
+    assert Complex.objects.get(pk=yongkang_complex.pk).status == yongkang_complex.status
+    assert not ComplexStatusChange.objects.filter(to_status=Status.REMOVED).exists()
+
+
+def test_a_county_official_cannot_set_removed_through_the_api(api_as, yongkang_complex):
+    county = factories.regional_official("330784")
+    response = api_as(county).patch(
+        f"/api/v1/complexes/{yongkang_complex.pk}/",
+        {"status": Status.REMOVED, "status_reason": "连续两年不合格"},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert Complex.objects.get(pk=yongkang_complex.pk).status != Status.REMOVED
+
+
+def test_the_province_still_sets_a_status_through_the_api(api_as, yongkang_complex):
+    response = api_as(factories.provincial_official()).patch(
+        f"/api/v1/complexes/{yongkang_complex.pk}/",
+        {"status": Status.REMOVED, "status_reason": "连续两年不合格"},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert Complex.objects.get(pk=yongkang_complex.pk).status == Status.REMOVED
+
+
+# Bonus and penalty items: the province applies them ------------------------------------------------
+
+
+def test_the_city_account_is_not_offered_the_bonus_penalty_form(
+    client_as, yongkang_complex, jinhua_city
+):
+    """The city may only propose an item: nothing is applied until the province approves."""
+    evaluation = funding_factories.evaluated(yongkang_complex, 2025, "80.00", Grade.GOOD)
+    item = evaluation.scheme.adjustment_items.first()
+    client = client_as(jinhua_city)
+    page = client.get(reverse("evaluation:score", args=[yongkang_complex.code]))
+    assert page.status_code == 200
+    assert page.context["applies_adjustments"] is False
+    adjust = reverse("evaluation:adjust", args=[yongkang_complex.code, 2025])
+    client.post(adjust, {"item_code": item.code, "reason": "获省级表彰"})
+    assert not Adjustment.objects.exists()
+    with pytest.raises(NotPermitted):
+        evaluation_services.adjustment_apply(
+            complex_=yongkang_complex,
+            year=2025,
+            item_code=item.code,
+            reason="获省级表彰",
+            actor=jinhua_city,
+        )
+    assert not Adjustment.objects.exists()
+
+
+def test_the_province_is_offered_the_bonus_penalty_form(client_as, yongkang_complex):
+    funding_factories.evaluated(yongkang_complex, 2025, "80.00", Grade.GOOD)
+    page = client_as(factories.provincial_official()).get(
+        reverse("evaluation:score", args=[yongkang_complex.code])
+    )
+    assert reverse("evaluation:adjust", args=[yongkang_complex.code, 2025]) in (
+        page.content.decode()
+    )
+
+
+# Pre-review: in the official's own subtree -------------------------------------------------------
+
+
+def test_report_pre_review_refuses_an_official_of_another_region(yongkang_complex):
+    report = evaluation_factories.report(yongkang_complex, 2025, ReportStatus.SUBMITTED)
+    hangzhou = factories.regional_official("330100")
+    with pytest.raises(NotPermitted):
+        evaluation_services.report_pre_review(
+            report=report, actor=hangzhou, recommendation="approve", comment="同意"
+        )
+    assert AnnualReport.objects.get(pk=report.pk).reviewed_by is None
+
+
+def test_report_pre_review_accepts_an_official_of_the_reports_region(yongkang_complex, jinhua_city):
+    report = evaluation_factories.report(yongkang_complex, 2025, ReportStatus.SUBMITTED)
+    evaluation_services.report_pre_review(
+        report=report, actor=jinhua_city, recommendation="approve", comment="同意"
+    )
+    assert AnnualReport.objects.get(pk=report.pk).reviewed_by == jinhua_city
+
+
+# Funding: every write asks the policy --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["city", "operator", "staff"])
+def test_the_funding_services_refuse_everyone_but_the_province(role, yongkang_complex):
+    actor = {
+        "city": lambda: factories.regional_official("330700"),
+        "operator": lambda: factories.operator_of(yongkang_complex),
+        "staff": lambda: factories.UserFactory(is_staff=True),
+    }[role]()
+    with pytest.raises(NotPermitted):
+        funding_services.rule_set_create(year=2025, actor=actor, pool=Decimal(10**8))
+    with pytest.raises(NotPermitted):
+        funding_services.allocations_recompute(year=2025, actor=actor)
+    with pytest.raises(NotPermitted):
+        funding_services.allocations_publish(year=2025, actor=actor)
+
+
+# Superusers: one rule everywhere ------------------------------------------------------------------
+
+
+def test_a_superuser_issues_a_voucher(superuser):
+    enterprise = factories.EnterpriseFactory()
+    voucher = service_services.voucher_issue(
+        enterprise=enterprise,
+        amount=Decimal("5000.00"),
+        valid_from=datetime.date(2026, 1, 1),
+        expires_on=datetime.date(2026, 12, 31),
+        actor=superuser,
+    )
+    assert Voucher.objects.get(pk=voucher.pk).issued_by == superuser
+
+
+def test_a_superuser_sees_the_enterprise_list(client_as, superuser):
+    factories.EnterpriseFactory()
+    factories.EnterpriseFactory(region=factories.region("330110"))
+    page = client_as(superuser).get(reverse("services:enterprises"))
+    assert page.status_code == 200
+    assert len(page.context["page"].object_list) == Enterprise.objects.count() == 2
+
+
+def test_a_superuser_decides_like_the_province_and_is_refused_like_it(superuser, yongkang_complex):
+    report = evaluation_factories.report(yongkang_complex, 2025, ReportStatus.SUBMITTED)
+    evaluation_services.report_approve(report=report, actor=superuser)
+    assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.APPROVED
+    # Filling a report is the operator's, not the province's: the superuser is refused too.
+    with pytest.raises(NotPermitted):
+        evaluation_services.report_create(complex_=yongkang_complex, year=2026, actor=superuser)

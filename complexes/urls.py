@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import exports, views
 
@@ -9,8 +9,8 @@ urlpatterns = [
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/edit/", views.edit_profile, name="edit"),
     path("<str:code>/status/", views.change_status, name="change_status"),
-    path(
-        "<str:code>/status/proposals/<int:pk>/<str:verdict>/",
+    re_path(
+        r"^(?P<code>[^/]+)/status/proposals/(?P<pk>\d+)/(?P<verdict>confirm|dismiss)/$",
         views.decide_proposal,
         name="decide_proposal",
     ),

@@ -20,9 +20,10 @@ from tests import factories
 M = Decimal(1_000_000)
 
 
-def rule_set(year: int, **fields) -> RuleSet:
+def rule_set(year: int, actor=None, **fields) -> RuleSet:
     """A new version of the year's rules (defaults for everything not given), by the province."""
-    return services.rule_set_create(year=year, actor=factories.provincial_official(), **fields)
+    actor = actor or factories.provincial_official()
+    return services.rule_set_create(year=year, actor=actor, **fields)
 
 
 def evaluated(complex_, year: int, score: str, grade: str, *, rank: int = 1) -> Evaluation:

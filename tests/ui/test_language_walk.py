@@ -31,6 +31,7 @@ NOT_PAGES = {
     "accounts:logout", "accounts:open_notification", "accounts:mark_all_read",
     "services:request_transition", "evaluation:report_action", "evaluation:report_template",
     "evaluation:report_upload", "evaluation:adjust", "evaluation:decision",
+    "evaluation:adjustment_decide", "complexes:decide_proposal",
     "evaluation:recompute", "funding:export", "funding:recompute", "funding:publish",
     "complexes:export", "services:requests_export", "services:enterprises_export",
     "services:vouchers_export", "services:settlements_export", "evaluation:reports_export",
@@ -112,13 +113,13 @@ def seeded():
     )
     evaluation.approved(yuhang, YEAR)
     evaluated(yuhang, YEAR, "88.00", "good")
-    rule_set(YEAR, pool=60 * M)
     users = {
         "anonymous": None,
         "province": factories.provincial_official(username="province"),
         "operator": factories.operator_of(complex_, username="operator"),
         "enterprise": factories.enterprise_user_of(enterprise, username="enterprise"),
     }
+    rule_set(YEAR, actor=users["province"], pool=60 * M)
     # What the migrations shipped is data too, written once in English (see the report).
     shipped = [*EvaluationScheme.objects.all(), *RuleSet.objects.all()]
     job = recompute.job_start(kind=JobKind.RECOMPUTE, actor=users["province"], parameters={})

@@ -121,7 +121,7 @@ def test_fifty_simultaneous_clicks_on_one_export_record_one_job(yongkang_complex
         return export_job_start(
             owner=User.objects.get(pk=owner.pk),
             export="services:requests_export",
-            query="status=submitted",
+            filters={"status": "submitted"},
             title="服务请求",
             language="zh-hans",
         ).pk

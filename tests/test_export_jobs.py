@@ -308,7 +308,7 @@ def test_a_person_may_have_only_so_many_unfinished_jobs(
     client = jinhua[1]
     with django_capture_on_commit_callbacks(execute=False):
         assert client.post(URL).status_code == 302
-        assert client.post(URL, query_params={"page": "1"}).status_code == 302
+        assert client.post(URL, query_params={"status": "submitted"}).status_code == 302
         refused = client.post("/services/enterprises/export.xlsx")
     assert refused.status_code == 429
     assert "已有 2 个 Excel 文件正在准备" in refused.content.decode()

@@ -198,8 +198,7 @@ def my_enterprise(request):
 @require_http_methods(["GET", "POST"])
 def my_enterprise_edit(request):
     """The enterprise user edits their enterprise's profile (not its credit code)."""
-    if not request.user.is_enterprise_user:
-        raise PermissionDenied
+    policy.page_requires(request.user, "enterprise.edit_profile")
     enterprise = selectors.enterprises(user=request.user).get(pk=request.user.enterprise_id)
     form = EnterpriseProfileForm(request.POST or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():

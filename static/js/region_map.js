@@ -25,7 +25,7 @@
           trigger: "item",
           formatter: function (item) {
             if (item.seriesType === "scatter") { return escapeHTML(item.name); }
-            if (!item.data) { return escapeHTML(item.name); }
+            if (!item.data || item.data.value == null) { return escapeHTML(item.name); }
             var label = item.data.label || item.name;
             return escapeHTML(label) + "<br>" + escapeHTML(config.measureLabel) + ": " +
               escapeHTML(item.data.value.toLocaleString());

@@ -75,6 +75,10 @@ class WholeNumberField(forms.Field):
             )
         return int(text)
 
+    def prepare_value(self, value):
+        # As a query string carries it (a job's stored filters are read back by this field).
+        return "" if value is None else str(value)
+
 
 def year_field(**kwargs) -> WholeNumberField:
     return WholeNumberField(minimum=FIRST_YEAR, maximum=LAST_YEAR, **kwargs)

@@ -146,7 +146,7 @@ VERIFICATION_STATES = {
 }
 
 
-class VerificationFilter(django_filters.FilterSet):
+class VerificationFilter(UserFilterSet):
     """The officials' queue of registrations: waiting ones unless another state is chosen."""
 
     state = django_filters.ChoiceFilter(

@@ -12,7 +12,7 @@ from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.policy import subtree_prefix
 
-from .filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter
+from .filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter, VerificationFilter
 from .models import (
     Enterprise,
     EnterpriseClaim,
@@ -128,9 +128,11 @@ def enterprise_list(*, user, filters: Filters = NO_FILTERS):
     return enterprises(user=user, filters=filters)
 
 
-def verification_queue(*, user):
-    """Enterprises an official may verify, those waiting longest first."""
-    return enterprises(user=user).order_by("verified", "created_at", "id")
+def verification_queue(*, user, filters: Filters = NO_FILTERS):
+    """Enterprises an official may verify under validated ``VerificationFilter`` filters (the
+    waiting registrations unless another state is chosen), those waiting longest first."""
+    rows = enterprises(user=user).order_by("verified", "created_at", "id")
+    return filtered(VerificationFilter, rows, filters)
 
 
 def pending_claims(*, user):

@@ -226,12 +226,11 @@ def _official_only(request):
 @login_required
 def verification_list(request):
     _official_only(request)
-    filterset = VerificationFilter(
-        request.GET, queryset=selectors.verification_queue(user=request.user), request=request
-    )
+    filterset = page_filters(VerificationFilter, request.GET, user=request.user)
+    rows = selectors.verification_queue(user=request.user, filters=validated(filterset.form))
     context = {
         "filter": filterset,
-        "page": _page(request, filterset.qs),
+        "page": _page(request, rows),
         "query": _query_without_page(request),
         "claims": selectors.pending_claims(user=request.user),
         "crumbs": [(_("Enterprise verification"), None)],

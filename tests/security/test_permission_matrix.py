@@ -608,6 +608,23 @@ FIELDS = {
     "- enterprise - - - - enterprise -",
     "/api/v1/dashboard/summary/": "- summary summary summary - - summary - | "
     "- summary summary summary - - summary -",
+    "/api/v1/allocations/": "- allocation allocation allocation - - allocation - | - allocation - - - - allocation -",
+    "/api/v1/allocations/{id}/": "- allocation allocation allocation - - allocation - | - allocation - - - - allocation -",
+    "/api/v1/evaluations/{id}/": "- evaluation evaluation evaluation evaluation - evaluation - | - evaluation - - - - evaluation -",
+    "/api/v1/funding-rules/": "- funding-rule funding-rule funding-rule - - funding-rule - | - funding-rule funding-rule funding-rule - - funding-rule -",
+    "/api/v1/funding-rules/{id}/": "- funding-rule funding-rule funding-rule - - funding-rule - | - funding-rule funding-rule funding-rule - - funding-rule -",
+    "/api/v1/jobs/": "- job - - - - job - | - job - - - - job -",
+    "/api/v1/jobs/{id}/": "- job - - - - job - | - job - - - - job -",
+    "/api/v1/notifications/": "- - - - notification - - - | - notification - - - - - -",
+    "/api/v1/notifications/{id}/": "- - - - notification - - - | - notification - - - - - -",
+    "/api/v1/reports/": "- report report report report - report - | - report - - - - report -",
+    "/api/v1/reports/{id}/": "- report-detail report-detail report-detail report-detail - report-detail - | - report-detail - - - - report-detail -",
+    "/api/v1/service-requests/": "- service-request service-request service-request service-request service-request service-request - | - service-request - - - - service-request -",
+    "/api/v1/service-requests/{id}/": "- service-request-detail service-request-detail service-request-detail service-request-detail service-request-detail service-request-detail - | - service-request-detail - - - - service-request-detail -",
+    "/api/v1/voucher-settlements/": "- settlement settlement settlement settlement - settlement - | - settlement - - - - settlement -",
+    "/api/v1/voucher-settlements/{id}/": "- settlement settlement settlement settlement - settlement - | - settlement - - - - settlement -",
+    "/api/v1/vouchers/": "- voucher voucher voucher - voucher voucher - | - voucher - - - - voucher -",
+    "/api/v1/vouchers/{id}/": "- voucher voucher voucher - voucher voucher - | - voucher - - - - voucher -",
 }
 # Readable endpoints whose answer is not one object per row: checked by their own tests.
 NOT_ROWS = {

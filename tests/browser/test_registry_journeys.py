@@ -65,19 +65,29 @@ def test_an_operator_keeps_the_profile_and_members(page, live_server, province, 
     ).exists()
 
 
-def test_a_city_official_changes_status_only_in_their_city(
+def test_a_city_official_proposes_a_status_change_and_the_province_confirms_it(
     page, live_server, province, log_in, snap
 ):
     official = factories.regional_official("330700")
     log_in(page, official.username, factories.PASSWORD)
     page.goto(f"{live_server.url}/complexes/{province['yongkang'].code}/")
-    page.get_by_role("link", name="变更状态").click()
+    expect(page.get_by_role("link", name="变更状态", exact=True)).to_have_count(0)
+    page.get_by_role("link", name="建议变更状态").click()
     page.select_option("#id_to_status", "rectifying")
     page.get_by_label("原因").fill("年度评价不合格，限期整改")
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="变更状态").click()
-    expect(page.get_by_text("状态已变更。")).to_be_visible()
-    expect(page.get_by_text("年度评价不合格，限期整改")).to_be_visible()
-    snap(page, "status-changed")
+    page.get_by_role("button", name="提交建议").click()
+    expect(page.get_by_text("您的建议已提交省级部门决定。")).to_be_visible()
+    snap(page, "status-proposed")
     response = page.goto(f"{live_server.url}/complexes/{province['yuhang'].code}/status/")
     assert response.status == 404
+
+    page.context.clear_cookies()
+    log_in(page, factories.provincial_official().username, factories.PASSWORD)
+    page.goto(f"{live_server.url}/complexes/{province['yongkang'].code}/status/")
+    expect(page.get_by_text("年度评价不合格，限期整改")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="确认").click()
+    expect(page.get_by_text("建议已处理。")).to_be_visible()
+    snap(page, "status-confirmed")
+    page.goto(f"{live_server.url}/complexes/{province['yongkang'].code}/")
+    expect(page.get_by_text("年度评价不合格，限期整改")).to_be_visible()

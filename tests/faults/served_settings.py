@@ -3,8 +3,8 @@ and the Celery broker on REDIS_URL, as deployed, and the test suite's password h
 users come from the factories)."""
 
 from bench.settings import *  # noqa: F403
-from portal import settings as deployed
-from portal import settings_test
+from config import settings as deployed
+from config import settings_test
 
 CACHES = deployed.CACHES
 CELERY_TASK_ALWAYS_EAGER = deployed.CELERY_TASK_ALWAYS_EAGER

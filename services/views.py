@@ -116,7 +116,7 @@ def offering_detail(request, pk):
 
 def registration_rate(group, request) -> str | None:
     """Registrations per address (DJANGO_REGISTRATION_RATE_LIMIT). Signed-in people are sent
-    away without registering: only their attempts are not counted."""
+    away without registering, so their posts are not counted."""
     return None if request.user.is_authenticated else settings.REGISTRATION_RATE_LIMIT
 
 
@@ -251,19 +251,14 @@ def verification_detail(request, pk):
     enterprise = get_object_or_404(
         selectors.enterprises(user=request.user).select_related("verified_by"), pk=pk
     )
-    reject_form = ReasonForm(prefix="reject")
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action not in VERIFICATION_ACTIONS:
-            raise Http404
-        service, form_class = VERIFICATION_ACTIONS[action]
-        form = form_class(request.POST, prefix=action)
-        if form.is_valid() and _decided(request, form, service, enterprise=enterprise):
-            return redirect("services:verification_detail", pk=pk)
-        reject_form = form if action == "reject" else reject_form
+    forms = {"reject": ReasonForm(prefix="reject")}
+    if request.method == "POST" and _decided(
+        request, VERIFICATION_ACTIONS, forms, enterprise=enterprise
+    ):
+        return redirect("services:verification_detail", pk=pk)
     context = {
         "enterprise": enterprise,
-        "reject_form": reject_form,
+        "forms": forms,
         "claims": enterprise.claims.pending().select_related("claimant"),
         "crumbs": [
             (_("Enterprise verification"), reverse("services:verification")),
@@ -273,8 +268,17 @@ def verification_detail(request, pk):
     return render(request, "services/verification_detail.html", context)
 
 
-def _decided(request, form, service, **target) -> bool:
-    """Call an official's decision; a refusal goes onto the form (403 for the wrong role)."""
+def _decided(request, actions: dict, forms: dict, **target) -> bool:
+    """Take the official's decision posted as ``action`` (one of ``actions``: its service and
+    form) on ``target``. The posted form replaces its blank one in ``forms``, so that a refusal
+    shows next to its field; the wrong role answers 403."""
+    action = request.POST.get("action")
+    if action not in actions:
+        raise Http404
+    service, form_class = actions[action]
+    form = forms[action] = form_class(request.POST, prefix=action)
+    if not form.is_valid():
+        return False
     try:
         service(actor=request.user, **target, **form.cleaned_data)
     except NotPermitted as error:
@@ -305,14 +309,8 @@ def claim_detail(request, pk):
         pk=pk,
     )
     forms = {"award": OptionalReasonForm(prefix="award"), "reject": ReasonForm(prefix="reject")}
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action not in CLAIM_ACTIONS:
-            raise Http404
-        service, form_class = CLAIM_ACTIONS[action]
-        forms[action] = form_class(request.POST, prefix=action)
-        if forms[action].is_valid() and _decided(request, forms[action], service, claim=claim):
-            return redirect("services:claim_detail", pk=pk)
+    if request.method == "POST" and _decided(request, CLAIM_ACTIONS, forms, claim=claim):
+        return redirect("services:claim_detail", pk=pk)
     context = {
         "claim": claim,
         "enterprise": claim.enterprise,

@@ -120,13 +120,13 @@ def enterprise_user_of(enterprise: Enterprise, **kwargs) -> User:
 # The service records, children first: hundreds of thousands of rows that the ORM would
 # collect one by one before deleting them.
 SERVICE_RECORD_TABLES = (
+    "services_enterpriseclaim",
     "services_voucherentry",
     "services_vouchersettlement",
     "services_servicerequestevent",
     "services_servicerequest",
     "services_voucher",
     "services_offering",
-    "services_enterpriseclaim",
 )
 
 

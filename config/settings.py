@@ -117,6 +117,10 @@ DATABASES = {
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode, a cursor cannot outlive its transaction.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DJANGO_DB_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 # A new connection waits this long for a restarting server (portal/postgresql/base.py), so a
 # PostgreSQL restart fails only the requests that were in the middle of a query.
 DATABASES["default"]["ENGINE"] = "portal.postgresql"

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from complexes.models import Complex, Status
 from portal import policy
 from portal.exceptions import NotPermitted
-from portal.jobs import job_create, job_update, jobs_not_queued
+from portal.jobs import job_start_once, job_update, jobs_not_queued
 from portal.models import Job, JobStatus
 from portal.money import round_money
 
@@ -308,7 +308,7 @@ def job_start(*, kind: str, actor, parameters: dict) -> Job:
     broker down it stays recorded as not queued, for the nightly catch-up)."""
     if actor is not None and not policy.can(actor, "recompute.run"):
         raise NotPermitted(_("Only the province can start a recomputation."))
-    return job_create(kind=kind, owner=actor, parameters=parameters)
+    return job_start_once(kind=kind, owner=actor, parameters=parameters)
 
 
 def jobs_catch_up() -> list[Job]:

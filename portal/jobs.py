@@ -9,11 +9,11 @@ that started it still succeeds.
 import logging
 
 from celery import signature
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .job_kinds import JOB_KINDS
-from .models import Job, JobStatus
+from .models import JOB_PENDING, Job, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,22 @@ def job_create(*, kind: str, owner=None, **fields) -> Job:
     job = Job.objects.create(kind=kind, owner=owner, **fields)
     transaction.on_commit(lambda: job_enqueue(job))
     return job
+
+
+@transaction.atomic
+def job_start_once(*, kind: str, owner=None, parameters: dict) -> Job:
+    """The pending job of ``kind`` with these ``parameters`` if there is one, else a new one:
+    two starts at the same moment (on two web servers) meet on the database's constraint."""
+    pending = Job.objects.filter(kind=kind, parameters=parameters, status__in=JOB_PENDING)
+    if (job := pending.first()) is not None:
+        return job
+    try:
+        with transaction.atomic():
+            return job_create(kind=kind, owner=owner, parameters=parameters)
+    except IntegrityError:
+        # The other start committed first: its job is the answer (or, should it have finished
+        # in the meantime, a new one).
+        return pending.first() or job_start_once(kind=kind, owner=owner, parameters=parameters)
 
 
 def job_enqueue(job: Job) -> None:

@@ -174,6 +174,13 @@ class Job(models.Model):
                 condition=Q(kind=EXPORT, status__in=JOB_PENDING),
                 name="job_export_one_pending",
             ),
+            # A job started twice with the same parameters (two clicks, two web servers at the
+            # same moment) is recorded once while it is pending, and so runs once.
+            models.UniqueConstraint(
+                fields=["kind", "parameters"],
+                condition=~Q(kind=EXPORT) & Q(status__in=JOB_PENDING),
+                name="job_one_pending_per_parameters",
+            ),
         ]
 
     def __str__(self):

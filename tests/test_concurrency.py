@@ -155,6 +155,25 @@ def step_waiting_for_the_test(*, year, job):
     assert step_may_finish.wait(timeout=30)
 
 
+def test_fifty_simultaneous_recomputation_starts_record_one_job(broker_in_memory):
+    # As several web servers would receive the province's clicks at the same moment.
+    province = factories.provincial_official()
+    started = run_at_once(
+        lambda _: recompute.job_start(
+            kind=JobKind.RECOMPUTE, actor=province, parameters={"year": RECOMPUTE_YEAR}
+        ).pk,
+        range(THREADS),
+    )
+    assert len(set(started)) == 1
+    assert Job.objects.filter(kind=JobKind.RECOMPUTE).count() == 1
+    # Once it has finished, a new start is a new job.
+    Job.objects.filter(pk=started[0]).update(status=JobStatus.SUCCEEDED)
+    again = recompute.job_start(
+        kind=JobKind.RECOMPUTE, actor=province, parameters={"year": RECOMPUTE_YEAR}
+    )
+    assert again.pk != started[0]
+
+
 def test_a_redelivered_recomputation_leaves_the_running_delivery_alone(yongkang_complex, settings):
     settings.EVALUATION_RECOMPUTE_STEPS = ["tests.test_concurrency.step_waiting_for_the_test"]
     step_entered.clear(), step_may_finish.clear()

@@ -6,61 +6,23 @@ pages and writes keep working (the cache misses instead of failing), a recomputa
 then is recorded as not queued with a translated message, and the nightly run catches it up.
 """
 
-import re
-import subprocess
-import time
-
 import pytest
-import redis
 import requests
 from django.utils import translation
 
-from bench.serving import django_env, free_port, gunicorn
+from bench.serving import django_env, gunicorn
 from evaluation import recompute, tasks
 from portal.models import Job, JobStatus
 from services.models import ServiceRequest
 from tests import factories
 from tests.evaluation import factories as evaluation
-from tests.processes import current_database_url, stop
+from tests.faults.served import api_session, browser_login, csrf_post
+from tests.processes import current_database_url
 from tests.services.factories import OfferingFactory
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 YEAR = 2025
-
-
-class PrivateRedis:
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis.from_url(self.url)
-        for _ in range(50):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.1)
-        pytest.fail("the private redis-server did not start")
-
-    def stop(self):
-        stop(self.process)
-
-
-@pytest.fixture
-def private_redis():
-    server = PrivateRedis()
-    server.start()
-    yield server
-    if server.process.poll() is None:
-        server.stop()
 
 
 @pytest.fixture
@@ -76,41 +38,6 @@ def scene(db):
         "operator": factories.operator_of(complex_),
         "enterprise": factories.enterprise_user_of(enterprise),
     }
-
-
-def api_session(address: str, user) -> requests.Session:
-    session = requests.Session()
-    answer = session.post(
-        f"{address}/api/v1/auth/token/",
-        json={"username": user.username, "password": factories.PASSWORD},
-    )
-    assert answer.status_code == 200, answer.text
-    session.headers["Authorization"] = f"Token {answer.json()['token']}"
-    return session
-
-
-def browser_login(address: str, user) -> requests.Session:
-    session = requests.Session()
-    page = session.get(f"{address}/accounts/login/")
-    assert page.status_code == 200
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    answer = session.post(
-        f"{address}/accounts/login/",
-        {"username": user.username, "password": factories.PASSWORD, "csrfmiddlewaretoken": token},
-        headers={"Referer": f"{address}/accounts/login/"},
-    )
-    assert answer.status_code == 200 and "/accounts/login/" not in answer.url, re.findall(
-        r"alert.{0,300}", answer.text, re.S
-    )
-    return session
-
-
-def csrf_post(session: requests.Session, address: str, path: str, data: dict):
-    return session.post(
-        address + path,
-        {**data, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-        headers={"Referer": address + path},
-    )
 
 
 def test_pages_and_writes_work_while_redis_is_stopped(private_redis, scene):
@@ -153,13 +80,15 @@ def test_pages_and_writes_work_while_redis_is_stopped(private_redis, scene):
         )
         assert started.status_code == 201, started.text
         assert (started.json()["status"], started.json()["error"]) == ("not_queued", not_queued)
+        # Started again from the page: the same job, still not queued.
         page = csrf_post(official, address, "/evaluation/jobs/recompute/", {"year": YEAR})
         assert page.status_code == 200
+        assert page.url.endswith(f"/{started.json()['id']}/")
         assert "未排队" in page.text and not_queued in page.text
 
-        # Redis is back: the nightly run catches the two jobs up.
+        # Redis is back: the nightly run catches the job up.
         private_redis.start()
         assert requests.get(f"{address}/services/").status_code == 200
-    assert Job.objects.filter(status=JobStatus.NOT_QUEUED).count() == 2
+    assert Job.objects.filter(status=JobStatus.NOT_QUEUED).count() == 1
     tasks.nightly_recompute()
     assert set(Job.objects.values_list("status", flat=True)) == {JobStatus.SUCCEEDED}

@@ -178,12 +178,34 @@ def export(repeat: int) -> dict:
         job.delete()
 
 
+def csv_export(repeat: int) -> dict:
+    """The CSV download of every service request as the province sees it, through the view
+    (the Django test client, no network): COPY streamed into the response, read to its end."""
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="province"))
+    started = perf_counter()
+    response = client.get("/services/requests/export.csv")
+    if response.status_code != 200:
+        raise RuntimeError(f"The CSV export answered {response.status_code}")
+    size = rows = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+        rows += chunk.count(b"\n")
+    wall = perf_counter() - started
+    return {"wall_s": wall, "peak_mb": peak_rss_mb(), "rows": rows - 1, "size_mb": size / 1024**2}
+
+
 PROBES = {
     "pages": pages,
     "recompute": recompute,
     "figures": figures,
     "floor": floor,
     "export": export,
+    "csv_export": csv_export,
 }
 
 if __name__ == "__main__":

@@ -22,15 +22,23 @@ def city_of(region: Region) -> Region:
     return region
 
 
-def _region_pair(city: Accessor, county: Accessor, same_as: Accessor | None = None):
+def _region_pair(
+    city: Accessor, county: Accessor, same_as: Accessor | None = None, sql=(None, None)
+):
     return [
-        Column(_("Prefecture-level city"), city, width=12, same_as=same_as),
-        Column(_("County-level division"), county, width=14, same_as=same_as),
+        Column(_("Prefecture-level city"), city, width=12, same_as=same_as, sql=sql[0]),
+        Column(_("County-level division"), county, width=14, same_as=same_as, sql=sql[1]),
     ]
 
 
-def _complex_quad(code: Accessor, name: Accessor, regions: list[Column]) -> list[Column]:
-    return [Column(_("Code"), code, width=14), Column(_("Complex"), name, width=36), *regions]
+def _complex_quad(
+    code: Accessor, name: Accessor, regions: list[Column], sql=(None, None)
+) -> list[Column]:
+    return [
+        Column(_("Code"), code, width=14, sql=sql[0]),
+        Column(_("Complex"), name, width=36, sql=sql[1]),
+        *regions,
+    ]
 
 
 def region_columns(region_of: Callable[[object], Region]) -> list[Column]:
@@ -58,11 +66,16 @@ def complex_columns(complex_of: Callable[[object], object]) -> list[Column]:
 
 def complex_value_columns(prefix: str) -> list[Column]:
     """The complex columns for rows read with ``values()``: ``{prefix}__code``,
-    ``{prefix}__name`` and the ``selectors.region_names`` of its region."""
+    ``{prefix}__name`` and the ``selectors.region_names`` of its region; the database computes
+    them alike for a CSV."""
+    code, name = f"{prefix}__code", f"{prefix}__name"
     return _complex_quad(
-        itemgetter(f"{prefix}__code"),
-        itemgetter(f"{prefix}__name"),
-        _region_pair(itemgetter("city_name"), itemgetter("county_name")),
+        itemgetter(code),
+        itemgetter(name),
+        _region_pair(
+            itemgetter("city_name"), itemgetter("county_name"), sql=("city_name", "county_name")
+        ),
+        sql=(code, name),
     )
 
 

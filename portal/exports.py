@@ -24,6 +24,7 @@ from typing import Any
 import xlsxwriter
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import Form
@@ -36,6 +37,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from .csv_exports import SqlValue, csv_view
 from .exceptions import DomainError
 from .filtering import Filters, filters_as_json, validated
 
@@ -65,7 +67,10 @@ class Column:
 
     ``same_as`` names what the value depends on (a region's id for its name): the value is then
     computed once per distinct key in an export, not once per row; translated names and labels
-    cost more than the rest of a row.
+    cost more than the rest of a row. ``sql`` says how the database computes the same value (a
+    field or annotation of the table's rows, or a function building the expression when the
+    download starts, in its language): a table whose columns all have it downloads as CSV too
+    (``portal.csv_exports``).
     """
 
     header: str | Promise
@@ -73,6 +78,7 @@ class Column:
     number_format: str | None = None
     width: float = 14
     same_as: Callable[[Any], Any] | None = None
+    sql: SqlValue | None = None
 
 
 def choice(attribute: str, choices: type[models.Choices]) -> Callable[[Any], Any]:
@@ -251,6 +257,12 @@ class TableExport:
 
         download.table_export = self
         return download
+
+    def as_csv_view(self):
+        """The same table as CSV, streamed by the database (every column must have ``sql``)."""
+        if any(column.sql is None for column in self.columns):
+            raise ImproperlyConfigured(f"{self.title}: every column needs its sql to be a CSV")
+        return csv_view(self)
 
     def as_public_view(self):
         """For tables the public may read on their page (the directory of complexes)."""

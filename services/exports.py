@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complexes.exports import complex_columns, complex_value_columns, region_columns
 from complexes.filters import page_filter_form
+from portal.csv_exports import sql_choice_label, sql_local_time, sql_yes_no
 from portal.exports import DATE, DATE_TIME, MONEY, Column, TableExport, choice, local, yes_no
 
 from . import selectors
@@ -15,21 +16,59 @@ from .models import RequestStatus, ServiceType
 SERVICE_REQUESTS = TableExport(
     title=_("Service requests"),
     columns=[
-        Column(_("No."), itemgetter("pk"), width=9),
-        Column(_("Submitted at"), lambda row: local(row["submitted_at"]), DATE_TIME, width=17),
-        *complex_value_columns("complex"),
-        Column(_("Enterprise"), itemgetter("enterprise__name"), width=30),
-        Column(_("Credit code"), itemgetter("enterprise__credit_code"), width=21),
-        Column(_("Offering"), itemgetter("offering__title"), width=30),
-        Column(_("Service type"), choice("offering__service_type", ServiceType)),
-        Column(_("Status"), choice("status", RequestStatus), width=10),
-        Column(_("Due at"), lambda row: local(row["due_at"]), DATE_TIME, width=17),
-        Column(_("Completed at"), lambda row: local(row["completed_at"]), DATE_TIME, width=17),
+        Column(_("No."), itemgetter("pk"), width=9, sql="pk"),
         Column(
-            _("Overdue"), lambda row: yes_no(row["overdue"]), width=8, same_as=itemgetter("overdue")
+            _("Submitted at"),
+            lambda row: local(row["submitted_at"]),
+            DATE_TIME,
+            width=17,
+            sql=sql_local_time("submitted_at"),
         ),
-        Column(_("Paid by voucher (CNY)"), itemgetter("voucher_amount"), MONEY),
-        Column(_("Rating"), itemgetter("rating"), width=8),
+        *complex_value_columns("complex"),
+        Column(_("Enterprise"), itemgetter("enterprise__name"), width=30, sql="enterprise__name"),
+        Column(
+            _("Credit code"),
+            itemgetter("enterprise__credit_code"),
+            width=21,
+            sql="enterprise__credit_code",
+        ),
+        Column(_("Offering"), itemgetter("offering__title"), width=30, sql="offering__title"),
+        Column(
+            _("Service type"),
+            choice("offering__service_type", ServiceType),
+            sql=sql_choice_label("offering__service_type", ServiceType),
+        ),
+        Column(
+            _("Status"),
+            choice("status", RequestStatus),
+            width=10,
+            sql=sql_choice_label("status", RequestStatus),
+        ),
+        Column(
+            _("Due at"),
+            lambda row: local(row["due_at"]),
+            DATE_TIME,
+            width=17,
+            sql=sql_local_time("due_at"),
+        ),
+        Column(
+            _("Completed at"),
+            lambda row: local(row["completed_at"]),
+            DATE_TIME,
+            width=17,
+            sql=sql_local_time("completed_at"),
+        ),
+        Column(
+            _("Overdue"),
+            lambda row: yes_no(row["overdue"]),
+            width=8,
+            same_as=itemgetter("overdue"),
+            sql=sql_yes_no("overdue"),
+        ),
+        Column(
+            _("Paid by voucher (CNY)"), itemgetter("voucher_amount"), MONEY, sql="voucher_amount"
+        ),
+        Column(_("Rating"), itemgetter("rating"), width=8, sql="rating"),
     ],
     filter_form=page_filter_form(ServiceRequestFilter),
     rows=selectors.service_request_rows,

@@ -324,6 +324,8 @@ EXPECTED = {
     ("POST", "complexes:export"): "200 200 200 200 200 200 200 200",
     ("GET", "services:requests_export"): "302 200 200 200 200 200 200 200",
     ("POST", "services:requests_export"): "302 200 200 200 200 200 200 200",
+    ("GET", "services:requests_export_csv"): "302 200 200 200 200 200 200 200",
+    ("POST", "services:requests_export_csv"): "302 405 405 405 405 405 405 405",
     ("GET", "services:enterprises_export"): "302 200 200 200 403 403 200 403",
     ("POST", "services:enterprises_export"): "302 200 200 200 403 403 200 403",
     ("GET", "services:vouchers_export"): "302 200 200 200 403 200 200 403",

@@ -1,0 +1,100 @@
+"""The service requests as CSV: COPY streamed through the list's scope and filters, the same
+values as the workbook."""
+
+import csv
+from io import StringIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories
+from tests.services.factories import ServiceRequestFactory
+from tests.test_exports import HANGZHOU, JINHUA, province, workbook_rows  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+CSV = "/services/requests/export.csv"
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode()
+    assert text.startswith("\ufeff")  # Excel reads it as UTF-8
+    return list(csv.reader(StringIO(text.removeprefix("\ufeff"))))
+
+
+def as_text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):  # Excel keeps money as a number; the CSV writes it exact
+        return f"{value:.2f}"
+    return str(value)
+
+
+def test_the_csv_holds_what_the_workbook_holds(province, client_as):  # noqa: F811
+    client = client_as(factories.provincial_official())
+    workbook = workbook_rows(client.get("/services/requests/export.xlsx"))
+    table = csv_rows(client.get(CSV))
+    assert table[0] == list(workbook[0])
+    assert table[1:] == [[as_text(value) for value in row] for row in workbook[1:]]
+    assert {row[3] for row in table[1:]} == {JINHUA, HANGZHOU}
+    # Money exact, labels translated, times on the wall clock.
+    assert {row[-2] for row in table[1:]} == {"1500.00"}
+    assert {row[10] for row in table[1:]} == {"已提交"}
+
+
+def test_the_csv_keeps_the_scope_and_the_filters(province, client_as):  # noqa: F811
+    jinhua = client_as(factories.regional_official("330700"))
+    table = csv_rows(jinhua.get(CSV))
+    assert [row[3] for row in table[1:]] == [JINHUA]
+    province_client = client_as(factories.provincial_official())
+    assert len(csv_rows(province_client.get(CSV + "?status=completed"))) == 1
+    assert province_client.get(CSV + "?status=nonsense").status_code == 400
+    assert province_client.get(CSV + "?year=2025%27;--").status_code == 400
+
+
+def test_the_csv_is_for_those_who_see_the_list(province, client, client_as):  # noqa: F811
+    assert client.get(CSV).status_code == 302
+    enterprise_user = client_as(factories.enterprise_user_of(factories.EnterpriseFactory()))
+    assert len(csv_rows(enterprise_user.get(CSV))) == 1  # the header: none of its requests
+    assert client_as(factories.provincial_official()).post(CSV).status_code == 405
+
+
+def test_the_csv_speaks_the_language_of_the_request(province, client_as):  # noqa: F811
+    response = client_as(factories.provincial_official()).get(
+        CSV, headers={"accept-language": "en"}
+    )
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="Service requests-'
+        + (response["Content-Disposition"].split("-", 1)[1])
+    )
+    table = csv_rows(response)
+    assert table[0][:2] == ["No.", "Submitted at"]
+    assert {row[10] for row in table[1:]} == {"Submitted"}
+
+
+def test_the_csv_reads_the_same_queries_for_more_rows(province, client_as):  # noqa: F811
+    client = client_as(factories.provincial_official())
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            b"".join(client.get(CSV).streaming_content)
+        return len(queries)
+
+    few = count()
+    for complex_ in province:
+        factories.ComplexFactory(region=complex_.region)
+    ServiceRequestFactory.create_batch(5)
+    # Session, user, and the COPY (which the query log does not see: psycopg2 runs it).
+    assert count() == few == 2
+
+
+def test_a_user_who_sees_no_requests_gets_the_header(province, client_as):  # noqa: F811
+    staff = factories.UserFactory(is_staff=True)
+    assert len(csv_rows(client_as(staff).get(CSV))) == 1

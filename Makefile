@@ -95,6 +95,10 @@ bench: $(VENV)/.installed-run ## Seed scales $(SCALES) (make bench SCALES=1 for 
 load: $(VENV)/.installed-test ## 50 people browse for 60 s (locust against gunicorn); figures into docs/RELIABILITY.md
 	$(WITH_DB) $(BIN)/python -m bench.load $(LOAD_ARGS)
 
+.PHONY: load-ramp
+load-ramp: $(VENV)/.installed-test ## 50 to 200 people in rounds of 30 s: where the server saturates (docs/RELIABILITY.md)
+	$(WITH_DB) $(BIN)/python -m bench.load --ramp 50,100,150,200 --seconds 30 $(LOAD_ARGS)
+
 .PHONY: faults
 faults: export DJANGO_SETTINGS_MODULE = config.settings_test
 faults: $(VENV)/.installed-test ## Fault runs: worker killed mid-recomputation, Redis stopped, PostgreSQL restarted, request bursts

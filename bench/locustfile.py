@@ -1,18 +1,42 @@
-"""People browsing the portal, for ``python -m bench.load`` (``make load``).
+"""People using the portal, for ``python -m bench.load`` (``make load``).
 
 Visitors (anonymous) browse the service catalogue, offering pages, the directory of complexes
-and complex pages; officials (the Jinhua city and the provincial demo accounts) log in and watch
-the dashboard. Every user pauses 1 to 3 s between pages, as a person reading them does.
+and complex pages. Signed-in people do their daily pages: officials (the provincial, a city
+and a county demo account) the dashboard, results, reports and requests; operators their
+complex, requests, catalogue and annual reports; enterprises the catalogue, their requests and
+vouchers. Every user pauses 1 to 3 s between pages, as a person reading them does. The demo
+accounts of operators and enterprises come from the file named by ``LOAD_ACCOUNTS`` (written by
+``bench.load`` from the seeded database).
 """
 
+import json
+import os
 import random
 import re
 
 from locust import HttpUser, between, task
 
 DEMO_PASSWORD = "demo-pass-2026"
-OFFICIALS = ["city-330700", "province"]
+OFFICIALS = ["city-330700", "county-330784", "province"]
 PAGE_SIZE = 100
+
+
+def demo_accounts(kind: str) -> list[str]:
+    with open(os.environ["LOAD_ACCOUNTS"]) as accounts:
+        return json.load(accounts)[kind]
+
+
+def sign_in(user: HttpUser, username: str) -> None:
+    page = user.client.get("/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    with user.client.post(
+        "/accounts/login/",
+        {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": user.host + "/accounts/login/"},
+        catch_response=True,
+    ) as response:
+        if "/accounts/login/" in response.url:
+            response.failure(f"the demo account {username} could not sign in")
 
 
 def ids_and_codes(client) -> tuple[list[int], list[str]]:
@@ -67,20 +91,7 @@ class Official(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
-        page = self.client.get("/accounts/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        with self.client.post(
-            "/accounts/login/",
-            {
-                "username": random.choice(OFFICIALS),
-                "password": DEMO_PASSWORD,
-                "csrfmiddlewaretoken": token,
-            },
-            headers={"Referer": self.host + "/accounts/login/"},
-            catch_response=True,
-        ) as response:
-            if "/accounts/login/" in response.url:
-                response.failure("the demo official could not log in")
+        sign_in(self, random.choice(OFFICIALS))
 
     @task(4)
     def dashboard(self):
@@ -93,3 +104,65 @@ class Official(HttpUser):
     @task(1)
     def directory(self):
         self.client.get("/complexes/")
+
+    @task(2)
+    def results(self):
+        self.client.get("/evaluation/results/")
+
+    @task(2)
+    def reports(self):
+        self.client.get("/evaluation/reports/")
+
+    @task(2)
+    def requests(self):
+        self.client.get("/services/requests/")
+
+
+class Operator(HttpUser):
+    weight = 1
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        username = random.choice(demo_accounts("operators"))
+        self.complex_code = username.removeprefix("op-")
+        sign_in(self, username)
+
+    @task(2)
+    def own_complex(self):
+        self.client.get(f"/complexes/{self.complex_code}/", name="/complexes/[own code]/")
+
+    @task(4)
+    def requests(self):
+        self.client.get("/services/requests/")
+
+    @task(2)
+    def catalogue(self):
+        self.client.get("/services/catalogue/")
+
+    @task(1)
+    def reports(self):
+        self.client.get("/evaluation/reports/")
+
+
+class Enterprise(HttpUser):
+    weight = 1
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        sign_in(self, random.choice(demo_accounts("enterprises")))
+
+    @task(3)
+    def catalogue(self):
+        self.client.get("/services/")
+
+    @task(3)
+    def requests(self):
+        self.client.get("/services/requests/")
+
+    @task(1)
+    def vouchers(self):
+        self.client.get("/services/vouchers/")
+
+    @task(1)
+    def own_enterprise(self):
+        self.client.get("/services/my-enterprise/")

@@ -12,11 +12,23 @@ class ComplexesConfig(AppConfig):
         from portal.api.public_cache import invalidate_on_write
         from portal.audit import HistoryKind, register_history_kind
         from portal.figures import figure_sources
+        from portal.open_data import OpenDataset, open_dataset_register
 
+        from .exports import COMPLEXES
         from .figures import complex_figures
         from .models import Complex, Institution, Region
 
         invalidate_on_write(Complex, Institution, Region)
+        open_dataset_register(
+            OpenDataset(
+                slug="complexes",
+                table=COMPLEXES,
+                description=_(
+                    "The directory of the province's industrial innovation service complexes."
+                ),
+                updated=_("as the province and the operators edit them"),
+            )
+        )
         figure_sources.register(complex_figures)
         register_history_kind(
             "complex",

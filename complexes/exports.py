@@ -6,11 +6,20 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.csv_exports import sql_choice_label
 from portal.exports import Column, TableExport
 
 from . import selectors
 from .filters import ComplexFilter
-from .models import Region, RegionLevel
+from .models import (
+    Category,
+    ConstructionMode,
+    Level,
+    OperatingMechanism,
+    Region,
+    RegionLevel,
+    Status,
+)
 
 Accessor = Callable[[Any], Any]
 
@@ -26,8 +35,22 @@ def _region_pair(
     city: Accessor, county: Accessor, same_as: Accessor | None = None, sql=(None, None)
 ):
     return [
-        Column(_("Prefecture-level city"), city, width=12, same_as=same_as, sql=sql[0]),
-        Column(_("County-level division"), county, width=14, same_as=same_as, sql=sql[1]),
+        Column(
+            _("Prefecture-level city"),
+            city,
+            width=12,
+            same_as=same_as,
+            sql=sql[0],
+            description=_("The prefecture-level city (设区市) the complex is in."),
+        ),
+        Column(
+            _("County-level division"),
+            county,
+            width=14,
+            same_as=same_as,
+            sql=sql[1],
+            description=_("The county, county-level city or district; empty for a city's own."),
+        ),
     ]
 
 
@@ -35,15 +58,24 @@ def _complex_quad(
     code: Accessor, name: Accessor, regions: list[Column], sql=(None, None)
 ) -> list[Column]:
     return [
-        Column(_("Code"), code, width=14, sql=sql[0]),
-        Column(_("Complex"), name, width=36, sql=sql[1]),
+        Column(
+            _("Code"),
+            code,
+            width=14,
+            sql=sql[0],
+            description=_("The complex's code in the province's register."),
+        ),
+        Column(_("Complex"), name, width=36, sql=sql[1], description=_("The complex's full name.")),
         *regions,
     ]
 
 
-def region_columns(region_of: Callable[[object], Region]) -> list[Column]:
+def region_columns(
+    region_of: Callable[[object], Region], database_path: str | None = None
+) -> list[Column]:
     """City and county columns for a row whose region (county or city, parent selected) is
-    ``region_of(row)``."""
+    ``region_of(row)``; ``database_path`` leads from the rows to that region in the database,
+    for a CSV."""
 
     def county_name(row) -> str:
         region = region_of(row)
@@ -52,15 +84,29 @@ def region_columns(region_of: Callable[[object], Region]) -> list[Column]:
     def region_code(row) -> str:
         return region_of(row).pk
 
-    return _region_pair(lambda row: city_of(region_of(row)).name, county_name, region_code)
+    sql = (None, None)
+    if database_path is not None:
+        sql = tuple(
+            lambda name=name: selectors.region_names(database_path)[name]
+            for name in ("city_name", "county_name")
+        )
+    return _region_pair(lambda row: city_of(region_of(row)).name, county_name, region_code, sql=sql)
 
 
-def complex_columns(complex_of: Callable[[object], object]) -> list[Column]:
-    """Code, name, city and county of the complex a row is about."""
+def complex_columns(
+    complex_of: Callable[[object], object], database_path: str | None = None
+) -> list[Column]:
+    """Code, name, city and county of the complex a row is about; ``database_path`` leads from
+    the rows to the complex in the database ("" when the rows are complexes), for a CSV."""
+    prefix = f"{database_path}__" if database_path else ""
     return _complex_quad(
         lambda row: complex_of(row).code,
         lambda row: complex_of(row).name,
-        region_columns(lambda row: complex_of(row).region),
+        region_columns(
+            lambda row: complex_of(row).region,
+            None if database_path is None else f"{prefix}region",
+        ),
+        sql=(None, None) if database_path is None else (f"{prefix}code", f"{prefix}name"),
     )
 
 
@@ -82,18 +128,68 @@ def complex_value_columns(prefix: str) -> list[Column]:
 COMPLEXES = TableExport(
     title=_("Complexes"),
     columns=[
-        *complex_columns(lambda complex_: complex_),
-        Column(_("Level"), lambda complex_: complex_.get_level_display(), width=10),
-        Column(_("Category"), lambda complex_: complex_.get_category_display(), width=16),
-        Column(_("Industry"), lambda complex_: complex_.industry, width=24),
-        Column(_("Construction mode"), lambda complex_: complex_.get_construction_mode_display()),
+        *complex_columns(lambda complex_: complex_, database_path=""),
         Column(
-            _("Operating mechanism"), lambda complex_: complex_.get_operating_mechanism_display()
+            _("Level"),
+            lambda complex_: complex_.get_level_display(),
+            width=10,
+            sql=sql_choice_label("level", Level),
+            description=_("Provincial or city-level complex."),
         ),
-        Column(_("Host unit"), lambda complex_: complex_.host_unit, width=30),
-        Column(_("Founded"), lambda complex_: complex_.founded_year, width=8),
-        Column(_("Status"), lambda complex_: complex_.get_status_display(), width=10),
-        Column(_("Member institutions"), lambda complex_: complex_.member_count, width=10),
+        Column(
+            _("Category"),
+            lambda complex_: complex_.get_category_display(),
+            width=16,
+            sql=sql_choice_label("category", Category),
+            description=_("The evaluation category the complex is ranked in."),
+        ),
+        Column(
+            _("Industry"),
+            lambda complex_: complex_.industry,
+            width=24,
+            sql="industry",
+            description=_("The industry the complex serves."),
+        ),
+        Column(
+            _("Construction mode"),
+            lambda complex_: complex_.get_construction_mode_display(),
+            sql=sql_choice_label("construction_mode", ConstructionMode),
+            description=_("Who built the complex around what."),
+        ),
+        Column(
+            _("Operating mechanism"),
+            lambda complex_: complex_.get_operating_mechanism_display(),
+            sql=sql_choice_label("operating_mechanism", OperatingMechanism),
+            description=_("How the complex is run."),
+        ),
+        Column(
+            _("Host unit"),
+            lambda complex_: complex_.host_unit,
+            width=30,
+            sql="host_unit",
+            description=_("The organisation that hosts the complex."),
+        ),
+        Column(
+            _("Founded"),
+            lambda complex_: complex_.founded_year,
+            width=8,
+            sql="founded_year",
+            description=_("The year the complex was founded."),
+        ),
+        Column(
+            _("Status"),
+            lambda complex_: complex_.get_status_display(),
+            width=10,
+            sql=sql_choice_label("status", Status),
+            description=_("Its status in the province's dynamic management."),
+        ),
+        Column(
+            _("Member institutions"),
+            lambda complex_: complex_.member_count,
+            width=10,
+            sql="member_count",
+            description=_("How many institutions are members of the complex today."),
+        ),
     ],
     filter_form=lambda user, data: ComplexFilter(data).form,
     rows=lambda user, filters: selectors.complex_directory(filters=filters),

@@ -42,6 +42,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("history/<slug:kind>/<int:pk>/", views.history, name="history"),
     path("healthz/", views.health, name="health"),
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/<slug:slug>.csv", views.open_data_csv, name="open_data_csv"),
     path("exports/", views.my_exports, name="my_exports"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("exports/<int:pk>/file/", views.export_file, name="export_file"),

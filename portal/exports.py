@@ -70,7 +70,8 @@ class Column:
     cost more than the rest of a row. ``sql`` says how the database computes the same value (a
     field or annotation of the table's rows, or a function building the expression when the
     download starts, in its language): a table whose columns all have it downloads as CSV too
-    (``portal.csv_exports``).
+    (``portal.csv_exports``). ``description`` explains the field in an open dataset's
+    dictionary (``portal.open_data``).
     """
 
     header: str | Promise
@@ -79,6 +80,7 @@ class Column:
     width: float = 14
     same_as: Callable[[Any], Any] | None = None
     sql: SqlValue | None = None
+    description: str | Promise = ""
 
 
 def choice(attribute: str, choices: type[models.Choices]) -> Callable[[Any], Any]:
@@ -260,9 +262,12 @@ class TableExport:
 
     def as_csv_view(self):
         """The same table as CSV, streamed by the database (every column must have ``sql``)."""
-        if any(column.sql is None for column in self.columns):
+        if not self.csv_columns_complete():
             raise ImproperlyConfigured(f"{self.title}: every column needs its sql to be a CSV")
         return csv_view(self)
+
+    def csv_columns_complete(self) -> bool:
+        return all(column.sql is not None for column in self.columns)
 
     def as_public_view(self):
         """For tables the public may read on their page (the directory of complexes)."""

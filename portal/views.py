@@ -9,12 +9,15 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from rest_framework.exceptions import NotFound
 
 from .audit import HISTORY_KINDS
+from .csv_exports import csv_response
 from .exports import XLSX
 from .inputs import InvalidParameter
 from .models import EXPORT, Job, JobStatus
+from .open_data import OPEN_DATASETS, field_type
 
 HISTORY_PAGE_SIZE = 50
 
@@ -144,6 +147,30 @@ def server_error(request):
         "portal_name": settings.PORTAL_NAME,
     }
     return HttpResponseServerError(loader.get_template("error.html").render(context))
+
+
+@require_GET
+def open_data(request):
+    """The public datasets, each with its CSV and its field dictionary."""
+    datasets = [
+        {
+            "dataset": dataset,
+            "fields": [(column, field_type(column)) for column in dataset.table.columns],
+        }
+        for dataset in OPEN_DATASETS.values()
+    ]
+    return render(
+        request,
+        "open_data.html",
+        {"datasets": datasets, "crumbs": [(_("Open data"), None)]},
+    )
+
+
+@require_GET
+def open_data_csv(request, slug):
+    if slug not in OPEN_DATASETS:
+        raise Http404
+    return csv_response(OPEN_DATASETS[slug].table, request)
 
 
 def health(request):

@@ -16,10 +16,20 @@ class ServicesConfig(AppConfig):
             register_history_file,
             register_history_kind,
         )
+        from portal.open_data import OpenDataset, open_dataset_register
 
+        from .exports import OFFERINGS
         from .models import Offering
 
         invalidate_on_write(Offering)
+        open_dataset_register(
+            OpenDataset(
+                slug="service-catalogue",
+                table=OFFERINGS,
+                description=_("Every active service in the complexes' catalogues."),
+                updated=_("as operators edit their catalogues"),
+            )
+        )
         register_history_kind(
             "offering",
             HistoryKind(

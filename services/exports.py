@@ -10,7 +10,7 @@ from portal.csv_exports import sql_choice_label, sql_local_time, sql_yes_no
 from portal.exports import DATE, DATE_TIME, MONEY, Column, TableExport, choice, local, yes_no
 
 from . import selectors
-from .filters import EnterpriseFilter, ServiceRequestFilter
+from .filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter
 from .models import RequestStatus, ServiceType
 
 SERVICE_REQUESTS = TableExport(
@@ -72,6 +72,58 @@ SERVICE_REQUESTS = TableExport(
     ],
     filter_form=page_filter_form(ServiceRequestFilter),
     rows=selectors.service_request_rows,
+)
+
+OFFERINGS = TableExport(
+    title=_("Service catalogue"),
+    columns=[
+        Column(
+            _("No."),
+            lambda offering: offering.pk,
+            sql="pk",
+            description=_("The offering's number; its page is /services/offerings/<No.>/."),
+        ),
+        Column(
+            _("Offering"),
+            lambda offering: offering.title,
+            sql="title",
+            description=_("What the service is."),
+        ),
+        Column(
+            _("Service type"),
+            lambda offering: offering.get_service_type_display(),
+            sql=sql_choice_label("service_type", ServiceType),
+            description=_("One of the ten kinds of service the complexes offer."),
+        ),
+        *complex_columns(lambda offering: offering.complex, database_path="complex"),
+        Column(
+            _("Delivering institution"),
+            lambda offering: offering.institution.name,
+            sql="institution__name",
+            description=_("The member institution that delivers the service."),
+        ),
+        Column(
+            _("Price (CNY)"),
+            lambda offering: offering.price,
+            MONEY,
+            sql="price",
+            description=_("The listed price; empty when the price is agreed on quotation (面议)."),
+        ),
+        Column(
+            _("Typical turnaround (days)"),
+            lambda offering: offering.turnaround_days,
+            sql="turnaround_days",
+            description=_("Days from acceptance to delivery, as the complex states them."),
+        ),
+        Column(
+            _("Vouchers accepted"),
+            lambda offering: yes_no(offering.voucher_eligible),
+            sql=sql_yes_no("voucher_eligible"),
+            description=_("Whether innovation vouchers (创新券) may pay part of the price."),
+        ),
+    ],
+    filter_form=page_filter_form(OfferingFilter),
+    rows=lambda user, filters: selectors.offering_catalogue(filters=filters),
 )
 
 ENTERPRISES = TableExport(

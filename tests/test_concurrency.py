@@ -159,9 +159,11 @@ def test_fifty_simultaneous_recomputation_starts_record_one_job(broker_in_memory
     # As several web servers would receive the province's clicks at the same moment.
     province = factories.provincial_official()
     started = run_at_once(
-        lambda _: recompute.job_start(
-            kind=JobKind.RECOMPUTE, actor=province, parameters={"year": RECOMPUTE_YEAR}
-        ).pk,
+        lambda _: (
+            recompute.job_start(
+                kind=JobKind.RECOMPUTE, actor=province, parameters={"year": RECOMPUTE_YEAR}
+            ).pk
+        ),
         range(THREADS),
     )
     assert len(set(started)) == 1

@@ -98,3 +98,48 @@ def test_the_csv_reads_the_same_queries_for_more_rows(province, client_as):  # n
 def test_a_user_who_sees_no_requests_gets_the_header(province, client_as):  # noqa: F811
     staff = factories.UserFactory(is_staff=True)
     assert len(csv_rows(client_as(staff).get(CSV))) == 1
+
+
+# Open data -------------------------------------------------------------------------------------
+
+
+def test_the_open_data_page_describes_every_field_of_every_dataset(province, client):  # noqa: F811
+    page = client.get("/open-data/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for slug in ("complexes", "service-catalogue"):
+        assert f"/open-data/{slug}.csv" in text
+    assert "单位：元" not in text  # types are words, not units glued to headers
+    assert "金额（元），两位小数" in text
+    assert "设区市" in text
+
+
+def test_the_directory_as_open_data_is_the_directory(province, client):  # noqa: F811
+    workbook = workbook_rows(client.get("/complexes/export.xlsx"))
+    table = csv_rows(client.get("/open-data/complexes.csv"))
+    assert table[0] == list(workbook[0])
+    assert table[1:] == [[as_text(value) for value in row] for row in workbook[1:]]
+    assert [
+        row[1] for row in csv_rows(client.get("/open-data/complexes.csv?region=330700"))[1:]
+    ] == [JINHUA]
+
+
+def test_the_catalogue_as_open_data(province, client):  # noqa: F811
+    from services.models import Offering
+
+    on_quotation = Offering.objects.filter(active=True).first()
+    on_quotation.price = None
+    on_quotation.save(update_fields=["price"])
+    table = csv_rows(client.get("/open-data/service-catalogue.csv"))
+    assert table[0][:3] == ["编号", "服务项目", "服务类型"]
+    rows = {int(row[0]): row for row in table[1:]}
+    assert set(rows) == set(Offering.objects.filter(active=True).values_list("pk", flat=True))
+    assert rows[on_quotation.pk][table[0].index("价格（元）")] == ""
+    english = client.get("/open-data/service-catalogue.csv", headers={"accept-language": "en"})
+    assert csv_rows(english)[0][:3] == ["No.", "Offering", "Service type"]
+
+
+def test_open_data_answers_unknown_datasets_and_bad_filters(province, client):  # noqa: F811
+    assert client.get("/open-data/nothing.csv").status_code == 404
+    assert client.get("/open-data/complexes.csv?region=nowhere").status_code == 400
+    assert client.post("/open-data/complexes.csv").status_code == 405

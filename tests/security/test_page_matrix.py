@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 PAGE_APPS = ("accounts", "complexes", "services", "evaluation", "funding", "dashboard")
 # Pages the project's own urls.py serves (outside the apps' namespaces).
-PORTAL_PAGES = ("history",)
+PORTAL_PAGES = ("history", "open_data", "open_data_csv")
 
 
 def _code(resource):
@@ -38,6 +38,8 @@ def _pk(resource, **extra):
 
 # The route's arguments from one side of the world; None for a route without arguments.
 ARGUMENTS = {
+    # Public: the same file whichever side looks.
+    "open_data_csv": lambda side: {"slug": "complexes"},
     "accounts:open_notification": _pk("notification"),
     # A link that is no (longer a) valid one: the page says so.
     "accounts:password_reset_confirm": lambda side: {"uidb64": "MQ", "token": "expired-token"},
@@ -325,6 +327,10 @@ EXPECTED = {
     ("GET", "services:requests_export"): "302 200 200 200 200 200 200 200",
     ("POST", "services:requests_export"): "302 200 200 200 200 200 200 200",
     ("GET", "services:requests_export_csv"): "302 200 200 200 200 200 200 200",
+    ("GET", "open_data"): "200 200 200 200 200 200 200 200",
+    ("POST", "open_data"): "405 405 405 405 405 405 405 405",
+    ("GET", "open_data_csv"): "200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200",
+    ("POST", "open_data_csv"): "405 405 405 405 405 405 405 405 | 405 405 405 405 405 405 405 405",
     ("POST", "services:requests_export_csv"): "302 405 405 405 405 405 405 405",
     ("GET", "services:enterprises_export"): "302 200 200 200 403 403 200 403",
     ("POST", "services:enterprises_export"): "302 200 200 200 403 403 200 403",

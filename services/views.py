@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from complexes.models import Complex
 from portal import inputs, policy
 from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
+from portal.pagination import CappedPaginator
 
 from . import selectors, services
 from .attachments import private_download
@@ -42,7 +42,7 @@ SETTLED_SHOWN = 50
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request) -> str:

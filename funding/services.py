@@ -119,11 +119,34 @@ def allocations_recompute(*, year: int, actor: User) -> Outcome:
     return _drafts_recompute(year=year)
 
 
+# What a draft decides: rows that agree on all of these with the published ones are the
+# published allocation again, not a revision (the run, the timings and the reported matching
+# follow the data and say nothing new about the money).
+DECIDED_FIELDS = (
+    "kind",
+    "score",
+    "grade",
+    "capped",
+    "rule_set_id",
+    "provincial_amount",
+    "required_local_match",
+    "required_host_investment",
+)
+
+
+def _decided(row: Allocation) -> tuple:
+    return tuple(getattr(row, name) for name in DECIDED_FIELDS)
+
+
 @transaction.atomic
 def _drafts_recompute(*, year: int) -> Outcome:
     """Replace the year's draft allocations from the current rules and evaluation results.
 
-    Published rows are never touched. Running it twice on the same data gives the same rows.
+    Published rows are never touched. A year holds at most one set of drafts: the first
+    computation, or, once published, one draft revision that replaces the previous one; a
+    recomputation that decides exactly what is published keeps no drafts at all, so nothing
+    beside the published rows looks like a second allocation. Running it twice on the same
+    data gives the same rows.
     """
     year_lock("allocations", year)
     rule_set = current_rule_set(year=year)
@@ -152,8 +175,17 @@ def _drafts_recompute(*, year: int) -> Outcome:
             )
         )
     Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT).delete()
-    Allocation.objects.bulk_create(rows, batch_size=1000)
+    if not _same_as_published(year=year, rows=rows):
+        Allocation.objects.bulk_create(rows, batch_size=1000)
     return outcome
+
+
+def _same_as_published(*, year: int, rows: list[Allocation]) -> bool:
+    published = {
+        row.complex_id: _decided(row)
+        for row in Allocation.objects.filter(year=year, status=AllocationStatus.PUBLISHED)
+    }
+    return bool(published) and published == {row.complex_id: _decided(row) for row in rows}
 
 
 def allocations_after_evaluation(*, year: int, job=None) -> Outcome | None:

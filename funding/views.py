@@ -44,6 +44,13 @@ def table(request):
     decision = selectors.decision_in_force(year=year)
     context = {
         "year": year,
+        # Whose amounts the page shows: a chosen status, else those in force.
+        "showing": filters.get("status") or ("published" if decision else "draft"),
+        "revision": (
+            selectors.draft_revision(user=request.user, year=year)
+            if decision and "status" not in filters
+            else None
+        ),
         "years": selectors.allocation_years(),
         "filter": filterset,
         "page": page,
@@ -97,11 +104,13 @@ def recompute(request):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("Draft allocations for %(year)s recomputed: %(total)s CNY.")
-            % {"year": year, "total": f"{outcome.total:,.2f}"},
-        )
+        message = _("Draft allocations for %(year)s recomputed: %(total)s CNY.")
+        if selectors.decision_in_force(year=year) and not selectors.has_drafts(year=year):
+            message = _(
+                "Recomputed for %(year)s: the result is the published allocation "
+                "(%(total)s CNY), so no draft revision is kept."
+            )
+        messages.success(request, message % {"year": year, "total": f"{outcome.total:,.2f}"})
     return redirect(f"{reverse('funding:table')}?year={year}")
 
 

@@ -6,7 +6,7 @@ from evaluation.models import Grade
 from portal.api.fields import NullInResponsesIntegerField
 from portal.limits import REASON_MAX_LENGTH
 
-from ..models import Allocation, AllocationDecision, AllocationKind, RuleSet
+from ..models import Allocation, AllocationDecision, AllocationKind, AllocationStatus, RuleSet
 
 
 def money(**kwargs):
@@ -85,8 +85,13 @@ class SimulatedAllocationSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
     score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     provincial_amount = money(source="amount")
-    current_amount = money(source="current", allow_null=True)
-    difference = money()
+    current_amount = money(
+        source="current",
+        allow_null=True,
+        help_text=_("The current draft's amount (the published one when there is no draft)."),
+    )
+    published_amount = money(source="published", allow_null=True)
+    difference = money(help_text=_("Simulated amount minus the current amount."))
     capped = serializers.BooleanField()
 
 
@@ -106,6 +111,12 @@ class SimulationSerializer(serializers.Serializer):
     total = money()
     unallocated = money()
     current_total = money()
+    current_status = serializers.ChoiceField(
+        choices=[AllocationStatus.DRAFT, AllocationStatus.PUBLISHED],
+        allow_blank=True,
+        help_text=_("What the current amounts are: the year's drafts, else its published rows."),
+    )
+    published_total = money(allow_null=True)
     by_city = CityTotalSerializer(many=True)
 
 

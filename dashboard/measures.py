@@ -83,9 +83,7 @@ HEADLINES = [
         "high_tech", _("National high-tech enterprises"), total("indicator.high_tech_enterprises")
     ),
     Headline("smes", _("S&T SMEs"), total("indicator.tech_smes")),
-    Headline(
-        "funds", _("Provincial funds allocated (10,000 CNY)"), in_wan("funding.allocated")
-    ),
+    Headline("funds", _("Provincial funds allocated (10,000 CNY)"), in_wan("funding.allocated")),
     Headline(
         "funds_draft",
         _("Provincial funds in draft, not published (10,000 CNY)"),

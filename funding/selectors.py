@@ -15,6 +15,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Concat, Greatest, Left
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from complexes.models import Complex, Region
 from evaluation.models import Grade
@@ -323,3 +325,35 @@ def allocation_report_part(*, complex_, year: int, user) -> dict:
     return {
         "allocation": allocations_in_force(user=user, year=year).filter(complex=complex_).first()
     }
+
+
+@dataclass(frozen=True)
+class DecisionDocument:
+    """What the decision document shows: the decision and its rows in the reader's scope.
+
+    A reader who sees every complex gets the whole decision, with its pool and unallocated
+    rest; any other reader (a city or county official, an operator) gets the extract of the
+    rows in their scope, with the totals of those rows only."""
+
+    decision: AllocationDecision
+    rows: list[Allocation]
+    totals: dict
+    whole: bool
+
+
+def decision_document(*, user, pk: int) -> DecisionDocument:
+    """The decision ``pk`` as its document; 404 when none of its rows is in the user's scope."""
+    policy.page_requires(user, "funding.view")
+    decision = get_object_or_404(
+        AllocationDecision.objects.select_related("rule_set", "replaces"), pk=pk
+    )
+    rows = with_table_detail(Allocation.objects.in_scope(user).filter(decision=decision))
+    totals = allocation_totals(rows)
+    if not totals["complexes"]:
+        raise Http404
+    return DecisionDocument(
+        decision=decision,
+        rows=list(rows),
+        totals=totals,
+        whole=policy.scope_of(user, "funding.view") == policy.ALL,
+    )

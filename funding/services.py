@@ -7,6 +7,7 @@ Every function is one transaction. Published allocations are frozen: only
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -127,7 +128,6 @@ DECIDED_FIELDS = (
     "score",
     "grade",
     "capped",
-    "rule_set_id",
     "provincial_amount",
     "required_local_match",
     "required_host_investment",
@@ -292,6 +292,9 @@ def allocations_publish(
             field="reason",
         )
     total = sum((row.provincial_amount for row in drafts), Decimal("0.00"))
+    decided_at = timezone.now()
+    issued_in = timezone.localdate(decided_at).year
+    sequence = _next_decision_sequence(issued_in=issued_in)
     decision = AllocationDecision.objects.create(
         year=year,
         rule_set=rule_set,
@@ -303,6 +306,10 @@ def allocations_publish(
         reason=reason,
         replaces=in_force,
         decided_by=actor,
+        decided_at=decided_at,
+        sequence=sequence,
+        number=decision_number(issued_in=issued_in, sequence=sequence, year=year),
+        approver_name=actor.get_full_name() or actor.get_username(),
     )
     if in_force is not None:
         Allocation.objects.filter(decision=in_force, status=AllocationStatus.PUBLISHED).update(
@@ -314,6 +321,22 @@ def allocations_publish(
     if tell_operators:
         _tell_operators(year=year, drafts=drafts)
     return decision
+
+
+def decision_number(*, issued_in: int, sequence: int, year: int) -> str:
+    """The decision's number (文号) from ``FUNDING_DECISION_NUMBER_PATTERN``."""
+    return settings.FUNDING_DECISION_NUMBER_PATTERN.format(
+        year=issued_in, seq=sequence, allocation_year=year
+    )
+
+
+def _next_decision_sequence(*, issued_in: int) -> int:
+    """The next decision's sequence in its year of issue, under that year's numbering lock."""
+    year_lock("decision_numbers", issued_in)
+    latest = AllocationDecision.objects.filter(decided_at__year=issued_in).aggregate(
+        latest=Max("sequence")
+    )["latest"]
+    return (latest or 0) + 1
 
 
 def _tell_operators(*, year: int, drafts: list[Allocation]) -> None:

@@ -9,6 +9,7 @@ from portal import policy
 
 COUNTS = serializers.DictField(child=serializers.IntegerField())
 
+
 def figure_field(**kwargs):
     return serializers.DecimalField(max_digits=18, decimal_places=2, **kwargs)
 
@@ -71,7 +72,9 @@ class SummaryView(APIView):
                     {
                         "allocated": figure_field(help_text="Published provincial money (CNY)."),
                         "allocations": figure_field(help_text="Complexes with a published row."),
-                        "compliant": figure_field(help_text="Published rows whose matching complies."),
+                        "compliant": figure_field(
+                            help_text="Published rows whose matching complies."
+                        ),
                         "published": figure_field(help_text="Published provincial money (CNY)."),
                         "draft": figure_field(
                             help_text="Draft provincial money (CNY), not yet published."

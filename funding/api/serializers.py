@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -142,6 +143,9 @@ class RecomputeResultSerializer(serializers.Serializer):
 
 class DecisionSerializer(serializers.ModelSerializer):
     decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+    document = serializers.SerializerMethodField(
+        help_text=_("The decision document (PDF, in Chinese).")
+    )
 
     class Meta:
         model = AllocationDecision
@@ -158,8 +162,14 @@ class DecisionSerializer(serializers.ModelSerializer):
             "replaces",
             "decided_by",
             "decided_at",
+            "number",
+            "approver_name",
+            "document",
         ]
         read_only_fields = fields
+
+    def get_document(self, decision) -> str:
+        return reverse("funding:decision_pdf", args=[decision.pk])
 
 
 class RollupSerializer(serializers.Serializer):

@@ -9,31 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from funding import services
 from funding.models import Allocation, RuleSet
 from tests import factories
 
-from .factories import M, approved_report, evaluated, rule_set
+from .factories import YEAR, M, fund, rule_set
 
 pytestmark = pytest.mark.django_db
-YEAR = 2025
-COUNTIES = ["330784", "330110", "330681", "330782", "330282", "331082"]
-
-
-def fund(count: int, *, publish: bool = True):
-    complexes = []
-    for n in range(count):
-        complex_ = factories.ComplexFactory(region=factories.region(COUNTIES[n % len(COUNTIES)]))
-        evaluated(complex_, YEAR, f"{90 - n}.00", "good", rank=n + 1)
-        if n % 3:
-            approved_report(complex_, YEAR, local=80 * M, host=160 * M)
-        complexes.append(complex_)
-    if not RuleSet.objects.filter(year=YEAR).exists():
-        rule_set(YEAR, pool=40 * M * count)
-    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
-    if publish:
-        services.allocations_publish(year=YEAR, actor=factories.provincial_official())
-    return complexes
 
 
 def test_table_shows_rows_totals_and_city_rollup(client_as):

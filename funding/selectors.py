@@ -76,8 +76,10 @@ def allocation_table(*, user, filters: Filters = NO_FILTERS) -> QuerySet[Allocat
     return allocations(user=user, filters={**filters, "year": allocation_year(filters)})
 
 
-def has_drafts(*, year: int) -> bool:
-    return Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT).exists()
+def draft_count(*, year: int) -> int:
+    """How many draft rows the year holds (every complex's, whatever the reader's scope: the
+    recompute's answer to the province)."""
+    return Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT).count()
 
 
 def draft_revision(*, user, year: int) -> dict | None:

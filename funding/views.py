@@ -108,7 +108,7 @@ def recompute(request):
         messages.error(request, error.message)
     else:
         message = _("Draft allocations for %(year)s recomputed: %(total)s CNY.")
-        if selectors.decision_in_force(year=year) and not selectors.has_drafts(year=year):
+        if selectors.decision_in_force(year=year) and not selectors.draft_count(year=year):
             message = _(
                 "Recomputed for %(year)s: the result is the published allocation "
                 "(%(total)s CNY), so no draft revision is kept."

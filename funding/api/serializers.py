@@ -137,6 +137,12 @@ class PublishSerializer(YearSerializer):
 class RecomputeResultSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     complexes = serializers.IntegerField()
+    drafts = serializers.IntegerField(
+        help_text=_(
+            "Draft rows the year now holds: 0 for a published year whose recomputation gives "
+            "what is published."
+        )
+    )
     total = money()
     unallocated = money()
 

@@ -15,8 +15,9 @@ from dashboard.figures import figures_refresh
 from funding import services
 from funding.models import Allocation, AllocationDecision, AllocationStatus
 from tests import factories
+from tests.concurrency import run_at_once
 
-from .factories import YEAR, M, fund, rule_set
+from .factories import YEAR, M, evaluated, fund, rule_set
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +199,21 @@ def test_decision_numbers_follow_the_configured_pattern_in_sequence(client_as):
     text = pdf_text(client_as(province).get(f"/funding/decisions/{replacing.pk}/document.pdf"))
     assert AllocationDecision.objects.get(replaced_by=replacing).number in text
     assert "更正资金池" in text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_decisions_published_at_once_never_share_a_number():
+    province = factories.provincial_official()
+    years = [2021, 2022, 2023, 2024]
+    for year in years:
+        evaluated(factories.ComplexFactory(), year, "80.00", "good")
+        rule_set(year, pool=40 * M)
+        services.allocations_recompute(year=year, actor=province)
+    decisions = run_at_once(
+        lambda year: services.allocations_publish(year=year, actor=province), years
+    )
+    assert sorted(decision.sequence for decision in decisions) == [1, 2, 3, 4]
+    assert len({decision.number for decision in decisions}) == 4
 
 
 def test_the_decision_document_obeys_the_policy_and_scope(client, client_as):

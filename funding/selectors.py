@@ -183,11 +183,12 @@ def _shortfall(required: str, reported: str):
 
 
 def funding_history(*, complex_: Complex) -> list[Allocation]:
-    """A complex's published funding by year: province, city/county and host unit."""
+    """A complex's published funding by year: province, city/county and host unit, with the
+    decision that published it."""
     return list(
-        Allocation.objects.filter(complex=complex_, status=AllocationStatus.PUBLISHED).order_by(
-            "-year"
-        )
+        Allocation.objects.filter(complex=complex_, status=AllocationStatus.PUBLISHED)
+        .select_related("decision")
+        .order_by("-year")
     )
 
 

@@ -109,6 +109,8 @@ def test_history_partial_on_the_complex_page(client_as, client):
     url = f"/funding/history/{complexes[0].code}/"
     page = client_as(factories.operator_of(complexes[0])).get(url)
     assert [row.provincial_amount for row in page.context["history"]] == [Decimal("40111731.84")]
+    decision = page.context["history"][0].decision
+    assert f'href="/funding/decisions/{decision.pk}/document.pdf"' in page.content.decode()
     assert client_as(factories.operator_of(complexes[1])).get(url).status_code == 404
     # The complex's page loads the partial only for those who may see it.
     assert f'hx-get="{url}"' not in client.get(f"/complexes/{complexes[0].code}/").content.decode()

@@ -245,6 +245,14 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost"
 # Absolute links in emails.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
+# The funding decision document (docs/FUNDING.md): who issues it, and its number (文号), where
+# {year} is the year of issue, {seq} the decision's sequence in that year and
+# {allocation_year} the year whose allocation it decides.
+FUNDING_ISSUING_BODY = env("FUNDING_ISSUING_BODY", default="浙江省科学技术厅")
+FUNDING_DECISION_NUMBER_PATTERN = env(
+    "FUNDING_DECISION_NUMBER_PATTERN", default="浙科发〔{year}〕{seq}号"
+)
+
 # Security: secure by default outside development; the proxy settings are configurable.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

@@ -18,6 +18,8 @@ class Headline:
     label: Promise
     compute: Callable[[Figures], Decimal | None]
     decimals: int = 0
+    # A draft figure is shown apart, marked as a draft, and only while there is one.
+    draft: bool = False
 
 
 def total(measure: str) -> Callable[[Figures], Decimal | None]:
@@ -82,6 +84,12 @@ HEADLINES = [
     ),
     Headline("smes", _("S&T SMEs"), total("indicator.tech_smes")),
     Headline("funds", _("Provincial funds allocated (10,000 CNY)"), in_wan("funding.allocated")),
+    Headline(
+        "funds_draft",
+        _("Provincial funds in draft, not published (10,000 CNY)"),
+        in_wan("funding.draft"),
+        draft=True,
+    ),
     Headline(
         "compliance",
         _("Matching compliance (%)"),

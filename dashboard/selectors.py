@@ -126,11 +126,23 @@ def dashboard_summary(
                 for category in Category.values
             },
         },
-        "funding": {
-            "allocated": figures.get("funding.allocated", Decimal(0)),
-            "allocations": figures.get("funding.allocations", Decimal(0)),
-            "compliant": figures.get("funding.compliant", Decimal(0)),
-        },
+        "funding": funding_summary(figures),
+    }
+
+
+def funding_summary(figures: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Published money and drafts apart: ``allocated``, ``allocations`` and ``compliant`` (as
+    ever) and ``published`` count published rows only; ``draft`` and ``draft_allocations`` are
+    the year's drafts (a first computation or the revision of a published year), never money
+    allocated."""
+    published = figures.get("funding.allocated", Decimal(0))
+    return {
+        "allocated": published,
+        "allocations": figures.get("funding.allocations", Decimal(0)),
+        "compliant": figures.get("funding.compliant", Decimal(0)),
+        "published": published,
+        "draft": figures.get("funding.draft", Decimal(0)),
+        "draft_allocations": figures.get("funding.draft_allocations", Decimal(0)),
     }
 
 
@@ -162,6 +174,8 @@ def headline(*, now: dict[str, Decimal], before: dict[str, Decimal]) -> list[dic
     rows = []
     for item in HEADLINES:
         value, previous = item.compute(now), item.compute(before)
+        if item.draft and not value:
+            continue
         change = None
         if value is not None and previous:
             change = ((value - previous) / previous * 100).quantize(Decimal("0.1"))
@@ -171,7 +185,8 @@ def headline(*, now: dict[str, Decimal], before: dict[str, Decimal]) -> list[dic
                 "label": item.label,
                 "value": None if value is None else round(value, item.decimals),
                 "decimals": item.decimals,
-                "change": change,
+                "change": None if item.draft else change,
+                "draft": item.draft,
             }
         )
     return rows

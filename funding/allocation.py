@@ -80,12 +80,14 @@ class InfeasiblePool(DomainError):
         self.pool, self.needed = pool, needed
         super().__init__(
             _(
-                "The pool of %(pool)s CNY is smaller than the %(needed)s CNY needed: the floor "
-                "for %(funded)d complexes funded by results and the ex-ante support for "
-                "%(ex_ante)d complexes in construction. Raise the pool or lower the floor."
+                "The pool of %(pool)s CNY is %(short)s CNY short of the %(needed)s CNY "
+                "needed: the floor for %(funded)d complexes funded by results and the ex-ante "
+                "support for %(ex_ante)d complexes in construction. Raise the pool or lower "
+                "the floor."
             )
             % {
                 "pool": f"{pool:,.2f}",
+                "short": f"{needed - pool:,.2f}",
                 "needed": f"{needed:,.2f}",
                 "funded": funded,
                 "ex_ante": ex_ante,

@@ -7,15 +7,18 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding allocation")
 
     def ready(self):
+        from django.core import checks
         from django.urls import reverse
 
         from evaluation.complex_report import complex_report_parts
         from portal.audit import HistoryKind, register_history_kind, url_with_query
         from portal.figures import figure_sources
 
+        from .checks import decision_number_pattern
         from .figures import funding_figures
         from .selectors import allocation_report_part
 
+        checks.register(decision_number_pattern)
         figure_sources.register(funding_figures)
         complex_report_parts.register(allocation_report_part)
         register_history_kind(

@@ -8,6 +8,7 @@ from portal.exports import MONEY, TWO_DECIMALS, Column, TableExport, yes_no
 
 from . import selectors
 from .filters import AllocationFilter
+from .models import AllocationStatus
 
 MONEY_HEADERS = {
     "provincial_amount": _("Provincial amount (CNY)"),
@@ -37,5 +38,17 @@ ALLOCATIONS = TableExport(
     ],
     filter_form=page_filter_form(AllocationFilter),
     rows=selectors.allocation_table,
-    label=lambda user, filters: str(selectors.allocation_year(filters)),
+    label=lambda user, filters: _file_label(filters),
 )
+
+
+def _file_label(filters) -> str:
+    """The year, marked 草稿 (draft) or 已替代 (superseded) unless the rows are those published:
+    a draft downloaded and passed on must still say it is one."""
+    year = selectors.allocation_year(filters)
+    status = filters.get("status") or (
+        AllocationStatus.PUBLISHED if selectors.decision_in_force(year=year) else None
+    )
+    if status == AllocationStatus.PUBLISHED:
+        return str(year)
+    return f"{year}-{AllocationStatus(status or AllocationStatus.DRAFT).label}"

@@ -2,7 +2,8 @@
 
 First the year's advisory lock (one for its rule set, one for its allocations: writers of the
 same year queue there, released at the end of the transaction), then the year's allocation rows
-in primary-key order. Two transactions therefore never wait for each other.
+in primary-key order, then (publishing only) the numbering lock of the decisions' year of issue.
+Two transactions therefore never wait for each other.
 """
 
 import zlib
@@ -14,7 +15,8 @@ from .models import Allocation
 
 
 def year_lock(name: str, year: int) -> None:
-    """1. Serialise the writers of ``name`` (``rules`` or ``allocations``) for ``year``."""
+    """1. Serialise the writers of ``name`` (``rules`` or ``allocations``) for ``year``; last,
+    ``decision_numbers`` for the year of issue of a decision's number."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"funding-{name}-{year}".encode())]

@@ -206,6 +206,11 @@ class AllocationDecision(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    # The decision document (决定): its number (文号) from FUNDING_DECISION_NUMBER_PATTERN with
+    # the sequence within the year of issue, and the approver's name as it was on that day.
+    number = models.CharField(_("document number"), max_length=60, unique=True)
+    sequence = models.PositiveIntegerField(_("sequence in the year of issue"))
+    approver_name = models.CharField(_("approver"), max_length=150, blank=True)
 
     objects = DecisionQuerySet.as_manager()
 

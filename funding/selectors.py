@@ -15,6 +15,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Concat, Greatest, Left
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from complexes.models import Complex, Region
 from evaluation.models import Grade
@@ -66,11 +68,42 @@ def allocation_year(filters: Filters) -> int:
 
 
 def allocation_table(*, user, filters: Filters = NO_FILTERS) -> QuerySet[Allocation]:
-    """The allocation page and table: the allocations in force of the year (``allocation_year``)
-    under validated ``AllocationFilter`` filters; officials and operators only."""
+    """The allocation page and table: the allocations of the year (``allocation_year``) under
+    validated ``AllocationFilter`` filters, as ``allocations`` chooses them (those in force, or
+    an official's chosen status, such as the draft revision of a published year); officials and
+    operators only."""
     policy.page_requires(user, "funding.view")
-    rows = allocations_in_force(user=user, year=allocation_year(filters))
-    return filtered(AllocationFilter, rows, {k: v for k, v in filters.items() if k != "year"})
+    return allocations(user=user, filters={**filters, "year": allocation_year(filters)})
+
+
+def draft_count(*, year: int) -> int:
+    """How many draft rows the year holds (every complex's, whatever the reader's scope: the
+    recompute's answer to the province)."""
+    return Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT).count()
+
+
+def draft_revision(*, user, year: int) -> dict | None:
+    """The drafts of a published year in the user's scope (officials only): how many, their
+    total and how many differ in amount from the published row. ``None`` when there is none."""
+    if not policy.can(user, "funding.view_drafts"):
+        return None
+    same_published_amount = Allocation.objects.filter(
+        year=OuterRef("year"),
+        complex_id=OuterRef("complex_id"),
+        status=AllocationStatus.PUBLISHED,
+        provincial_amount=OuterRef("provincial_amount"),
+    )
+    summary = (
+        Allocation.objects.in_scope(user)
+        .filter(year=year, status=AllocationStatus.DRAFT)
+        .order_by()
+        .aggregate(
+            complexes=Count("id"),
+            total=Coalesce(Sum("provincial_amount"), ZERO),
+            changed=Count("id", filter=~Exists(same_published_amount)),
+        )
+    )
+    return summary if summary["complexes"] else None
 
 
 def decision_in_force(*, year: int) -> AllocationDecision | None:
@@ -150,11 +183,12 @@ def _shortfall(required: str, reported: str):
 
 
 def funding_history(*, complex_: Complex) -> list[Allocation]:
-    """A complex's published funding by year: province, city/county and host unit."""
+    """A complex's published funding by year: province, city/county and host unit, with the
+    decision that published it."""
     return list(
-        Allocation.objects.filter(complex=complex_, status=AllocationStatus.PUBLISHED).order_by(
-            "-year"
-        )
+        Allocation.objects.filter(complex=complex_, status=AllocationStatus.PUBLISHED)
+        .select_related("decision")
+        .order_by("-year")
     )
 
 
@@ -176,7 +210,9 @@ class SimulatedRow:
     grade: str | None
     score: Decimal | None
     amount: Decimal
+    # The current draft's amount (the published one when the year keeps no draft).
     current: Decimal | None
+    published: Decimal | None
     capped: bool
 
     @property
@@ -198,6 +234,10 @@ class Simulation:
     unallocated: Decimal
     current_total: Decimal
     by_city: list[dict]
+    # What "current" is: the year's drafts ("draft"), else its published rows ("published"),
+    # else nothing ("").
+    current_status: str
+    published_total: Decimal | None
 
 
 def allocation_simulation(
@@ -221,7 +261,8 @@ def allocation_simulation(
     complexes = Complex.objects.select_related("region", "region__parent").in_bulk(
         [share.key for share in outcome.shares]
     )
-    current = _current_amounts(year=year)
+    drafts, published = _current_amounts(year=year)
+    current = drafts or published
     rows = [
         SimulatedRow(
             complex=complexes[share.key],
@@ -230,6 +271,7 @@ def allocation_simulation(
             score=run.results[share.key].score if share.key in run.results else None,
             amount=share.amount,
             current=current.get(share.key),
+            published=published.get(share.key),
             capped=share.capped,
         )
         for share in outcome.shares
@@ -243,15 +285,24 @@ def allocation_simulation(
         unallocated=outcome.unallocated,
         current_total=sum((amount for amount in current.values()), ZERO),
         by_city=_by_city(rows),
+        current_status=(
+            AllocationStatus.DRAFT if drafts else AllocationStatus.PUBLISHED if published else ""
+        ),
+        published_total=sum(published.values(), ZERO) if published else None,
     )
 
 
-def _current_amounts(*, year: int) -> dict[int, Decimal]:
-    """The amounts in force: published if the year is decided, else the drafts."""
-    rows = Allocation.objects.filter(year=year)
-    published = rows.filter(status=AllocationStatus.PUBLISHED)
-    chosen = published if published.exists() else rows.filter(status=AllocationStatus.DRAFT)
-    return dict(chosen.values_list("complex_id", "provincial_amount"))
+def _current_amounts(*, year: int) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """The year's draft and published amounts by complex, in one query."""
+    amounts: dict[str, dict[int, Decimal]] = {
+        AllocationStatus.DRAFT: {},
+        AllocationStatus.PUBLISHED: {},
+    }
+    for complex_id, status, amount in Allocation.objects.filter(
+        year=year, status__in=list(amounts)
+    ).values_list("complex_id", "status", "provincial_amount"):
+        amounts[status][complex_id] = amount
+    return amounts[AllocationStatus.DRAFT], amounts[AllocationStatus.PUBLISHED]
 
 
 def _by_city(rows: list[SimulatedRow]) -> list[dict]:
@@ -277,3 +328,35 @@ def allocation_report_part(*, complex_, year: int, user) -> dict:
     return {
         "allocation": allocations_in_force(user=user, year=year).filter(complex=complex_).first()
     }
+
+
+@dataclass(frozen=True)
+class DecisionDocument:
+    """What the decision document shows: the decision and its rows in the reader's scope.
+
+    A reader who sees every complex gets the whole decision, with its pool and unallocated
+    rest; any other reader (a city or county official, an operator) gets the extract of the
+    rows in their scope, with the totals of those rows only."""
+
+    decision: AllocationDecision
+    rows: list[Allocation]
+    totals: dict
+    whole: bool
+
+
+def decision_document(*, user, pk: int) -> DecisionDocument:
+    """The decision ``pk`` as its document; 404 when none of its rows is in the user's scope."""
+    policy.page_requires(user, "funding.view")
+    decision = get_object_or_404(
+        AllocationDecision.objects.select_related("rule_set", "replaces"), pk=pk
+    )
+    rows = with_table_detail(Allocation.objects.in_scope(user).filter(decision=decision))
+    totals = allocation_totals(rows)
+    if not totals["complexes"]:
+        raise Http404
+    return DecisionDocument(
+        decision=decision,
+        rows=list(rows),
+        totals=totals,
+        whole=policy.scope_of(user, "funding.view") == policy.ALL,
+    )

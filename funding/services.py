@@ -7,6 +7,7 @@ Every function is one transaction. Published allocations are frozen: only
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -119,11 +120,33 @@ def allocations_recompute(*, year: int, actor: User) -> Outcome:
     return _drafts_recompute(year=year)
 
 
+# What a draft decides: rows that agree on all of these with the published ones are the
+# published allocation again, not a revision (the run, the timings and the reported matching
+# follow the data and say nothing new about the money).
+DECIDED_FIELDS = (
+    "kind",
+    "score",
+    "grade",
+    "capped",
+    "provincial_amount",
+    "required_local_match",
+    "required_host_investment",
+)
+
+
+def _decided(row: Allocation) -> tuple:
+    return tuple(getattr(row, name) for name in DECIDED_FIELDS)
+
+
 @transaction.atomic
 def _drafts_recompute(*, year: int) -> Outcome:
     """Replace the year's draft allocations from the current rules and evaluation results.
 
-    Published rows are never touched. Running it twice on the same data gives the same rows.
+    Published rows are never touched. A year holds at most one set of drafts: the first
+    computation, or, once published, one draft revision that replaces the previous one; a
+    recomputation that decides exactly what is published keeps no drafts at all, so nothing
+    beside the published rows looks like a second allocation. Running it twice on the same
+    data gives the same rows.
     """
     year_lock("allocations", year)
     rule_set = current_rule_set(year=year)
@@ -152,8 +175,17 @@ def _drafts_recompute(*, year: int) -> Outcome:
             )
         )
     Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT).delete()
-    Allocation.objects.bulk_create(rows, batch_size=1000)
+    if not _same_as_published(year=year, rows=rows):
+        Allocation.objects.bulk_create(rows, batch_size=1000)
     return outcome
+
+
+def _same_as_published(*, year: int, rows: list[Allocation]) -> bool:
+    published = {
+        row.complex_id: _decided(row)
+        for row in Allocation.objects.filter(year=year, status=AllocationStatus.PUBLISHED)
+    }
+    return bool(published) and published == {row.complex_id: _decided(row) for row in rows}
 
 
 def allocations_after_evaluation(*, year: int, job=None) -> Outcome | None:
@@ -260,6 +292,9 @@ def allocations_publish(
             field="reason",
         )
     total = sum((row.provincial_amount for row in drafts), Decimal("0.00"))
+    decided_at = timezone.now()
+    issued_in = timezone.localdate(decided_at).year
+    sequence = _next_decision_sequence(issued_in=issued_in)
     decision = AllocationDecision.objects.create(
         year=year,
         rule_set=rule_set,
@@ -271,6 +306,10 @@ def allocations_publish(
         reason=reason,
         replaces=in_force,
         decided_by=actor,
+        decided_at=decided_at,
+        sequence=sequence,
+        number=decision_number(issued_in=issued_in, sequence=sequence, year=year),
+        approver_name=actor.get_full_name() or actor.get_username(),
     )
     if in_force is not None:
         Allocation.objects.filter(decision=in_force, status=AllocationStatus.PUBLISHED).update(
@@ -282,6 +321,22 @@ def allocations_publish(
     if tell_operators:
         _tell_operators(year=year, drafts=drafts)
     return decision
+
+
+def decision_number(*, issued_in: int, sequence: int, year: int) -> str:
+    """The decision's number (文号) from ``FUNDING_DECISION_NUMBER_PATTERN``."""
+    return settings.FUNDING_DECISION_NUMBER_PATTERN.format(
+        year=issued_in, seq=sequence, allocation_year=year
+    )
+
+
+def _next_decision_sequence(*, issued_in: int) -> int:
+    """The next decision's sequence in its year of issue, under that year's numbering lock."""
+    year_lock("decision_numbers", issued_in)
+    latest = AllocationDecision.objects.filter(decided_at__year=issued_in).aggregate(
+        latest=Max("sequence")
+    )["latest"]
+    return (latest or 0) + 1
 
 
 def _tell_operators(*, year: int, drafts: list[Allocation]) -> None:

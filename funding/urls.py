@@ -11,4 +11,5 @@ urlpatterns = [
     path("publish/", views.publish, name="publish"),
     path("rules/", views.rules, name="rules"),
     path("history/<str:code>/", views.history, name="history"),
+    path("decisions/<int:pk>/document.pdf", views.decision_pdf, name="decision_pdf"),
 ]

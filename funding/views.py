@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -5,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,6 +15,7 @@ from complexes.models import Complex
 from portal import inputs, policy
 from portal.exceptions import DomainError
 from portal.filtering import validated
+from portal.pdf import pdf_response
 
 from . import selectors, services
 from .filters import AllocationFilter
@@ -44,6 +47,13 @@ def table(request):
     decision = selectors.decision_in_force(year=year)
     context = {
         "year": year,
+        # Whose amounts the page shows: a chosen status, else those in force.
+        "showing": filters.get("status") or ("published" if decision else "draft"),
+        "revision": (
+            selectors.draft_revision(user=request.user, year=year)
+            if decision and "status" not in filters
+            else None
+        ),
         "years": selectors.allocation_years(),
         "filter": filterset,
         "page": page,
@@ -76,7 +86,7 @@ def simulate(request):
             )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
-    rule_set = RuleSet.objects.for_year(year).first()
+    rule_set = simulation.rule_set if simulation else RuleSet.objects.for_year(year).first()
     context = {
         "form": form,
         "simulation": simulation,
@@ -97,11 +107,13 @@ def recompute(request):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("Draft allocations for %(year)s recomputed: %(total)s CNY.")
-            % {"year": year, "total": f"{outcome.total:,.2f}"},
-        )
+        message = _("Draft allocations for %(year)s recomputed: %(total)s CNY.")
+        if selectors.decision_in_force(year=year) and not selectors.draft_count(year=year):
+            message = _(
+                "Recomputed for %(year)s: the result is the published allocation "
+                "(%(total)s CNY), so no draft revision is kept."
+            )
+        messages.success(request, message % {"year": year, "total": f"{outcome.total:,.2f}"})
     return redirect(f"{reverse('funding:table')}?year={year}")
 
 
@@ -175,3 +187,19 @@ def history(request, code):
     complex_ = get_object_or_404(Complex.objects.in_scope(user), code=code)
     context = {"complex": complex_, "history": selectors.funding_history(complex_=complex_)}
     return render(request, "funding/_history.html", context)
+
+
+@login_required
+@require_GET
+def decision_pdf(request, pk):
+    """The numbered decision document (决定) of a publication, in Chinese whatever the reader's
+    language: the official text is the Chinese one. Officials of a city or county and operators
+    get the extract of their rows."""
+    document = selectors.decision_document(user=request.user, pk=pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        return pdf_response(
+            request,
+            template="funding/decision_pdf.html",
+            context={"document": document, "issuing_body": settings.FUNDING_ISSUING_BODY},
+            filename=f"{document.decision.number}.pdf",
+        )

@@ -93,6 +93,8 @@ def _decision(complex_):
         pool=Decimal("1.00"),
         total=Decimal("1.00"),
         unallocated=Decimal("0.00"),
+        number=f"浙科发〔2025〕{complex_.pk}号",
+        sequence=complex_.pk,
     )
     return decision, {"reason": "复核"}
 

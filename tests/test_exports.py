@@ -188,11 +188,12 @@ def test_anonymous_and_unentitled_users_get_no_export(province, client, client_a
 
 # Session, user, a count of the rows that stops at the inline limit, and the rows through one
 # server-side cursor; the dashboard's tables (lists) need no count but read the region (for the
-# rows and again for the file name) and their figures.
+# rows and again for the file name) and their figures; the funding file's name says whether
+# the year is published (its decision).
 PINNED_EXPORT_QUERIES = {
     f"/evaluation/results/export.xlsx?year={YEAR}": 4,
     f"/evaluation/reports/export.xlsx?year={YEAR + 1}": 4,
-    f"/funding/export.xlsx?year={YEAR}": 4,
+    f"/funding/export.xlsx?year={YEAR}": 5,
     "/services/requests/export.xlsx": 4,
     "/services/enterprises/export.xlsx": 4,
     "/services/vouchers/export.xlsx": 4,

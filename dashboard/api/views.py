@@ -8,6 +8,12 @@ from dashboard import selectors
 from portal import policy
 
 COUNTS = serializers.DictField(child=serializers.IntegerField())
+
+
+def figure_field(**kwargs):
+    return serializers.DecimalField(max_digits=18, decimal_places=2, **kwargs)
+
+
 AMOUNTS = serializers.DictField(child=serializers.DecimalField(max_digits=18, decimal_places=2))
 
 
@@ -64,9 +70,16 @@ class SummaryView(APIView):
                 "funding": inline_serializer(
                     "DashboardFunding",
                     {
-                        "allocated": serializers.DecimalField(max_digits=18, decimal_places=2),
-                        "allocations": serializers.DecimalField(max_digits=18, decimal_places=2),
-                        "compliant": serializers.DecimalField(max_digits=18, decimal_places=2),
+                        "allocated": figure_field(help_text="Published provincial money (CNY)."),
+                        "allocations": figure_field(help_text="Complexes with a published row."),
+                        "compliant": figure_field(
+                            help_text="Published rows whose matching complies."
+                        ),
+                        "published": figure_field(help_text="Published provincial money (CNY)."),
+                        "draft": figure_field(
+                            help_text="Draft provincial money (CNY), not yet published."
+                        ),
+                        "draft_allocations": figure_field(help_text="Complexes with a draft row."),
                     },
                 ),
             },

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -6,7 +7,7 @@ from evaluation.models import Grade
 from portal.api.fields import NullInResponsesIntegerField
 from portal.limits import REASON_MAX_LENGTH
 
-from ..models import Allocation, AllocationDecision, AllocationKind, RuleSet
+from ..models import Allocation, AllocationDecision, AllocationKind, AllocationStatus, RuleSet
 
 
 def money(**kwargs):
@@ -85,8 +86,13 @@ class SimulatedAllocationSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
     score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     provincial_amount = money(source="amount")
-    current_amount = money(source="current", allow_null=True)
-    difference = money()
+    current_amount = money(
+        source="current",
+        allow_null=True,
+        help_text=_("The current draft's amount (the published one when there is no draft)."),
+    )
+    published_amount = money(source="published", allow_null=True)
+    difference = money(help_text=_("Simulated amount minus the current amount."))
     capped = serializers.BooleanField()
 
 
@@ -106,6 +112,12 @@ class SimulationSerializer(serializers.Serializer):
     total = money()
     unallocated = money()
     current_total = money()
+    current_status = serializers.ChoiceField(
+        choices=[AllocationStatus.DRAFT, AllocationStatus.PUBLISHED],
+        allow_blank=True,
+        help_text=_("What the current amounts are: the year's drafts, else its published rows."),
+    )
+    published_total = money(allow_null=True)
     by_city = CityTotalSerializer(many=True)
 
 
@@ -125,12 +137,21 @@ class PublishSerializer(YearSerializer):
 class RecomputeResultSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     complexes = serializers.IntegerField()
+    drafts = serializers.IntegerField(
+        help_text=_(
+            "Draft rows the year now holds: 0 for a published year whose recomputation gives "
+            "what is published."
+        )
+    )
     total = money()
     unallocated = money()
 
 
 class DecisionSerializer(serializers.ModelSerializer):
     decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+    document = serializers.SerializerMethodField(
+        help_text=_("The decision document (PDF, in Chinese).")
+    )
 
     class Meta:
         model = AllocationDecision
@@ -147,8 +168,14 @@ class DecisionSerializer(serializers.ModelSerializer):
             "replaces",
             "decided_by",
             "decided_at",
+            "number",
+            "approver_name",
+            "document",
         ]
         read_only_fields = fields
+
+    def get_document(self, decision) -> str:
+        return reverse("funding:decision_pdf", args=[decision.pk])
 
 
 class RollupSerializer(serializers.Serializer):

@@ -72,6 +72,7 @@ class AllocationViewSet(SelectorListMixin, viewsets.ReadOnlyModelViewSet):
         result = {
             "year": year,
             "complexes": len(outcome.shares),
+            "drafts": selectors.draft_count(year=year),
             "total": outcome.total,
             "unallocated": outcome.unallocated,
         }

@@ -18,6 +18,8 @@ from funding.models import RuleSet
 from tests import factories
 
 M = Decimal(1_000_000)
+YEAR = 2025
+COUNTIES = ["330784", "330110", "330681", "330782", "330282", "331082"]
 
 
 def rule_set(year: int, actor=None, **fields) -> RuleSet:
@@ -53,3 +55,21 @@ def approved_report(
         if value is not None
     )
     return report
+
+
+def fund(count: int, *, publish: bool = True) -> list:
+    """``count`` provincial complexes evaluated for YEAR (scores 90, 89, …, all good), two in
+    three with an approved report, a pool of 40 M each, the drafts computed (and published)."""
+    complexes = []
+    for n in range(count):
+        complex_ = factories.ComplexFactory(region=factories.region(COUNTIES[n % len(COUNTIES)]))
+        evaluated(complex_, YEAR, f"{90 - n}.00", "good", rank=n + 1)
+        if n % 3:
+            approved_report(complex_, YEAR, local=80 * M, host=160 * M)
+        complexes.append(complex_)
+    if not RuleSet.objects.filter(year=YEAR).exists():
+        rule_set(YEAR, pool=40 * M * count)
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
+    if publish:
+        services.allocations_publish(year=YEAR, actor=factories.provincial_official())
+    return complexes

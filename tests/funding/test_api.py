@@ -198,8 +198,11 @@ def test_only_the_province_simulates_and_publishes(api_as, api_client, funded):
 def test_publish_and_replace_through_the_api(api_as, funded):
     yongkang, _ = funded
     client = api_as(factories.provincial_official())
+    unchanged = client.post("/api/v1/allocations/recompute/", {"year": YEAR})
+    assert unchanged.status_code == 200 and unchanged.json()["drafts"] == 0  # as published
     Evaluation.objects.filter(complex=yongkang).update(score=Decimal("70.00"))
-    assert client.post("/api/v1/allocations/recompute/", {"year": YEAR}).status_code == 200
+    revision = client.post("/api/v1/allocations/recompute/", {"year": YEAR})
+    assert revision.status_code == 200 and revision.json()["drafts"] == 2
     response = client.post("/api/v1/allocations/publish/", {"year": YEAR}, format="json")
     assert response.status_code == 400 and "reason" in response.json()
     response = client.post(

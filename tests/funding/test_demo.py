@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from complexes.models import Status
 from funding import demo
@@ -37,6 +38,8 @@ def test_demo_funds_every_evaluated_year_and_leaves_the_last_open(db):
         assert rule_set.pool % (10 * M) == 0
     (decision,) = AllocationDecision.objects.all()
     assert decision.year == 2023 and decision.decided_by.username == "province"
+    issued_in = timezone.localtime(decision.decided_at).year
+    assert (decision.sequence, decision.number) == (1, f"浙科发〔{issued_in}〕1号")
     assert decision.total == RuleSet.objects.get(year=2023).pool
     assert not Allocation.objects.filter(year=2024, status=AllocationStatus.PUBLISHED).exists()
     assert Allocation.objects.filter(year=2024, status=AllocationStatus.DRAFT).count() == 21

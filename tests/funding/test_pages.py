@@ -9,31 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from funding import services
 from funding.models import Allocation, RuleSet
 from tests import factories
 
-from .factories import M, approved_report, evaluated, rule_set
+from .factories import YEAR, M, fund, rule_set
 
 pytestmark = pytest.mark.django_db
-YEAR = 2025
-COUNTIES = ["330784", "330110", "330681", "330782", "330282", "331082"]
-
-
-def fund(count: int, *, publish: bool = True):
-    complexes = []
-    for n in range(count):
-        complex_ = factories.ComplexFactory(region=factories.region(COUNTIES[n % len(COUNTIES)]))
-        evaluated(complex_, YEAR, f"{90 - n}.00", "good", rank=n + 1)
-        if n % 3:
-            approved_report(complex_, YEAR, local=80 * M, host=160 * M)
-        complexes.append(complex_)
-    if not RuleSet.objects.filter(year=YEAR).exists():
-        rule_set(YEAR, pool=40 * M * count)
-    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
-    if publish:
-        services.allocations_publish(year=YEAR, actor=factories.provincial_official())
-    return complexes
 
 
 def test_table_shows_rows_totals_and_city_rollup(client_as):
@@ -116,6 +97,7 @@ def test_publish_page_flow_requires_a_reason_to_replace(client_as):
     client = client_as(factories.provincial_official())
     response = client.post("/funding/publish/", {"year": YEAR}, follow=True)
     assert Allocation.objects.published().count() == 2
+    rule_set(YEAR, pool=90 * M)  # a larger pool: the recomputation is a real revision
     client.post("/funding/recompute/", {"year": YEAR})
     response = client.post("/funding/publish/", {"year": YEAR}, follow=True)
     assert "需要说明理由" in response.content.decode()
@@ -127,6 +109,8 @@ def test_history_partial_on_the_complex_page(client_as, client):
     url = f"/funding/history/{complexes[0].code}/"
     page = client_as(factories.operator_of(complexes[0])).get(url)
     assert [row.provincial_amount for row in page.context["history"]] == [Decimal("40111731.84")]
+    decision = page.context["history"][0].decision
+    assert f'href="/funding/decisions/{decision.pk}/document.pdf"' in page.content.decode()
     assert client_as(factories.operator_of(complexes[1])).get(url).status_code == 404
     # The complex's page loads the partial only for those who may see it.
     assert f'hx-get="{url}"' not in client.get(f"/complexes/{complexes[0].code}/").content.decode()
@@ -187,7 +171,8 @@ def test_pinned_query_counts_do_not_grow_with_the_data(client_as, api_as, size):
     official = factories.provincial_official()
     pages = query_counts(client_as(official), PAGES)
     endpoints = query_counts(api_as(official), ENDPOINTS)
-    # page: session, user, unread count, years (2), decision, count, rows, totals, roll-up and
-    # its region names, (+ the city filter's region); API: count + rows (+ the region).
-    assert pages == {PAGES[0]: 13, PAGES[1]: 14}
+    # page: session, user, unread count, years (2), decision, its draft revision, count, rows,
+    # totals, roll-up and its region names, (+ the city filter's region); API: count + rows
+    # (+ the region).
+    assert pages == {PAGES[0]: 14, PAGES[1]: 15}
     assert endpoints == {ENDPOINTS[0]: 2, ENDPOINTS[1]: 3}

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from funding.models import Allocation, AllocationDecision, AllocationStatus
+
 from .world import ROLES, YEAR, build_world
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +36,27 @@ def _code(resource):
 
 def _pk(resource, **extra):
     return lambda side: {"pk": side[resource].pk, **extra}
+
+
+def _published_decision(side) -> dict:
+    """The side's allocation published by a decision (once, whoever asks first): the decision
+    document's argument."""
+    allocation = side["allocation"]
+    decision, _created = AllocationDecision.objects.get_or_create(
+        number=f"测试〔{allocation.year}〕{allocation.pk}号",
+        defaults=dict(
+            year=allocation.year,
+            rule_set=allocation.rule_set,
+            pool=allocation.provincial_amount,
+            total=allocation.provincial_amount,
+            unallocated=0,
+            sequence=allocation.pk,
+        ),
+    )
+    Allocation.objects.filter(pk=allocation.pk).update(
+        status=AllocationStatus.PUBLISHED, decision=decision
+    )
+    return {"pk": decision.pk}
 
 
 # The route's arguments from one side of the world; None for a route without arguments.
@@ -84,6 +107,7 @@ ARGUMENTS = {
     "evaluation:decision": _pk("decision", verdict="dismiss"),
     "evaluation:job": _pk("job"),
     "funding:history": _code("complex"),
+    "funding:decision_pdf": _published_decision,
 }
 
 EXPECTED = {
@@ -251,6 +275,14 @@ EXPECTED = {
         "POST",
         "evaluation:score",
     ): "302 200 200 200 200 404 200 404 | 302 200 404 404 404 404 200 404",
+    (
+        "GET",
+        "funding:decision_pdf",
+    ): "302 200 200 200 200 403 200 403 | 302 200 404 404 404 403 200 403",
+    (
+        "POST",
+        "funding:decision_pdf",
+    ): "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405",
     ("GET", "funding:export"): "302 200 200 200 200 403 200 403",
     ("POST", "funding:export"): "302 200 200 200 200 403 200 403",
     ("GET", "funding:history"): "200 200 200 200 200 404 200 404 | 200 200 404 404 404 404 200 404",

@@ -389,6 +389,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "dashboard.tasks.refresh_figures",
         "schedule": crontab(hour=3, minute=0),
     },
+    "offering-stats": {
+        "task": "services.tasks.refresh_offering_stats",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "export-housekeeping": {
         "task": "portal.tasks.export_housekeeping",
         "schedule": crontab(minute=17),

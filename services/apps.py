@@ -7,6 +7,7 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Services and vouchers")
 
     def ready(self):
+        from django.db.models.signals import post_save
         from django.urls import reverse
 
         from portal.api.public_cache import invalidate_on_write
@@ -19,9 +20,13 @@ class ServicesConfig(AppConfig):
         from portal.open_data import OpenDataset, open_dataset_register
 
         from .exports import OFFERINGS
-        from .models import Offering
+        from .models import Offering, ServiceRequest
+        from .offering_stats import refresh_when_confirmed
 
         invalidate_on_write(Offering)
+        post_save.connect(
+            refresh_when_confirmed, sender=ServiceRequest, dispatch_uid="offering-stats"
+        )
         open_dataset_register(
             OpenDataset(
                 slug="service-catalogue",

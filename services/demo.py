@@ -39,6 +39,7 @@ from .models import (
     VoucherEntry,
     VoucherSettlement,
 )
+from .offering_stats import offering_stats_refresh
 
 ENTERPRISES_PER_SCALE = 3000
 REQUESTS_PER_SCALE = 150_000
@@ -215,6 +216,7 @@ def seed(context: DemoContext) -> None:
         User.objects.filter(role=Role.OPERATOR).values_list("complex_id", "pk").order_by("pk")
     )
     _requests(context, offerings, enterprises, enterprise_users, vouchers, operators)
+    offering_stats_refresh()
 
 
 def _offerings(context: DemoContext, complexes: list[Complex]) -> list[Offering]:

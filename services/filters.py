@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +49,27 @@ class ComplexByIdFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+# The catalogue's orders besides its own (by complex, type and title); "on quotation" prices and
+# offerings nobody has rated yet come last.
+OFFERING_ORDERS = {
+    "price": (F("price").asc(nulls_last=True), "id"),
+    "turnaround": ("turnaround_days", "id"),
+    "rating": (
+        F("stats__rating_average").desc(nulls_last=True),
+        F("stats__rating_count").desc(nulls_last=True),
+        "id",
+    ),
+    "served": (F("stats__served_count").desc(nulls_last=True), "id"),
+}
+OFFERING_ORDERS_CHOICES = [
+    ("", _("Complex and type")),
+    ("price", _("Price, lowest first")),
+    ("turnaround", _("Turnaround, shortest first")),
+    ("rating", _("Rating, best first")),
+    ("served", _("Most requested")),
+]
+
+
 class OfferingFilter(UserFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     service_type = django_filters.ChoiceFilter(choices=ServiceType.choices, label=_("Service type"))
@@ -56,11 +77,25 @@ class OfferingFilter(UserFilterSet):
     mountain_26 = Mountain26Filter(field_name="complex__region__mountain_26")
     complex = ComplexByIdFilter()
     voucher_eligible = django_filters.BooleanFilter(label=_("Vouchers accepted"))
+    sort = django_filters.ChoiceFilter(
+        choices=OFFERING_ORDERS_CHOICES, label=_("Sort by"), method="sort_by", empty_label=None
+    )
 
     class Meta:
         model = Offering
         form = FilterForm
-        fields = ["q", "service_type", "region", "mountain_26", "complex", "voucher_eligible"]
+        fields = [
+            "q",
+            "service_type",
+            "region",
+            "mountain_26",
+            "complex",
+            "voucher_eligible",
+            "sort",
+        ]
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*OFFERING_ORDERS[value]) if value else queryset
 
     def search(self, queryset, name, value):
         text = value.strip()

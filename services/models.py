@@ -729,3 +729,25 @@ class VoucherEntry(models.Model):
 
     def __str__(self):
         return f"{self.voucher_id} {self.kind} {self.amount}"
+
+
+class OfferingStats(models.Model):
+    """What the enterprises' confirmed requests say of an offering, kept by
+    ``services.offering_stats`` (on each confirmation, and every night) so that the catalogue
+    sorts and shows them without reading the requests. Derived figures: not audited."""
+
+    offering = models.OneToOneField(
+        Offering, on_delete=models.CASCADE, primary_key=True, related_name="stats"
+    )
+    served_count = models.PositiveIntegerField(_("requests served"), default=0)
+    rating_count = models.PositiveIntegerField(_("ratings"), default=0)
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("offering figures")
+        verbose_name_plural = _("offering figures")
+
+    def __str__(self):
+        return str(self.offering)

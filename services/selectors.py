@@ -34,10 +34,34 @@ def offering_catalogue(*, filters: Filters = NO_FILTERS):
     shows, in one query. Public: the same rows for everyone."""
     rows = (
         Offering.objects.active()
-        .select_related("complex", "complex__region", "complex__region__parent", "institution")
+        .select_related(
+            "complex", "complex__region", "complex__region__parent", "institution", "stats"
+        )
         .order_by("complex__code", "service_type", "title", "id")
     )
     return filtered(OfferingFilter, rows, filters)
+
+
+def offering_map_points(*, filters: Filters = NO_FILTERS) -> list[dict]:
+    """The complexes offering what the catalogue's filters select, with how many of those
+    offerings each has: one aggregate query, for the catalogue's map."""
+    return [
+        {
+            "code": row["complex__code"],
+            "name": row["complex__name"],
+            "value": [
+                float(row["complex__longitude"]),
+                float(row["complex__latitude"]),
+                row["count"],
+            ],
+        }
+        for row in offering_catalogue(filters=filters)
+        .filter(complex__longitude__isnull=False, complex__latitude__isnull=False)
+        .order_by()
+        .values("complex__code", "complex__name", "complex__longitude", "complex__latitude")
+        .annotate(count=Count("id"))
+        .order_by("complex__code")
+    ]
 
 
 def complex_catalogue(*, complex_id: int, limit: int) -> list[Offering]:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -65,10 +66,17 @@ def _add_errors(form, error) -> None:
 
 def catalogue(request):
     filterset = OfferingFilter(request.GET or None, user=request.user)
-    rows = selectors.offering_catalogue(filters=validated(filterset.form))
+    filters = validated(filterset.form)
+    rows = selectors.offering_catalogue(filters=filters)
     context = {
         "filter": filterset,
         "page": _page(request, rows),
+        "map": {
+            "mapUrl": static("maps/zhejiang.json"),
+            "complexUrl": reverse("complexes:detail", args=["CODE"]),
+            "countLabel": _("Services found"),
+            "points": selectors.offering_map_points(filters=filters),
+        },
         "query": _query_without_page(request),
         "crumbs": [(_("Service catalogue"), None)],
     }

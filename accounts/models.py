@@ -155,7 +155,8 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    """One message in a user's in-portal inbox (also sent by email when the user has one)."""
+    """One message in a user's in-portal inbox, written in the recipient's language (also sent
+    by email when the user has an address and wants their messages by email)."""
 
     recipient = models.ForeignKey(
         User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
@@ -165,6 +166,8 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Set in the transaction that sends the email: a redelivered task finds it and sends nothing.
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

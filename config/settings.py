@@ -240,6 +240,8 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
 # Absolute links in emails.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The domain of the Message-ID of notification emails (the idempotency key a mail system sees).
+EMAIL_MESSAGE_DOMAIN = env("EMAIL_MESSAGE_DOMAIN", default="portal.invalid")
 
 # Security: secure by default outside development; the proxy settings are configurable.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
@@ -380,6 +382,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "export-housekeeping": {
         "task": "portal.tasks.export_housekeeping",
         "schedule": crontab(minute=17),
+    },
+    "notification-email-housekeeping": {
+        "task": "accounts.tasks.notification_email_housekeeping",
+        "schedule": crontab(minute="*/15"),
     },
 }
 # Excel exports (portal/exports.py): a table with more rows than this is built by a worker

@@ -240,6 +240,8 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
 # Absolute links in emails.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# How long the link of an invitation to open an account works (once).
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 # The domain of the Message-ID of notification emails (the idempotency key a mail system sees).
 EMAIL_MESSAGE_DOMAIN = env("EMAIL_MESSAGE_DOMAIN", default="portal.invalid")
 

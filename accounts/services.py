@@ -49,6 +49,17 @@ def user_profile_update(
     return locked
 
 
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """The language the person chose in the navbar: of the portal and of their messages."""
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError(_("Choose one of the portal's languages."), field="language")
+    locked = users_select_for_update().get(pk=user.pk)
+    locked.language = language
+    locked.save(update_fields=["language"])
+    return locked
+
+
 # Teams and official accounts -------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -38,6 +39,7 @@ from .services import (
     team_invitation_create,
     team_member_remove,
     team_member_role_set,
+    user_language_set,
     user_profile_update,
 )
 
@@ -128,6 +130,17 @@ password_change = auth_views.PasswordChangeView.as_view(
     form_class=PasswordChangeForm, success_url=reverse_lazy("accounts:password_change_done")
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view()
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch; a signed-in person's choice is also kept on their account,
+    so the portal and their messages speak it from their next sign-in on."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(user=request.user, language=language)
+    return response
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 
-from .audit import HISTORY_KINDS
+from .audit import HISTORY_KINDS, history_entries
 from .exports import XLSX
 from .inputs import InvalidParameter
 from .models import EXPORT, Job, JobStatus
@@ -40,6 +40,7 @@ def render_history(request, history_kind, subject, crumbs=None):
         "subject": subject,
         "subject_kind": subject._meta.verbose_name,
         "page": page,
+        "entries": history_entries(page.object_list, subject),
         "crumbs": crumbs or [(str(subject), history_kind.page_url(subject)), (here, None)],
     }
     return render(request, "history.html", context)

@@ -178,3 +178,18 @@ def test_a_failed_recomputation_tells_who_started_it(monkeypatch):
     assert notice.subject == f"The recomputation of {YEAR} failed"
     assert notice.body.startswith("indicator table missing")
     assert notice.url == job.get_absolute_url()
+
+
+def test_the_navbar_language_switch_keeps_the_choice_for_a_signed_in_person(client_as, client):
+    user = factories.provincial_official(language="zh-hans")
+    response = client_as(user).post("/i18n/setlang/", {"language": "en", "next": "/complexes/"})
+    assert response.status_code == 302 and response["Location"] == "/complexes/"
+    user.refresh_from_db()
+    assert user.language == "en"
+    notify(recipients=[user], subject=lazy_format(VERIFIED, name="ACME"))
+    assert Notification.objects.get(recipient=user).subject == "Your enterprise ACME is verified"
+    client.logout()
+    assert client.post("/i18n/setlang/", {"language": "en"}).status_code == 302  # anonymous
+    assert client_as(user).post("/i18n/setlang/", {"language": "xx"}).status_code == 302
+    user.refresh_from_db()
+    assert user.language == "en"

@@ -1,0 +1,93 @@
+"""The change history as a person reads it: the forms' labels, related records and indicators
+by name, choices by label, amounts formatted, local time, a creation as one entry, and who."""
+
+from datetime import UTC, timedelta
+from decimal import Decimal
+
+import pghistory
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from pghistory.models import MiddlewareEvents
+
+from evaluation.models import Indicator, ReportValue
+from portal.audit import history_entries, unaudited
+
+from . import factories
+from .evaluation.factories import report, values
+from .services.factories import OfferingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _entries(subject):
+    events = MiddlewareEvents.objects.references(subject).select_related("user")
+    return history_entries(events.order_by("-pgh_created_at", "-pgh_id"), subject)
+
+
+def _lines(entry):
+    return [
+        (change.label, change.before, change.after) if change.has_before
+        else (change.label, change.after)
+        for change in entry.changes
+    ]  # fmt: skip
+
+
+def test_an_edit_reads_with_labels_names_choices_and_money(yongkang_complex):
+    operator = factories.operator_of(yongkang_complex, first_name="明", last_name="李")
+    with translation.override("en"), pghistory.context(user=operator.pk):
+        offering = OfferingFactory(complex=yongkang_complex, service_type="rd_design", price=None)
+        type(offering).objects.filter(pk=offering.pk).update(
+            service_type="testing", price=Decimal("46000000.00")
+        )
+        changed, created = _entries(offering)
+    assert (changed.who, changed.action, changed.what) == (operator, "changed", "service offering")
+    assert _lines(changed) == [
+        ("price (CNY)", None, "¥46,000,000.00"),
+        ("service type", "R&D and design", "Testing and inspection"),
+    ]
+    assert created.action == "created"
+    creation = dict(_lines(created))
+    assert creation["complex"] == "永康五金产业创新服务综合体"  # not complex_id: 7
+    assert creation["service type"] == "R&D and design"
+    assert "price (CNY)" not in creation and "id" not in creation
+
+
+def test_a_reported_value_reads_by_its_indicator(yongkang_complex):
+    annual_report = report(yongkang_complex, 2024, values_=values())
+    indicator = Indicator.objects.get(code=next(iter(values())))
+    row = ReportValue.objects.get(report=annual_report, indicator=indicator)
+    operator = factories.operator_of(yongkang_complex)
+    with translation.override("en"), pghistory.context(user=operator.pk):
+        ReportValue.objects.filter(pk=row.pk).update(value=Decimal("46000000"))
+        latest = _entries(annual_report)[0]
+        assert latest.what == f"reported value · {indicator}"
+    assert f"#{row.pk}" not in latest.what
+    (change,) = latest.changes
+    assert change.label == "value" and change.after == "46,000,000"
+
+
+def test_the_first_recorded_edit_of_a_row_loaded_without_history_shows_no_fake_before(
+    yongkang_complex,
+):
+    with unaudited():
+        offering = OfferingFactory(complex=yongkang_complex, title="旧名称")
+    with translation.override("en"), pghistory.context(user=factories.provincial_official().pk):
+        type(offering).objects.filter(pk=offering.pk).update(title="新名称")
+        (entry,) = _entries(offering)
+    assert all(not change.has_before for change in entry.changes)  # no "— → value"
+    assert ("title", "新名称") in _lines(entry)
+
+
+def test_times_are_in_shanghai_time_on_the_page(client_as, yongkang_complex):
+    offering = OfferingFactory(complex=yongkang_complex)
+    (entry,) = _entries(offering)
+    recorded = MiddlewareEvents.objects.references(offering).get().pgh_created_at
+    assert entry.when == recorded and entry.when.utcoffset() == timedelta(hours=8)
+    shanghai = recorded.astimezone(UTC) + timedelta(hours=8)
+    page = client_as(factories.regional_official("330700")).get(
+        reverse("history", args=["offering", offering.pk])
+    )
+    html = page.content.decode()
+    assert f"{shanghai:%Y-%m-%d %H:%M:%S}" in html
+    assert "complex_id" not in html and "service_type" not in html

@@ -551,9 +551,23 @@ def _save(service_request: ServiceRequest, original: ServiceRequest, *fields: st
     return service_request
 
 
-@transaction.atomic
+class VoucherNotCharged(DomainError):
+    """The voucher cannot pay what the request asks of it (expired, or its balance spent)."""
+
+
 def service_request_accept(*, service_request: ServiceRequest, actor) -> ServiceRequest:
-    """The operator accepts: the voucher amount, if any, is held now."""
+    """The operator accepts: the voucher amount, if any, is held now. When the voucher cannot
+    pay, nothing is accepted, and the enterprise hears why (after the rollback: its notice must
+    not roll back with the acceptance)."""
+    try:
+        return _service_request_accept(service_request=service_request, actor=actor)
+    except VoucherNotCharged as refusal:
+        _tell_voucher_not_charged(service_request, refusal)
+        raise
+
+
+@transaction.atomic
+def _service_request_accept(*, service_request: ServiceRequest, actor) -> ServiceRequest:
     locked, _from = _move(service_request=service_request, action="accept", actor=actor)
     if locked.voucher_amount:
         _voucher_hold(service_request=locked, actor=actor)
@@ -625,7 +639,7 @@ def service_request_cancel(*, service_request: ServiceRequest, actor) -> Service
 
 
 # --- notifications -------------------------------------------------------------------------
-# Notices are written in the portal's language: the reader is not the person acting.
+# Each notice is written in its reader's language (notify renders it per recipient).
 
 
 def _operators_of(complex_id: int):
@@ -649,6 +663,21 @@ def _tell_new_request(service_request: ServiceRequest) -> None:
             title=service_request.offering.title,
         ),
         body=service_request.description,
+        url=_request_url(service_request),
+    )
+
+
+def _tell_voucher_not_charged(service_request: ServiceRequest, refusal: DomainError) -> None:
+    notify(
+        recipients=_users_of(service_request.enterprise_id),
+        subject=lazy_format(
+            gettext_lazy(
+                "Service request #%(id)s “%(title)s” could not be accepted: the voucher cannot pay"
+            ),
+            id=service_request.pk,
+            title=service_request.offering.title,
+        ),
+        body=refusal.message,
         url=_request_url(service_request),
     )
 
@@ -684,11 +713,19 @@ def _voucher_hold(*, service_request: ServiceRequest, actor) -> None:
     voucher = _locked_voucher(service_request.voucher_id)
     amount = service_request.voucher_amount
     if not (voucher.valid_from <= timezone.localdate() <= voucher.expires_on):
-        raise DomainError(_("The enterprise's voucher is not valid today."), field="voucher")
+        # Lazy: the enterprise's notice reads it in the enterprise's language.
+        raise VoucherNotCharged(
+            gettext_lazy("The enterprise's voucher is not valid today."), field="voucher"
+        )
     if voucher.balance < amount:
-        raise DomainError(
-            _("The voucher's balance (%(balance)s CNY) no longer covers %(amount)s CNY.")
-            % {"balance": voucher.balance, "amount": amount},
+        raise VoucherNotCharged(
+            lazy_format(
+                gettext_lazy(
+                    "The voucher's balance (%(balance)s CNY) no longer covers %(amount)s CNY."
+                ),
+                balance=voucher.balance,
+                amount=amount,
+            ),
             field="voucher_amount",
         )
     Voucher.objects.filter(pk=voucher.pk).update(

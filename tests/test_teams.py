@@ -68,7 +68,7 @@ def test_an_owner_invites_a_colleague_who_accepts_once(
     again = _accept(client, token, "someone.else")
     assert again.status_code == 404
     assert not User.objects.filter(username="someone.else").exists()
-    with pytest.raises(DomainError, match="used already"):
+    with pytest.raises(DomainError, match="已被使用"):
         invitation_accept(token=token, username="someone.else", password=PASSWORD)
 
 
@@ -82,7 +82,7 @@ def test_an_expired_invitation_is_refused(client, yongkang_complex):
     )
     assert client.get(reverse("accounts:invitation_accept", args=[token])).status_code == 404
     assert _accept(client, token, "late.comer").status_code == 404
-    with pytest.raises(DomainError, match="expired"):
+    with pytest.raises(DomainError, match="已过期"):
         invitation_accept(token=token, username="late.comer", password=PASSWORD)
     assert not User.objects.filter(username="late.comer").exists()
 
@@ -203,3 +203,21 @@ def test_the_province_appoints_and_deactivates_officials(
     official.refresh_from_db()
     assert not official.is_active
     assert client_as(city).post(deactivate).status_code == 403
+
+
+def test_the_demo_gives_some_complexes_and_enterprises_colleagues():
+    from datetime import date
+
+    from accounts.demo import DEMO_TEAMS, seed_teams
+    from portal.seeding import DemoContext
+
+    owners = [factories.operator_of(factories.ComplexFactory()) for _ in range(DEMO_TEAMS + 1)]
+    enterprise_owner = factories.enterprise_user_of(factories.EnterpriseFactory(verified=True))
+    seed_teams(DemoContext(scale=1, seed=1, password="demo-pass-2026", today=date(2026, 12, 1)))
+    teams = {owner.pk: User.objects.team_of(owner).count() for owner in owners}
+    assert sorted(teams.values()) == [1, 3, 3, 3]
+    first = User.objects.filter(pk__in=teams).order_by("username").first()
+    staff = User.objects.get(username=f"{first.username}.staff")
+    assert (staff.complex_id, staff.team_role) == (first.complex_id, TeamRole.STAFF)
+    assert User.objects.team_of(enterprise_owner).count() == 2
+    assert factories.authenticate(username=staff.username, password="demo-pass-2026") == staff

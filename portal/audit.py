@@ -5,7 +5,7 @@ append-only (``PGHISTORY_APPEND_ONLY``). The acting user and URL come from pghis
 middleware, which also sees users authenticated by DRF inside the view.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -178,7 +178,41 @@ def history_entries(events, subject) -> list[HistoryEntry]:
     formatted, times in the portal's zone, a creation as one entry."""
     events = list(events)
     names = _related_names(events)
-    return [_entry(event, subject, names) for event in events]
+    entries = []
+    for creation in _creations(events):
+        first, *rows = [_entry(event, subject, names) for event in creation]
+        if rows:
+            # The rows created with the record (a report's values) as lines of its creation.
+            first = replace(first, changes=[*first.changes, *map(_as_line, rows)])
+        entries.append(first)
+    return entries
+
+
+def _creations(events) -> list[list]:
+    """The events in groups: the inserts made in one request or task (one pghistory context)
+    by one person make one group, the earliest first (the record the others belong to); any
+    other event is a group of its own."""
+    groups: list[list] = []
+    for event in events:
+        previous = groups[-1][-1] if groups else None
+        together = (
+            previous is not None
+            and event.pgh_label == previous.pgh_label == "insert"
+            and event.pgh_context_id is not None
+            and event.pgh_context_id == previous.pgh_context_id
+        )
+        if together:
+            groups[-1].append(event)
+        else:
+            groups.append([event])
+    # Newest first on the page: within a creation, the earliest insert leads.
+    return [sorted(group, key=lambda event: event.pgh_id) for group in groups]
+
+
+def _as_line(row: "HistoryEntry") -> "Change":
+    """A row created with a record, as one line of the record's creation."""
+    values = "; ".join(f"{change.label}: {change.after}" for change in row.changes)
+    return Change(row.what, None, values, has_before=False)
 
 
 def _model_of(event):
@@ -291,6 +325,15 @@ def _with_link(shown: HistoryFile, value, event, subject):
     return format_html('<a href="{}">{}</a>', url, value)
 
 
+def _points_at(field, value, subject) -> bool:
+    return (
+        field is not None
+        and field.is_relation
+        and isinstance(subject, field.related_model)
+        and value == subject.pk
+    )
+
+
 def _entry(event, subject, names) -> HistoryEntry:
     model = _model_of(event)
     fields = _fields_by_column(model)
@@ -309,6 +352,8 @@ def _entry(event, subject, names) -> HistoryEntry:
     for column, before, after in pairs:
         if column in UNREAD_COLUMNS or column in {f.original_name for f in files.values()}:
             continue
+        if _points_at(fields.get(column), after, subject):
+            continue  # a row's link to the record whose history this is says nothing new
         if column in files:
             before, after = _file_changes(files[column], event, subject, before, after, diff)
         else:

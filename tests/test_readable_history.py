@@ -91,3 +91,20 @@ def test_times_are_in_shanghai_time_on_the_page(client_as, yongkang_complex):
     html = page.content.decode()
     assert f"{shanghai:%Y-%m-%d %H:%M:%S}" in html
     assert "complex_id" not in html and "service_type" not in html
+
+
+def test_a_report_created_with_its_values_is_one_created_entry(yongkang_complex):
+    operator = factories.operator_of(yongkang_complex)
+    with translation.override("en"), pghistory.context(user=operator.pk):
+        annual_report = report(yongkang_complex, 2024, values_=values())
+        (creation,) = _entries(annual_report)
+        indicator = Indicator.objects.get(code=next(iter(values())))
+        assert (creation.action, creation.who, creation.what) == (
+            "created",
+            operator,
+            "annual report",
+        )
+        lines = {change.label: change.after for change in creation.changes}
+        assert f"reported value · {indicator}" in lines
+    assert len(creation.changes) >= len(values())
+    assert "report" not in lines  # the values' link to the report itself is not repeated

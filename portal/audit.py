@@ -19,6 +19,7 @@ from django.db import models
 from django.template.defaultfilters import yesno
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import MiddlewareEvents
@@ -264,7 +265,19 @@ def _shown(field: models.Field | None, value, names) -> object:
         return yesno(value)
     if isinstance(field, models.DecimalField):
         return _number(field, value)
+    if isinstance(field, models.DateTimeField):
+        return _local_time(value)
     return value
+
+
+def _local_time(value) -> str:
+    """A stored moment (ISO 8601, in UTC) as the portal's clock shows it."""
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if moment is None:
+        return value
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return f"{timezone.localtime(moment, HISTORY_TIME_ZONE):%Y-%m-%d %H:%M}"
 
 
 def _number(field: models.DecimalField, value) -> str:
@@ -340,13 +353,12 @@ def _entry(event, subject, names) -> HistoryEntry:
     label = lambda column: str(fields[column].verbose_name) if column in fields else column  # noqa: E731
     files = HISTORY_FILES.get(event.pgh_obj_model, {})
     diff = event.pgh_diff if event.pgh_label == "update" else None
+    # An update without a diff is the first recorded event of a row loaded without history:
+    # what it was before is unknown, not empty, so its values show without a "before".
+    first_recorded = not diff
     if diff:
-        # Every column "changed" from nothing: no earlier event of this row was recorded (it
-        # was loaded without history), so what it was before is unknown, not empty.
-        first_recorded = all(before is None for before, _after in diff.values())
         pairs = [(column, before, after) for column, (before, after) in diff.items()]
     else:
-        first_recorded = True
         pairs = [(column, None, value) for column, value in (event.pgh_data or {}).items()]
     changes = []
     for column, before, after in pairs:

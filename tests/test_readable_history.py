@@ -1,7 +1,7 @@
 """The change history as a person reads it: the forms' labels, related records and indicators
 by name, choices by label, amounts formatted, local time, a creation as one entry, and who."""
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pghistory
@@ -91,6 +91,23 @@ def test_times_are_in_shanghai_time_on_the_page(client_as, yongkang_complex):
     html = page.content.decode()
     assert f"{shanghai:%Y-%m-%d %H:%M:%S}" in html
     assert "complex_id" not in html and "service_type" not in html
+
+
+def test_a_moment_in_a_change_reads_in_shanghai_time(yongkang_complex):
+    from services.models import ServiceRequest
+
+    from .services.factories import ServiceRequestFactory
+
+    service_request = ServiceRequestFactory(offering=OfferingFactory(complex=yongkang_complex))
+    with (
+        translation.override("en"),
+        pghistory.context(user=factories.operator_of(yongkang_complex).pk),
+    ):
+        ServiceRequest.objects.filter(pk=service_request.pk).update(
+            accepted_at=datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+        )
+        latest = _entries(service_request)[0]
+    assert _lines(latest) == [("accepted at", None, "2026-03-02 07:30")]  # — → the moment
 
 
 def test_a_report_created_with_its_values_is_one_created_entry(yongkang_complex):

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
+from celery.exceptions import Retry
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -71,7 +72,10 @@ def notification_emails_queue(notification_ids: list[int]) -> None:
     for pk in notification_ids:
         try:
             send_notification_email.delay(pk)
-        except BrokerUnavailable:  # the message is in the inbox already
+        # The broker is down, or (tasks run in the request, without a broker) the mail server
+        # refused and the task asks to be retried: the message is in the inbox already, and
+        # the email waits for the housekeeping.
+        except (BrokerUnavailable, Retry):
             logger.warning("Notification %s: email not queued, retried later", pk, exc_info=True)
 
 

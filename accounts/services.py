@@ -161,9 +161,10 @@ def _colleague(actor: User, member: User) -> User:
     """``member`` locked, if they are the actor's colleague other than the actor; 404 else."""
     policy.require(actor, "team.manage")
     locked = users_select_for_update().filter(pk=member.pk).first()
-    team = set(User.objects.team_of(actor).values_list("pk", flat=True))
-    if locked is None or locked.pk not in team or locked.pk == actor.pk:
+    if locked is None or not User.objects.team_of(actor).filter(pk=locked.pk).exists():
         raise Http404
+    if locked.team_role == TeamRole.OWNER:  # the actor themselves, or a second owner
+        raise DomainError(_("The owner's role and account are not managed here."))
     return locked
 
 

@@ -172,11 +172,11 @@ def test_the_owner_sets_roles_and_removes_colleagues_recorded_under_their_name(
     assert (
         client.post(reverse("accounts:team_member", args=[foreign.pk, "remove"])).status_code == 404
     )
-    assert (
-        client.post(reverse("accounts:team_member", args=[owner.pk, "remove"])).status_code == 404
-    )
+    refused = client.post(reverse("accounts:team_member", args=[owner.pk, "remove"]), follow=True)
+    assert "负责人的角色和账号不在此处管理。" in refused.content.decode()
     foreign.refresh_from_db()
-    assert foreign.is_active
+    owner.refresh_from_db()
+    assert foreign.is_active and owner.is_active
 
 
 def test_the_province_appoints_and_deactivates_officials(

@@ -180,7 +180,7 @@ def history_entries(events, subject) -> list[HistoryEntry]:
     events = list(events)
     names = _related_names(events)
     entries = []
-    for creation in _creations(events):
+    for creation in _creations(events, subject):
         first, *rows = [_entry(event, subject, names) for event in creation]
         if rows:
             # The rows created with the record (a report's values) as lines of its creation.
@@ -189,10 +189,10 @@ def history_entries(events, subject) -> list[HistoryEntry]:
     return entries
 
 
-def _creations(events) -> list[list]:
+def _creations(events, subject) -> list[list]:
     """The events in groups: the inserts made in one request or task (one pghistory context)
-    by one person make one group, the earliest first (the record the others belong to); any
-    other event is a group of its own."""
+    make one group, led by the subject's own (else the earliest); any other event is a group
+    of its own."""
     groups: list[list] = []
     for event in events:
         previous = groups[-1][-1] if groups else None
@@ -206,8 +206,14 @@ def _creations(events) -> list[list]:
             groups[-1].append(event)
         else:
             groups.append([event])
-    # Newest first on the page: within a creation, the earliest insert leads.
-    return [sorted(group, key=lambda event: event.pgh_id) for group in groups]
+    return [
+        sorted(group, key=lambda event: (not _is_subject(event, subject), event.pgh_id))
+        for group in groups
+    ]
+
+
+def _is_subject(event, subject) -> bool:
+    return event.pgh_obj_model == subject._meta.label and event.pgh_obj_id == str(subject.pk)
 
 
 def _as_line(row: "HistoryEntry") -> "Change":
@@ -294,7 +300,7 @@ def _what(event, model, subject, names) -> str:
     if model is None:
         return event.pgh_obj_model
     kind = str(model._meta.verbose_name)
-    if model is type(subject) and event.pgh_obj_id == str(subject.pk):
+    if _is_subject(event, subject):
         return kind
     data = event.pgh_data or {}
     for field in model._meta.concrete_fields:

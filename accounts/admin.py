@@ -11,6 +11,7 @@ class UserAdmin(DjangoUserAdmin):
         "username",
         "get_full_name",
         "role",
+        "team_role",
         "region",
         "complex",
         "enterprise",
@@ -21,16 +22,21 @@ class UserAdmin(DjangoUserAdmin):
     autocomplete_fields = ["region", "complex", "enterprise"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Role and scope"), {"fields": ("role", "region", "complex", "enterprise", "phone")}),
+        (
+            _("Role and scope"),
+            {"fields": ("role", "team_role", "region", "complex", "enterprise", "phone")},
+        ),
     )
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "recipient", "created_at", "read_at"]
+    list_display = ["subject", "recipient", "created_at", "read_at", "emailed_at"]
     list_select_related = ["recipient"]
     search_fields = ["subject", "recipient__username"]
-    readonly_fields = ["recipient", "subject", "body", "url", "created_at", "read_at"]
+    readonly_fields = [
+        "recipient", "subject", "body", "url", "created_at", "read_at", "emailed_at",
+    ]  # fmt: skip
 
     def has_add_permission(self, request):
         return False

@@ -12,7 +12,8 @@ class AccountsConfig(AppConfig):
         from portal.notifications import notifier_register
 
         from .notifications import notify
-        from .policy import RULES
+        from .policy import RULES, TEAM_LIMITS, TEAM_ROLES
 
         notifier_register(notify)
         policy.register(RULES)
+        policy.register_team_limits(TEAM_LIMITS, roles=TEAM_ROLES)

@@ -3,7 +3,7 @@ and the accounts ``seed_demo`` prints."""
 
 from portal.seeding import DemoContext
 
-from .models import Role, User
+from .models import Role, TeamRole, User
 
 
 def seed(context: DemoContext) -> None:
@@ -26,6 +26,9 @@ def headline_accounts() -> list[tuple[str, str]]:
     operator = User.objects.filter(role=Role.OPERATOR).order_by("username").first()
     if operator:
         accounts.append((operator.username, "operator of a complex (op-<complex code>)"))
+        accounts.append(
+            (f"{operator.username}.staff", "staff member of that complex's team (no submission)")
+        )
     enterprise_users = User.objects.filter(role=Role.ENTERPRISE).order_by("username")
     enterprise_user = enterprise_users.filter(enterprise__verified=True).first()
     if enterprise_user:
@@ -39,3 +42,39 @@ def headline_accounts() -> list[tuple[str, str]]:
         )
     )
     return [(username, text) for username, text in accounts if username in existing]
+
+
+# The complexes and enterprises whose owner has colleagues in the demo (the first ones by
+# username): a manager and a staff member for complexes, a staff member for enterprises.
+DEMO_TEAMS = 3
+
+
+def seed_teams(context: DemoContext) -> None:
+    """Colleagues of some owners, once the complexes and enterprises have their owners (the
+    project's demo step calls this last)."""
+    colleagues = []
+    operators = User.objects.filter(role=Role.OPERATOR).order_by("username")[:DEMO_TEAMS]
+    for owner in operators:
+        for team_role in (TeamRole.MANAGER, TeamRole.STAFF):
+            colleagues.append(_colleague_of(owner, team_role, context))
+    enterprise_users = User.objects.filter(
+        role=Role.ENTERPRISE, enterprise__verified=True, is_active=True
+    ).order_by("username")[:DEMO_TEAMS]
+    for owner in enterprise_users:
+        colleagues.append(_colleague_of(owner, TeamRole.STAFF, context))
+    User.objects.bulk_create(colleagues)
+
+
+def _colleague_of(owner: User, team_role: str, context: DemoContext) -> User:
+    name = context.person_name()
+    return User(
+        username=f"{owner.username}.{team_role}",
+        first_name=name,
+        role=owner.role,
+        team_role=team_role,
+        complex_id=owner.complex_id,
+        enterprise_id=owner.enterprise_id,
+        password=context.password_hash,
+        email=f"{owner.username}.{team_role}@example.org",
+        phone=context.phone(),
+    )

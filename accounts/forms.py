@@ -4,10 +4,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from portal.forms import BootstrapFormMixin
 
-from .models import User
+from .models import TeamRole, User
 
 
 class LoginForm(BootstrapFormMixin, auth_forms.AuthenticationForm):
@@ -43,3 +44,55 @@ class ProfileForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "phone", "language", "notify_by_email"]
+
+
+class TeamInvitationForm(BootstrapFormMixin, forms.Form):
+    email = forms.EmailField(label=_("Email of the colleague"))
+    team_role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (TeamRole.MANAGER, TeamRole.MANAGER.label),
+            (TeamRole.STAFF, TeamRole.STAFF.label),
+        ],
+        initial=TeamRole.STAFF,
+        help_text=_(
+            "Managers may do everything you may but manage colleagues; staff members handle "
+            "requests and the catalogue, but do not submit the annual report."
+        ),
+    )
+
+
+class TeamRoleForm(forms.Form):
+    team_role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (TeamRole.MANAGER, TeamRole.MANAGER.label),
+            (TeamRole.STAFF, TeamRole.STAFF.label),
+        ],
+    )
+
+
+class OfficialInvitationForm(BootstrapFormMixin, forms.Form):
+    email = forms.EmailField(label=_("Email of the official"))
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=User._meta.get_field("region").related_model.objects.order_by("code"),
+        help_text=_(
+            "The province for a provincial official; a city or county for an official who sees "
+            "that region and everything under it."
+        ),
+    )
+
+
+class InvitationAcceptForm(BootstrapFormMixin, forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return cleaned

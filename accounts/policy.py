@@ -11,7 +11,7 @@ fails when they differ.
 
 from portal.policy import ALL, OWN_COMPLEX, OWN_ENTERPRISE, SUBTREE
 
-from .models import Role
+from .models import TEAM_ANCHORS, Role, TeamRole
 
 PROVINCE = Role.PROVINCIAL_OFFICIAL.value
 REGION = Role.REGIONAL_OFFICIAL.value
@@ -19,6 +19,9 @@ OPERATOR = Role.OPERATOR.value
 ENTERPRISE = Role.ENTERPRISE.value
 
 OFFICIALS = {PROVINCE: ALL, REGION: SUBTREE}
+OWNER = TeamRole.OWNER.value
+MANAGER = TeamRole.MANAGER.value
+TEAM_STAFF = TeamRole.STAFF.value
 
 RULES: dict[str, dict[str, str]] = {
     # What each role reads privately of every scoped table (``in_scope(user)``).
@@ -33,6 +36,10 @@ RULES: dict[str, dict[str, str]] = {
     "complex.change_status": {PROVINCE: ALL},
     "complex.propose_status": {REGION: SUBTREE},
     "complex.manage_parts": {OPERATOR: OWN_COMPLEX},
+    # Accounts: the team of a complex or an enterprise, the officials.
+    "team.view": {OPERATOR: OWN_COMPLEX, ENTERPRISE: OWN_ENTERPRISE},
+    "team.manage": {OPERATOR: OWN_COMPLEX, ENTERPRISE: OWN_ENTERPRISE},
+    "official.manage": {PROVINCE: ALL},
     # Services, requests and vouchers.
     "offering.manage": {OPERATOR: OWN_COMPLEX},
     "enterprise.list": OFFICIALS,
@@ -51,6 +58,7 @@ RULES: dict[str, dict[str, str]] = {
     "period.open": {PROVINCE: ALL},
     "report.list": {**OFFICIALS, OPERATOR: OWN_COMPLEX},
     "report.fill": {OPERATOR: OWN_COMPLEX},
+    "report.submit": {OPERATOR: OWN_COMPLEX},
     "report.pre_review": {REGION: SUBTREE},
     "report.return": OFFICIALS,
     "report.approve": {PROVINCE: ALL},
@@ -70,6 +78,20 @@ RULES: dict[str, dict[str, str]] = {
     # The officials' dashboard.
     "dashboard.view": OFFICIALS,
 }
+
+# What a team's managers and staff members may not do of what their role may: for each action
+# named here, the team roles that keep it (every other action is the whole team's). Managers do
+# everything but manage colleagues; staff members handle requests and the catalogue, but
+# neither submit the annual report nor speak for the complex or enterprise in its profile.
+TEAM_LIMITS: dict[str, set[str]] = {
+    "team.manage": {OWNER},
+    "report.submit": {OWNER, MANAGER},
+    "complex.change_profile": {OWNER, MANAGER},
+    "enterprise.edit_profile": {OWNER, MANAGER},
+    "enterprise.upload_licence": {OWNER, MANAGER},
+}
+TEAM_ROLES = {role.value for role in TEAM_ANCHORS}
+TEAM_COLUMNS = {OWNER: "owner", MANAGER: "manager", TEAM_STAFF: "staff member"}
 
 ROLE_COLUMNS = {
     PROVINCE: "provincial official (and superuser)",
@@ -94,5 +116,16 @@ def permissions_markdown() -> str:
     ]
     for action, scopes in RULES.items():
         cells = [SCOPE_WORDS[scopes[role]] if role in scopes else "—" for role in ROLE_COLUMNS]
+        lines.append(f"| `{action}` | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Within the team of a complex or an enterprise (operators, enterprise users), these "
+        "actions are narrowed by the person's team role; every other action is the whole team's:",
+        "",
+        "| action | " + " | ".join(TEAM_COLUMNS.values()) + " |",
+        "|---|" + "---|" * len(TEAM_COLUMNS),
+    ]
+    for action, team in TEAM_LIMITS.items():
+        cells = ["yes" if team_role in team else "—" for team_role in TEAM_COLUMNS]
         lines.append(f"| `{action}` | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

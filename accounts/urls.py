@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -21,4 +21,15 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/open/", views.open_notification, name="open_notification"),
     path("inbox/read-all/", views.mark_all_read, name="mark_all_read"),
+    path("team/", views.team, name="team"),
+    re_path(
+        r"^team/(?P<pk>[0-9]+)/(?P<action>role|remove)/$", views.team_member, name="team_member"
+    ),
+    path("officials/", views.officials, name="officials"),
+    re_path(
+        r"^officials/(?P<pk>[0-9]+)/(?P<action>activate|deactivate)/$",
+        views.official_active,
+        name="official_active",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

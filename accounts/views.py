@@ -1,26 +1,47 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from portal.exceptions import DomainError
+from portal.policy import page_requires
+
+from . import selectors
 from .forms import (
+    InvitationAcceptForm,
     LoginForm,
+    OfficialInvitationForm,
     PasswordChangeForm,
     PasswordResetForm,
     ProfileForm,
     SetPasswordForm,
+    TeamInvitationForm,
+    TeamRoleForm,
 )
-from .notifications import notification_mark_read
-from .services import user_profile_update
+from .models import User
+from .notifications import notification_mark_read, portal_link
+from .services import invitation_accept as invitation_accept_service
+from .services import (
+    invitation_by_token,
+    official_active_set,
+    official_invitation_create,
+    team_invitation_create,
+    team_member_remove,
+    team_member_role_set,
+    user_language_set,
+    user_profile_update,
+)
 
 INBOX_PAGE_SIZE = 25
 
@@ -111,6 +132,17 @@ password_change = auth_views.PasswordChangeView.as_view(
 password_change_done = auth_views.PasswordChangeDoneView.as_view()
 
 
+@require_POST
+def set_language(request):
+    """Django's language switch; a signed-in person's choice is also kept on their account,
+    so the portal and their messages speak it from their next sign-in on."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(user=request.user, language=language)
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
@@ -158,3 +190,134 @@ def open_notification(request, pk):
 def mark_all_read(request):
     notification_mark_read(user=request.user)
     return redirect("accounts:inbox")
+
+
+# Teams and official accounts -------------------------------------------------------------------
+
+
+def _invited(request, invitation, token) -> None:
+    """Confirm the invitation and show its link once (the email may not arrive)."""
+    link = portal_link(reverse("accounts:invitation_accept", args=[token]))
+    messages.success(
+        request,
+        _("%(email)s has been invited; the link (valid for %(days)s days, once) is: %(link)s")
+        % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS, "link": link},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request):
+    """The owner's page of their complex's or enterprise's team: colleagues, their roles,
+    pending invitations, and a form to invite one more."""
+    page_requires(request.user, "team.view")
+    form = TeamInvitationForm(request.POST or None)
+    if request.method == "POST":
+        page_requires(request.user, "team.manage")
+        if form.is_valid():
+            try:
+                invitation, token = team_invitation_create(actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                _invited(request, invitation, token)
+                return redirect("accounts:team")
+    context = {
+        "form": form,
+        "anchor": request.user.team_anchor,
+        "members": selectors.team_members(request.user),
+        "invitations": selectors.team_invitations(request.user),
+        "role_form": TeamRoleForm(),
+        "crumbs": [(_("My team"), None)],
+    }
+    return render(request, "accounts/team.html", context)
+
+
+@login_required
+@require_POST
+def team_member(request, pk, action):
+    """The owner changes a colleague's role or removes them from the team."""
+    page_requires(request.user, "team.manage")
+    member = get_object_or_404(User.objects.team_of(request.user), pk=pk)
+    try:
+        if action == "remove":
+            team_member_remove(actor=request.user, member=member)
+            messages.success(request, _("%(name)s has been removed.") % {"name": member})
+        else:
+            form = TeamRoleForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("Choose the colleague's role: manager or staff member."))
+            team_member_role_set(actor=request.user, member=member, **form.cleaned_data)
+            messages.success(
+                request, _("The role of %(name)s has been changed.") % {"name": member}
+            )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect("accounts:team")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def officials(request):
+    """The province's page of the officials' accounts: who they are, their region, whether
+    they may sign in; a form to appoint one more."""
+    page_requires(request.user, "official.manage")
+    form = OfficialInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, token = official_invitation_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            _invited(request, invitation, token)
+            return redirect("accounts:officials")
+    context = {
+        "form": form,
+        "officials": selectors.officials(request.user),
+        "invitations": selectors.official_invitations(request.user),
+        "crumbs": [(_("Officials"), None)],
+    }
+    return render(request, "accounts/officials.html", context)
+
+
+@login_required
+@require_POST
+def official_active(request, pk, action):
+    page_requires(request.user, "official.manage")
+    official = get_object_or_404(User.objects.officials(), pk=pk)
+    try:
+        official_active_set(actor=request.user, official=official, active=action == "activate")
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect("accounts:officials")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    """The invited person chooses a user name and a password; the link works once."""
+    invitation = invitation_by_token(token)
+    form = InvitationAcceptForm(request.POST or None)
+    if invitation is not None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = invitation_accept_service(
+                token=token,
+                username=data["username"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                shown = {"password": "password1"}.get(field, field)
+                form.add_error(shown if shown in form.fields else None, problems)
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("/")
+    context = {"form": form, "invitation": invitation, "crumbs": [(_("Invitation"), None)]}
+    return render(
+        request, "accounts/invitation_accept.html", context, status=200 if invitation else 404
+    )

@@ -244,6 +244,10 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
 # Absolute links in emails.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# How long the link of an invitation to open an account works (once).
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# The domain of the Message-ID of notification emails (the idempotency key a mail system sees).
+EMAIL_MESSAGE_DOMAIN = env("EMAIL_MESSAGE_DOMAIN", default="portal.invalid")
 
 # The funding decision document (docs/FUNDING.md): who issues it, and its number (文号), where
 # {year} is the year of issue, {seq} the decision's sequence in that year and
@@ -396,6 +400,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "export-housekeeping": {
         "task": "portal.tasks.export_housekeeping",
         "schedule": crontab(minute=17),
+    },
+    "notification-email-housekeeping": {
+        "task": "accounts.tasks.notification_email_housekeeping",
+        "schedule": crontab(minute="*/15"),
     },
 }
 # Excel exports (portal/exports.py): a table with more rows than this is built by a worker

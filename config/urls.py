@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.views import login_rate_limit
+from accounts.views import login_rate_limit, set_language
 from portal import views
 
 from . import views as project_views
@@ -25,7 +25,8 @@ handler500 = views.server_error
 # view that checks the reader's scope (a service request's attachment, an export's file).
 urlpatterns = [
     path("", project_views.home, name="home"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The navbar's language switch: Django's, also keeping the choice on a signed-in account.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("complexes/", include("complexes.urls")),
     path("services/", include("services.urls")),

@@ -41,6 +41,7 @@ from .models import (
     ReportStatus,
     ReportValue,
 )
+from .report_notices import recompute_failed_tell
 from .services import dynamic_management_apply
 
 logger = logging.getLogger(__name__)
@@ -364,6 +365,7 @@ def _job_run_locked(job: Job) -> None:
     except Exception as error:
         logger.exception("Job %s failed", job.pk)
         job_update(job, status=JobStatus.FAILED, error=str(error), finished_at=timezone.now())
+        recompute_failed_tell(job=job, error=str(error))
 
 
 def _job_progress(job: Job, step: str, progress: int, seconds: float) -> None:

@@ -4,12 +4,13 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.notifications import notify
 from complexes.models import Complex, Status
+from portal.notifications import lazy_format
 
 from .models import ReminderKind, ReportingPeriod, ReportReminder, ReportStatus
 
@@ -71,18 +72,24 @@ def reminders_send(*, today: date) -> int:
         if not complex_ids:
             continue
         recipients = User.objects.operators_of(*complex_ids)
-        with translation.override("zh-hans"):
-            if kind == ReminderKind.OVERDUE:
-                subject = _("Your %(year)s annual report is overdue") % {"year": period.year}
-            else:
-                subject = _("Your %(year)s annual report is due on %(deadline)s") % {
-                    "year": period.year,
-                    "deadline": period.deadline.isoformat(),
-                }
-            body = _(
+        if kind == ReminderKind.OVERDUE:
+            subject = lazy_format(
+                gettext_lazy("Your %(year)s annual report is overdue"), year=period.year
+            )
+        else:
+            subject = lazy_format(
+                gettext_lazy("Your %(year)s annual report is due on %(deadline)s"),
+                year=period.year,
+                deadline=period.deadline.isoformat(),
+            )
+        body = lazy_format(
+            gettext_lazy(
                 "Fill in and submit the annual report of %(year)s in the portal. The deadline is "
                 "%(deadline)s."
-            ) % {"year": period.year, "deadline": period.deadline.isoformat()}
+            ),
+            year=period.year,
+            deadline=period.deadline.isoformat(),
+        )
         notify(recipients=recipients, subject=subject, body=body, url=reverse("evaluation:reports"))
         sent += len(complex_ids)
     return sent

@@ -43,7 +43,7 @@ REPORT_TRANSITIONS: dict[str, ReportTransition] = {
     ReportAction.SUBMIT: ReportTransition(
         _EDITABLE,
         ReportStatus.SUBMITTED,
-        "report.fill",
+        "report.submit",
         _("Only a draft or returned report can be submitted; this one is %(status)s."),
     ),
     ReportAction.PRE_REVIEW: ReportTransition(

@@ -42,6 +42,7 @@ from .models import (
     ReportVersion,
     SchemeWeight,
 )
+from .report_notices import report_moved_tell
 from .report_workflow import EDIT, check_actor, check_move
 
 # Reporting periods ---------------------------------------------------------------------------
@@ -215,6 +216,7 @@ def report_submit(*, report: AnnualReport, actor, version: int | None = None) ->
     locked.review_comment = ""
     _bump(locked, ["status", "submitted_at", "return_reason", "recommendation", "review_comment"])
     ReportEvent.objects.create(report=locked, action=ReportAction.SUBMIT, actor=actor)
+    report_moved_tell(report=locked, action=ReportAction.SUBMIT)
     return locked
 
 
@@ -231,6 +233,7 @@ def report_pre_review(
     ReportEvent.objects.create(
         report=locked, action=ReportAction.PRE_REVIEW, actor=actor, comment=comment.strip()
     )
+    report_moved_tell(report=locked, action=ReportAction.PRE_REVIEW, comment=comment.strip())
     return locked
 
 
@@ -248,6 +251,7 @@ def report_return(
     ReportEvent.objects.create(
         report=locked, action=ReportAction.RETURN, actor=actor, comment=reason.strip()
     )
+    report_moved_tell(report=locked, action=ReportAction.RETURN, comment=reason.strip())
     return locked
 
 
@@ -259,6 +263,7 @@ def report_approve(*, report: AnnualReport, actor, version: int | None = None) -
     locked.approved_by = actor
     _bump(locked, ["status", "approved_at", "approved_by"])
     ReportEvent.objects.create(report=locked, action=ReportAction.APPROVE, actor=actor)
+    report_moved_tell(report=locked, action=ReportAction.APPROVE)
     return locked
 
 

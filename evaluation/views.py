@@ -189,6 +189,7 @@ def report_detail(request, pk):
         "return_form": ReturnForm(),
         "pre_review_form": PreReviewForm(),
         # The review forms offered are the workflow table's actions for this user, no other.
+        "can_submit": ReportAction.SUBMIT in actions,
         "can_pre_review": ReportAction.PRE_REVIEW in actions,
         "can_decide": ReportAction.APPROVE in actions,
         "can_return": ReportAction.RETURN in actions,

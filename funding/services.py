@@ -12,13 +12,16 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.notifications import notify
 from complexes.models import Complex, Status
 from portal import policy
 from portal.exceptions import DomainError, InvalidTransition
+from portal.notifications import lazy_format
 
 from . import inputs
 from .allocation import Candidate, Outcome, Rules, ShareKind, allocate
@@ -211,8 +214,10 @@ def _drafts_withdraw(*, year: int, refusal: DomainError) -> None:
     Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT).delete()
     notify(
         recipients=User.objects.provincial_officials(),
-        subject=_("Funding drafts for %(year)s could not be computed") % {"year": year},
-        body=str(refusal.message),
+        subject=lazy_format(
+            gettext_lazy("Funding drafts for %(year)s could not be computed"), year=year
+        ),
+        body=refusal.message,
         url=reverse("funding:rules") + f"?year={year}",
     )
 
@@ -346,21 +351,29 @@ def _tell_operators(*, year: int, drafts: list[Allocation]) -> None:
         operators.setdefault(user.complex_id, []).append(user)
     for complex_id, users in operators.items():
         row = by_complex[complex_id]
-        body = _(
-            "Provincial funding: %(amount)s CNY. Required city/county match: %(local)s CNY; "
-            "required host-unit investment: %(host)s CNY."
-        ) % {
-            "amount": f"{row.provincial_amount:,.2f}",
-            "local": f"{row.required_local_match:,.2f}",
-            "host": f"{row.required_host_investment:,.2f}",
-        }
+        body = lazy_format(
+            gettext_lazy(
+                "Provincial funding: %(amount)s CNY. Required city/county match: %(local)s CNY; "
+                "required host-unit investment: %(host)s CNY."
+            ),
+            amount=f"{row.provincial_amount:,.2f}",
+            local=f"{row.required_local_match:,.2f}",
+            host=f"{row.required_host_investment:,.2f}",
+        )
         if not row.compliant:
-            body += " " + _(
-                "Shortfall so far: city/county %(local)s CNY, host unit %(host)s CNY."
-            ) % {"local": f"{row.local_shortfall:,.2f}", "host": f"{row.host_shortfall:,.2f}"}
+            shortfall = lazy_format(
+                gettext_lazy(
+                    "Shortfall so far: city/county %(local)s CNY, host unit %(host)s CNY."
+                ),
+                local=f"{row.local_shortfall:,.2f}",
+                host=f"{row.host_shortfall:,.2f}",
+            )
+            body = format_lazy("{} {}", body, shortfall)
         notify(
             recipients=users,
-            subject=_("Funding allocation for %(year)s published") % {"year": year},
+            subject=lazy_format(
+                gettext_lazy("Funding allocation for %(year)s published"), year=year
+            ),
             body=body,
             url=reverse("funding:table") + f"?year={year}",
         )

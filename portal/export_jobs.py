@@ -18,7 +18,6 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .exceptions import DomainError
@@ -27,7 +26,7 @@ from .filtering import Filters, InvalidFilters
 from .jobs import job_create, jobs_requeue
 from .lock_objects import job_owner_lock, jobs_select_for_update
 from .models import EXPORT, JOB_PENDING, Job, JobStatus
-from .notifications import notify
+from .notifications import lazy_format, notify
 
 logger = logging.getLogger(__name__)
 
@@ -125,13 +124,18 @@ def _finish(job: Job, *, status: str, error: str = "") -> None:
     if job.owner is None:  # the owner's account was deleted meanwhile: nobody to tell
         return
     if status == JobStatus.SUCCEEDED:
-        subject = _("Your Excel file “%(title)s” is ready") % {"title": job.title}
-        body = _("%(rows)s rows. It can be downloaded from “My exports” for %(days)s days.") % {
-            "rows": f"{job.rows:,}",
-            "days": settings.EXPORT_RETENTION_DAYS,
-        }
+        subject = lazy_format(gettext_lazy("Your Excel file “%(title)s” is ready"), title=job.title)
+        body = lazy_format(
+            gettext_lazy(
+                "%(rows)s rows. It can be downloaded from “My exports” for %(days)s days."
+            ),
+            rows=f"{job.rows:,}",
+            days=settings.EXPORT_RETENTION_DAYS,
+        )
     else:
-        subject = _("Your Excel file “%(title)s” could not be prepared") % {"title": job.title}
+        subject = lazy_format(
+            gettext_lazy("Your Excel file “%(title)s” could not be prepared"), title=job.title
+        )
         body = error
     notify(recipients=[job.owner], subject=subject, body=body, url=job.get_absolute_url())
 

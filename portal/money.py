@@ -7,6 +7,7 @@ decimal strings (``"20000000.00"``); floats never touch them.
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 FEN = Decimal("0.01")
+MONEY_DIGITS = (14, 2)  # a money column's (max_digits, decimal_places)
 FEN_PER_YUAN = 100
 WAN = Decimal(10_000)  # 万元, the unit officials read amounts in
 MILLION = Decimal(1_000_000)  # the English counterpart of 万元 on the pages

@@ -16,6 +16,10 @@ user's own enterprise. Querysets name how their rows reach these anchors (``scop
 ``scope_complex``, ``scope_enterprise``); a row with no such anchor is reached by no scope but
 ``ALL``.
 
+Teams: the people of a complex or an enterprise share its role, and their team role (owner,
+manager, staff member) narrows it. ``TEAM_LIMITS`` names, for some actions, the team roles that
+keep them; an action not named there is the whole team's.
+
 The superuser rule: an active superuser is a provincial official everywhere in the portal,
 whatever role their account has. Anonymous and inactive users may do nothing here; public pages
 do not ask the policy.
@@ -37,6 +41,8 @@ SCOPES = (ALL, SUBTREE, OWN_COMPLEX, OWN_ENTERPRISE)
 SUPERUSER_ACTS_AS = "provincial_official"
 
 _rules: dict[str, dict[str, str]] = {}
+_team_limits: dict[str, frozenset[str]] = {}
+_team_roles: set[str] = set()
 
 
 def subtree_prefix(region_code: str) -> str:
@@ -61,6 +67,20 @@ def register(rules: dict[str, dict[str, str]]) -> None:
         _rules[action] = dict(scopes)
 
 
+def register_team_limits(limits: dict[str, set[str]], *, roles: set[str]) -> None:
+    """Narrow the ``roles`` that have teams: ``{action: the team roles that may do it}``."""
+    for action in limits:
+        if action not in _rules:
+            raise ValueError(f"The policy has no rule for {action!r} to narrow.")
+    _team_limits.update({action: frozenset(team) for action, team in limits.items()})
+    _team_roles.update(roles)
+
+
+def team_limits() -> dict[str, frozenset[str]]:
+    """The narrowing by team role, for the documentation."""
+    return dict(sorted(_team_limits.items()))
+
+
 def rules() -> dict[str, dict[str, str]]:
     """The whole table, for the documentation and its test."""
     return {action: dict(scopes) for action, scopes in sorted(_rules.items())}
@@ -83,6 +103,9 @@ def scope_of(user, action: str) -> str | None:
         raise LookupError(f"The policy has no rule for {action!r}.") from None
     role = acting_role(user)
     scope = scopes.get(role) if role else None
+    limited = role in _team_roles and action in _team_limits
+    if limited and user.team_role not in _team_limits[action]:
+        return None
     # A scope bound to an anchor the account lacks reaches nothing.
     anchor = {SUBTREE: "region_id", OWN_COMPLEX: "complex_id", OWN_ENTERPRISE: "enterprise_id"}
     if scope in anchor and not getattr(user, anchor[scope], None):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import NotFound
 
-from .audit import HISTORY_KINDS
+from .audit import HISTORY_KINDS, history_entries
 from .csv_exports import csv_response
 from .exports import XLSX
 from .inputs import InvalidParameter
@@ -43,6 +43,7 @@ def render_history(request, history_kind, subject, crumbs=None):
         "subject": subject,
         "subject_kind": subject._meta.verbose_name,
         "page": page,
+        "entries": history_entries(page.object_list, subject),
         "crumbs": crumbs or [(str(subject), history_kind.page_url(subject)), (here, None)],
     }
     return render(request, "history.html", context)

@@ -22,6 +22,7 @@ from accounts.validators import validate_username_not_reserved
 from complexes.models import Complex
 from portal import credit_code, policy
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
+from portal.notifications import lazy_format
 
 from .attachments import uploaded_name, validate_attachment, validate_licence
 from .lock_objects import (
@@ -180,14 +181,16 @@ def _claim_create(*, enterprise: Enterprise, user: User, claimed: Enterprise) ->
         business_licence=claimed.business_licence,
         business_licence_name=claimed.business_licence_name,
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            recipients=User.objects.regional_officials_over(enterprise.region_id),
-            subject=_("A second party claims %(name)s (%(code)s)")
-            % {"name": enterprise.name, "code": enterprise.credit_code},
-            body=_("Compare both business licences and decide the claim."),
-            url=reverse("services:claim_detail", args=[claim.pk]),
-        )
+    notify(
+        recipients=User.objects.regional_officials_over(enterprise.region_id),
+        subject=lazy_format(
+            gettext_lazy("A second party claims %(name)s (%(code)s)"),
+            name=enterprise.name,
+            code=enterprise.credit_code,
+        ),
+        body=gettext_lazy("Compare both business licences and decide the claim."),
+        url=reverse("services:claim_detail", args=[claim.pk]),
+    )
     return Registration(user=user, claim=claim)
 
 
@@ -274,15 +277,14 @@ def enterprise_verify(*, actor, enterprise: Enterprise) -> Enterprise:
             "updated_at",
         ]
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            recipients=_users_of(locked.pk),
-            subject=_("Your enterprise %(name)s is verified") % {"name": locked.name},
-            body=_(
-                "Its business licence has been checked: it can now receive innovation vouchers."
-            ),
-            url=reverse("services:my_enterprise"),
-        )
+    notify(
+        recipients=_users_of(locked.pk),
+        subject=lazy_format(gettext_lazy("Your enterprise %(name)s is verified"), name=locked.name),
+        body=gettext_lazy(
+            "Its business licence has been checked: it can now receive innovation vouchers."
+        ),
+        url=reverse("services:my_enterprise"),
+    )
     return locked
 
 
@@ -297,13 +299,14 @@ def enterprise_reject_verification(*, actor, enterprise: Enterprise, reason: str
         raise InvalidTransition(_("This enterprise is verified already."))
     locked.verification_rejected_reason = reason.strip()
     locked.save(update_fields=["verification_rejected_reason", "updated_at"])
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            recipients=_users_of(locked.pk),
-            subject=_("The business licence of %(name)s was not accepted") % {"name": locked.name},
-            body=locked.verification_rejected_reason,
-            url=reverse("services:my_enterprise"),
-        )
+    notify(
+        recipients=_users_of(locked.pk),
+        subject=lazy_format(
+            gettext_lazy("The business licence of %(name)s was not accepted"), name=locked.name
+        ),
+        body=locked.verification_rejected_reason,
+        url=reverse("services:my_enterprise"),
+    )
     return locked
 
 
@@ -322,13 +325,14 @@ def enterprise_claim_award(*, actor, claim: EnterpriseClaim, reason: str = "") -
     locked = _pending_claim(actor, claim)
     enterprise = enterprises_select_for_update().get(pk=locked.enterprise_id)
     previous = list(_users_of(enterprise.pk).filter(is_active=True).order_by("pk"))
-    with translation.override(settings.LANGUAGE_CODE):
-        # Told before they lose access: notify() writes only to active users.
-        notify(
-            recipients=previous,
-            subject=_("Your access to %(name)s has ended") % {"name": enterprise.name},
-            body=_("An official has awarded the enterprise's account to another claimant."),
-        )
+    # Told before they lose access: notify() writes only to active users.
+    notify(
+        recipients=previous,
+        subject=lazy_format(
+            gettext_lazy("Your access to %(name)s has ended"), name=enterprise.name
+        ),
+        body=gettext_lazy("An official has awarded the enterprise's account to another claimant."),
+    )
     User.objects.filter(pk__in=[user.pk for user in previous]).update(is_active=False)
     claimant = locked.claimant
     claimant.set_enterprise_user(enterprise)
@@ -345,13 +349,14 @@ def enterprise_claim_award(*, actor, claim: EnterpriseClaim, reason: str = "") -
     enterprise.verification_rejected_reason = ""
     enterprise.save()
     _decide(locked, actor, ClaimStatus.AWARDED, reason)
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            recipients=[claimant],
-            subject=_("Your claim to %(name)s has been accepted") % {"name": enterprise.name},
-            body=_("You can now sign in as the enterprise's user."),
-            url=reverse("services:my_enterprise"),
-        )
+    notify(
+        recipients=[claimant],
+        subject=lazy_format(
+            gettext_lazy("Your claim to %(name)s has been accepted"), name=enterprise.name
+        ),
+        body=gettext_lazy("You can now sign in as the enterprise's user."),
+        url=reverse("services:my_enterprise"),
+    )
     return locked
 
 
@@ -364,7 +369,7 @@ def enterprise_claim_reject(*, actor, claim: EnterpriseClaim, reason: str) -> En
     _decide(locked, actor, ClaimStatus.REJECTED, reason)
     claimant = locked.claimant
     if claimant.email:  # an inactive account has no inbox to read
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(claimant.language or settings.LANGUAGE_CODE):
             message = (
                 _("Your claim to the enterprise %(code)s was rejected")
                 % {"code": locked.enterprise.credit_code},
@@ -546,9 +551,23 @@ def _save(service_request: ServiceRequest, original: ServiceRequest, *fields: st
     return service_request
 
 
-@transaction.atomic
+class VoucherNotCharged(DomainError):
+    """The voucher cannot pay what the request asks of it (expired, or its balance spent)."""
+
+
 def service_request_accept(*, service_request: ServiceRequest, actor) -> ServiceRequest:
-    """The operator accepts: the voucher amount, if any, is held now."""
+    """The operator accepts: the voucher amount, if any, is held now. When the voucher cannot
+    pay, nothing is accepted, and the enterprise hears why (after the rollback: its notice must
+    not roll back with the acceptance)."""
+    try:
+        return _service_request_accept(service_request=service_request, actor=actor)
+    except VoucherNotCharged as refusal:
+        _tell_voucher_not_charged(service_request, refusal)
+        raise
+
+
+@transaction.atomic
+def _service_request_accept(*, service_request: ServiceRequest, actor) -> ServiceRequest:
     locked, _from = _move(service_request=service_request, action="accept", actor=actor)
     if locked.voucher_amount:
         _voucher_hold(service_request=locked, actor=actor)
@@ -620,7 +639,7 @@ def service_request_cancel(*, service_request: ServiceRequest, actor) -> Service
 
 
 # --- notifications -------------------------------------------------------------------------
-# Notices are written in the portal's language: the reader is not the person acting.
+# Each notice is written in its reader's language (notify renders it per recipient).
 
 
 def _operators_of(complex_id: int):
@@ -636,14 +655,31 @@ def _request_url(service_request: ServiceRequest) -> str:
 
 
 def _tell_new_request(service_request: ServiceRequest) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            recipients=_operators_of(service_request.complex_id),
-            subject=_("New service request #%(id)s: %(title)s")
-            % {"id": service_request.pk, "title": service_request.offering.title},
-            body=service_request.description,
-            url=_request_url(service_request),
-        )
+    notify(
+        recipients=_operators_of(service_request.complex_id),
+        subject=lazy_format(
+            gettext_lazy("New service request #%(id)s: %(title)s"),
+            id=service_request.pk,
+            title=service_request.offering.title,
+        ),
+        body=service_request.description,
+        url=_request_url(service_request),
+    )
+
+
+def _tell_voucher_not_charged(service_request: ServiceRequest, refusal: DomainError) -> None:
+    notify(
+        recipients=_users_of(service_request.enterprise_id),
+        subject=lazy_format(
+            gettext_lazy(
+                "Service request #%(id)s “%(title)s” could not be accepted: the voucher cannot pay"
+            ),
+            id=service_request.pk,
+            title=service_request.offering.title,
+        ),
+        body=refusal.message,
+        url=_request_url(service_request),
+    )
 
 
 def _tell_status(service_request: ServiceRequest, *, moved_by: str, note: str) -> None:
@@ -653,18 +689,17 @@ def _tell_status(service_request: ServiceRequest, *, moved_by: str, note: str) -
         if moved_by == OPERATOR
         else _operators_of(service_request.complex_id)
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            recipients=recipients,
-            subject=_("Service request #%(id)s “%(title)s” is now: %(status)s")
-            % {
-                "id": service_request.pk,
-                "title": service_request.offering.title,
-                "status": S(service_request.status).label,
-            },
-            body=note,
-            url=_request_url(service_request),
-        )
+    notify(
+        recipients=recipients,
+        subject=lazy_format(
+            gettext_lazy("Service request #%(id)s “%(title)s” is now: %(status)s"),
+            id=service_request.pk,
+            title=service_request.offering.title,
+            status=S(service_request.status).label,
+        ),
+        body=note,
+        url=_request_url(service_request),
+    )
 
 
 # --- vouchers ------------------------------------------------------------------------------
@@ -678,11 +713,19 @@ def _voucher_hold(*, service_request: ServiceRequest, actor) -> None:
     voucher = _locked_voucher(service_request.voucher_id)
     amount = service_request.voucher_amount
     if not (voucher.valid_from <= timezone.localdate() <= voucher.expires_on):
-        raise DomainError(_("The enterprise's voucher is not valid today."), field="voucher")
+        # Lazy: the enterprise's notice reads it in the enterprise's language.
+        raise VoucherNotCharged(
+            gettext_lazy("The enterprise's voucher is not valid today."), field="voucher"
+        )
     if voucher.balance < amount:
-        raise DomainError(
-            _("The voucher's balance (%(balance)s CNY) no longer covers %(amount)s CNY.")
-            % {"balance": voucher.balance, "amount": amount},
+        raise VoucherNotCharged(
+            lazy_format(
+                gettext_lazy(
+                    "The voucher's balance (%(balance)s CNY) no longer covers %(amount)s CNY."
+                ),
+                balance=voucher.balance,
+                amount=amount,
+            ),
             field="voucher_amount",
         )
     Voucher.objects.filter(pk=voucher.pk).update(
@@ -756,14 +799,17 @@ def voucher_issue(
         issued_by=actor,
     )
     _entry(voucher, EntryKind.ISSUE, amount, None, actor)
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            recipients=_users_of(enterprise.pk),
-            subject=_("An innovation voucher of %(amount)s CNY has been issued to you")
-            % {"amount": amount},
-            body=_("Valid from %(start)s to %(end)s.") % {"start": valid_from, "end": expires_on},
-            url=reverse("services:vouchers"),
-        )
+    notify(
+        recipients=_users_of(enterprise.pk),
+        subject=lazy_format(
+            gettext_lazy("An innovation voucher of %(amount)s CNY has been issued to you"),
+            amount=amount,
+        ),
+        body=lazy_format(
+            gettext_lazy("Valid from %(start)s to %(end)s."), start=valid_from, end=expires_on
+        ),
+        url=reverse("services:vouchers"),
+    )
     return voucher
 
 
@@ -855,11 +901,13 @@ def voucher_settle(*, complex_: Complex, month: date, actor) -> VoucherSettlemen
         )
         for voucher_id, total in per_voucher.items()
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            recipients=_operators_of(complex_.pk),
-            subject=_("Vouchers settled: %(amount)s CNY for %(month)s")
-            % {"amount": settlement.amount, "month": f"{month:%Y-%m}"},
-            url=reverse("services:settlements"),
-        )
+    notify(
+        recipients=_operators_of(complex_.pk),
+        subject=lazy_format(
+            gettext_lazy("Vouchers settled: %(amount)s CNY for %(month)s"),
+            amount=settlement.amount,
+            month=f"{month:%Y-%m}",
+        ),
+        url=reverse("services:settlements"),
+    )
     return settlement

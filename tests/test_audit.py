@@ -200,7 +200,9 @@ def test_report_page_links_to_a_history_with_actor_and_field_changes(client_as, 
         url in official.get(reverse("evaluation:report", args=[annual_report.pk])).content.decode()
     )
     html = official.get(url).content.decode()
-    assert "op7" in html and "return_reason" in html and "数据有误" in html
+    assert "op7" in html and "数据有误" in html
+    # The field by the label its form shows, never by its column.
+    assert "return_reason" not in html and "退回原因" in html
     assert "填报值" in html  # the values belong to the report: their creation is listed too
 
 
@@ -228,5 +230,6 @@ def test_history_page_makes_the_same_queries_whatever_the_amount_of_history(
             assert client.get(url).status_code == 200
         return len(queries)
 
-    # session + user + unread notifications, the offering in scope, count + page of events.
-    assert count_after(2) == count_after(20) == 6
+    # session + user + unread notifications, the offering in scope, count + page of events,
+    # the names of the records the events point at (its complex, its institution).
+    assert count_after(2) == count_after(20) == 8

@@ -38,7 +38,7 @@ class ReportViewSet(
     policy_actions = {
         "create": "report.fill",
         "partial_update": "report.fill",
-        "submit": "report.fill",
+        "submit": "report.submit",
         "pre_review": "report.pre_review",
         "return_": "report.return",
         "approve": "report.approve",

@@ -64,6 +64,10 @@ ARGUMENTS = {
     # Public: the same file whichever side looks.
     "open_data_csv": lambda side: {"slug": "complexes"},
     "accounts:open_notification": _pk("notification"),
+    "accounts:team_member": _pk("colleague", action="role"),
+    "accounts:official_active": _pk("official", action="deactivate"),
+    # A link that is no (longer a) valid one: the page says so.
+    "accounts:invitation_accept": lambda side: {"token": "spent-or-unknown"},
     # A link that is no (longer a) valid one: the page says so.
     "accounts:password_reset_confirm": lambda side: {"uidb64": "MQ", "token": "expired-token"},
     "complexes:detail": _code("complex"),
@@ -119,6 +123,28 @@ EXPECTED = {
     ("GET", "accounts:logout"): "405 405 405 405 405 405 405 405",
     ("POST", "accounts:mark_all_read"): "302 302 302 302 302 302 302 302",
     ("GET", "accounts:mark_all_read"): "302 405 405 405 405 405 405 405",
+    ("GET", "accounts:team"): "302 403 403 403 200 200 403 403",
+    ("POST", "accounts:team"): "302 403 403 403 200 200 403 403",
+    ("GET", "accounts:team_member"): (
+        "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405"
+    ),
+    ("POST", "accounts:team_member"): (
+        "302 403 403 403 302 404 403 403 | 302 403 403 403 404 404 403 403"
+    ),
+    ("GET", "accounts:officials"): "302 200 403 403 403 403 200 403",
+    ("POST", "accounts:officials"): "302 200 403 403 403 403 200 403",
+    ("GET", "accounts:official_active"): (
+        "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405"
+    ),
+    ("POST", "accounts:official_active"): (
+        "302 302 403 403 403 403 302 403 | 302 302 403 403 403 403 302 403"
+    ),
+    ("GET", "accounts:invitation_accept"): (
+        "404 404 404 404 404 404 404 404 | 404 404 404 404 404 404 404 404"
+    ),
+    ("POST", "accounts:invitation_accept"): (
+        "404 404 404 404 404 404 404 404 | 404 404 404 404 404 404 404 404"
+    ),
     (
         "POST",
         "accounts:open_notification",

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.models import Notification
+from accounts.models import Notification, TeamRole
 from complexes.models import Status, StatusProposal
 from evaluation.models import (
     AdjustmentProposal,
@@ -69,6 +69,9 @@ def _side(complex_, enterprise, year: int, recipient) -> dict:
         "funding-rule": rule_set,
         "job": Job.objects.create(kind=JobKind.RECOMPUTE, parameters={"year": year}),
         "notification": Notification.objects.create(recipient=recipient, subject="通知"),
+        # A staff member of the complex's team, and an official over its region.
+        "colleague": factories.operator_of(complex_, team_role=TeamRole.STAFF),
+        "official": factories.regional_official(complex_.region_id),
         "claim": EnterpriseClaim.objects.create(
             enterprise=enterprise,
             claimant=claimant,

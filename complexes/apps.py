@@ -11,13 +11,16 @@ class ComplexesConfig(AppConfig):
 
         from portal.api.public_cache import invalidate_on_write
         from portal.audit import HistoryKind, register_history_kind
+        from portal.derived import counting_sources
         from portal.figures import figure_sources
 
         from .figures import complex_figures
+        from .indicators import COUNTING_SOURCE
         from .models import Complex, Institution, Region
 
         invalidate_on_write(Complex, Institution, Region)
         figure_sources.register(complex_figures)
+        counting_sources.register(COUNTING_SOURCE)
         register_history_kind(
             "complex",
             HistoryKind(

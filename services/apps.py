@@ -17,8 +17,12 @@ class ServicesConfig(AppConfig):
             register_history_kind,
         )
 
+        from portal.derived import counting_sources
+
+        from .indicators import COUNTING_SOURCE
         from .models import Offering
 
+        counting_sources.register(COUNTING_SOURCE)
         invalidate_on_write(Offering)
         register_history_kind(
             "offering",

@@ -16,7 +16,6 @@ class ServicesConfig(AppConfig):
             register_history_file,
             register_history_kind,
         )
-
         from portal.derived import counting_sources
 
         from .indicators import COUNTING_SOURCE

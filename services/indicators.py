@@ -84,8 +84,8 @@ def counted_records(*, code: str, complex_id: int, year: int) -> CountedRecords:
     average rating, the rated ones)."""
     if code not in CODES:
         raise KeyError(code)
-    requests = completed_in(year).filter(complex_id=complex_id).select_related(
-        "offering", "enterprise"
+    requests = (
+        completed_in(year).filter(complex_id=complex_id).select_related("offering", "enterprise")
     )
     if code in AVERAGES:
         requests = requests.filter(rating__isnull=False)

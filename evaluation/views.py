@@ -178,7 +178,10 @@ def report_detail(request, pk):
             (
                 indicator,
                 derived.get(indicator.code),
-                indicator.trace_url_for(report.complex.code),
+                reverse(
+                    "evaluation:records",
+                    args=[report.complex.code, report.year, indicator.code],
+                ),
             )
             for indicator in derived_indicators
         ],

@@ -15,6 +15,7 @@ from dashboard.models import RegionFigure
 from dashboard.selectors import current_year
 
 from . import factories
+from .evaluation.factories import draft_run
 
 pytestmark = pytest.mark.django_db
 
@@ -274,6 +275,7 @@ def test_early_warning_names_each_reason(client_as, yongkang_complex, hangzhou_c
     year = current_year() - 1
     scheme = EvaluationScheme.objects.filter(category="traditional").first()
     Evaluation.objects.create(
+        run=draft_run(year - 1),
         complex=yongkang_complex, year=year - 1, category="traditional", scheme=scheme,
         score=Decimal("41.00"), rank=2, grade="fail",
     )  # fmt: skip
@@ -309,6 +311,7 @@ def test_early_warning_lists_every_reason_in_one_order(yongkang_complex, hangzho
     evaluation.report(yongkang_complex, year)  # a draft after the deadline
     evaluation.report(hangzhou_complex, year, status="approved")
     Evaluation.objects.create(
+        run=draft_run(year - 1),
         complex=yongkang_complex, year=year - 1, category="traditional",
         scheme=EvaluationScheme.objects.filter(category="traditional").first(),
         score=Decimal("41.00"), rank=2, grade="fail",

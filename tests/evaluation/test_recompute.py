@@ -210,9 +210,7 @@ def test_a_published_scheme_is_superseded_not_altered(province):
 
     recompute.evaluation_recompute(year=YEAR)
     assert set(
-        Evaluation.objects.drafts()
-        .filter(category="traditional")
-        .values_list("scheme", flat=True)
+        Evaluation.objects.drafts().filter(category="traditional").values_list("scheme", flat=True)
     ) == {first.pk}
     revision_publish(year=YEAR, actor=official)
     superseding = services.scheme_save(

@@ -173,34 +173,38 @@ def revision_comparison(*, user, year: int) -> Comparison:
 # Verifying a revision from its stored inputs ----------------------------------------------
 
 
-def run_differences(run: EvaluationRun) -> list[str]:
-    """Score the revision again from its stored inputs (values, category, scheme, bonus and
-    penalty points) and name every result that comes out different, to the fen."""
-    stored = list(run.results.select_related("complex").order_by("complex_id"))
+def stored_inputs(
+    run: EvaluationRun,
+) -> tuple[list[ScoredComplex], dict[int, EvaluationScheme]]:
+    """What the revision's results were computed from, as stored with them: the values, and
+    the category, scheme and bonus and penalty points kept on each result."""
     values: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for complex_id, code, value in run.inputs.values_list("complex_id", "indicator__code", "value"):
         values[complex_id][code] = value
+    entries = [
+        ScoredComplex(
+            complex_id=complex_id,
+            category=category,
+            scheme_id=scheme_id,
+            values=values[complex_id],
+            adjustment=adjustment,
+        )
+        for complex_id, category, scheme_id, adjustment in run.results.values_list(
+            "complex_id", "category", "scheme_id", "adjustment"
+        )
+    ]
     schemes = EvaluationScheme.objects.prefetch_related(
         Prefetch("weights", queryset=SchemeWeight.objects.select_related("indicator"))
-    ).in_bulk({result.scheme_id for result in stored})
-    fresh = {
-        row.complex_id: row
-        for row in results_from_inputs(
-            [
-                ScoredComplex(
-                    complex_id=result.complex_id,
-                    category=result.category,
-                    scheme_id=result.scheme_id,
-                    values=values[result.complex_id],
-                    adjustment=result.adjustment,
-                )
-                for result in stored
-            ],
-            schemes,
-        )
-    }
+    ).in_bulk({entry.scheme_id for entry in entries})
+    return entries, schemes
+
+
+def run_differences(run: EvaluationRun) -> list[str]:
+    """Score the revision again from its stored inputs and name every result that comes out
+    different, to the fen."""
+    fresh = {row.complex_id: row for row in results_from_inputs(*stored_inputs(run))}
     differences = []
-    for result in stored:
+    for result in run.results.select_related("complex").order_by("complex_id"):
         row = fresh[result.complex_id]
         for name, kept, computed in (
             ("score", result.score, row.score),

@@ -4,7 +4,7 @@
 its rows as ``(complex_id, indicator_code, value)``. Every figure is one SQL aggregate over
 the requests completed in the year. The one rule for zero and missing (docs/EVALUATION.md):
 every complex that is not removed gets its counts and amounts, zero when it completed nothing;
-the average rating of a complex with no rated request is missing (there is nothing to
+the average rating of a complex that completed nothing is missing (there is nothing to
 average), not zero. ``counted_records`` lists the requests behind one value.
 """
 
@@ -21,7 +21,7 @@ from .models import RequestStatus, ServiceRequest
 
 # Zero when no request was completed in the year.
 TOTALS = ("services_delivered", "enterprises_served", "voucher_amount")
-# Missing when no completed request of the year was rated.
+# Missing when no request was completed in the year (a completed request is always rated).
 AVERAGES = ("average_rating",)
 CODES = (*TOTALS, *AVERAGES)
 
@@ -36,7 +36,7 @@ DEFINITIONS = {
     ),
     "average_rating": _(
         "The average rating (1–5) the enterprises gave the requests completed during the "
-        "year, to 2 places; missing when none was rated."
+        "year, to 2 places; missing when none was completed."
     ),
     "voucher_amount": _(
         "The innovation-voucher amount paid on the requests completed during the year (CNY)."
@@ -80,15 +80,12 @@ def derived_values(*, year: int) -> list[tuple[int, str, Decimal]]:
 
 
 def counted_records(*, code: str, complex_id: int, year: int) -> CountedRecords:
-    """The requests ``derived_values`` counts for one complex, indicator and year (for the
-    average rating, the rated ones)."""
+    """The requests ``derived_values`` counts for one complex, indicator and year."""
     if code not in CODES:
         raise KeyError(code)
     requests = (
         completed_in(year).filter(complex_id=complex_id).select_related("offering", "enterprise")
     )
-    if code in AVERAGES:
-        requests = requests.filter(rating__isnull=False)
     return CountedRecords(
         columns=(_("Offering"), _("Enterprise"), _("Completed at"), _("Rating"), _("Voucher")),
         rows=[

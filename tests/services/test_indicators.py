@@ -54,7 +54,14 @@ def test_the_four_figures_per_complex(yongkang_complex, hangzhou_complex):
         (hangzhou_complex.pk, "average_rating"): Decimal("3.00"),
         (hangzhou_complex.pk, "voucher_amount"): Decimal("0.00"),
     }
-    assert derived_values(year=2023) == []
+    # The one rule for zero and missing: a year without completed requests counts zero of
+    # each total for every complex not removed; an average of nothing is missing.
+    factories.ComplexFactory(status="removed")
+    assert derived_values(year=2023) == [
+        (complex_id, code, Decimal(0))
+        for complex_id in sorted((yongkang_complex.pk, hangzhou_complex.pk))
+        for code in ("services_delivered", "enterprises_served", "voucher_amount")
+    ]
 
 
 def test_figures_match_the_traceable_request_list(yongkang_complex, api_as):

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from complexes.indicators import DEFINITIONS
 from complexes.models import Institution, InstitutionType, SharedInstrument, TalentTeam
 from evaluation import recompute
 from evaluation.models import (
@@ -34,6 +35,7 @@ from . import factories as evaluation
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025
+INSTITUTION_DEFINITION = DEFINITIONS["member_institutions"]
 RESULT_FIELDS = ("complex_id", "score", "rank", "grade", "breakdown", "adjustment", "scheme_id")
 ALLOCATION_FIELDS = (
     "complex_id",
@@ -343,3 +345,73 @@ def test_scores_from_stored_inputs_are_the_same_however_often_and_in_whatever_or
             ]
 
     recomputed()
+
+
+def test_a_derived_value_links_to_exactly_the_records_it_counts(
+    published_year, province_official, client_as
+):
+    yongkang = published_year[0]
+    factories.InstitutionFactory(complex=yongkang, name="后来的成员", joined_year=YEAR + 1)
+    factories.InstitutionFactory(
+        complex=yongkang, name="已退出的成员", joined_year=2019, left_year=YEAR
+    )
+    counted = set(Institution.objects.as_of(YEAR).filter(complex=yongkang).values_list("name"))
+    url = f"/evaluation/results/{yongkang.code}/{YEAR}/records/member_institutions/"
+    score_page = client_as(factories.operator_of(yongkang)).get(
+        f"/evaluation/results/{yongkang.code}/", {"year": YEAR}
+    )
+    assert url in score_page.content.decode()
+    page = client_as(factories.operator_of(yongkang)).get(url)
+    assert page.status_code == 200
+    records = page.context["records"]
+    assert {(row[0],) for row in records.rows} == counted and len(records.rows) == 10
+    assert str(page.context["scored"]) == "10.00"
+    body = page.content.decode()
+    assert "后来的成员" not in body and "已退出的成员" not in body
+    assert page.context["definition"] == INSTITUTION_DEFINITION
+    teams = client_as(province_official).get(
+        f"/evaluation/results/{yongkang.code}/{YEAR}/records/talent_teams/"
+    )
+    assert len(teams.context["records"].rows) == 10
+    # Out of scope, not derived, unknown: 404; an enterprise is refused the page.
+    other = client_as(factories.operator_of(published_year[1]))
+    assert other.get(url).status_code == 404
+    official = client_as(province_official)
+    for indicator in ("cluster_rd_spend", "no_such_indicator"):
+        assert (
+            official.get(
+                f"/evaluation/results/{yongkang.code}/{YEAR}/records/{indicator}/"
+            ).status_code
+            == 404
+        )
+    enterprise = factories.enterprise_user_of(factories.EnterpriseFactory())
+    assert client_as(enterprise).get(url).status_code == 403
+
+
+def test_the_demo_publishes_every_year_but_the_latest_and_each_verifies(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command(
+        "seed_demo", only=["accounts", "complexes", "evaluation", "funding"], stdout=StringIO()
+    )
+    runs = dict(EvaluationRun.objects.values_list("year", "status"))
+    latest = max(runs)
+    assert runs == {
+        **dict.fromkeys(sorted(runs)[:-1], RevisionStatus.PUBLISHED),
+        latest: RevisionStatus.DRAFT,
+    }
+    for year in sorted(runs)[:-1]:
+        out = StringIO()
+        call_command("verify_year", str(year), stdout=out)
+        assert "follow from their stored inputs" in out.getvalue()
+        # Funding allocated the published results.
+        allocated = dict(
+            Allocation.objects.filter(year=year, status=AllocationStatus.PUBLISHED)
+            .exclude(score=None)
+            .values_list("complex_id", "score")
+        )
+        published = dict(
+            Evaluation.objects.filter(year=year, status=RevisionStatus.PUBLISHED).values_list(
+                "complex_id", "score"
+            )
+        )
+        assert allocated and allocated.items() <= published.items()

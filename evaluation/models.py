@@ -621,10 +621,6 @@ class EvaluationRun(models.Model):
     def __str__(self):
         return f"{self.year} #{self.number} ({self.status})"
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == RevisionStatus.PUBLISHED
-
 
 class RunInput(models.Model):
     """A value a revision scored: one per complex and indicator, reported or derived, as it was

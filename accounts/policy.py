@@ -70,6 +70,10 @@ RULES: dict[str, dict[str, str]] = {
     "adjustment.propose": {REGION: SUBTREE},
     "removal.decide": {PROVINCE: ALL},
     "recompute.run": {PROVINCE: ALL},
+    # A year's draft revision beside its published one (?revision=draft); publishing or
+    # discarding it, and the page comparing the two, are the province's.
+    "results.view_drafts": OFFICIALS,
+    "results.publish": {PROVINCE: ALL},
     # Funding.
     "funding.view": {**OFFICIALS, OPERATOR: OWN_COMPLEX},
     "funding.view_drafts": OFFICIALS,

@@ -11,11 +11,13 @@ class ComplexesConfig(AppConfig):
 
         from portal.api.public_cache import invalidate_on_write
         from portal.audit import HistoryKind, register_history_kind
+        from portal.derived import counting_sources
         from portal.figures import figure_sources
         from portal.open_data import OpenDataset, open_dataset_register
 
         from .exports import COMPLEXES
         from .figures import complex_figures
+        from .indicators import COUNTING_SOURCE
         from .models import Complex, Institution, Region
 
         invalidate_on_write(Complex, Institution, Region)
@@ -30,6 +32,7 @@ class ComplexesConfig(AppConfig):
             )
         )
         figure_sources.register(complex_figures)
+        counting_sources.register(COUNTING_SOURCE)
         register_history_kind(
             "complex",
             HistoryKind(

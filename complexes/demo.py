@@ -337,11 +337,20 @@ def _status_histories(context: DemoContext, complexes: list[Complex]) -> None:
     ComplexStatusChange.objects.bulk_create(changes, batch_size=2000)
 
 
+def _ended(rng, started: int, this_year: int) -> int | None:
+    """The year a member left, a team dissolved or an instrument retired: one in twelve
+    records has ended, in a year after it started."""
+    if started < this_year and rng.random() < 1 / 12:
+        return rng.randint(started + 1, this_year)
+    return None
+
+
 def _members(context: DemoContext, complexes: list[Complex]) -> None:
     rng = context.rng
     types = [member_type for member_type, _ in MEMBER_TYPE_WEIGHTS]
     weights = [weight for _, weight in MEMBER_TYPE_WEIGHTS]
     institutions, instruments, teams = [], [], []
+    this_year = context.today.year
     for complex_ in complexes:
         provincial = complex_.level == Level.PROVINCIAL
         place = complex_.name.removesuffix(f"{complex_.industry}产业创新服务综合体")
@@ -367,16 +376,31 @@ def _members(context: DemoContext, complexes: list[Complex]) -> None:
                     ),
                     contact_name=context.person_name(),
                     contact_phone=context.phone(),
-                    joined_year=rng.randint(complex_.founded_year, context.today.year),
+                    joined_year=(joined := rng.randint(complex_.founded_year, this_year)),
+                    left_year=_ended(rng, joined, this_year),
                 )
             )
         for _ in range(rng.randint(20, 60) if provincial else rng.randint(3, 15)):
+            acquired = rng.randint(complex_.founded_year, this_year)
+            # Most are opened for sharing when acquired or a year or two later; some never.
+            shared_from = (
+                min(acquired + rng.choice((0, 0, 0, 1, 2)), this_year)
+                if rng.random() < 0.85
+                else None
+            )
+            retired = _ended(rng, acquired, this_year)
+            if retired is not None and shared_from is not None and shared_from >= retired:
+                shared_from = None  # retired before it was ever opened
             instruments.append(
                 SharedInstrument(
                     complex=complex_,
                     name=rng.choice(INSTRUMENTS),
                     original_value=Decimal(rng.randrange(500_000_00, 8_000_000_00)) / 100,
-                    open_for_sharing=rng.random() < 0.85,
+                    acquired_year=acquired,
+                    shared_from_year=shared_from,
+                    retired_year=retired,
+                    # bulk_create skips save(), which keeps the flag from the years.
+                    open_for_sharing=shared_from is not None and retired is None,
                 )
             )
         for _ in range(rng.randint(25, 45) if provincial else rng.randint(3, 10)):
@@ -389,7 +413,8 @@ def _members(context: DemoContext, complexes: list[Complex]) -> None:
                     leader=leader,
                     field=field,
                     size=rng.randint(3, 25),
-                    introduced_year=rng.randint(complex_.founded_year, context.today.year),
+                    introduced_year=(formed := rng.randint(complex_.founded_year, this_year)),
+                    dissolved_year=_ended(rng, formed, this_year),
                 )
             )
     Institution.objects.bulk_create(institutions, batch_size=2000)

@@ -41,13 +41,12 @@ def with_status_at_end_of(year: int):
 def complex_figures(*, year: int) -> list:
     existing = with_status_at_end_of(year)
     in_year = existed_at_end_of(year, "complex_id")
-    members = Institution.objects.filter(
-        in_year, Q(joined_year__lte=year) | Q(joined_year__isnull=True)
+    members = Institution.objects.as_of(year).filter(in_year)
+    # In use at the end of the year: acquired by then and not retired by then.
+    instruments = SharedInstrument.objects.filter(
+        Q(retired_year__isnull=True) | Q(retired_year__gt=year), in_year, acquired_year__lte=year
     )
-    instruments = SharedInstrument.objects.filter(in_year, created_at__lt=end_of_year(year))
-    teams = TalentTeam.objects.filter(
-        in_year, Q(introduced_year__lte=year) | Q(introduced_year__isnull=True)
-    )
+    teams = TalentTeam.objects.as_of(year).filter(in_year)
     return [
         figure_rows(
             existing,
@@ -74,7 +73,7 @@ def complex_figures(*, year: int) -> list:
             figures=[
                 ("instruments", Count("id")),
                 ("instruments.value", Sum("original_value")),
-                ("instruments.open", Count("id", filter=Q(open_for_sharing=True))),
+                ("instruments.open", Count("id", filter=Q(shared_from_year__lte=year))),
             ],
         ),
         figure_rows(teams, complex_id="complex_id", figures=[("talent_teams", Count("id"))]),

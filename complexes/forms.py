@@ -59,6 +59,7 @@ class InstitutionForm(BootstrapFormMixin, forms.ModelForm):
             "contact_name",
             "contact_phone",
             "joined_year",
+            "left_year",
             "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
@@ -67,7 +68,14 @@ class InstitutionForm(BootstrapFormMixin, forms.ModelForm):
 class SharedInstrumentForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = SharedInstrument
-        fields = ["name", "institution", "original_value", "open_for_sharing"]
+        fields = [
+            "name",
+            "institution",
+            "original_value",
+            "acquired_year",
+            "shared_from_year",
+            "retired_year",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,4 +88,4 @@ class SharedInstrumentForm(BootstrapFormMixin, forms.ModelForm):
 class TalentTeamForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = TalentTeam
-        fields = ["name", "leader", "field", "size", "introduced_year"]
+        fields = ["name", "leader", "field", "size", "introduced_year", "dissolved_year"]

@@ -303,6 +303,56 @@ class MemberQuerySet(ScopedQuerySet):
     scope_complex = "complex_id"
 
 
+def this_year() -> int:
+    """The default of a record's starting year: entered now, it is there from this year on."""
+    return timezone.localdate().year
+
+
+# A record's years: none before the first complexes were planned (2010) or far in the future.
+RECORD_YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+def _ends_after_start(record, start: str, end: str) -> dict:
+    """The error of an end year before the start year, under the end field's name."""
+    start_year, end_year = getattr(record, start), getattr(record, end)
+    if start_year is not None and end_year is not None and end_year < start_year:
+        field = record._meta.get_field(start)
+        return {end: _("Cannot be before the %(field)s.") % {"field": field.verbose_name}}
+    return {}
+
+
+class DatedQuerySet(MemberQuerySet):
+    """Records with a start and an optional end year (``start_field``, ``end_field``). The
+    evaluation counts a record in a year when it is there at the year's end: started in or
+    before the year and not ended by it (docs/EVALUATION.md)."""
+
+    start_field = ""
+    end_field = ""
+
+    def as_of(self, year: int):
+        return self.filter(
+            Q(**{f"{self.end_field}__isnull": True}) | Q(**{f"{self.end_field}__gt": year}),
+            **{f"{self.start_field}__lte": year},
+        )
+
+
+class InstitutionQuerySet(DatedQuerySet):
+    start_field, end_field = "joined_year", "left_year"
+
+
+class TalentTeamQuerySet(DatedQuerySet):
+    start_field, end_field = "introduced_year", "dissolved_year"
+
+
+class InstrumentQuerySet(DatedQuerySet):
+    start_field, end_field = "shared_from_year", "retired_year"
+
+    def shared_as_of(self, year: int, *, threshold: Decimal):
+        """Instruments worth at least ``threshold`` that were open for sharing at the end of
+        ``year``: acquired and opened for sharing by then, not retired by then."""
+        return self.as_of(year).filter(acquired_year__lte=year, original_value__gte=threshold)
+
+
 @audited()
 class Institution(TimeStampedModel):
     """A member institution of a complex."""
@@ -320,13 +370,24 @@ class Institution(TimeStampedModel):
     )
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
-    joined_year = models.PositiveSmallIntegerField(_("year joined"), null=True, blank=True)
+    joined_year = models.PositiveSmallIntegerField(
+        _("year joined"), default=this_year, validators=RECORD_YEAR_VALIDATORS
+    )
+    left_year = models.PositiveSmallIntegerField(
+        _("year left"),
+        null=True,
+        blank=True,
+        validators=RECORD_YEAR_VALIDATORS,
+        help_text=_("Empty while it is a member. Not counted from this year on."),
+    )
     description = models.TextField(_("description"), blank=True, max_length=DESCRIPTION_MAX_LENGTH)
 
-    objects = MemberQuerySet.as_manager()
+    objects = InstitutionQuerySet.as_manager()
 
     def clean(self):
         self.credit_code = normalise_credit_code(self.credit_code)
+        if errors := _ends_after_start(self, "joined_year", "left_year"):
+            raise ValidationError(errors)
 
     class Meta:
         verbose_name = _("member institution")
@@ -367,15 +428,43 @@ class SharedInstrument(TimeStampedModel):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    open_for_sharing = models.BooleanField(_("open for sharing"), default=True)
+    acquired_year = models.PositiveSmallIntegerField(
+        _("year acquired"), default=this_year, validators=RECORD_YEAR_VALIDATORS
+    )
+    shared_from_year = models.PositiveSmallIntegerField(
+        _("year opened for sharing"),
+        null=True,
+        blank=True,
+        default=this_year,
+        validators=RECORD_YEAR_VALIDATORS,
+        help_text=_("Empty if it has never been open for sharing."),
+    )
+    retired_year = models.PositiveSmallIntegerField(
+        _("year retired or withdrawn from sharing"),
+        null=True,
+        blank=True,
+        validators=RECORD_YEAR_VALIDATORS,
+        help_text=_("Empty while it is in use. Not counted from this year on."),
+    )
+    # Kept from the years: open now when opened for sharing and not retired (save()).
+    open_for_sharing = models.BooleanField(_("open for sharing"), default=True, editable=False)
 
-    objects = MemberQuerySet.as_manager()
+    objects = InstrumentQuerySet.as_manager()
 
     def clean(self):
+        errors = {
+            **_ends_after_start(self, "acquired_year", "shared_from_year"),
+            **_ends_after_start(self, "shared_from_year", "retired_year"),
+            **_ends_after_start(self, "acquired_year", "retired_year"),
+        }
         if self.institution_id and self.institution.complex_id != self.complex_id:
-            raise ValidationError(
-                {"institution": _("The owning institution must be a member of this complex.")}
-            )
+            errors["institution"] = _("The owning institution must be a member of this complex.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.open_for_sharing = self.shared_from_year is not None and self.retired_year is None
+        super().save(*args, **kwargs)
 
     class Meta:
         verbose_name = _("shared instrument")
@@ -402,9 +491,22 @@ class TalentTeam(TimeStampedModel):
     leader = models.CharField(_("team leader"), max_length=50)
     field = models.CharField(_("field"), max_length=100, blank=True)
     size = models.PositiveSmallIntegerField(_("members"), default=1)
-    introduced_year = models.PositiveSmallIntegerField(_("year introduced"), null=True, blank=True)
+    introduced_year = models.PositiveSmallIntegerField(
+        _("year formed"), default=this_year, validators=RECORD_YEAR_VALIDATORS
+    )
+    dissolved_year = models.PositiveSmallIntegerField(
+        _("year dissolved"),
+        null=True,
+        blank=True,
+        validators=RECORD_YEAR_VALIDATORS,
+        help_text=_("Empty while the team works with the complex. Not counted from this year on."),
+    )
 
-    objects = MemberQuerySet.as_manager()
+    objects = TalentTeamQuerySet.as_manager()
+
+    def clean(self):
+        if errors := _ends_after_start(self, "introduced_year", "dissolved_year"):
+            raise ValidationError(errors)
 
     class Meta:
         verbose_name = _("talent team")

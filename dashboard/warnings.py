@@ -16,10 +16,12 @@ from evaluation.models import (
     AnnualReport,
     DerivedValue,
     Evaluation,
+    EvaluationRun,
     Grade,
     Indicator,
     ReportingPeriod,
     ReportStatus,
+    RevisionStatus,
 )
 from funding.models import Allocation, AllocationStatus
 
@@ -71,6 +73,9 @@ services AS (
 SELECT complex_id, %(failed)s, NULL::date, NULL::numeric, NULL::numeric, NULL::numeric
 FROM {Evaluation._meta.db_table}
 WHERE year = %(year)s - 1 AND grade = %(fail)s AND complex_id IN (SELECT id FROM in_scope)
+  -- the year's published results, or its draft while nothing of it is published
+  AND (status = %(result_published)s OR status = %(result_draft)s AND year NOT IN (
+    SELECT year FROM {EvaluationRun._meta.db_table} WHERE status = %(result_published)s))
 UNION ALL
 SELECT report.complex_id, %(overdue)s, period.deadline, NULL, NULL, NULL
 FROM {AnnualReport._meta.db_table} AS report
@@ -104,6 +109,8 @@ def early_warnings(*, year: int, region: Region) -> list[dict]:
                 "year": year,
                 "today": timezone.localdate(),
                 "fail": Grade.FAIL,
+                "result_published": RevisionStatus.PUBLISHED,
+                "result_draft": RevisionStatus.DRAFT,
                 "open_statuses": (ReportStatus.DRAFT, ReportStatus.RETURNED),
                 "published": AllocationStatus.PUBLISHED,
                 "low_satisfaction": LOW_SATISFACTION,

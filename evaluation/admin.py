@@ -71,8 +71,8 @@ class EvaluationSchemeAdmin(admin.ModelAdmin):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(admin.ModelAdmin):
-    list_display = ["complex", "year", "category", "score", "rank", "grade"]
-    list_filter = ["year", "category", "grade"]
+    list_display = ["complex", "year", "status", "category", "score", "rank", "grade"]
+    list_filter = ["year", "status", "category", "grade"]
     list_select_related = ["complex"]
 
     def has_change_permission(self, request, obj=None):

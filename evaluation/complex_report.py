@@ -31,7 +31,7 @@ class ComplexReport:
 def complex_report(*, complex_: Complex, year: int | None, user) -> ComplexReport:
     """The report for ``year``, or for the complex's latest evaluated year when it is None.
     Funding is what ``user`` may see of it (published rows; drafts for officials)."""
-    history = list(Evaluation.objects.filter(complex=complex_).order_by("-year"))
+    history = list(Evaluation.objects.shown().filter(complex=complex_).order_by("-year"))
     evaluation = next(
         (row for row in history if year is None or row.year == year),
         None,
@@ -39,9 +39,11 @@ def complex_report(*, complex_: Complex, year: int | None, user) -> ComplexRepor
     report = ComplexReport(complex=complex_, evaluation=evaluation, years=history)
     if evaluation is None:
         return report
-    report.ranked_in_category = Evaluation.objects.filter(
-        year=evaluation.year, category=evaluation.category
-    ).count()
+    report.ranked_in_category = (
+        Evaluation.objects.shown()
+        .filter(year=evaluation.year, category=evaluation.category)
+        .count()
+    )
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     weights: dict[str, Decimal] = defaultdict(Decimal)
     points: dict[str, Decimal] = defaultdict(Decimal)

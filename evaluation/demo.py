@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.models import Role, User
 from complexes.models import Complex, Level, Status
 from portal.models import Job
 from portal.seeding import DemoContext
@@ -29,6 +30,7 @@ from .models import (
     ReportVersion,
 )
 from .recompute import derived_values_refresh, job_run
+from .revisions import revision_publish
 
 PROVINCIAL_COMPLEXES = 65
 # The seeds' provincial totals (latest year), shared out per provincial complex.
@@ -124,6 +126,11 @@ def seed(context: DemoContext) -> None:
     for year in past:
         job = Job.objects.create(kind=JobKind.RECOMPUTE, parameters={"year": year})
         job_run(job_id=job.pk)
+    # Every computed year but the latest is published; the latest awaits the province's review.
+    province = User.objects.filter(role=Role.PROVINCIAL_OFFICIAL).order_by("pk").first()
+    if province is not None:
+        for year in past[:-1]:
+            revision_publish(year=year, actor=province)
     # The current year's reports show their derived values before the first nightly run.
     derived_values_refresh(year=current)
 

@@ -65,7 +65,7 @@ def evaluation_figures(*, year: int) -> list:
             ],
         ),
         figure_rows(
-            Evaluation.objects.filter(year=year),
+            Evaluation.objects.shown().filter(year=year),
             complex_id="complex_id",
             figures=[
                 (measure_name("scores.grade.", F("grade")), ONE),

@@ -3,10 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from complexes.filters import RegionSubtreeFilter
 from complexes.models import Category
+from portal import policy
 from portal.filtering import UserFilterSet, WholeNumberFilter
 from portal.forms import FilterForm
 
-from .models import AnnualReport, Evaluation, Grade, Publication, ReportStatus
+from .models import AnnualReport, Evaluation, Grade, Publication, ReportStatus, RevisionStatus
 
 
 class ReportFilter(UserFilterSet):
@@ -38,6 +39,14 @@ def with_published_year(data):
 
 class EvaluationFilter(UserFilterSet):
     year = WholeNumberFilter(label=_("Year"), year=True)
+    # The year's draft revision instead of its published one: offered to those who may see
+    # drafts, refused (400, naming the field) to anyone else. ``selectors.evaluations`` reads
+    # it before filtering, as it chooses between the revisions.
+    revision = django_filters.ChoiceFilter(
+        choices=[(RevisionStatus.DRAFT.value, _("Draft"))],
+        label=_("Revision"),
+        method="filter_revision",
+    )
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
     region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
@@ -47,3 +56,11 @@ class EvaluationFilter(UserFilterSet):
         model = Evaluation
         form = FilterForm
         fields = ["year", "category", "grade", "region", "complex"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (self.user and policy.can(self.user, "results.view_drafts")):
+            self.filters["revision"].extra["choices"] = []
+
+    def filter_revision(self, queryset, name, value):
+        return queryset.drafts()

@@ -555,15 +555,127 @@ GRADE_BADGES = {
 }
 
 
+class RevisionStatus(models.TextChoices):
+    """Where a revision of a year's results stands (docs/EVALUATION.md, "Published means
+    frozen"): computed as a draft, published by the province, later superseded by another
+    published revision of the year, or discarded unpublished."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class RunQuerySet(models.QuerySet):
+    def standing(self, *, year: int) -> "EvaluationRun | None":
+        """The revision the year stands by: the published one, else the draft."""
+        return (
+            self.filter(year=year, status__in=(RevisionStatus.PUBLISHED, RevisionStatus.DRAFT))
+            .order_by(models.Case(models.When(status=RevisionStatus.PUBLISHED, then=0), default=1))
+            .first()
+        )
+
+
+class EvaluationRun(models.Model):
+    """One revision of a year's results and the inputs it was computed from. A year has at most
+    one draft revision, which recomputations rewrite in place, and at most one published
+    revision, which nothing rewrites: recomputing a published year makes or rewrites the draft
+    beside it, which the province then publishes or discards."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("revision"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.DRAFT
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+    job = models.ForeignKey(
+        "portal.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    schemes = models.ManyToManyField(EvaluationScheme, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published or discarded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("published or discarded at"), null=True, blank=True)
+
+    objects = RunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("revision of a year's results")
+        verbose_name_plural = _("revisions of a year's results")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="one_run_per_number"),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(status="draft"), name="one_draft_run_per_year"
+            ),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(status="published"), name="one_published_run_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} #{self.number} ({self.status})"
+
+
+class RunInput(models.Model):
+    """A value a revision scored: one per complex and indicator, reported or derived, as it was
+    when the revision was computed. ``verify_year`` scores them again."""
+
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="inputs")
+    complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("value"), **VALUE_DIGITS)
+
+    class Meta:
+        verbose_name = _("scored input")
+        verbose_name_plural = _("scored inputs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "complex", "indicator"], name="one_input_per_indicator"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.run_id} · {self.complex_id} · {self.indicator_id}: {self.value}"
+
+
 class EvaluationQuerySet(ScopedQuerySet):
     scope_region = "complex__region__code"
     scope_complex = "complex_id"
 
+    def shown(self):
+        """The results a year stands by: its published revision, or its draft while nothing of
+        the year is published. Everything that reads results as the year's (pages, exports,
+        the dashboard, funding) reads these."""
+        published_years = EvaluationRun.objects.filter(status=RevisionStatus.PUBLISHED).values(
+            "year"
+        )
+        return self.filter(
+            Q(status=RevisionStatus.PUBLISHED)
+            | Q(status=RevisionStatus.DRAFT) & ~Q(year__in=published_years)
+        )
+
+    def drafts(self):
+        return self.filter(status=RevisionStatus.DRAFT)
+
 
 class Evaluation(models.Model):
-    """A complex's published result for a year. Rows are replaced in place by each
-    recomputation, keyed by (complex, year), so running it twice gives identical rows."""
+    """A complex's result for a year in one revision (``run``). A draft revision's rows are
+    replaced in place by each recomputation, keyed by (run, complex), so running it twice gives
+    identical rows; a published revision's rows never change."""
 
+    run = models.ForeignKey(
+        EvaluationRun, on_delete=models.CASCADE, related_name="results", verbose_name=_("revision")
+    )
+    # The run's status, kept on each row so that reading the year's results takes no join.
+    status = models.CharField(
+        _("status"), max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.DRAFT
+    )
     complex = models.ForeignKey(
         Complex, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("complex")
     )
@@ -576,6 +688,10 @@ class Evaluation(models.Model):
     rank = models.PositiveIntegerField(_("rank"))
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
     breakdown = models.JSONField(_("breakdown"), default=list)
+    # The bonus and penalty points scored (an input, with category and scheme, of the result).
+    adjustment = models.DecimalField(
+        _("bonus and penalty points"), max_digits=6, decimal_places=2, default=Decimal(0)
+    )
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -584,16 +700,23 @@ class Evaluation(models.Model):
         verbose_name_plural = _("evaluation results")
         ordering = ["year", "category", "rank", "complex_id"]
         constraints = [
-            models.UniqueConstraint(fields=["complex", "year"], name="one_result_per_year"),
+            models.UniqueConstraint(fields=["run", "complex"], name="one_result_per_run"),
             models.CheckConstraint(
                 name="score_between_0_and_100", condition=Q(score__gte=0, score__lte=100)
             ),
             models.CheckConstraint(name="rank_from_1", condition=Q(rank__gte=1)),
         ]
-        indexes = [models.Index(fields=["year", "category", "rank"], name="evaluation_ranking")]
+        indexes = [
+            models.Index(fields=["year", "category", "rank"], name="evaluation_ranking"),
+            models.Index(fields=["year", "status"], name="evaluation_year_status"),
+        ]
 
     def __str__(self):
         return f"{self.complex_id} · {self.year}: {self.score}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == RevisionStatus.DRAFT
 
     @property
     def badge(self) -> str:

@@ -2,20 +2,24 @@
 then the steps other apps plug in (EVALUATION_RECOMPUTE_STEPS, e.g. the funding allocation).
 
 Every step is idempotent: it replaces the year's rows in one transaction, keyed by the unique
-constraints, so a rerun or a redelivery after a worker crash leaves identical rows. A
-PostgreSQL advisory lock refuses a second run while one is going on.
+constraints, so a rerun or a redelivery after a worker crash leaves identical rows. Scores go
+into the year's draft revision with the inputs they were computed from; a published revision is
+never written (evaluation/revisions.py publishes and discards). A PostgreSQL advisory lock
+refuses a second run while one is going on.
 """
 
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from time import monotonic
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -29,17 +33,21 @@ from portal.models import Job, JobStatus
 from portal.money import round_money
 
 from . import scoring, selectors
+from .lock_objects import runs_select_for_update
 from .models import (
     Adjustment,
     AnnualReport,
     DerivedValue,
     Evaluation,
+    EvaluationRun,
     EvaluationScheme,
     Indicator,
     JobKind,
     Publication,
     ReportStatus,
     ReportValue,
+    RevisionStatus,
+    RunInput,
 )
 from .report_notices import recompute_failed_tell
 from .services import dynamic_management_apply
@@ -94,16 +102,29 @@ def derived_values_refresh(*, year: int) -> int:
                 raise ValueError(f"{path} returned {code!r}, which is not a derived indicator.")
             # Every value is stored to two places, the fen of the money indicators.
             fresh[(complex_id, indicator_ids[code])] = round_money(value)
-    fresh_complexes, fresh_indicators, fresh_values = [], [], []
-    for (complex_id, indicator_id), value in sorted(fresh.items()):
-        fresh_complexes.append(complex_id)
-        fresh_indicators.append(indicator_id)
-        fresh_values.append(value)
-    table = DerivedValue._meta.db_table
+    _values_replace(DerivedValue, scope=("year", year), values=fresh)
+    return len(fresh)
+
+
+def _values_replace(
+    model: type[DerivedValue] | type[RunInput],
+    *,
+    scope: tuple[str, int],
+    values: dict[tuple[int, int], Decimal],
+) -> None:
+    """The rows of ``model`` whose ``scope`` column has the given value (a year's derived
+    values, a revision's inputs) become ``values`` by (complex id, indicator id), in one
+    statement whatever the number of rows (the arrays travel once): rows that are not in
+    ``values`` go, new and changed values are upserted, and an unchanged row is not written
+    again (a nightly rerun mostly finds the same figures)."""
+    complexes, indicators, numbers = [], [], []
+    for (complex_id, indicator_id), value in sorted(values.items()):
+        complexes.append(complex_id)
+        indicators.append(indicator_id)
+        numbers.append(value)
+    column, key = scope
+    table = model._meta.db_table
     with connection.cursor() as cursor:
-        # One statement whatever the number of rows (the arrays travel once): rows no source
-        # returns any more go, new and changed values are upserted, and an unchanged row is not
-        # written again (a nightly rerun mostly finds the same figures).
         cursor.execute(
             f"""
             WITH fresh AS (
@@ -111,31 +132,25 @@ def derived_values_refresh(*, year: int) -> int:
                     AS fresh (complex_id, indicator_id, value)
             ),
             vanished AS (
-                DELETE FROM {table} AS derived
-                WHERE derived.year = %s AND NOT EXISTS (
+                DELETE FROM {table} AS stored
+                WHERE stored.{column} = %s AND NOT EXISTS (
                     SELECT 1 FROM fresh
-                    WHERE fresh.complex_id = derived.complex_id
-                      AND fresh.indicator_id = derived.indicator_id
+                    WHERE fresh.complex_id = stored.complex_id
+                      AND fresh.indicator_id = stored.indicator_id
                 )
             )
-            INSERT INTO {table} AS derived (complex_id, indicator_id, year, value)
+            INSERT INTO {table} AS stored (complex_id, indicator_id, {column}, value)
             SELECT fresh.complex_id, fresh.indicator_id, %s, fresh.value
             FROM fresh
-            LEFT JOIN {table} AS stored
-                ON stored.year = %s
-                AND stored.complex_id = fresh.complex_id
-                AND stored.indicator_id = fresh.indicator_id
-            WHERE stored.value IS DISTINCT FROM fresh.value
-            ON CONFLICT (complex_id, year, indicator_id) DO UPDATE SET value = EXCLUDED.value
+            LEFT JOIN {table} AS existing
+                ON existing.{column} = %s
+                AND existing.complex_id = fresh.complex_id
+                AND existing.indicator_id = fresh.indicator_id
+            WHERE existing.value IS DISTINCT FROM fresh.value
+            ON CONFLICT ({column}, complex_id, indicator_id) DO UPDATE SET value = EXCLUDED.value
             """,
-            [
-                *map(_array_literal, (fresh_complexes, fresh_indicators, fresh_values)),
-                year,
-                year,
-                year,
-            ],
+            [*map(_array_literal, (complexes, indicators, numbers)), key, key, key],
         )
-    return len(fresh)
 
 
 def _array_literal(numbers: list) -> str:
@@ -162,10 +177,68 @@ def _scheme_input(scheme: EvaluationScheme) -> scoring.Scheme:
     )
 
 
-@transaction.atomic
-def evaluation_publish(*, year: int, job: Job | None = None) -> Publication:
-    """Score, rank and grade the year's approved reports, category by category, and replace the
-    year's results with the answer."""
+@dataclass(frozen=True)
+class ScoredComplex:
+    """Everything one complex's result is computed from: its category and the scheme applied
+    to it, the values scored (by indicator code) and its bonus and penalty points."""
+
+    complex_id: int
+    category: str
+    scheme_id: int
+    values: Mapping[str, Decimal]
+    adjustment: Decimal
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    complex_id: int
+    category: str
+    scheme_id: int
+    score: Decimal
+    rank: int
+    grade: str
+    breakdown: tuple[dict, ...]
+    adjustment: Decimal
+
+
+def results_from_inputs(
+    entries: Iterable[ScoredComplex], schemes: Mapping[int, EvaluationScheme]
+) -> list[ResultRow]:
+    """Score, rank and grade each category's complexes from their inputs alone: the same inputs
+    give the same rows, ordered by complex, whatever their order and however often."""
+    by_category: dict[str, list[ScoredComplex]] = defaultdict(list)
+    for entry in entries:
+        by_category[entry.category].append(entry)
+    rows = []
+    for category, members in by_category.items():
+        (scheme_id,) = {entry.scheme_id for entry in members}  # one scheme per category
+        results = scoring.score_category(
+            _scheme_input(schemes[scheme_id]),
+            [
+                scoring.ComplexInput(entry.complex_id, entry.values, entry.adjustment)
+                for entry in members
+            ],
+        )
+        rows += [
+            ResultRow(
+                complex_id=result.complex_id,
+                category=category,
+                scheme_id=scheme_id,
+                score=result.score,
+                rank=result.rank,
+                grade=result.grade,
+                breakdown=tuple(_line(line) for line in result.breakdown),
+                adjustment=result.adjustment,
+            )
+            for result in results
+        ]
+    return sorted(rows, key=lambda row: row.complex_id)
+
+
+def _inputs_from_records(*, year: int) -> tuple[list[ScoredComplex], list[EvaluationScheme]]:
+    """The inputs of the year's results as the portal's records give them now: the provincial
+    complexes operating or rectifying with an approved report, their approved values, derived
+    values and applied bonus and penalty items, and each category's scheme."""
     evaluated = dict(
         Complex.objects.filter(
             level__in=settings.EVALUATION_LEVELS,
@@ -183,55 +256,94 @@ def evaluation_publish(*, year: int, job: Job | None = None) -> Publication:
         year=year, complex_id__in=evaluated
     ).values_list("complex_id", "indicator__code", "value"):
         values[complex_id][code] = value
-    adjustments = Adjustment.objects.filter(year=year, complex_id__in=evaluated).values_list(
-        "complex_id", "item_code"
-    )
-    rows, schemes = [], []
+    applied: dict[int, list[str]] = defaultdict(list)
+    for complex_id, code in Adjustment.objects.filter(
+        year=year, complex_id__in=evaluated
+    ).values_list("complex_id", "item_code"):
+        applied[complex_id].append(code)
+    entries, schemes = [], []
     for category in sorted(set(evaluated.values())):
         scheme = selectors.scheme_for(year=year, category=category)
         if scheme is None:
             continue
         schemes.append(scheme)
         item_points = {item.code: item.points for item in scheme.adjustment_items.all()}
-        bonus: dict[int, Decimal] = defaultdict(Decimal)
-        for complex_id, code in adjustments:
-            bonus[complex_id] += item_points.get(code, Decimal(0))
-        results = scoring.score_category(
-            _scheme_input(scheme),
-            [
-                scoring.ComplexInput(complex_id, values[complex_id], bonus[complex_id])
-                for complex_id, complex_category in evaluated.items()
-                if complex_category == category
-            ],
-        )
-        rows += [
-            (
-                result.complex_id,
-                category,
-                scheme.pk,
-                result.score,
-                result.rank,
-                result.grade,
-                json.dumps([_line(line) for line in result.breakdown]),
+        entries += [
+            ScoredComplex(
+                complex_id=complex_id,
+                category=category,
+                scheme_id=scheme.pk,
+                values=values[complex_id],
+                adjustment=sum(
+                    (item_points.get(code, Decimal(0)) for code in applied[complex_id]),
+                    Decimal(0),
+                ),
             )
-            for result in results
+            for complex_id, complex_category in evaluated.items()
+            if complex_category == category
         ]
-    _results_replace(year=year, rows=rows)
-    now = timezone.now()
-    EvaluationScheme.objects.filter(
-        pk__in=[scheme.pk for scheme in schemes], published_at__isnull=True
-    ).update(published_at=now)
+    return entries, schemes
+
+
+@transaction.atomic
+def evaluation_compute(*, year: int, job: Job | None = None) -> EvaluationRun:
+    """Score, rank and grade the year's approved reports into the year's draft revision (made
+    if the year has none), storing the inputs beside the results. A published revision is left
+    as it is: recomputing a published year makes the draft the province compares with it."""
+    run = run_draft_for_update(year=year)
+    entries, schemes = _inputs_from_records(year=year)
+    indicator_ids = dict(Indicator.objects.values_list("code", "pk"))
+    _values_replace(
+        RunInput,
+        scope=("run_id", run.pk),
+        values={
+            (entry.complex_id, indicator_ids[code]): value
+            for entry in entries
+            for code, value in entry.values.items()
+        },
+    )
+    _results_replace(
+        run=run, rows=results_from_inputs(entries, {scheme.pk: scheme for scheme in schemes})
+    )
+    run.computed_at, run.job = timezone.now(), job
+    run.save(update_fields=["computed_at", "job"])
+    run.schemes.set(schemes)
     publication, _created = Publication.objects.update_or_create(
-        year=year, defaults={"computed_at": now, "job": job}
+        year=year, defaults={"computed_at": run.computed_at, "job": job}
     )
     publication.schemes.set(schemes)
-    return publication
+    return run
 
 
-def _results_replace(*, year: int, rows: list[tuple]) -> None:
-    """The year's results become ``rows`` (complex, category, scheme, score, rank, grade,
-    breakdown as JSON) in one statement; a result that did not change is not written again."""
-    columns = list(zip(*rows, strict=True)) if rows else [[]] * 7
+def run_draft_for_update(*, year: int) -> EvaluationRun:
+    """The year's draft revision, locked; a new one, numbered after the year's last, if there
+    is none (the recomputation lock keeps two runs from making one each)."""
+    draft = runs_select_for_update().filter(year=year, status=RevisionStatus.DRAFT).first()
+    if draft is not None:
+        return draft
+    last = EvaluationRun.objects.filter(year=year).aggregate(last=Max("number"))["last"]
+    return EvaluationRun.objects.create(
+        year=year, number=(last or 0) + 1, computed_at=timezone.now()
+    )
+
+
+def _results_replace(*, run: EvaluationRun, rows: list[ResultRow]) -> None:
+    """The draft revision's results become ``rows`` in one statement; a result that did not
+    change is not written again."""
+    columns = (
+        [
+            [row.complex_id for row in rows],
+            [row.category for row in rows],
+            [row.scheme_id for row in rows],
+            [row.score for row in rows],
+            [row.rank for row in rows],
+            [row.grade for row in rows],
+            [json.dumps(list(row.breakdown)) for row in rows],
+            [row.adjustment for row in rows],
+        ]
+        if rows
+        else [[]] * 8
+    )
     table = Evaluation._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -239,27 +351,33 @@ def _results_replace(*, year: int, rows: list[tuple]) -> None:
             WITH fresh AS (
                 SELECT * FROM unnest(
                     %s::bigint[], %s::text[], %s::bigint[], %s::numeric[], %s::integer[],
-                    %s::text[], %s::jsonb[]
-                ) AS fresh (complex_id, category, scheme_id, score, rank, grade, breakdown)
+                    %s::text[], %s::jsonb[], %s::numeric[]
+                ) AS fresh (
+                    complex_id, category, scheme_id, score, rank, grade, breakdown, adjustment
+                )
             ),
             vanished AS (
                 DELETE FROM {table} AS result
-                WHERE result.year = %s
+                WHERE result.run_id = %s
                   AND NOT EXISTS (SELECT 1 FROM fresh WHERE fresh.complex_id = result.complex_id)
             )
             INSERT INTO {table} AS result
-                (complex_id, year, category, scheme_id, score, rank, grade, breakdown)
-            SELECT complex_id, %s, category, scheme_id, score, rank, grade, breakdown FROM fresh
-            ON CONFLICT (complex_id, year) DO UPDATE SET
+                (run_id, status, complex_id, year, category, scheme_id, score, rank, grade,
+                 breakdown, adjustment)
+            SELECT %s, %s, complex_id, %s, category, scheme_id, score, rank, grade, breakdown,
+                adjustment
+            FROM fresh
+            ON CONFLICT (run_id, complex_id) DO UPDATE SET
                 category = EXCLUDED.category, scheme_id = EXCLUDED.scheme_id,
                 score = EXCLUDED.score, rank = EXCLUDED.rank, grade = EXCLUDED.grade,
-                breakdown = EXCLUDED.breakdown
+                breakdown = EXCLUDED.breakdown, adjustment = EXCLUDED.adjustment
             WHERE (result.category, result.scheme_id, result.score, result.rank, result.grade,
-                   result.breakdown)
+                   result.breakdown, result.adjustment)
                 IS DISTINCT FROM (EXCLUDED.category, EXCLUDED.scheme_id, EXCLUDED.score,
-                                  EXCLUDED.rank, EXCLUDED.grade, EXCLUDED.breakdown)
+                                  EXCLUDED.rank, EXCLUDED.grade, EXCLUDED.breakdown,
+                                  EXCLUDED.adjustment)
             """,
-            [*(list(column) for column in columns), year, year],
+            [*columns, run.pk, run.pk, run.status, run.year],
         )
 
 
@@ -274,7 +392,7 @@ def _line(line: scoring.BreakdownLine) -> dict:
 
 
 def _latest_result_year() -> int | None:
-    return Evaluation.objects.order_by("-year").values_list("year", flat=True).first()
+    return Evaluation.objects.shown().order_by("-year").values_list("year", flat=True).first()
 
 
 def evaluation_recompute(*, year: int, job: Job | None = None, report: Callable | None = None):
@@ -282,7 +400,7 @@ def evaluation_recompute(*, year: int, job: Job | None = None, report: Callable 
     report = report or (lambda step, progress, seconds: None)
     steps: list[tuple[str, Callable]] = [
         ("derived_values", lambda: derived_values_refresh(year=year)),
-        ("scores", lambda: evaluation_publish(year=year, job=job)),
+        ("scores", lambda: evaluation_compute(year=year, job=job)),
         ("dynamic_management", lambda: _manage_if_latest(year)),
     ]
     steps += [

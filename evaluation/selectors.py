@@ -27,6 +27,7 @@ from .models import (
     Publication,
     ReportStatus,
     ReportValue,
+    RevisionStatus,
     SchemeWeight,
 )
 from .scoring import median
@@ -121,11 +122,16 @@ def scheme_for(*, year: int, category: str) -> EvaluationScheme | None:
 
 
 def evaluations_for_management(*, year: int):
-    return Evaluation.objects.filter(year=year).select_related("complex").order_by("complex_id")
+    return (
+        Evaluation.objects.shown()
+        .filter(year=year)
+        .select_related("complex")
+        .order_by("complex_id")
+    )
 
 
 def grades_by_complex(*, year: int) -> dict[int, str]:
-    return dict(Evaluation.objects.filter(year=year).values_list("complex_id", "grade"))
+    return dict(Evaluation.objects.shown().filter(year=year).values_list("complex_id", "grade"))
 
 
 def evaluation_list():
@@ -135,8 +141,12 @@ def evaluation_list():
 
 
 def evaluations(*, user, filters: Filters = NO_FILTERS):
-    """The results a user may see under validated ``EvaluationFilter`` filters."""
+    """The results a user may see under validated ``EvaluationFilter`` filters: each year's
+    published revision (its draft while nothing is published), or the drafts with
+    ``revision=draft``, which the filter offers only to those who may see drafts."""
     rows = evaluation_list().in_scope(user).select_related("complex__region__parent")
+    if filters.get("revision") != RevisionStatus.DRAFT:
+        rows = rows.shown()
     return filtered(EvaluationFilter, rows, filters)
 
 
@@ -167,6 +177,7 @@ def top_ranked(*, year: int, region_code: str, limit: int) -> dict[str, list[Eva
     """
     rows = (
         evaluation_list()
+        .shown()
         .filter(year=year, complex__region__code__startswith=subtree_prefix(region_code))
         .annotate(
             place=Window(RowNumber(), partition_by=F("category"), order_by=[F("rank"), F("pk")])
@@ -190,7 +201,11 @@ def published_years() -> list[int]:
 
 def category_benchmarks(*, year: int, category: str) -> dict[str, dict[str, Decimal | None]]:
     """The category's median and best points per indicator and overall, for one year."""
-    rows = Evaluation.objects.filter(year=year, category=category).values_list("score", "breakdown")
+    rows = (
+        Evaluation.objects.shown()
+        .filter(year=year, category=category)
+        .values_list("score", "breakdown")
+    )
     points: dict[str, list[Decimal]] = defaultdict(list)
     scores = []
     for score, breakdown in rows:
@@ -209,7 +224,7 @@ def complex_reports(*, complex_id: int) -> list[AnnualReport]:
 
 
 def latest_evaluation(*, complex_id: int) -> Evaluation | None:
-    return Evaluation.objects.filter(complex_id=complex_id).order_by("-year").first()
+    return Evaluation.objects.shown().filter(complex_id=complex_id).order_by("-year").first()
 
 
 def points_by_dimension(*, evaluation: Evaluation) -> list[dict]:

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import exports, views
+from . import exports, revision_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -21,6 +21,17 @@ urlpatterns = [
     path("results/export.xlsx", exports.RESULTS.as_view(), name="results_export"),
     path("results/<str:code>/", views.complex_score, name="score"),
     path("results/<str:code>/report.pdf", views.complex_report_pdf, name="score_pdf"),
+    path(
+        "results/<str:code>/<int:year>/records/<slug:indicator>/",
+        revision_views.counted_records,
+        name="records",
+    ),
+    path("revisions/<int:year>/", revision_views.revision, name="revision"),
+    re_path(
+        r"^revisions/(?P<year>\d+)/(?P<decision>publish|discard)/$",
+        revision_views.revision_decide,
+        name="revision_decide",
+    ),
     path("results/<str:code>/<int:year>/adjust/", views.adjustment_apply, name="adjust"),
     re_path(
         r"^adjustments/(?P<pk>\d+)/(?P<verdict>approve|dismiss)/$",

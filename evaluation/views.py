@@ -178,7 +178,10 @@ def report_detail(request, pk):
             (
                 indicator,
                 derived.get(indicator.code),
-                indicator.trace_url_for(report.complex.code),
+                reverse(
+                    "evaluation:records",
+                    args=[report.complex.code, report.year, indicator.code],
+                ),
             )
             for indicator in derived_indicators
         ],
@@ -413,7 +416,10 @@ def complex_score(request, code):
     complex_ = get_object_or_404(Complex.objects.in_scope(request.user), code=code)
     applies = policy.can(request.user, "adjustment.apply", complex_)
     history = list(
-        Evaluation.objects.filter(complex=complex_).select_related("scheme").order_by("-year")
+        Evaluation.objects.shown()
+        .filter(complex=complex_)
+        .select_related("scheme")
+        .order_by("-year")
     )
     year = inputs.year(request.GET)
     current = next((e for e in history if e.year == year), history[0] if history else None)

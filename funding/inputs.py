@@ -3,7 +3,8 @@
 Contract (both functions are set-based: a fixed number of queries, whatever the number of
 complexes):
 
-- ``evaluation_results(year)`` → the published result of every evaluated complex for ``year``
+- ``evaluation_results(year)`` → the result of every evaluated complex for ``year`` in the
+  revision the year stands by (published, or the draft while nothing is published)
   (score 0–100 with 2 places, grade ``excellent``/``good``/``pass``/``fail``) and the run that
   produced them (the recompute job and when it finished), or an empty mapping when the year has
   not been evaluated.
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from evaluation.models import AnnualReport, Evaluation, Publication, ReportStatus, ReportValue
+from evaluation.models import AnnualReport, ReportStatus, ReportValue
+from evaluation.models import EvaluationRun as Run
 from portal.money import round_money
 
 LOCAL_MATCH_INDICATOR = "local_match_funds"
@@ -43,17 +45,19 @@ class ReportedMatching:
 
 
 def evaluation_results(*, year: int) -> EvaluationRun:
-    publication = Publication.objects.filter(year=year).values("job_id", "computed_at").first()
-    results = {
-        complex_id: Result(score=score, grade=grade)
-        for complex_id, score, grade in Evaluation.objects.filter(year=year).values_list(
-            "complex_id", "score", "grade"
-        )
-    }
-    if publication is None:
-        return EvaluationRun(results=results)
+    """The year's results as it stands by them: its published revision, or its draft while
+    nothing of the year is published. A draft recomputed beside a published revision is not
+    read, so recomputing a published year leaves its allocation as it was."""
+    run = Run.objects.standing(year=year)
+    if run is None:
+        return EvaluationRun()
     return EvaluationRun(
-        job_id=publication["job_id"], computed_at=publication["computed_at"], results=results
+        job_id=run.job_id,
+        computed_at=run.computed_at,
+        results={
+            complex_id: Result(score=score, grade=grade)
+            for complex_id, score, grade in run.results.values_list("complex_id", "score", "grade")
+        },
     )
 
 

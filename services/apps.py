@@ -17,12 +17,15 @@ class ServicesConfig(AppConfig):
             register_history_file,
             register_history_kind,
         )
+        from portal.derived import counting_sources
         from portal.open_data import OpenDataset, open_dataset_register
 
         from .exports import OFFERINGS
+        from .indicators import COUNTING_SOURCE
         from .models import Offering, ServiceRequest
         from .offering_stats import refresh_when_confirmed
 
+        counting_sources.register(COUNTING_SOURCE)
         invalidate_on_write(Offering)
         post_save.connect(
             refresh_when_confirmed, sender=ServiceRequest, dispatch_uid="offering-stats"

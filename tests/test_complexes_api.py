@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from complexes.models import Complex, ComplexStatusChange, Institution
@@ -201,6 +202,11 @@ class TestInstitutions:
         assert member.credit_code == factories.valid_credit_code(12345678)
         url = f"/api/v1/institutions/{member.pk}/"
         assert client.patch(url, {"name": "新名称"}, format="json").status_code == 200
+        # Without a year it joined this year; a year it left before it joined is refused.
+        assert (member.joined_year, member.left_year) == (timezone.localdate().year, None)
+        backwards = client.patch(url, {"joined_year": 2024, "left_year": 2023}, format="json")
+        assert backwards.status_code == 400 and "left_year" in backwards.json()
+        assert client.patch(url, {"left_year": 2026}, format="json").json()["left_year"] == 2026
         assert client.delete(url).status_code == 204
         assert not Institution.objects.filter(pk=member.pk).exists()
 

@@ -106,11 +106,17 @@ def test_operator_manages_members(client_as, yongkang_complex):
         add, {"name": "新成员", "type": "testing", "credit_code": "91350100M000100Y44"}
     )
     assert "credit_code" in bad.context["form"].errors
+    left_early = {"name": "新成员", "type": "testing", "joined_year": 2024, "left_year": 2023}
+    assert "left_year" in client.post(add, left_early).context["form"].errors
+    assert not Institution.objects.filter(name="新成员").exists()
     assert (
-        client.post(add, {"name": "新成员", "type": "testing", "credit_code": ""}).status_code
+        client.post(
+            add, {"name": "新成员", "type": "testing", "credit_code": "", "joined_year": 2024}
+        ).status_code
         == 302
     )
     member = Institution.objects.get(name="新成员")
+    assert (member.joined_year, member.left_year) == (2024, None)
     delete = reverse("complexes:part_delete", args=[yongkang_complex.code, "members", member.pk])
     assert client.get(delete).status_code == 200
     assert client.post(delete).status_code == 302
@@ -156,25 +162,57 @@ def test_operator_keeps_instruments_and_teams(client_as, yongkang_complex, hangz
                 "name": "扫描电镜",
                 "institution": member.pk,
                 "original_value": "800000.50",
-                "open_for_sharing": "on",
+                "acquired_year": "2024",
+                "shared_from_year": "2025",
             },
         ).status_code
         == 302
     )
     instrument = yongkang_complex.instruments.get()
     assert (instrument.original_value, instrument.open_for_sharing) == (Decimal("800000.50"), True)
+    # The years are checked: shared before acquired, retired before shared, named by field.
+    edit_instrument = reverse(
+        "complexes:part_edit", args=[yongkang_complex.code, "instruments", instrument.pk]
+    )
+    backwards = client.post(
+        edit_instrument,
+        {
+            "name": "扫描电镜",
+            "original_value": "800000.50",
+            "acquired_year": "2024",
+            "shared_from_year": "2023",
+            "retired_year": "2022",
+        },
+    )
+    assert set(backwards.context["form"].errors) == {"shared_from_year", "retired_year"}
+    retired = {"name": "扫描电镜", "original_value": "800000.50", "acquired_year": "2024"}
+    retired |= {"shared_from_year": "2025", "retired_year": "2026"}
+    assert client.post(edit_instrument, retired).status_code == 302
+    instrument.refresh_from_db()
+    assert (instrument.retired_year, instrument.open_for_sharing) == (2026, False)
 
     team_add = reverse("complexes:part_add", args=[yongkang_complex.code, "teams"])
     assert (
-        client.post(team_add, {"name": "精密加工团队", "leader": "王明", "size": 8}).status_code
+        client.post(
+            team_add, {"name": "精密加工团队", "leader": "王明", "size": 8, "introduced_year": 2024}
+        ).status_code
         == 302
     )
     team = yongkang_complex.talent_teams.get()
     edit = reverse("complexes:part_edit", args=[yongkang_complex.code, "teams", team.pk])
     assert (
-        client.post(edit, {"name": "精密加工创新团队", "leader": "王明", "size": 9}).status_code
+        client.post(
+            edit,
+            {"name": "精密加工创新团队", "leader": "王明", "size": 9, "introduced_year": 2024},
+        ).status_code
         == 302
     )
+    dissolved_early = client.post(
+        edit,
+        {"name": "精密加工创新团队", "leader": "王明", "size": 9, "introduced_year": 2024,
+         "dissolved_year": 2023},
+    )  # fmt: skip
+    assert "dissolved_year" in dissolved_early.context["form"].errors
     team.refresh_from_db()
     assert (team.name, team.size) == ("精密加工创新团队", 9)
     assert (

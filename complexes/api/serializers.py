@@ -117,6 +117,7 @@ class InstitutionSerializer(AudienceSerializer):
             "contact_name",
             "contact_phone",
             "joined_year",
+            "left_year",
             "description",
             "created_at",
             "updated_at",

@@ -194,6 +194,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "complex",
             "complex_detail",
             "year",
+            "status",
             "category",
             "score",
             "rank",

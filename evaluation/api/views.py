@@ -140,7 +140,9 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class EvaluationViewSet(SelectorListMixin, viewsets.ReadOnlyModelViewSet):
-    """Published results: score, rank within the category, grade and breakdown."""
+    """Results: score, rank within the category, grade and breakdown. A published year answers
+    its published revision (``status`` ``published``), any other year its draft;
+    ``revision=draft`` gives officials the draft beside a published revision."""
 
     serializer_class = EvaluationSerializer
     permission_classes = [PolicyPermission]

@@ -3,13 +3,25 @@
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from evaluation.models import (
     AnnualReport,
+    EvaluationRun,
     Indicator,
     ReportingPeriod,
     ReportStatus,
     ReportValue,
 )
+
+
+def draft_run(year: int) -> EvaluationRun:
+    """The year's draft revision, which results written by hand join."""
+    run, _created = EvaluationRun.objects.get_or_create(
+        year=year, status="draft", defaults={"number": 1, "computed_at": timezone.now()}
+    )
+    return run
+
 
 # A plausible provincial complex's year, one value per reported indicator.
 TYPICAL_VALUES = {

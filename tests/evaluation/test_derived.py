@@ -20,31 +20,42 @@ def rows_of(rows, complex_id):
 
 
 def test_registry_source_counts_members_teams_and_shared_instruments(yongkang_complex):
-    for member_type, joined in [
-        (InstitutionType.INCUBATOR, 2020),
-        (InstitutionType.INCUBATOR, 2024),
-        (InstitutionType.TESTING, None),
-        (InstitutionType.UNIVERSITY, 2021),
-        (InstitutionType.IP_SERVICE, 2026),
+    # Counted at the end of 2025: joined by then and not left by then.
+    for member_type, joined, left in [
+        (InstitutionType.INCUBATOR, 2020, None),
+        (InstitutionType.INCUBATOR, 2024, 2026),
+        (InstitutionType.INCUBATOR, 2019, 2025),
+        (InstitutionType.TESTING, 2025, None),
+        (InstitutionType.UNIVERSITY, 2021, None),
+        (InstitutionType.IP_SERVICE, 2026, None),
     ]:
-        factories.InstitutionFactory(complex=yongkang_complex, type=member_type, joined_year=joined)
-    TalentTeam.objects.create(
-        complex=yongkang_complex, name="甲", leader="王", introduced_year=2022
-    )
-    TalentTeam.objects.create(
-        complex=yongkang_complex, name="乙", leader="李", introduced_year=2026
-    )
-    for value, shared in [
-        ("500000", True),
-        ("1200000.50", True),
-        ("499999.99", True),
-        ("900000", False),
+        factories.InstitutionFactory(
+            complex=yongkang_complex, type=member_type, joined_year=joined, left_year=left
+        )
+    for name, formed, dissolved in [("甲", 2022, None), ("乙", 2026, None), ("丙", 2020, 2024)]:
+        TalentTeam.objects.create(
+            complex=yongkang_complex,
+            name=name,
+            leader="王",
+            introduced_year=formed,
+            dissolved_year=dissolved,
+        )
+    for value, acquired, shared_from, retired in [
+        ("500000", 2020, 2020, None),
+        ("1200000.50", 2018, 2025, None),
+        ("499999.99", 2020, 2020, None),  # below the threshold
+        ("900000", 2020, None, None),  # never shared
+        ("800000", 2025, 2026, None),  # shared only from next year
+        ("700000", 2019, 2019, 2025),  # retired in the year
+        ("600000", 2026, 2026, None),  # acquired after the year
     ]:
         SharedInstrument.objects.create(
             complex=yongkang_complex,
             name="仪器",
             original_value=Decimal(value),
-            open_for_sharing=shared,
+            acquired_year=acquired,
+            shared_from_year=shared_from,
+            retired_year=retired,
         )
     empty = factories.ComplexFactory()
     removed = factories.ComplexFactory(status=Status.REMOVED)
@@ -100,7 +111,9 @@ def row_versions() -> dict[str, str]:
 def test_a_refresh_rewrites_only_the_values_that_changed(yongkang_complex):
     derived_values_refresh(year=2025)
     before = row_versions()
-    factories.InstitutionFactory(complex=yongkang_complex, type=InstitutionType.INCUBATOR)
+    factories.InstitutionFactory(
+        complex=yongkang_complex, type=InstitutionType.INCUBATOR, joined_year=2025
+    )
     derived_values_refresh(year=2025)
     after = row_versions()
     changed = {code for code in before if after[code] != before[code]}

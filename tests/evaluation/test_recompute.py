@@ -16,6 +16,7 @@ from evaluation.models import (
     ProposalStatus,
     Publication,
 )
+from evaluation.revisions import revision_publish
 from evaluation.selectors import scheme_for
 from portal.exceptions import InvalidTransition
 from portal.models import Job, JobStatus
@@ -65,14 +66,16 @@ def results(year=YEAR):
 def test_scores_ranks_and_grades_from_approved_reports(province):
     recompute.evaluation_recompute(year=YEAR)
     a, b, c, d = (province[key].pk for key in "abcd")
-    # Traditional: 69 reported points + 11 registry points at the base share (no members yet),
-    # services indicators not plugged in (20 points) → scaled by 100/80.
-    # a: (69 + 5.5) × 1.25 = 93.125; b: (69 × 0.75 + 5.5) × 1.25; c: (69 × 0.6 + 5.5) × 1.25.
+    # Traditional: 69 reported points, 11 registry and 12 services points at the base share
+    # (zero members, zero services: zeros are values); no average rating anywhere (nothing to
+    # average is missing), so its 8 points are left out → scaled by 100/92.
+    # a: (69 + 11.5) × 100/92 = 87.50; b: (69 × 0.75 + 11.5) × 100/92; c: (69 × 0.6 + 11.5) ×
+    # 100/92.
     assert results() == [
-        (d, "emerging", Decimal("92.07"), 1, "excellent"),
-        (a, "traditional", Decimal("93.13"), 1, "excellent"),
-        (b, "traditional", Decimal("71.56"), 2, "pass"),
-        (c, "traditional", Decimal("58.63"), 3, "fail"),
+        (d, "emerging", Decimal("87.50"), 1, "excellent"),
+        (a, "traditional", Decimal("87.50"), 1, "excellent"),
+        (b, "traditional", Decimal("68.75"), 2, "pass"),
+        (c, "traditional", Decimal("57.50"), 3, "fail"),
     ]
     line = next(
         line
@@ -83,11 +86,14 @@ def test_scores_ranks_and_grades_from_approved_reports(province):
         "indicator": "cluster_rd_spend",
         "value": "500.00",
         "normalized": "0.5000",
-        "weight": "12.5000",
-        "points": "9.3750",
+        "weight": "10.8696",
+        "points": "8.1522",
     }
     publication = Publication.objects.get(year=YEAR)
     assert {scheme.category for scheme in publication.schemes.all()} == {"traditional", "emerging"}
+    # Computed, not yet published: the schemes stay editable until the province publishes.
+    assert not any(scheme.is_frozen for scheme in publication.schemes.all())
+    revision_publish(year=YEAR, actor=factories.provincial_official())
     assert all(scheme.is_frozen for scheme in publication.schemes.all())
 
 
@@ -110,18 +116,18 @@ def row_versions() -> dict[int, str]:
 
 
 def test_a_rerun_rewrites_only_the_results_that_changed_and_drops_the_vanished(province):
-    recompute.evaluation_publish(year=YEAR)
+    recompute.evaluation_compute(year=YEAR)
     first, versions = results(), row_versions()
-    recompute.evaluation_publish(year=YEAR)
+    recompute.evaluation_compute(year=YEAR)
     assert row_versions() == versions
     c = province["c"].pk
     Evaluation.objects.filter(complex_id=c).update(score=Decimal(0), rank=9, breakdown=[])
     tampered = row_versions()
-    recompute.evaluation_publish(year=YEAR)
+    recompute.evaluation_compute(year=YEAR)
     assert results() == first
     assert {pk for pk, version in row_versions().items() if version != tampered[pk]} == {c}
     Complex.objects.filter(pk=c).update(status=Status.CONSTRUCTING)
-    recompute.evaluation_publish(year=YEAR)
+    recompute.evaluation_compute(year=YEAR)
     assert c not in row_versions() and len(results()) == len(first) - 1
 
 
@@ -134,7 +140,7 @@ def test_a_fail_rectifies_a_second_fail_proposes_removal_a_pass_restores(provinc
     assert rectify.kind == ManagementKind.RECTIFY and rectify.deadline is not None
     change = ComplexStatusChange.objects.filter(complex=c).latest("changed_at")
     assert (change.from_status, change.to_status) == (Status.OPERATING, Status.RECTIFYING)
-    assert "58.63" in change.reason
+    assert "57.50" in change.reason
 
     # Next year: c fails again, b (put into rectification by hand) passes.
     services_actor = factories.provincial_official()
@@ -182,6 +188,7 @@ def test_a_published_scheme_is_superseded_not_altered(province):
     default = scheme_for(year=YEAR, category=Category.TRADITIONAL)
     weights = {w.indicator.code: w.weight for w in default.weights.all()}
     recompute.evaluation_recompute(year=YEAR)
+    revision_publish(year=YEAR, actor=official)
     default.refresh_from_db()
     assert default.is_frozen
 
@@ -203,8 +210,9 @@ def test_a_published_scheme_is_superseded_not_altered(province):
 
     recompute.evaluation_recompute(year=YEAR)
     assert set(
-        Evaluation.objects.filter(category="traditional").values_list("scheme", flat=True)
+        Evaluation.objects.drafts().filter(category="traditional").values_list("scheme", flat=True)
     ) == {first.pk}
+    revision_publish(year=YEAR, actor=official)
     superseding = services.scheme_save(
         year=YEAR, category=Category.TRADITIONAL, actor=official, weights=weights
     )
@@ -244,8 +252,8 @@ def test_bonus_and_penalty_items_move_the_score(province):
     )
     recompute.evaluation_recompute(year=YEAR)
     scores = dict(Evaluation.objects.values_list("complex_id", "score"))
-    assert scores[province["b"].pk] == Decimal("74.56")
-    assert scores[province["c"].pk] == Decimal("48.63")
+    assert scores[province["b"].pk] == Decimal("71.75")
+    assert scores[province["c"].pk] == Decimal("47.50")
 
 
 def test_jobs_endpoint_starts_and_shows_a_recomputation(
@@ -303,11 +311,14 @@ def test_evaluations_endpoint_scope_and_fields(api_client, api_as, province):
     own = api_as(factories.operator_of(province["b"])).get("/api/v1/evaluations/").json()
     assert own["count"] == 1
     row = own["results"][0]
-    assert {key: row[key] for key in ("complex", "year", "category", "score", "rank", "grade")} == {
+    assert {
+        key: row[key] for key in ("complex", "year", "status", "category", "score", "rank", "grade")
+    } == {
         "complex": province["b"].pk,
         "year": YEAR,
+        "status": "draft",
         "category": "traditional",
-        "score": "71.56",
+        "score": "68.75",
         "rank": 2,
         "grade": "pass",
     }

@@ -56,7 +56,7 @@ def test_worker_recomputes_idempotently_and_refuses_to_overlap(worker, reports):
     assert (first.status, first.progress, first.error) == (JobStatus.SUCCEEDED, 100, "")
     assert first.started_at <= first.finished_at
     rows = list(Evaluation.objects.order_by("pk").values())
-    assert [row["score"] for row in rows] == [Decimal("93.13"), Decimal("71.56"), Decimal("58.63")]
+    assert [row["score"] for row in rows] == [Decimal("87.50"), Decimal("68.75"), Decimal("57.50")]
 
     second = start_and_wait(worker)
     assert second.status == JobStatus.SUCCEEDED

@@ -16,6 +16,7 @@ from evaluation.models import (
 from funding import services
 from funding.models import RuleSet
 from tests import factories
+from tests.evaluation import factories as evaluation
 
 M = Decimal(1_000_000)
 YEAR = 2025
@@ -32,6 +33,7 @@ def evaluated(complex_, year: int, score: str, grade: str, *, rank: int = 1) -> 
     scheme = EvaluationScheme.objects.filter(category=complex_.category).order_by("year").first()
     Publication.objects.get_or_create(year=year, defaults={"computed_at": timezone.now()})
     return Evaluation.objects.create(
+        run=evaluation.draft_run(year),
         complex=complex_,
         year=year,
         category=complex_.category,

@@ -110,6 +110,13 @@ ARGUMENTS = {
     "evaluation:adjust": lambda side: {"code": side["complex"].code, "year": YEAR},
     "evaluation:decision": _pk("decision", verdict="dismiss"),
     "evaluation:job": _pk("job"),
+    "evaluation:records": lambda side: {
+        "code": side["complex"].code,
+        "year": YEAR,
+        "indicator": "member_institutions",
+    },
+    "evaluation:revision": lambda side: {"year": YEAR},
+    "evaluation:revision_decide": lambda side: {"year": YEAR, "decision": "discard"},
     "funding:history": _code("complex"),
     "funding:decision_pdf": _published_decision,
 }
@@ -289,6 +296,30 @@ EXPECTED = {
         "POST",
         "evaluation:report_versions",
     ): "302 200 200 200 200 404 200 404 | 302 200 404 404 404 404 200 404",
+    (
+        "GET",
+        "evaluation:records",
+    ): "302 200 200 200 200 403 200 403 | 302 200 404 404 404 403 200 403",
+    (
+        "POST",
+        "evaluation:records",
+    ): "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405",
+    (
+        "GET",
+        "evaluation:revision",
+    ): "302 200 403 403 403 403 200 403 | 302 200 403 403 403 403 200 403",
+    (
+        "POST",
+        "evaluation:revision",
+    ): "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405",
+    (
+        "GET",
+        "evaluation:revision_decide",
+    ): "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405",
+    (
+        "POST",
+        "evaluation:revision_decide",
+    ): "302 302 403 403 403 403 302 403 | 302 302 403 403 403 403 302 403",
     ("GET", "evaluation:reports"): "302 200 200 200 200 403 200 403",
     ("POST", "evaluation:reports"): "302 200 200 200 200 403 200 403",
     ("GET", "evaluation:scheme"): "302 200 200 200 403 403 200 403",

@@ -364,8 +364,8 @@ COMPLEX_PUBLIC = {
 }  # fmt: skip
 CONTACTS = {"contact_name", "contact_phone"}
 INSTITUTION_PUBLIC = {
-    "id", "complex", "name", "type", "credit_code", "joined_year", "description", "created_at",
-    "updated_at",
+    "id", "complex", "name", "type", "credit_code", "joined_year", "left_year", "description",
+    "created_at", "updated_at",
 }  # fmt: skip
 REPORT = set(
     [
@@ -509,6 +509,7 @@ FIELD_SETS = {
             "complex",
             "complex_detail",
             "year",
+            "status",
             "category",
             "scheme",
             "scheme_version",

@@ -54,7 +54,14 @@ def test_the_four_figures_per_complex(yongkang_complex, hangzhou_complex):
         (hangzhou_complex.pk, "average_rating"): Decimal("3.00"),
         (hangzhou_complex.pk, "voucher_amount"): Decimal("0.00"),
     }
-    assert derived_values(year=2023) == []
+    # The one rule for zero and missing: a year without completed requests counts zero of
+    # each total for every complex not removed; an average of nothing is missing.
+    factories.ComplexFactory(status="removed")
+    assert derived_values(year=2023) == [
+        (complex_id, code, Decimal(0))
+        for complex_id in sorted((yongkang_complex.pk, hangzhou_complex.pk))
+        for code in ("services_delivered", "enterprises_served", "voucher_amount")
+    ]
 
 
 def test_figures_match_the_traceable_request_list(yongkang_complex, api_as):
@@ -81,3 +88,18 @@ def test_figures_match_the_traceable_request_list(yongkang_complex, api_as):
 
 def test_the_setting_names_this_source(settings):
     assert "services.indicators.derived_values" in settings.EVALUATION_DERIVED_SOURCES
+
+
+def test_the_counted_records_are_the_requests_the_figures_count(yongkang_complex):
+    from services.indicators import counted_records
+
+    offering = OfferingFactory(complex=yongkang_complex)
+    counted = completed(
+        offering, factories.EnterpriseFactory(), datetime(2025, 6, 1, tzinfo=SHANGHAI), 4
+    )
+    completed(offering, factories.EnterpriseFactory(), datetime(2024, 6, 1, tzinfo=SHANGHAI), 5)
+    records = counted_records(code="services_delivered", complex_id=yongkang_complex.pk, year=2025)
+    assert [row[1] for row in records.rows] == [counted.enterprise.name]
+    assert len(records.columns) == len(records.rows[0])
+    values = {code: value for _c, code, value in derived_values(year=2025)}
+    assert values["services_delivered"] == len(records.rows)

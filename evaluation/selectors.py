@@ -7,6 +7,7 @@ from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
+from complexes.models import ProposalOutcome
 from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.models import Job
@@ -14,6 +15,7 @@ from portal.policy import subtree_prefix
 
 from .filters import EvaluationFilter, ReportFilter
 from .models import (
+    AdjustmentItem,
     AnnualReport,
     DerivedValue,
     Dimension,
@@ -226,3 +228,23 @@ def points_by_dimension(*, evaluation: Evaluation) -> list[dict]:
         for value, label in Dimension.choices
         if totals[value]["weight"]
     ]
+
+
+def pending_adjustment_proposals(*, complex_) -> list:
+    """The complex's bonus and penalty proposals awaiting the province, each with its item's
+    name as ``item_name``: pages name the items, never their codes."""
+    proposals = list(
+        complex_.adjustment_proposals.filter(outcome=ProposalOutcome.PENDING).select_related(
+            "proposed_by"
+        )
+    )
+    if proposals:
+        names = {
+            item.code: item.name
+            for item in AdjustmentItem.objects.filter(
+                code__in={proposal.item_code for proposal in proposals}
+            )
+        }
+        for proposal in proposals:
+            proposal.item_name = names.get(proposal.item_code, proposal.item_code)
+    return proposals

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.notifications import notify
@@ -171,6 +172,9 @@ def allocations_after_evaluation(*, year: int, job=None) -> Outcome | None:
     # The drafts are fresh (or withdrawn): only the published rows can lag behind the reports.
     allocations_refresh_matching(year=year, statuses=[AllocationStatus.PUBLISHED])
     return outcome
+
+
+allocations_after_evaluation.step_label = gettext_lazy("Drafting the funding allocations")
 
 
 @transaction.atomic

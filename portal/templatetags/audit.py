@@ -31,13 +31,39 @@ def event_subject(event) -> str:
     return str(model._meta.verbose_name)
 
 
+def _tracked_fields(event) -> dict:
+    """The tracked model's fields by the names the history stores them under (``complex_id``
+    for a foreign key); empty for a model no longer known."""
+    try:
+        model = apps.get_model(event.pgh_obj_model)
+    except (LookupError, ValueError):
+        return {}
+    return {field.attname: field for field in model._meta.concrete_fields}
+
+
+def _as_read(fields: dict, name: str, before, after) -> tuple[str, object, object]:
+    """A change as people read it: the field's verbose name, a choice's label (never the
+    stored code)."""
+    field = fields.get(name)
+    if field is None:
+        return name, _readable(before), _readable(after)
+    choices = dict(field.flatchoices) if field.choices else {}
+    return (
+        str(field.verbose_name),
+        _readable(choices.get(before, before)),
+        _readable(choices.get(after, after)),
+    )
+
+
 @register.filter
 def event_changes(event, subject=None) -> list[tuple[str, object, object]]:
-    """(field, before, after) for an update; the stored values for a creation or deletion.
+    """(field, before, after) for an update; the stored values for a creation or deletion,
+    each field under its verbose name.
 
     A file appears as its original name, never as its storage path (``subject``: the object
     whose history is read, whose current file links to its scope-checked download)."""
     files = HISTORY_FILES.get(event.pgh_obj_model, {})
+    fields = _tracked_fields(event)
     data = event.pgh_data or {}
     if event.pgh_label == "update" and event.pgh_diff:
         diff = event.pgh_diff
@@ -49,7 +75,7 @@ def event_changes(event, subject=None) -> list[tuple[str, object, object]]:
                 before = _file(shown, before, name_before or data.get(shown.original_name))
                 after = _file(shown, after, name_after or data.get(shown.original_name))
                 after = _with_link(shown, after, event, subject)
-            changes.append((field, _readable(before), _readable(after)))
+            changes.append(_as_read(fields, field, before, after))
         return changes
     hidden = {"id", "created_at", "updated_at"}
     changes = []
@@ -61,7 +87,7 @@ def event_changes(event, subject=None) -> list[tuple[str, object, object]]:
             value = _file(shown, value, data.get(shown.original_name))
             if event.pgh_label != "delete":
                 value = _with_link(shown, value, event, subject)
-        changes.append((field, None, _readable(value)))
+        changes.append(_as_read(fields, field, None, value))
     return changes
 
 

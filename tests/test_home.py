@@ -67,7 +67,7 @@ def test_search_goes_to_the_catalogue_or_the_directory(client, province):
 
 def test_the_province_in_figures(client, province):
     html = home(client)
-    figures = re.findall(r'<div class="kpi">([^<]+)</div>', html)
+    figures = re.findall(r'<div class="kpi fs-3">([^<]+)</div>', html)
     # complexes, member institutions (one per service), services on offer, services delivered,
     # enterprises served and registered (7 completed requests, each by an enterprise of its own)
     assert figures == ["2", "3", "3", "7", "7", "7"]

@@ -12,6 +12,7 @@ from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.models import Job
 from portal.policy import subtree_prefix
+from portal.templatetags.numbers import as_entered
 
 from .filters import EvaluationFilter, ReportFilter
 from .models import (
@@ -81,14 +82,14 @@ def report_warnings(*, report: AnnualReport) -> dict[str, str]:
         if previous and abs(row.value - previous) > previous * WARNING_CHANGE:
             warnings[code] = _("Changed by %(change)s %% from last year (%(previous)s).") % {
                 "change": f"{(row.value - previous) / previous * 100:+.0f}",
-                "previous": f"{previous:,}",
+                "previous": as_entered(previous, row.indicator),
             }
         elif counterpart is not None and derived.get(counterpart.code):
             expected = derived[counterpart.code]
             if abs(row.value - expected) > expected * WARNING_CHANGE:
                 warnings[code] = _(
                     "Differs by more than 50 %% from the portal's own records (%(expected)s)."
-                ) % {"expected": f"{expected:,}"}
+                ) % {"expected": as_entered(expected, counterpart)}
     return warnings
 
 

@@ -37,8 +37,9 @@ def test_warnings_name_the_indicator_and_ask_for_the_explanation_column(
     assert "services_to_enterprises:" not in html and "<code>" not in html
     assert "在“说明”栏中解释" in html and '<th scope="col">说明</th>' in html
     assert '<th scope="col">评价</th>' not in html
-    # Last year's amount in the unit the operator types (yuan), with separators.
+    # Last year's amount in the unit the operator types (yuan), with separators; counts whole.
     assert "190,000,000.00" in html
+    assert "（上年6,400）" in html
 
 
 def test_a_refused_submission_is_said_at_the_top(

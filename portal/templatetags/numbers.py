@@ -70,6 +70,13 @@ def exact_yuan(amount: Decimal) -> str:
 
 @register.filter
 @figure_filter
+def yuan(amount: Decimal, _argument=None) -> str:
+    """An amount someone pays or receives, exact to the fen: ¥5,000.00 (prices, vouchers)."""
+    return exact_yuan(amount)
+
+
+@register.filter
+@figure_filter
 def money(amount: Decimal, scale: str | None) -> str:
     """A table cell's amount: 4,489.96 (万元; ``money:"亿"`` for 亿元), the unit left to the
     column header, the exact yuan on hover since allocations are checked to the fen."""

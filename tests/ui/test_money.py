@@ -137,3 +137,11 @@ def test_indicator_values_read_in_the_officials_unit(code, value, language, show
             Context({"value": value, "indicator": indicator})
         )
     assert html == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(Decimal("5000"), "¥5,000.00"), (Decimal("0.5"), "¥0.50"), (None, "—")]
+)
+def test_what_someone_pays_reads_exact_to_the_fen(value, shown):
+    html = Template("{% load numbers %}{{ value|yuan }}").render(Context({"value": value}))
+    assert html == shown

@@ -1,17 +1,22 @@
 """The project's own pages: the public home page, which draws on several apps."""
 
-from django.db.models import Count
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from complexes.models import Complex, Level
+from .home import home_page_data
 
 
 def home(request):
-    counts = dict(
-        Complex.objects.values_list("level").annotate(n=Count("id")).values_list("level", "n")
-    )
-    totals = {
-        "total": sum(counts.values()),
-        "by_level": [(label, counts.get(value, 0)) for value, label in Level.choices],
+    """The public home page: search, the map of complexes, the province's key figures,
+    featured services, the latest results and where an enterprise starts."""
+    data = home_page_data()
+    featured = data["featured"]
+    context = {
+        **data,
+        # (heading id, heading, services, whether they are featured for their rating)
+        "featured_lists": [
+            ("most-requested", _("Most requested services"), featured["most_requested"], False),
+            ("best-rated", _("Best rated services"), featured["best_rated"], True),
+        ],
     }
-    return render(request, "home.html", {"totals": totals})
+    return render(request, "home.html", context)

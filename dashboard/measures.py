@@ -110,6 +110,10 @@ MAP_MEASURES = [
     ("talent_teams", _("Talent teams")),
 ]
 
+# The map's measures counted in yuan (as the map and the export give them), with the label the
+# page's table shows them under in the officials' unit (万元).
+MONEY_MEASURES = {"funding.allocated": _("Provincial funds allocated")}
+
 # The measures drawn over the years (keys of HEADLINES), then the average score per category.
 TREND_KEYS = ["services", "enterprises", "vouchers", "funds", "satisfaction"]
 SCORE_TRENDS = [

@@ -16,7 +16,7 @@ from portal.pdf import pdf_response
 
 from . import selectors
 from .forms import DashboardFilterForm
-from .measures import MAP_MEASURES
+from .measures import MAP_MEASURES, MONEY_MEASURES
 from .warnings import early_warnings
 
 
@@ -81,6 +81,7 @@ def overview(request):
         "years": range(selectors.current_year(), selectors.current_year() - 5, -1),
         "measure": measure,
         "measures": MAP_MEASURES,
+        "money_measure_label": MONEY_MEASURES.get(measure),
         **selectors.overview_figures(year=year, region=region),
         "children": [(child, values.get(child.code)) for child in children],
         "complexes": selectors.county_complexes(region=region)

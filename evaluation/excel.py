@@ -41,7 +41,7 @@ def report_template(*, report: AnnualReport) -> bytes:
         _("Unit"),
         _("Last year (%(year)s)") % {"year": report.year - 1},
         _("Value"),
-        _("Comment"),
+        _("Explanation"),
     ]
     for column, header in enumerate(headers, 1):
         cell = sheet.cell(row=FIRST_ROW - 1, column=column, value=header)

@@ -25,7 +25,7 @@ class ReportValuesForm(BootstrapFormMixin, forms.Form):
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             )
             self.fields[f"comment_{indicator.code}"] = forms.CharField(
-                label=_("Comment"), required=False, max_length=COMMENT_MAX_LENGTH
+                label=_("Explanation"), required=False, max_length=COMMENT_MAX_LENGTH
             )
 
     def values(self) -> dict:

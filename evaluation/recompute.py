@@ -395,6 +395,38 @@ def _latest_result_year() -> int | None:
     return Evaluation.objects.shown().order_by("-year").values_list("year", flat=True).first()
 
 
+# The job records its steps by name; people read these. A plugged-in step gives its own as the
+# function's ``step_label``.
+STEP_LABELS = {
+    "derived_values": gettext_lazy("Counting the derived values"),
+    "scores": gettext_lazy("Scoring and ranking"),
+    "dynamic_management": gettext_lazy("Applying the status rules"),
+}
+# The parameters a recomputation job records, as people read them.
+PARAMETER_LABELS = {"year": gettext_lazy("Year")}
+
+
+def step_label(name: str) -> str:
+    """A recorded step's name as people read it (a step no longer known: its name)."""
+    plugged_in = {
+        path.rsplit(".", 1)[-1]: getattr(import_string(path), "step_label", None)
+        for path in settings.EVALUATION_RECOMPUTE_STEPS
+    }
+    return str(STEP_LABELS.get(name) or plugged_in.get(name) or name)
+
+
+def job_description(job: Job) -> dict:
+    """What the job page shows of a job: its current step, the seconds each step took and its
+    parameters, named in the reader's language."""
+    return {
+        "step": step_label(job.step) if job.step else "",
+        "timings": [(step_label(step), seconds) for step, seconds in job.timings.items()],
+        "parameters": [
+            (PARAMETER_LABELS.get(key, key), value) for key, value in job.parameters.items()
+        ],
+    }
+
+
 def evaluation_recompute(*, year: int, job: Job | None = None, report: Callable | None = None):
     """All the steps for one year, each in its own transaction so progress shows in between."""
     report = report or (lambda step, progress, seconds: None)

@@ -7,13 +7,16 @@ from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
+from complexes.models import ProposalOutcome
 from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.models import Job
 from portal.policy import subtree_prefix
+from portal.templatetags.numbers import as_entered
 
 from .filters import EvaluationFilter, ReportFilter
 from .models import (
+    AdjustmentItem,
     AnnualReport,
     DerivedValue,
     Dimension,
@@ -80,14 +83,14 @@ def report_warnings(*, report: AnnualReport) -> dict[str, str]:
         if previous and abs(row.value - previous) > previous * WARNING_CHANGE:
             warnings[code] = _("Changed by %(change)s %% from last year (%(previous)s).") % {
                 "change": f"{(row.value - previous) / previous * 100:+.0f}",
-                "previous": f"{previous:,}",
+                "previous": as_entered(previous, row.indicator),
             }
         elif counterpart is not None and derived.get(counterpart.code):
             expected = derived[counterpart.code]
             if abs(row.value - expected) > expected * WARNING_CHANGE:
                 warnings[code] = _(
                     "Differs by more than 50 %% from the portal's own records (%(expected)s)."
-                ) % {"expected": f"{expected:,}"}
+                ) % {"expected": as_entered(expected, counterpart)}
     return warnings
 
 
@@ -241,3 +244,23 @@ def points_by_dimension(*, evaluation: Evaluation) -> list[dict]:
         for value, label in Dimension.choices
         if totals[value]["weight"]
     ]
+
+
+def pending_adjustment_proposals(*, complex_) -> list:
+    """The complex's bonus and penalty proposals awaiting the province, each with its item's
+    name as ``item_name``: pages name the items, never their codes."""
+    proposals = list(
+        complex_.adjustment_proposals.filter(outcome=ProposalOutcome.PENDING).select_related(
+            "proposed_by"
+        )
+    )
+    if proposals:
+        names = {
+            item.code: item.name
+            for item in AdjustmentItem.objects.filter(
+                code__in={proposal.item_code for proposal in proposals}
+            )
+        }
+        for proposal in proposals:
+            proposal.item_name = names.get(proposal.item_code, proposal.item_code)
+    return proposals

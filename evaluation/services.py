@@ -198,7 +198,9 @@ def report_submit(*, report: AnnualReport, actor, version: int | None = None) ->
     }
     for code, warning in selectors.report_warnings(report=locked).items():
         if not values[code].comment:
-            errors[code] = [warning + " " + _("Explain it in a comment before submitting.")]
+            errors[code] = [
+                warning + " " + _("Explain it in the Explanation column before submitting.")
+            ]
     if errors:
         raise ValidationError(errors)
     now = timezone.now()

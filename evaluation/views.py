@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complexes.filters import page_filters
-from complexes.models import Category, Complex, ProposalOutcome
+from complexes.models import Category, Complex
 from portal import inputs, policy
 from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
@@ -159,8 +159,17 @@ def report_detail(request, pk):
                     else _("The report has been saved."),
                 )
                 return redirect("evaluation:report", pk=report.pk)
+        # Still here: the form or the submission was refused. Say so where the eye lands first;
+        # the fields below carry the details.
+        messages.error(
+            request,
+            _("The report has not been submitted: correct the values marked below.")
+            if "submit" in request.POST
+            else _("The report has not been saved: correct the values marked below."),
+        )
     last_year = selectors.previous_year_values(complex_id=report.complex_id, year=report.year)
     derived = selectors.derived_values_of(complex_id=report.complex_id, year=report.year)
+    warnings = selectors.report_warnings(report=report)
     context = {
         "report": report,
         "form": form,
@@ -185,7 +194,13 @@ def report_detail(request, pk):
             )
             for indicator in derived_indicators
         ],
-        "warnings": selectors.report_warnings(report=report),
+        "warnings": warnings,
+        # By indicator, in the table's order: the page names indicators, never their codes.
+        "warning_rows": [
+            (indicator, warnings[indicator.code])
+            for indicator in reported
+            if indicator.code in warnings
+        ],
         "events": report.events.select_related("actor"),
         "version_count": report.versions.count(),
         "upload_form": ReportUploadForm(),
@@ -444,9 +459,7 @@ def complex_score(request, code):
         if current and (applies or policy.can(request.user, "adjustment.propose", complex_))
         else None,
         "applies_adjustments": applies,
-        "adjustment_proposals": complex_.adjustment_proposals.filter(
-            outcome=ProposalOutcome.PENDING
-        ).select_related("proposed_by"),
+        "adjustment_proposals": selectors.pending_adjustment_proposals(complex_=complex_),
         "crumbs": [(_("Evaluation results"), reverse("evaluation:rankings")), (complex_.name, None)]
         if policy.can(request.user, "results.view")
         else [(_("My score"), None)],
@@ -566,9 +579,14 @@ def job_detail(request, pk):
     policy.page_requires(request.user, "recompute.run")
     job = get_object_or_404(Job, pk=pk, kind=JobKind.RECOMPUTE)
     if request.htmx:
-        return render(request, "evaluation/_job_progress.html", {"job": job})
+        return render(
+            request,
+            "evaluation/_job_progress.html",
+            {"job": job, "described": recompute.job_description(job)},
+        )
     context = {
         "job": job,
+        "described": recompute.job_description(job),
         "crumbs": [(_("Evaluation results"), reverse("evaluation:rankings")), (str(job), None)],
     }
     return render(request, "evaluation/job.html", context)

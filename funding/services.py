@@ -208,6 +208,9 @@ def allocations_after_evaluation(*, year: int, job=None) -> Outcome | None:
     return outcome
 
 
+allocations_after_evaluation.step_label = gettext_lazy("Drafting the funding allocations")
+
+
 @transaction.atomic
 def _drafts_withdraw(*, year: int, refusal: DomainError) -> None:
     year_lock("allocations", year)

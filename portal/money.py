@@ -12,6 +12,7 @@ FEN_PER_YUAN = 100
 WAN = Decimal(10_000)  # 万元, the unit officials read amounts in
 MILLION = Decimal(1_000_000)  # the English counterpart of 万元 on the pages
 YI = Decimal(100_000_000)  # 亿元, the unit of the Action Plan's targets
+BILLION = Decimal(1_000_000_000)  # the English counterpart of 亿元 on the pages
 
 
 def round_money(amount) -> Decimal:

@@ -206,6 +206,14 @@ def test_report_page_links_to_a_history_with_actor_and_field_changes(client_as, 
     assert "填报值" in html  # the values belong to the report: their creation is listed too
 
 
+def test_history_names_fields_and_choices_as_people_read_them(client_as, yongkang_complex):
+    with pghistory.context(user=factories.provincial_official().pk):
+        type(yongkang_complex).objects.filter(pk=yongkang_complex.pk).update(status="rectifying")
+    url = reverse("history", args=["complex", yongkang_complex.pk])
+    html = client_as(factories.provincial_official()).get(url).content.decode()
+    assert "整改" in html and "rectifying" not in html and "region_id" not in html
+
+
 def test_request_page_links_to_history_only_for_those_who_may_read_it(client_as, yongkang_complex):
     service_request, _changes = _service_request(yongkang_complex)
     page = reverse("services:request_detail", args=[service_request.pk])

@@ -33,6 +33,11 @@ def _start_generation() -> int:
     return cache.get(GENERATION_KEY)
 
 
+def current_generation() -> int:
+    """The generation a cached public entry must carry to be served."""
+    return cache.get(GENERATION_KEY) or _start_generation()
+
+
 def public_lists_changed() -> None:
     """Make every cached public list stale, now and again when the transaction commits: a reader
     between the two may have cached the old rows under the new generation."""

@@ -8,6 +8,9 @@
     return;
   }
   var config = JSON.parse(configElement.textContent);
+  // Each shape is labelled in the page's language (the map file names them in Chinese).
+  var labels = {};
+  config.regions.forEach(function (r) { labels[r.name] = r.label || r.name; });
   // ECharts inserts tooltip text as HTML: every name in it is escaped (complex names are
   // written by operators).
   var escapeHTML = echarts.format.encodeHTML;
@@ -36,7 +39,11 @@
           inRange: { color: ["#e7f0fd", "#0d6efd"] }
         },
         geo: {
-          map: config.mapName, roam: true, label: { show: false },
+          map: config.mapName, roam: true,
+          label: {
+            show: true, fontSize: 11, color: "#212529", textBorderColor: "#fff", textBorderWidth: 2,
+            formatter: function (item) { return labels[item.name] || item.name; }
+          },
           itemStyle: { areaColor: "#e9ecef", borderColor: "#adb5bd" },
           regions: config.regions
             .filter(function (r) { return r.code === config.highlight; })

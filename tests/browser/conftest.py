@@ -38,15 +38,40 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1280, "height": 900}}
 
 
+PHONE_WIDTH = 375
+# The visible elements sticking out past the phone's width: those scrolling inside a card and
+# what a chart draws inside its box (its tooltips, placed for the wider screen the chart was
+# drawn on) aside; the chart's box itself counts.
+WIDER_THAN_THE_PHONE = f"""() => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > {PHONE_WIDTH} + 1
+               && !e.closest(".table-responsive")
+               && getComputedStyle(e).visibility !== "hidden"
+               && !e.parentElement.closest("[_echarts_instance_]"))
+  .slice(0, 5)
+  .map(e => e.tagName + "." + e.className + " in " + e.parentElement.tagName + "." +
+       e.parentElement.className + "#" + e.parentElement.id)"""
+
+
 @pytest.fixture
 def snap():
-    """Save a full-page screenshot under test-artifacts/screenshots/<language>/<name>.png."""
+    """Save a full-page screenshot under test-artifacts/screenshots/<language>/<name>.png, and
+    one at a phone's 375 px under <language>/375/<name>.png, where the page must not scroll
+    sideways (wide tables scroll inside their card)."""
 
     def take(page, name: str) -> Path:
         language = page.evaluate("document.documentElement.lang") or "unknown"
         path = ARTIFACTS / language / f"{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(path), full_page=True)
+        viewport = page.viewport_size
+        page.set_viewport_size({"width": PHONE_WIDTH, "height": viewport["height"]})
+        try:
+            phone = ARTIFACTS / language / str(PHONE_WIDTH) / f"{name}.png"
+            phone.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(phone), full_page=True)
+            assert page.evaluate(WIDER_THAN_THE_PHONE) == [], f"{name} is wider than a phone"
+        finally:
+            page.set_viewport_size(viewport)
         return path
 
     return take

@@ -84,9 +84,12 @@ def test_an_enterprise_registers_requests_with_a_voucher_and_rates(
     )
     voucher = VoucherFactory(enterprise=enterprise, amount=Decimal("5000.00"))
 
+    # On a phone the filters fold away behind their button, the results first.
+    expect(page.locator("#id_q")).to_be_hidden()
+    page.get_by_role("button", name="显示筛选条件").click()
     page.fill("#id_q", "检测")
     page.select_option("#id_voucher_eligible", "true")
-    page.get_by_role("button", name="筛选").click()
+    page.get_by_role("button", name="筛选", exact=True).click()
     expect(page.get_by_role("link", name="电动工具安全性能检测")).to_be_visible()
     expect(page.get_by_role("link", name="家纺面料色牢度检测")).to_have_count(0)
     snap(page, "enterprise-catalogue")

@@ -188,7 +188,7 @@ def test_submit_needs_every_value_and_a_comment_on_each_warning(api_as, scene):
     assert warned.status_code == 400
     assert list(warned.json()) == ["problems_solved"]
     english = api.get(f"/api/v1/reports/{report.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
-    assert english["warnings"] == {"problems_solved": "Changed by +103 % from last year (246.00)."}
+    assert english["warnings"] == {"problems_solved": "Changed by +103 % from last year (246)."}
 
     api.patch(
         f"/api/v1/reports/{report.pk}/",

@@ -94,9 +94,9 @@ def test_summary_pdf_labels_the_draft_money(client_as):
     )
     # pdftotext wraps the labels of the narrow column: the first line of each is enough.
     published = re.search(r"已发布省级资金\s+(\S+)", text)
-    assert published and published.group(1) == "0.00"
+    assert published and published.group(1) == "0.00万元"
     draft = re.search(r"草稿 省级资金草\s+(\S+)", text)
-    assert draft and draft.group(1) == "120000000.00"
+    assert draft and draft.group(1) == "12,000.00万元"
 
 
 def test_the_table_and_its_export_say_draft(client_as):

@@ -72,6 +72,18 @@ def overview(request):
             }
             for complex_code, name, lng, lat, status in complexes
         ],
+        # A layer of its own, shown or hidden from the map's legend: a marker at each county's
+        # seat (the province's map draws cities only).
+        "mountainLabel": str(_("26 mountain counties")),
+        "mountainCounties": [
+            {
+                "name": county.name_zh_hans,
+                "label": county.name,
+                "code": county.code,
+                "value": [float(county.longitude), float(county.latitude)],
+            }
+            for county in selectors.mountain_counties(region=region)
+        ],
         "drillUrl": reverse("dashboard:overview") + f"?year={year}&measure={measure}&region=",
         "complexUrl": reverse("complexes:detail", args=["CODE"]),
     }

@@ -16,10 +16,13 @@ class ServicesConfig(AppConfig):
             register_history_file,
             register_history_kind,
         )
+        from portal.figures import figure_sources
 
+        from .figures import service_figures
         from .models import Offering
 
         invalidate_on_write(Offering)
+        figure_sources.register(service_figures)
         register_history_kind(
             "offering",
             HistoryKind(

@@ -1,3 +1,4 @@
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from portal.filtering import validated
 from portal.pdf import pdf_response
 
 from . import selectors
+from .comparison import CompareForm, comparison_export, complex_comparison
 from .forms import DashboardFilterForm
 from .measures import MAP_MEASURES
 from .warnings import early_warnings
@@ -106,6 +108,35 @@ def overview(request):
         "crumbs": region_crumbs(region, year=year, home=home_region_code(request.user)),
     }
     return render(request, "dashboard/overview.html", context)
+
+
+@official_required
+@require_GET
+def compare(request):
+    """Two to five complexes of the official's scope side by side; the picker alone until
+    some are chosen, with its message (400) when too few or too many are."""
+    form = CompareForm(request.GET or None, user=request.user)
+    comparison = None
+    if form.is_bound and form.is_valid():
+        comparison = complex_comparison(user=request.user, filters=form.cleaned_data)
+    context = {
+        "form": form,
+        "comparison": comparison,
+        "export_query": request.GET.urlencode(),
+        "crumbs": [(_("Dashboard"), reverse("dashboard:overview")), (_("Compare"), None)],
+    }
+    status = HTTPStatus.BAD_REQUEST if form.is_bound and form.errors else HTTPStatus.OK
+    return render(request, "dashboard/compare.html", context, status=status)
+
+
+@official_required
+@require_GET
+def compare_export(request):
+    """The comparison as an Excel workbook."""
+    # Bound even to an empty query string: no complex chosen is the form's error, not a file.
+    filters = validated(CompareForm(request.GET, user=request.user))
+    comparison = complex_comparison(user=request.user, filters=filters)
+    return comparison_export(comparison).response(request)
 
 
 @official_required

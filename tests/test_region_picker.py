@@ -36,7 +36,7 @@ def test_the_menu_holds_each_city_then_its_counties(django_assert_num_queries):
     # Every region but the province sits in its city's group; the province stands alone.
     assert sum(len(codes) for codes in menu.values()) == Region.objects.count() - 1
     assert '<option value="330000">浙江省</option>' in html
-    assert "金华市 (whole city)" in html
+    assert "金华市（全市）" in html
 
 
 def test_a_city_officials_menu_holds_their_city_only():
@@ -56,7 +56,7 @@ def test_a_form_picking_a_region_groups_it_too():
     html = str(RegistrationForm()["region"])
     menu = groups(html)
     assert len(menu) == CITIES
-    assert "金华市 (city level)" in html and "330000" not in html
+    assert "金华市（市本级）" in html and "330000" not in html
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from portal.pdf import pdf_response
 
 from . import selectors
 from .comparison import CompareForm, comparison_export, complex_comparison
-from .forms import DashboardFilterForm
+from .forms import DashboardFilterForm, RegionPickerForm
 from .measures import MAP_MEASURES
 from .warnings import early_warnings
 
@@ -101,6 +101,7 @@ def overview(request):
         if region.level == RegionLevel.COUNTY
         else None,
         "map_config": map_config,
+        "region_picker": RegionPickerForm(user=request.user, region=region),
         "warnings": early_warnings(year=year, region=region),
         # The ranking's export: the same year and region as the page shows.
         "ranking_export_query": urlencode({"year": year, "region": region.code}),

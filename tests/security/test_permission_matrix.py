@@ -478,7 +478,16 @@ FIELD_SETS = {
         "verification_rejected_reason",
         "business_licence_url",
     },
-    "summary": {"year", "region", "complexes", "members", "indicators", "scores", "funding"},
+    "summary": {
+        "year",
+        "region",
+        "complexes",
+        "members",
+        "indicators",
+        "scores",
+        "funding",
+        "mountain_26",
+    },
     "allocation": set(
         [
             "id",

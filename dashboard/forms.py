@@ -34,8 +34,9 @@ class RegionPickerForm(forms.Form):
         super().__init__(initial={"region": region.code}, auto_id="region-%s")
         field = self.fields["region"]
         field.queryset = regions_in_scope(user)
-        # Read once: a menu without an empty choice is read again to decide on "required".
-        field.widget.choices = list(field.choices)
+        # Read once (through iter(): list() would count the rows first): a menu without an
+        # empty choice is read again to decide on "required".
+        field.widget.choices = list(iter(field.choices))
         field.widget.attrs.update(
             {"class": "form-select form-select-sm", "data-submit-on-change": ""}
         )

@@ -90,3 +90,15 @@ def test_the_page_reads_the_same_queries_whatever_the_catalogue(client_as):
     with CaptureQueriesContext(connection) as after:
         client.get(PAGE)
     assert len(before) == len(after) == 7
+
+
+def test_the_api_lists_the_definitions_in_the_readers_language(api_as):
+    client = api_as(factories.provincial_official())
+    rows = {row["code"]: row for row in client.get("/api/v1/indicators/").json()["results"]}
+    assert (
+        rows["enterprises_served"]["definition"]
+        == "门户统计：当年完成的服务需求所涉及的不同企业数。"
+    )
+    english = client.get("/api/v1/indicators/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    served = next(row for row in english if row["code"] == "enterprises_served")
+    assert served["definition"].startswith("Counted by the portal: the distinct enterprises")

@@ -456,6 +456,9 @@ FIELD_SETS = {
         "higher_is_better",
         "dimension",
         "whole_number",
+        "definition",
+        "definition_zh_hans",
+        "definition_en",
     },
     # An enterprise's own contacts: only the enterprise and officials in scope read the rows.
     "enterprise": {

@@ -123,7 +123,6 @@ def compare(request):
     context = {
         "form": form,
         "comparison": comparison,
-        "export_query": request.GET.urlencode(),
         "crumbs": [(_("Dashboard"), reverse("dashboard:overview")), (_("Compare"), None)],
     }
     status = HTTPStatus.BAD_REQUEST if form.is_bound and form.errors else HTTPStatus.OK

@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from portal.figures import figure_rows, measure_name
@@ -56,6 +56,10 @@ def complex_figures(*, year: int) -> list:
                 (measure_name("complexes.level.", F("level")), ONE),
                 (measure_name("complexes.category.", F("category")), ONE),
                 (measure_name("complexes.status.", F("status_then")), ONE),
+                (
+                    "complexes.mountain_26",
+                    Case(When(region__mountain_26=True, then=ONE), default=Value(Decimal(0))),
+                ),
             ],
         ),
         # Counted per type: the types' counts add up to the members.

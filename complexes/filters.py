@@ -11,6 +11,7 @@ from portal.policy import subtree_prefix
 from portal.search import all_terms_match
 
 from .models import Category, Complex, Institution, InstitutionType, Level, Region, Status
+from .region_picker import RegionChoiceField
 
 # A complex is registered under a county (or a city): its city's and the province's names find
 # it too, so that "杭州" finds Hangzhou's complexes in every district.
@@ -29,13 +30,17 @@ def complex_search_condition(text: str) -> Q:
 
 @extend_schema_field(OpenApiTypes.STR)
 class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
-    """A region code that matches the region and everything under it."""
+    """A region code that matches the region and everything under it; its menu is grouped by
+    city (``RegionChoiceField``)."""
+
+    field_class = RegionChoiceField
 
     def __init__(self, *args, field_path="region__code", **kwargs):
         self.field_path = field_path
         kwargs.setdefault("queryset", Region.objects.all())
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("label", _("Region"))
+        kwargs.setdefault("city_label", RegionChoiceField.WHOLE_CITY)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -114,9 +119,10 @@ class InstitutionFilter(UserFilterSet):
     complex = WholeNumberFilter(field_name="complex_id", label=_("Complex"))
     type = django_filters.ChoiceFilter(choices=InstitutionType.choices, label=_("Type"))
     region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
+    mountain_26 = Mountain26Filter(field_name="complex__region__mountain_26")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
 
     class Meta:
         model = Institution
         form = FilterForm
-        fields = ["complex", "type", "region", "q"]
+        fields = ["complex", "type", "region", "mountain_26", "q"]

@@ -5,6 +5,7 @@ from portal.forms import BootstrapFormMixin, CreditCodeField
 from portal.limits import REASON_MAX_LENGTH
 
 from .models import Complex, Institution, SharedInstrument, Status, TalentTeam
+from .region_picker import RegionChoiceField
 from .services import ALLOWED_STATUS_CHANGES
 
 
@@ -22,6 +23,7 @@ class ComplexProfileForm(BootstrapFormMixin, forms.ModelForm):
             "address", "description", "longitude", "latitude",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        field_classes = {"region": RegionChoiceField}
 
     def __init__(self, *args, editable_fields, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from complexes.region_picker import RegionChoiceField
+from complexes.selectors import regions_in_scope
 from portal.inputs import year_field
 
 from .measures import MAP_MEASURES
@@ -17,3 +19,24 @@ class DashboardFilterForm(forms.Form):
 
 def dashboard_filter_form(user, data) -> DashboardFilterForm:
     return DashboardFilterForm(data)
+
+
+class RegionPickerForm(forms.Form):
+    """The menu that moves the dashboard to another region of the official's subtree, grouped
+    by city. Only drawn: the region it sends is validated by ``DashboardFilterForm`` (a region
+    outside the subtree answers 404, as the map's links do)."""
+
+    region = RegionChoiceField(
+        label=_("Region"), city_label=RegionChoiceField.WHOLE_CITY, empty_label=None
+    )
+
+    def __init__(self, *, user, region):
+        super().__init__(initial={"region": region.code}, auto_id="region-%s")
+        field = self.fields["region"]
+        field.queryset = regions_in_scope(user)
+        # Read once (through iter(): list() would count the rows first): a menu without an
+        # empty choice is read again to decide on "required".
+        field.widget.choices = list(iter(field.choices))
+        field.widget.attrs.update(
+            {"class": "form-select form-select-sm", "data-submit-on-change": ""}
+        )

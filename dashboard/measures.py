@@ -64,6 +64,11 @@ HEADLINES = [
         total("indicator.services_delivered"),
     ),
     Headline("enterprises", _("Enterprises served"), total("indicator.enterprises_served")),
+    Headline(
+        "mountain_26_services",
+        _("Services to the 26 mountain counties"),
+        total("services.mountain_26"),
+    ),
     Headline("problems", _("Technical problems solved"), total("indicator.problems_solved")),
     Headline("transactions", _("Technology transactions"), total("indicator.tech_transactions")),
     Headline(
@@ -108,6 +113,8 @@ MAP_MEASURES = [
     ("indicator.problems_solved", _("Technical problems solved")),
     ("funding.allocated", _("Provincial funds allocated (CNY)")),
     ("talent_teams", _("Talent teams")),
+    ("complexes.mountain_26", _("Complexes in the 26 mountain counties")),
+    ("services.mountain_26", _("Services to the 26 mountain counties")),
 ]
 
 # The map's measures counted in yuan (as the map and the export give them), with the label the

@@ -23,6 +23,7 @@ from evaluation.selectors import top_ranked
 from portal import policy
 from portal.filtering import Filters
 from portal.models import correlated_count
+from services.figures import MOUNTAIN_26_SERVICES
 from services.models import Offering, RequestStatus, ServiceRequest
 
 from . import charts
@@ -74,22 +75,25 @@ def complexes_summary(*, region: Region) -> dict:
     """Every complex in the region's subtree, whatever its status, from the registry itself."""
     rows = (
         Complex.objects.in_region(region.code)
-        .values_list("level", "category", "status")
+        .values_list("level", "category", "status", "region__mountain_26")
         .annotate(n=Count("id"))
         .order_by()
     )
     by_level = dict.fromkeys(Level.values, 0)
     by_category = dict.fromkeys(Category.values, 0)
     by_status = dict.fromkeys(Status.values, 0)
-    for level, category, status, count in rows:
+    mountain_26 = 0
+    for level, category, status, in_mountain_county, count in rows:
         by_level[level] += count
         by_category[category] += count
         by_status[status] += count
+        mountain_26 += count if in_mountain_county else 0
     return {
         "total": sum(by_level.values()),
         "by_level": by_level,
         "by_category": by_category,
         "by_status": by_status,
+        "mountain_26": mountain_26,
     }
 
 
@@ -125,6 +129,9 @@ def dashboard_summary(
                 category: ratio(f"scores.sum.{category}", f"scores.count.{category}")(figures)
                 for category in Category.values
             },
+        },
+        "mountain_26": {
+            "services_delivered": int(figures.get(MOUNTAIN_26_SERVICES, 0)),
         },
         "funding": funding_summary(figures),
     }
@@ -206,6 +213,11 @@ def map_points(*, region: Region) -> list[tuple]:
         .filter(longitude__isnull=False)
         .values_list("code", "name", "longitude", "latitude", "status")
     )
+
+
+def mountain_counties(*, region: Region) -> list[Region]:
+    """The 26 mountain counties (山区26县) in the region's subtree, for the map's layer."""
+    return list(Region.objects.subtree(region.code).filter(mountain_26=True).order_by("code"))
 
 
 def county_complexes(*, region: Region):

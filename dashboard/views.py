@@ -1,3 +1,4 @@
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,8 @@ from portal.filtering import validated
 from portal.pdf import pdf_response
 
 from . import selectors
-from .forms import DashboardFilterForm
+from .comparison import CompareForm, comparison_export, complex_comparison
+from .forms import DashboardFilterForm, RegionPickerForm
 from .measures import MAP_MEASURES, MONEY_MEASURES
 from .warnings import early_warnings
 
@@ -72,6 +74,18 @@ def overview(request):
             }
             for complex_code, name, lng, lat, status in complexes
         ],
+        # A layer of its own, shown or hidden from the map's legend: a marker at each county's
+        # seat (the province's map draws cities only).
+        "mountainLabel": str(_("26 mountain counties")),
+        "mountainCounties": [
+            {
+                "name": county.name_zh_hans,
+                "label": county.name,
+                "code": county.code,
+                "value": [float(county.longitude), float(county.latitude)],
+            }
+            for county in selectors.mountain_counties(region=region)
+        ],
         "drillUrl": reverse("dashboard:overview") + f"?year={year}&measure={measure}&region=",
         "complexUrl": reverse("complexes:detail", args=["CODE"]),
     }
@@ -88,6 +102,7 @@ def overview(request):
         if region.level == RegionLevel.COUNTY
         else None,
         "map_config": map_config,
+        "region_picker": RegionPickerForm(user=request.user, region=region),
         "warnings": early_warnings(year=year, region=region),
         # The ranking's export: the same year and region as the page shows.
         "ranking_export_query": urlencode({"year": year, "region": region.code}),
@@ -95,6 +110,34 @@ def overview(request):
         "crumbs": region_crumbs(region, year=year, home=home_region_code(request.user)),
     }
     return render(request, "dashboard/overview.html", context)
+
+
+@official_required
+@require_GET
+def compare(request):
+    """Two to five complexes of the official's scope side by side; the picker alone until
+    some are chosen, with its message (400) when too few or too many are."""
+    form = CompareForm(request.GET or None, user=request.user)
+    comparison = None
+    if form.is_bound and form.is_valid():
+        comparison = complex_comparison(user=request.user, filters=form.cleaned_data)
+    context = {
+        "form": form,
+        "comparison": comparison,
+        "crumbs": [(_("Dashboard"), reverse("dashboard:overview")), (_("Compare"), None)],
+    }
+    status = HTTPStatus.BAD_REQUEST if form.is_bound and form.errors else HTTPStatus.OK
+    return render(request, "dashboard/compare.html", context, status=status)
+
+
+@official_required
+@require_GET
+def compare_export(request):
+    """The comparison as an Excel workbook."""
+    # Bound even to an empty query string: no complex chosen is the form's error, not a file.
+    filters = validated(CompareForm(request.GET, user=request.user))
+    comparison = complex_comparison(user=request.user, filters=filters)
+    return comparison_export(comparison).response(request)
 
 
 @official_required

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from complexes.filters import RegionSubtreeFilter
+from complexes.filters import Mountain26Filter, RegionSubtreeFilter
 from complexes.models import Category
 from portal import policy
 from portal.filtering import UserFilterSet, WholeNumberFilter
@@ -17,12 +17,13 @@ class ReportFilter(UserFilterSet):
         field_name="complex__category", choices=Category.choices, label=_("Category")
     )
     region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
+    mountain_26 = Mountain26Filter(field_name="complex__region__mountain_26")
     complex = WholeNumberFilter(field_name="complex_id", label=_("Complex"))
 
     class Meta:
         model = AnnualReport
         form = FilterForm
-        fields = ["year", "status", "category", "region", "complex"]
+        fields = ["year", "status", "category", "region", "mountain_26", "complex"]
 
 
 def with_published_year(data):
@@ -50,12 +51,13 @@ class EvaluationFilter(UserFilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("Grade"))
     region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
+    mountain_26 = Mountain26Filter(field_name="complex__region__mountain_26")
     complex = WholeNumberFilter(field_name="complex_id", label=_("Complex"))
 
     class Meta:
         model = Evaluation
         form = FilterForm
-        fields = ["year", "category", "grade", "region", "complex"]
+        fields = ["year", "category", "grade", "region", "mountain_26", "complex"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -73,6 +73,13 @@ class Indicator(models.Model):
         help_text=_("For derived indicators: a page path; {complex_code} is filled in."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    definition = models.TextField(
+        _("definition"),
+        blank=True,
+        help_text=_(
+            "What a reported figure covers; for a derived indicator, how the portal counts it."
+        ),
+    )
 
     objects = IndicatorQuerySet.as_manager()
 

@@ -7,7 +7,7 @@ from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
-from complexes.models import ProposalOutcome
+from complexes.models import Category, ProposalOutcome
 from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.models import Job
@@ -264,3 +264,45 @@ def pending_adjustment_proposals(*, complex_) -> list:
         for proposal in proposals:
             proposal.item_name = names.get(proposal.item_code, proposal.item_code)
     return proposals
+def schemes_in_force(*, year: int) -> list[EvaluationScheme]:
+    """The scheme in force for ``year`` in each category that has one, in the categories' order
+    (``scheme_for`` without its weights and items)."""
+    schemes = []
+    for category in Category.values:
+        scheme = (
+            EvaluationScheme.objects.filter(category=category, year__lte=year)
+            .order_by("-year", "-version")
+            .first()
+        )
+        if scheme is not None:
+            schemes.append(scheme)
+    return schemes
+
+
+def indicator_catalogue(*, year: int) -> dict:
+    """Every indicator by dimension, each with its weight in the schemes in force for ``year``
+    (None where a scheme does not weigh it)."""
+    schemes = schemes_in_force(year=year)
+    weights = {
+        (scheme_id, indicator_id): weight
+        for scheme_id, indicator_id, weight in SchemeWeight.objects.filter(
+            scheme__in=schemes
+        ).values_list("scheme_id", "indicator_id", "weight")
+    }
+    by_dimension = defaultdict(list)
+    for indicator in Indicator.objects.select_related("counterpart"):
+        by_dimension[indicator.dimension].append(
+            {
+                "indicator": indicator,
+                "weights": [weights.get((scheme.pk, indicator.pk)) for scheme in schemes],
+            }
+        )
+    return {
+        "year": year,
+        "schemes": schemes,
+        "dimensions": [
+            (label, by_dimension[value])
+            for value, label in Dimension.choices
+            if by_dimension[value]
+        ],
+    }

@@ -5,7 +5,7 @@ from .models import AdjustmentItem, Indicator
 
 @register(Indicator)
 class IndicatorTranslationOptions(TranslationOptions):
-    fields = ("name", "unit")
+    fields = ("name", "unit", "definition")
 
 
 @register(AdjustmentItem)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/<int:pk>/upload/", views.report_upload, name="report_upload"),
     path("periods/", views.periods, name="periods"),
     path("schemes/", views.scheme, name="scheme"),
+    path("indicators/", views.indicator_catalogue, name="indicators"),
     path("results/", views.rankings, name="rankings"),
     path("results/export.xlsx", exports.RESULTS.as_view(), name="results_export"),
     path("results/<str:code>/", views.complex_score, name="score"),

@@ -403,6 +403,19 @@ def scheme(request):
 
 
 @login_required
+@require_GET
+def indicator_catalogue(request):
+    """Every indicator's definition, unit, dimension and source, and its weight in the schemes
+    in force for a year (the last one unless asked), for anyone signed in, as the API's list."""
+    year = inputs.year(request.GET, default=timezone.localdate().year - 1)
+    context = {
+        **selectors.indicator_catalogue(year=year),
+        "crumbs": [(_("Indicator catalogue"), None)],
+    }
+    return render(request, "evaluation/indicator_catalogue.html", context)
+
+
+@login_required
 def rankings(request):
     """Ranking tables per category for officials, with filters, the publication and the
     recompute button."""

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from complexes.filters import RegionSubtreeFilter
+from complexes.filters import Mountain26Filter, RegionSubtreeFilter
 from complexes.models import Category, Region, RegionLevel
 from evaluation.models import Grade
 from portal.filtering import UserFilterSet, WholeNumberFilter
@@ -23,6 +23,7 @@ class AllocationFilter(UserFilterSet):
         queryset=Region.objects.filter(level=RegionLevel.COUNTY),
         label=_("County-level division"),
     )
+    mountain_26 = Mountain26Filter(field_name="complex__region__mountain_26")
     category = django_filters.ChoiceFilter(
         field_name="complex__category", choices=Category.choices, label=_("Category")
     )
@@ -33,4 +34,14 @@ class AllocationFilter(UserFilterSet):
     class Meta:
         model = Allocation
         form = FilterForm
-        fields = ["year", "region", "city", "county", "category", "grade", "compliant", "status"]
+        fields = [
+            "year",
+            "region",
+            "city",
+            "county",
+            "mountain_26",
+            "category",
+            "grade",
+            "compliant",
+            "status",
+        ]

@@ -18,9 +18,11 @@ class ServicesConfig(AppConfig):
             register_history_kind,
         )
         from portal.derived import counting_sources
+        from portal.figures import figure_sources
         from portal.open_data import OpenDataset, open_dataset_register
 
         from .exports import OFFERINGS
+        from .figures import service_figures
         from .indicators import COUNTING_SOURCE
         from .models import Offering, ServiceRequest
         from .offering_stats import refresh_when_confirmed
@@ -38,6 +40,7 @@ class ServicesConfig(AppConfig):
                 updated=_("as operators edit their catalogues"),
             )
         )
+        figure_sources.register(service_figures)
         register_history_kind(
             "offering",
             HistoryKind(

@@ -197,12 +197,13 @@ class VerificationFilter(UserFilterSet):
         empty_label=None,
     )
     region = RegionSubtreeFilter(label=_("City / county"))
+    mountain_26 = Mountain26Filter()
     q = django_filters.CharFilter(label=_("Search"), method=search_enterprises)
 
     class Meta:
         model = Enterprise
         form = FilterForm
-        fields = ["state", "region", "q"]
+        fields = ["state", "region", "mountain_26", "q"]
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else QueryDict(mutable=True)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from complexes.models import Institution, Region, RegionLevel
+from complexes.region_picker import RegionChoiceField
 from portal.forms import BootstrapFormMixin, CreditCodeField
 from portal.limits import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH
 
@@ -32,7 +33,7 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
         label=_("Unified social credit code"),
         help_text=_("18 characters, as on the business licence."),
     )
-    region = forms.ModelChoiceField(
+    region = RegionChoiceField(
         label=_("Region"),
         queryset=Region.objects.exclude(level=RegionLevel.PROVINCE).order_by("code"),
     )

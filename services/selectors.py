@@ -13,6 +13,7 @@ from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.policy import subtree_prefix
 
 from .filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter, VerificationFilter
+from .indicators import completed_in
 from .models import (
     Enterprise,
     EnterpriseClaim,
@@ -305,3 +306,26 @@ def delivered_per_quarter(*, complex_id: int, quarters: int) -> list[tuple[str, 
         )
         for year, quarter in starts
     ]
+
+
+def mountain_county_services(*, user, complex_, year: int):
+    """The evidence of the schemes' "serves 山区26县" bonus: the complex's services completed in
+    ``year`` (as the derived indicators count them) for enterprises in one of the 26 mountain
+    counties. For the officials in scope and the complex's operator."""
+    policy.page_requires(user, "score.view")
+    return (
+        completed_in(year)
+        .in_scope(user, "score.view")
+        .filter(complex=complex_, enterprise__region__mountain_26=True)
+        .select_related("enterprise__region__parent", "offering")
+        .order_by("completed_at", "pk")
+    )
+
+
+def mountain_county_totals(rows) -> dict:
+    """How many services, enterprises and counties ``mountain_county_services`` holds."""
+    return rows.order_by().aggregate(
+        services=Count("pk"),
+        enterprises=Count("enterprise", distinct=True),
+        counties=Count("enterprise__region", distinct=True),
+    )

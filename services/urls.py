@@ -15,6 +15,11 @@ urlpatterns = [
     path("catalogue/", views.operator_catalogue, name="manage_catalogue"),
     path("catalogue/add/", views.offering_edit, name="offering_add"),
     path("catalogue/<int:pk>/edit/", views.offering_edit, name="offering_edit"),
+    path(
+        "mountain-26/<str:code>/",
+        views.mountain_county_services,
+        name="mountain_county_services",
+    ),
     path("enterprises/", views.enterprise_list, name="enterprises"),
     path("enterprises/export.xlsx", exports.ENTERPRISES.as_view(), name="enterprises_export"),
     path("my-enterprise/", views.my_enterprise, name="my_enterprise"),

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -448,6 +449,32 @@ def offering_edit(request, pk=None):
         "crumbs": [(_("My catalogue"), reverse("services:manage_catalogue")), (here, None)],
     }
     return render(request, "services/offering_form.html", context)
+
+
+@login_required
+@require_GET
+def mountain_county_services(request, code):
+    """The complex's services of a year to enterprises in 山区26县 (the previous year unless
+    one is asked for): the evidence behind the schemes' "serves 山区26县" bonus."""
+    user = request.user
+    policy.page_requires(user, "score.view")
+    complex_ = get_object_or_404(
+        Complex.objects.in_scope(user, "score.view").select_related("region__parent"), code=code
+    )
+    year = inputs.year(request.GET, default=timezone.localdate().year - 1)
+    rows = selectors.mountain_county_services(user=user, complex_=complex_, year=year)
+    context = {
+        "complex": complex_,
+        "year": year,
+        "page": _page(request, rows),
+        "query": _query_without_page(request),
+        "totals": selectors.mountain_county_totals(rows),
+        "crumbs": [
+            (complex_.name, reverse("complexes:detail", args=[complex_.code])),
+            (_("Services to the 26 mountain counties"), None),
+        ],
+    }
+    return render(request, "services/mountain_county_services.html", context)
 
 
 @login_required

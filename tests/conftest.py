@@ -97,6 +97,7 @@ def _default_language():
 SHIPPED_DATA = [
     ("complexes.migrations.0002_load_regions", "load_regions"),
     ("evaluation.migrations.0002_default_catalogue_and_schemes", "load"),
+    ("evaluation.migrations.0009_indicator_definitions", "fill_definitions"),
     ("funding.migrations.0002_default_rules_and_freeze", "create_defaults"),
     ("services.migrations.0005_voucher_rules", "ship_default_rules"),
 ]

@@ -46,6 +46,18 @@ class SummaryView(APIView):
                         "by_level": COUNTS,
                         "by_category": COUNTS,
                         "by_status": COUNTS,
+                        "mountain_26": serializers.IntegerField(
+                            help_text="Complexes in one of the 26 mountain counties (山区26县)."
+                        ),
+                    },
+                ),
+                "mountain_26": inline_serializer(
+                    "DashboardMountain26",
+                    {
+                        "services_delivered": serializers.IntegerField(
+                            help_text="Services the region's complexes completed in the year "
+                            "for enterprises in the 26 mountain counties (山区26县)."
+                        )
                     },
                 ),
                 "members": inline_serializer(

@@ -172,6 +172,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "source",
             "higher_is_better",
             "whole_number",
+            "definition",
+            "definition_zh_hans",
+            "definition_en",
         ]
 
 

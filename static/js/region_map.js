@@ -14,6 +14,9 @@
   // ECharts inserts tooltip text as HTML: every name in it is escaped (complex names are
   // written by operators).
   var escapeHTML = echarts.format.encodeHTML;
+  // The colour of the 26 mountain counties' layer, as their badge (.badge-mountain-26).
+  var mountainColour = "#6f42c1";
+  var mountainCounties = config.mountainCounties || [];
   var statusColours = {
     constructing: "#0dcaf0", operating: "#198754", rectifying: "#fd7e14", removed: "#6c757d"
   };
@@ -27,6 +30,9 @@
         tooltip: {
           trigger: "item",
           formatter: function (item) {
+            if (item.seriesType === "scatter" && item.data && item.data.mountain) {
+              return escapeHTML(item.name) + "<br>" + escapeHTML(config.mountainLabel);
+            }
             if (item.seriesType === "scatter") { return escapeHTML(item.name); }
             if (!item.data || item.data.value == null) { return escapeHTML(item.name); }
             var label = item.data.label || item.name;
@@ -49,6 +55,10 @@
             .filter(function (r) { return r.code === config.highlight; })
             .map(function (r) { return { name: r.name, itemStyle: { borderColor: "#dc3545", borderWidth: 3 } }; })
         },
+        legend: mountainCounties.length ? {
+          data: [config.mountainLabel], top: 0, right: 0,
+          itemStyle: { color: mountainColour }
+        } : undefined,
         series: [
           {
             type: "map", geoIndex: 0,
@@ -60,11 +70,22 @@
             type: "scatter", coordinateSystem: "geo", symbolSize: 7, zlevel: 2,
             data: config.points,
             itemStyle: { color: function (item) { return statusColours[item.data.status] || "#333"; } }
+          },
+          {
+            // The 26 mountain counties: a diamond at each county's seat, toggled in the legend.
+            name: config.mountainLabel, type: "scatter", coordinateSystem: "geo", zlevel: 1,
+            symbol: "diamond", symbolSize: 11,
+            itemStyle: { color: "rgba(111, 66, 193, 0.25)", borderColor: mountainColour, borderWidth: 2 },
+            data: mountainCounties.map(function (county) {
+              return { name: county.label, value: county.value, code: county.code, mountain: true };
+            })
           }
         ]
       });
       chart.on("click", function (item) {
-        if (item.seriesType === "scatter" && item.data) {
+        if (item.seriesType === "scatter" && item.data && item.data.mountain) {
+          window.location = config.drillUrl + item.data.code;
+        } else if (item.seriesType === "scatter" && item.data) {
           window.location = config.complexUrl.replace("CODE", item.data.code);
         } else if (item.data && item.data.code && item.data.code !== config.highlight) {
           window.location = config.drillUrl + item.data.code;

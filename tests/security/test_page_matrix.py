@@ -119,6 +119,7 @@ ARGUMENTS = {
     "evaluation:revision_decide": lambda side: {"year": YEAR, "decision": "discard"},
     "funding:history": _code("complex"),
     "funding:decision_pdf": _published_decision,
+    "services:mountain_county_services": _code("complex"),
 }
 
 EXPECTED = {
@@ -438,6 +439,20 @@ EXPECTED = {
     (
         "POST",
         "evaluation:score_pdf",
+    ): "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405",
+    ("GET", "dashboard:compare"): "302 200 200 200 403 403 200 403",
+    ("POST", "dashboard:compare"): "302 405 405 405 403 403 405 403",
+    ("GET", "dashboard:compare_export"): "302 400 400 400 403 403 400 403",
+    ("POST", "dashboard:compare_export"): "302 405 405 405 403 403 405 403",
+    ("GET", "evaluation:indicators"): "302 200 200 200 200 200 200 200",
+    ("POST", "evaluation:indicators"): "302 405 405 405 405 405 405 405",
+    (
+        "GET",
+        "services:mountain_county_services",
+    ): "302 200 200 200 200 403 200 403 | 302 200 404 404 404 403 200 403",
+    (
+        "POST",
+        "services:mountain_county_services",
     ): "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405",
     ("GET", "dashboard:summary_pdf"): "302 200 200 200 403 403 200 403",
     ("POST", "dashboard:summary_pdf"): "302 405 405 405 403 403 405 403",

@@ -456,6 +456,9 @@ FIELD_SETS = {
         "higher_is_better",
         "dimension",
         "whole_number",
+        "definition",
+        "definition_zh_hans",
+        "definition_en",
     },
     # An enterprise's own contacts: only the enterprise and officials in scope read the rows.
     "enterprise": {
@@ -478,7 +481,16 @@ FIELD_SETS = {
         "verification_rejected_reason",
         "business_licence_url",
     },
-    "summary": {"year", "region", "complexes", "members", "indicators", "scores", "funding"},
+    "summary": {
+        "year",
+        "region",
+        "complexes",
+        "members",
+        "indicators",
+        "scores",
+        "funding",
+        "mountain_26",
+    },
     "allocation": set(
         [
             "id",

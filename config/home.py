@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from complexes.models import Complex, Institution, Level, Region, RegionLevel, Status
-from evaluation.models import Evaluation, Grade, Publication
+from evaluation.models import Evaluation, EvaluationRun, Grade, RevisionStatus
 from portal.api.public_cache import current_generation
 from services.models import Enterprise, Offering, RequestStatus, ServiceRequest
 
@@ -74,18 +74,20 @@ def featured_services() -> dict[str, list[Offering]]:
 
 def latest_results() -> dict | None:
     """The latest published year: when, and how many complexes in each grade (two queries)."""
-    publication = Publication.objects.order_by("-year").first()
+    publication = (
+        EvaluationRun.objects.filter(status=RevisionStatus.PUBLISHED).order_by("-year").first()
+    )
     if publication is None:
         return None
     counts = dict(
-        Evaluation.objects.filter(year=publication.year)
+        Evaluation.objects.filter(run=publication)
         .values_list("grade")
         .annotate(n=Count("id"))
         .values_list("grade", "n")
     )
     return {
         "year": publication.year,
-        "computed_at": publication.computed_at,
+        "computed_at": publication.decided_at,
         "evaluated": sum(counts.values()),
         "by_grade": [(value, str(label), counts.get(value, 0)) for value, label in Grade.choices],
     }

@@ -53,6 +53,8 @@ def published_funding(complex_, year, amount):
             pool=Decimal("100000000.00"),
             total=Decimal("15000000.00"),
             unallocated=Decimal("85000000.00"),
+            number=f"浙科发〔{year}〕1号",
+            sequence=1,
         )
     return Allocation.objects.create(
         complex=complex_,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from evaluation.models import Evaluation, Grade
 from services.models import RequestStatus, ServiceRequest
 from tests import factories
+from tests.evaluation.factories import publish_by_hand
 from tests.funding.factories import evaluated
 from tests.services.factories import OfferingFactory, ServiceRequestFactory
 from tests.ui.test_language_walk import CJK, LATIN_IN_CHINESE, LATIN_WORD, readable_text
@@ -42,6 +43,7 @@ def province(yongkang_complex, hangzhou_complex):
     rated(liked, [5, 5, 5])
     evaluated(yongkang_complex, YEAR, "92.00", Grade.EXCELLENT)
     evaluated(hangzhou_complex, YEAR, "71.00", Grade.PASS)
+    publish_by_hand(YEAR)
     cache.clear()
     return {"popular": popular, "liked": liked}
 
@@ -90,6 +92,12 @@ def test_featured_services_most_requested_and_best_rated(client, province):
     assert "家纺面料检测" in best and "5.0 / 5" in best and "电动工具检测" in best
     assert best.index("家纺面料检测") < best.index("电动工具检测")
     assert "无人问津的服务" not in most + best
+
+
+def test_drafts_are_not_results_yet(client, yongkang_complex):
+    evaluated(yongkang_complex, YEAR, "92.00", Grade.EXCELLENT)
+    cache.clear()
+    assert "优秀 1" not in section(home(client), "results-heading")
 
 
 def test_latest_results_as_counts_by_grade_only(client, province, yongkang_complex):

@@ -23,6 +23,18 @@ def draft_run(year: int) -> EvaluationRun:
     return run
 
 
+def publish_by_hand(year: int) -> EvaluationRun:
+    """The year's hand-written draft results become its published revision (a scene for tests
+    of readers; ``evaluation.revisions`` publishes computed drafts, checked against their
+    inputs)."""
+    run = draft_run(year)
+    run.status = "published"
+    run.decided_at = timezone.now()
+    run.save(update_fields=["status", "decided_at"])
+    run.results.update(status="published")
+    return run
+
+
 # A plausible provincial complex's year, one value per reported indicator.
 TYPICAL_VALUES = {
     "st_projects": 22,

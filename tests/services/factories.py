@@ -7,7 +7,6 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from services.request_actions import ACTION_SERVICES
 from services.models import (
     EntryKind,
     Offering,
@@ -18,6 +17,7 @@ from services.models import (
     Voucher,
     VoucherEntry,
 )
+from services.request_actions import ACTION_SERVICES
 from tests import factories
 
 

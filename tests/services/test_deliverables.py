@@ -3,6 +3,8 @@ stored privately); whoever may see the request downloads them, through the API a
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from services.models import Deliverable, RequestStatus, ServiceRequest
 
@@ -163,3 +165,27 @@ def test_the_operator_delivers_files_on_the_page(in_progress, client_as, media_r
         page + "dispute/", {"dispute-reason": "x"}
     )  # the operator may not dispute
     assert refused.status_code == 403
+
+
+def test_the_files_cost_no_query_each(in_progress, api_as, client_as):
+    """The request's page and detail read its deliverables in one query, however many."""
+    world = in_progress
+    deliver(api_as, world, SimpleUploadedFile("报告.pdf", PDF))
+    page = f"/services/requests/{world['request'].pk}/"
+    api = f"/api/v1/service-requests/{world['request'].pk}/"
+
+    api_client, page_client = api_as(world["enterprise_user"]), client_as(world["enterprise_user"])
+
+    def counts():
+        with CaptureQueriesContext(connection) as api_queries:
+            assert api_client.get(api).status_code == 200
+        with CaptureQueriesContext(connection) as page_queries:
+            assert page_client.get(page).status_code == 200
+        return len(api_queries), len(page_queries)
+
+    one = counts()
+    for n in range(4):
+        Deliverable.objects.create(
+            request=world["request"], file="deliverables/x.pdf", name=f"{n}.pdf", size=1
+        )
+    assert counts() == one

@@ -31,7 +31,7 @@ def add_working_days(start: datetime, days: int) -> datetime:
     while counted < days:
         day += timedelta(days=1)
         counted += is_working_day(day)
-    return timezone.make_aware(datetime.combine(day, local.time().replace(tzinfo=None)))
+    return timezone.make_aware(datetime.combine(day, local.time()))
 
 
 def answer_deadline(submitted_at: datetime) -> datetime:

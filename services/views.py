@@ -83,9 +83,10 @@ def offering_detail(request, pk):
     user = request.user
     form = None
     if policy.can(user, "service_request.create"):
+        # On quotation (面议), the voucher is chosen when the quote is accepted.
         vouchers = (
             selectors.usable_vouchers(enterprise_id=user.enterprise_id)
-            if offering.voucher_eligible
+            if offering.voucher_eligible and offering.price is not None
             else None
         )
         form = ServiceRequestForm(request.POST or None, request.FILES or None, vouchers=vouchers)

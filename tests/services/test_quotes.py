@@ -242,3 +242,11 @@ def test_the_catalogue_offering_on_quotation_gets_a_request_and_a_quote(world, a
         format="json",
     )
     assert answer.status_code == 200 and answer.json()["quoted_delivery_date"] == "2099-06-30"
+
+
+def test_the_request_form_of_an_offering_on_quotation_asks_for_no_voucher(quoted_world, client_as):
+    page = client_as(quoted_world["enterprise_user"]).get(
+        f"/services/offerings/{quoted_world['offering'].pk}/"
+    )
+    assert page.status_code == 200
+    assert 'name="voucher"' not in page.text and "价格面议" in page.text

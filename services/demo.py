@@ -399,7 +399,9 @@ def _moment(day, rng) -> datetime:
 
 def _requests(context, offerings, enterprises, enterprise_users, vouchers, operators) -> None:
     rng = context.rng
-    now = timezone.now()
+    # The demo's present is the start of its day, not the clock: a later step would change the
+    # vouchers' running balances, the draws that follow, and so the data of the same seed.
+    now = datetime.combine(context.today, time.min, tzinfo=timezone.get_default_timezone())
     first_day = context.today - timedelta(days=365 * YEARS)
     active = [offering for offering in offerings if offering.active]
     by_city = defaultdict(list)

@@ -209,6 +209,15 @@ if env("DJANGO_STORAGE_S3_BUCKET", default=""):
         },
     }
 SERVICE_ATTACHMENT_MAX_BYTES = env.int("DJANGO_SERVICE_ATTACHMENT_MAX_BYTES", default=10 * 2**20)
+# Turnaround clocks of service requests (services/clocks.py): working days (weekends skipped)
+# for the operator to answer a request, working days late before the officials are told, days
+# after delivery until an unconfirmed request is confirmed, and the notice before that.
+SERVICE_ANSWER_WORKING_DAYS = env.int("SERVICE_ANSWER_WORKING_DAYS", default=3)
+SERVICE_ESCALATION_WORKING_DAYS = env.int("SERVICE_ESCALATION_WORKING_DAYS", default=2)
+SERVICE_AUTO_CONFIRM_DAYS = env.int("SERVICE_AUTO_CONFIRM_DAYS", default=14)
+SERVICE_AUTO_CONFIRM_NOTICE_DAYS = env.int("SERVICE_AUTO_CONFIRM_NOTICE_DAYS", default=3)
+# Files an operator hands over with one delivery.
+SERVICE_DELIVERABLES_PER_DELIVERY = 10
 # Workbooks imported (annual reports, vouchers): the file, and what its parts unpack to.
 EXCEL_IMPORT_MAX_BYTES = env.int("DJANGO_EXCEL_IMPORT_MAX_BYTES", default=2 * 2**20)
 EXCEL_IMPORT_MAX_UNPACKED_BYTES = env.int(
@@ -396,6 +405,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "offering-stats": {
         "task": "services.tasks.refresh_offering_stats",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "services-request-clocks": {
+        "task": "services.tasks.run_request_clocks",
+        "schedule": crontab(hour=1, minute=30),
     },
     "export-housekeeping": {
         "task": "portal.tasks.export_housekeeping",

@@ -25,7 +25,9 @@ from complexes.demo import _short_place
 from complexes.models import Complex, Institution, InstitutionType, Region, RegionLevel
 from portal.seeding import DemoContext, bulk_loading
 
+from . import clocks
 from .models import (
+    Deliverable,
     Enterprise,
     EnterpriseClaim,
     EnterpriseSize,
@@ -168,6 +170,14 @@ FATES = (
     ["completed", "rejected", "rejected_late", "cancelled", "cancelled_late"],
     list(accumulate([82, 6, 2, 7, 3])),
 )
+# Of the delivered requests, those the enterprise never confirms: the nightly job confirms them.
+SILENT_SHARE = 0.03
+# Of the requests, those the operator answers late (after the answer clock ran out).
+SLOW_ANSWER_SHARE = 0.02
+QUOTE_NOTES = ["含一次复测。", "按样品数量计价，含现场技术指导。", "价格含出具正式报告。", ""]
+# A minimal PDF standing for a test report or a design handed over with a delivery.
+DEMO_DELIVERABLE = b"%PDF-1.4\n% demo test report\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DELIVERABLE_DAYS = 90  # the requests delivered in the last this many days come with a file
 
 
 class CopyRows:
@@ -216,6 +226,7 @@ def seed(context: DemoContext) -> None:
         User.objects.filter(role=Role.OPERATOR).values_list("complex_id", "pk").order_by("pk")
     )
     _requests(context, offerings, enterprises, enterprise_users, vouchers, operators)
+    _deliverables(context)
     offering_stats_refresh()
 
 
@@ -390,7 +401,9 @@ def _moment(day, rng) -> datetime:
 
 def _requests(context, offerings, enterprises, enterprise_users, vouchers, operators) -> None:
     rng = context.rng
-    now = timezone.now()
+    # The demo's present is the start of its day, not the clock: a later step would change the
+    # vouchers' running balances, the draws that follow, and so the data of the same seed.
+    now = datetime.combine(context.today, time.min, tzinfo=timezone.get_default_timezone())
     first_day = context.today - timedelta(days=365 * YEARS)
     active = [offering for offering in offerings if offering.active]
     by_city = defaultdict(list)
@@ -432,7 +445,8 @@ REQUEST_COLUMNS = [
     "id", "created_at", "updated_at", "offering_id", "complex_id", "enterprise_id",
     "description", "attachment", "attachment_name", "status", "voucher_id", "voucher_amount",
     "submitted_at", "accepted_at", "due_at", "completed_at", "delivery_note",
-    "rejection_reason", "rating", "comment",
+    "rejection_reason", "rating", "comment", "answer_due_at", "delivered_at", "auto_confirmed",
+    "quoted_price", "quoted_delivery_date", "quote_note", "quoted_at",
 ]  # fmt: skip
 EVENT_COLUMNS = ["request_id", "from_status", "to_status", "actor_id", "note", "at"]
 ENTRY_COLUMNS = [
@@ -447,19 +461,41 @@ def _one_request(
     """Walk one request along its fate up to today: its row, its timeline, its voucher use."""
     rng = context.rng
     fate = rng.choices(FATES[0], cum_weights=FATES[1])[0]
-    accepted = submitted + timedelta(hours=rng.randint(2, 72))
+    slow = rng.random() < SLOW_ANSWER_SHARE
+    accepted = submitted + (
+        timedelta(days=rng.randint(4, 9)) if slow else timedelta(hours=rng.randint(2, 72))
+    )
     started = accepted + timedelta(hours=rng.randint(2, 48))
     delivered = started + timedelta(days=offering.turnaround_days * rng.uniform(0.4, 1.4))
     disputed = fate == "completed" and rng.random() < 0.04
     redelivered = delivered + timedelta(days=rng.randint(3, 10)) if disputed else delivered
-    completed = redelivered + timedelta(days=rng.uniform(0.5, 7))
+    silent = fate == "completed" and rng.random() < SILENT_SHARE
+    completed = (
+        clocks.auto_confirm_moment(redelivered)
+        if silent
+        else redelivered + timedelta(days=rng.uniform(0.5, 7))
+    )
+    # An offering on quotation (面议) is quoted half-way to the enterprise's acceptance.
+    quote = None
+    if offering.price is None:
+        quoted_at = submitted + (accepted - submitted) / 2
+        quote = (
+            Decimal(rng.randrange(5_000, 50_000, 500)),
+            (accepted + timedelta(days=offering.turnaround_days)).date(),
+            rng.choice(QUOTE_NOTES),
+            quoted_at,
+        )
     steps = [("", S.SUBMITTED, user_id, "", submitted)]
     if fate == "rejected":
         steps.append((S.SUBMITTED, S.REJECTED, operator_id, "超出本机构服务范围。", accepted))
     elif fate == "cancelled":
         steps.append((S.SUBMITTED, S.CANCELLED, user_id, "", accepted))
     else:
-        steps.append((S.SUBMITTED, S.ACCEPTED, operator_id, "", accepted))
+        if quote:
+            steps.append((S.SUBMITTED, S.QUOTED, operator_id, quote[2], quote[3]))
+            steps.append((S.QUOTED, S.ACCEPTED, user_id, "", accepted))
+        else:
+            steps.append((S.SUBMITTED, S.ACCEPTED, operator_id, "", accepted))
         if fate == "rejected_late":
             steps.append((S.ACCEPTED, S.REJECTED, operator_id, "设备检修，无法按期承接。", started))
         elif fate == "cancelled_late":
@@ -472,13 +508,19 @@ def _one_request(
             if disputed:
                 steps.append((S.DELIVERED, S.IN_PROGRESS, user_id, "报告数据不完整，请补充。", delivered + timedelta(days=1)))  # fmt: skip
                 steps.append((S.IN_PROGRESS, S.DELIVERED, operator_id, "已补充完整数据。", redelivered))  # fmt: skip
-            steps.append((S.DELIVERED, S.COMPLETED, user_id, "", completed))
+            steps.append((S.DELIVERED, S.COMPLETED, None if silent else user_id, "", completed))
     steps = [step for step in steps if step[4] <= now]
     status = steps[-1][1]
     reached = {step[1] for step in steps}
-    rating = rng.choices(RATINGS[0], cum_weights=RATINGS[1])[0] if status == S.COMPLETED else None
+    rated = status == S.COMPLETED and not silent
+    rating = rng.choices(RATINGS[0], cum_weights=RATINGS[1])[0] if rated else None
     comment = rng.choice(COMMENTS) if rating else ""
-    voucher, amount = _voucher_use(context, offering, vouchers.get(enterprise.pk, ()), submitted)
+    price = quote[0] if quote else offering.price
+    voucher, amount = _voucher_use(
+        context, offering, price, vouchers.get(enterprise.pk, ()), submitted
+    )
+    if quote and S.ACCEPTED not in reached:  # the voucher is chosen on accepting the quote
+        voucher, amount = None, None
     if voucher is not None:
         _ledger(batch, voucher, amount, pk, offering.complex_id, steps, operator_id, user_id)
     was_accepted = S.ACCEPTED in reached
@@ -491,21 +533,24 @@ def _one_request(
             completed if status == S.COMPLETED else None,
             "服务已完成，报告已交付。" if S.DELIVERED in reached else "",
             next((note for _f, to, _a, note, _t in steps if to == S.REJECTED), ""),
-            rating, comment,
+            rating, comment, clocks.answer_deadline(submitted),
+            max((at for _f, to, _a, _n, at in steps if to == S.DELIVERED), default=None),
+            status == S.COMPLETED and silent,
+            *(quote if quote and S.QUOTED in reached else (None, None, "", None)),
         ]
     )  # fmt: skip
     batch.events.extend([pk, *step] for step in steps)
 
 
-def _voucher_use(context, offering, enterprise_vouchers, submitted):
-    """A voucher valid on the day with enough balance pays part of an eligible offering."""
+def _voucher_use(context, offering, price, enterprise_vouchers, submitted):
+    """A voucher valid on the day with enough balance pays part of an eligible offering (of
+    its ``price``, or of its quote)."""
     rng = context.rng
     if not offering.voucher_eligible or not enterprise_vouchers or rng.random() >= 0.6:
         return None, None
     day = submitted.date()
     for voucher in enterprise_vouchers:
         if voucher.valid_from <= day <= voucher.expires_on and voucher.balance >= 1000:
-            price = offering.price or Decimal(rng.randrange(5_000, 50_000, 500))
             share = Decimal(rng.choice((30, 40, 50))) / 100
             amount = min((price * share).quantize(Decimal("1")), voucher.balance)
             return (voucher, amount) if amount > 0 else (None, None)
@@ -515,7 +560,7 @@ def _voucher_use(context, offering, enterprise_vouchers, submitted):
 def _ledger(batch, voucher, amount, request_id, complex_id, steps, operator_id, user_id):
     """Hold on acceptance; release on a later rejection or cancellation; consume on completion.
     The Python voucher objects keep the running balance for the next requests."""
-    for from_status, to_status, _actor, _note, at in steps:
+    for from_status, to_status, step_actor, _note, at in steps:
         if to_status == S.ACCEPTED:
             voucher.balance -= amount
             voucher.held += amount
@@ -527,7 +572,29 @@ def _ledger(batch, voucher, amount, request_id, complex_id, steps, operator_id, 
             batch.entries.append([voucher, EntryKind.RELEASE, amount, request_id, complex_id, None, actor, at])  # fmt: skip
         elif to_status == S.COMPLETED:
             voucher.held -= amount
-            batch.entries.append([voucher, EntryKind.CONSUME, amount, request_id, complex_id, None, user_id, at])  # fmt: skip
+            # The enterprise's confirmation, or the nightly job's (no actor).
+            batch.entries.append([voucher, EntryKind.CONSUME, amount, request_id, complex_id, None, step_actor, at])  # fmt: skip
+
+
+def _deliverables(context: DemoContext) -> None:
+    """The requests delivered lately came with a test report (one stored file for them all)."""
+    since = timezone.now() - timedelta(days=DELIVERABLE_DAYS)
+    stored = default_storage.save("deliverables/demo/report.pdf", ContentFile(DEMO_DELIVERABLE))
+    delivered = ServiceRequest.objects.filter(delivered_at__gte=since).order_by("pk")
+    Deliverable.objects.bulk_create(
+        (
+            Deliverable(
+                request_id=pk,
+                file=stored,
+                name=f"检测报告-{pk}.pdf",
+                size=len(DEMO_DELIVERABLE),
+                uploaded_by_id=None,
+                uploaded_at=delivered_at,
+            )
+            for pk, delivered_at in delivered.values_list("pk", "delivered_at")
+        ),
+        batch_size=2000,
+    )
 
 
 def _settle(context, batch) -> list[VoucherSettlement]:

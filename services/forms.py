@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -83,10 +85,7 @@ class ServiceRequestForm(BootstrapFormMixin, forms.Form):
             del self.fields["voucher"], self.fields["voucher_amount"]
         else:
             self.fields["voucher"].queryset = vouchers
-            self.fields["voucher"].label_from_instance = lambda voucher: (
-                _("No. %(id)s · balance %(balance)s CNY · until %(end)s")
-                % {"id": voucher.pk, "balance": voucher.balance, "end": voucher.expires_on}
-            )
+            self.fields["voucher"].label_from_instance = voucher_label
 
 
 class OfferingForm(BootstrapFormMixin, forms.ModelForm):
@@ -113,16 +112,89 @@ class ReasonForm(BootstrapFormMixin, forms.Form):
 
 class OptionalReasonForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(
-        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note (optional)"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
-class NoteForm(BootstrapFormMixin, forms.Form):
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input, each checked like a single one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in files]
+
+
+class DeliverForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Delivery note"),
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    files = MultipleFileField(
+        label=_("Deliverables"),
+        required=False,
+        validators=[validate_attachment],
+        help_text=_("Test reports, designs: PDF, Office documents or images; at most 10 MB each."),
+    )
+
+
+class QuoteForm(BootstrapFormMixin, forms.Form):
+    price = forms.DecimalField(
+        label=_("Quoted price (CNY)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    delivery_date = forms.DateField(
+        label=_("Delivery by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note to the enterprise"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AcceptQuoteForm(BootstrapFormMixin, forms.Form):
+    """Accepting a quote, with the voucher money to pay part of it (optional)."""
+
+    needs_user = True
+    voucher = forms.ModelChoiceField(
+        label=_("Pay part with an innovation voucher"),
+        queryset=Voucher.objects.none(),
+        required=False,
+    )
+    voucher_amount = forms.DecimalField(
+        label=_("Amount paid by voucher (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+    )
+
+    def __init__(self, *args, vouchers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["voucher"].queryset = vouchers
+        self.fields["voucher"].label_from_instance = voucher_label
+
+
+def voucher_label(voucher) -> str:
+    return _("No. %(id)s · balance %(balance)s CNY · until %(end)s") % {
+        "id": voucher.pk,
+        "balance": voucher.balance,
+        "end": voucher.expires_on,
+    }
 
 
 class ConfirmForm(BootstrapFormMixin, forms.Form):
@@ -146,9 +218,12 @@ class EmptyForm(forms.Form):
 
 ACTION_FORMS = {
     "accept": EmptyForm,
+    "quote": QuoteForm,
+    "accept_quote": AcceptQuoteForm,
+    "decline_quote": OptionalReasonForm,
     "reject": ReasonForm,
     "start": EmptyForm,
-    "deliver": NoteForm,
+    "deliver": DeliverForm,
     "confirm": ConfirmForm,
     "dispute": ReasonForm,
     "cancel": EmptyForm,

@@ -16,6 +16,7 @@ from portal.credit_code import validate_credit_code
 from portal.limits import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH
 from portal.models import ScopedQuerySet, TimeStampedModel
 
+from . import clocks
 from .validators import validate_high_tech_certificate
 
 
@@ -308,6 +309,7 @@ class Offering(TimeStampedModel):
 
 class RequestStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
+    QUOTED = "quoted", _("Quoted")
     ACCEPTED = "accepted", _("Accepted")
     IN_PROGRESS = "in_progress", _("In progress")
     DELIVERED = "delivered", _("Delivered")
@@ -326,10 +328,13 @@ class ServiceRequestQuerySet(ScopedQuerySet):
     scope_enterprise = "enterprise_id"
 
     def with_overdue(self, now=None):
+        """``overdue``: the operator has let a clock run out, the answer to a submitted request
+        or the delivery of an accepted one (services/clocks.py)."""
         now = now or timezone.now()
         return self.annotate(
             overdue=models.ExpressionWrapper(
-                Q(status__in=OPEN_STATUSES, due_at__lt=now),
+                Q(status=RequestStatus.SUBMITTED, answer_due_at__lt=now)
+                | Q(status__in=OPEN_STATUSES, due_at__lt=now),
                 output_field=models.BooleanField(),
             )
         )
@@ -379,9 +384,28 @@ class ServiceRequest(TimeStampedModel):
         _("amount paid by voucher (CNY)"), max_digits=14, decimal_places=2, default=Decimal("0")
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    answer_due_at = models.DateTimeField(
+        _("answer due at"),
+        null=True,
+        blank=True,
+        help_text=_("When the operator must have accepted, quoted or rejected the request."),
+    )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    auto_confirmed = models.BooleanField(
+        _("confirmed automatically"),
+        default=False,
+        help_text=_("Neither confirmed nor disputed in time: confirmed without a rating."),
+    )
+    # The operator's quote for an offering priced "on quotation", until the enterprise decides.
+    quoted_price = models.DecimalField(
+        _("quoted price (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    quoted_delivery_date = models.DateField(_("quoted delivery date"), null=True, blank=True)
+    quote_note = models.TextField(_("quote note"), blank=True, max_length=REASON_MAX_LENGTH)
+    quoted_at = models.DateTimeField(_("quoted at"), null=True, blank=True)
     delivery_note = models.TextField(_("delivery note"), blank=True, max_length=REASON_MAX_LENGTH)
     rejection_reason = models.TextField(
         _("rejection reason"), blank=True, max_length=REASON_MAX_LENGTH
@@ -412,7 +436,13 @@ class ServiceRequest(TimeStampedModel):
             models.CheckConstraint(
                 name="request_completed_is_rated",
                 condition=~Q(status=RequestStatus.COMPLETED)
-                | Q(rating__isnull=False, completed_at__isnull=False),
+                | Q(rating__isnull=False, completed_at__isnull=False)
+                | Q(auto_confirmed=True, completed_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="request_quoted_has_quote",
+                condition=~Q(status=RequestStatus.QUOTED)
+                | Q(quoted_price__gte=0, quoted_delivery_date__isnull=False),
             ),
         ]
         indexes = [
@@ -422,10 +452,26 @@ class ServiceRequest(TimeStampedModel):
             # The lists' order (newest first): a page or a download of the province's requests
             # reads it in order instead of sorting every request.
             models.Index(fields=["-submitted_at", "-id"], name="request_recent"),
+            # The nightly clocks: submitted requests by answer deadline, delivered ones by date.
+            models.Index(fields=["status", "answer_due_at"], name="request_answer_clock"),
+            models.Index(fields=["status", "delivered_at"], name="request_delivered"),
         ]
 
     def __str__(self):
         return f"#{self.pk} {self.offering_id} · {self.enterprise_id}"
+
+    def save(self, *args, **kwargs):
+        # The answer clock starts with the submission, whoever creates the row.
+        if self.answer_due_at is None and self.status == RequestStatus.SUBMITTED:
+            self.answer_due_at = clocks.answer_deadline(self.submitted_at)
+        super().save(*args, **kwargs)
+
+    @property
+    def overdue_clock(self) -> str:
+        """Which clock of an ``overdue`` row ran out: "answer" or "delivery" ("" if none)."""
+        if not getattr(self, "overdue", False):
+            return ""
+        return "answer" if self.status == RequestStatus.SUBMITTED else "delivery"
 
 
 class ServiceRequestEvent(models.Model):
@@ -751,3 +797,84 @@ class OfferingStats(models.Model):
 
     def __str__(self):
         return str(self.offering)
+
+
+def deliverable_path(instance, filename: str) -> str:
+    return _private_upload_name("deliverables", filename)
+
+
+class DeliverableQuerySet(ScopedQuerySet):
+    scope_region = "request__complex__region__code"
+    scope_complex = "request__complex_id"
+    scope_enterprise = "request__enterprise_id"
+
+
+class Deliverable(models.Model):
+    """A file the operator hands over with a delivery (a test report, a design), kept in
+    private storage and downloaded by whoever may see the request."""
+
+    request = models.ForeignKey(
+        ServiceRequest,
+        verbose_name=_("service request"),
+        on_delete=models.CASCADE,
+        related_name="deliverables",
+    )
+    file = models.FileField(_("file"), upload_to=deliverable_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=150)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    objects = DeliverableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class NoticeKind(models.TextChoices):
+    AUTO_CONFIRM_SOON = "auto_confirm_soon", _("Automatic confirmation coming")
+    ANSWER_OVERDUE = "answer_overdue", _("Answer overdue")
+    ANSWER_ESCALATED = "answer_escalated", _("Answer overdue, escalated")
+    DELIVERY_OVERDUE = "delivery_overdue", _("Delivery overdue")
+    DELIVERY_ESCALATED = "delivery_escalated", _("Delivery overdue, escalated")
+
+
+class ServiceRequestNotice(models.Model):
+    """A notice the nightly clocks sent about a request, once per kind and deadline: a second
+    run the same night, or the next night, sends nothing new; a new deadline (a declined quote,
+    a disputed delivery) starts its clock anew."""
+
+    request = models.ForeignKey(
+        ServiceRequest,
+        verbose_name=_("service request"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
+    deadline = models.DateTimeField(_("deadline"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("request notice")
+        verbose_name_plural = _("request notices")
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "deadline"], name="request_notice_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.request_id} {self.kind} {self.deadline:%Y-%m-%d}"

@@ -131,7 +131,8 @@ def service_request_detail(*, user, pk: int) -> ServiceRequest:
             Prefetch(
                 "events",
                 queryset=ServiceRequestEvent.objects.select_related("actor").order_by("at", "id"),
-            )
+            ),
+            "deliverables",
         )
         .get(pk=pk)
     )

@@ -24,6 +24,7 @@ from portal import credit_code, policy
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
 from portal.notifications import lazy_format
 
+from . import deliverables
 from .attachments import uploaded_name, validate_attachment, validate_licence
 from .lock_objects import (
     claims_select_for_update,
@@ -50,7 +51,8 @@ from .voucher_sheet import parse_voucher_sheet
 
 S = RequestStatus
 
-OPERATOR, ENTERPRISE = "operator", "enterprise"
+# SYSTEM: the nightly clocks (services/auto_confirm.py), never a person.
+OPERATOR, ENTERPRISE, SYSTEM = "operator", "enterprise", "system"
 
 
 @dataclass(frozen=True)
@@ -58,16 +60,24 @@ class Transition:
     sources: frozenset[str]
     target: str
     party: str  # who may make the move: the complex's operator or the requesting enterprise
+    # True: only for an offering with a price; False: only for one "on quotation" (面议),
+    # whose price is agreed through a quote (services/quotes.py); None: either.
+    priced: bool | None = None
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "accept": Transition(frozenset({S.SUBMITTED}), S.ACCEPTED, OPERATOR),
+    "accept": Transition(frozenset({S.SUBMITTED}), S.ACCEPTED, OPERATOR, priced=True),
+    "quote": Transition(frozenset({S.SUBMITTED}), S.QUOTED, OPERATOR, priced=False),
+    "accept_quote": Transition(frozenset({S.QUOTED}), S.ACCEPTED, ENTERPRISE, priced=False),
+    # A declined quote hands the request back to the operator: quote again, or reject.
+    "decline_quote": Transition(frozenset({S.QUOTED}), S.SUBMITTED, ENTERPRISE, priced=False),
     "reject": Transition(frozenset({S.SUBMITTED, S.ACCEPTED}), S.REJECTED, OPERATOR),
     "start": Transition(frozenset({S.ACCEPTED}), S.IN_PROGRESS, OPERATOR),
     "deliver": Transition(frozenset({S.IN_PROGRESS}), S.DELIVERED, OPERATOR),
     "confirm": Transition(frozenset({S.DELIVERED}), S.COMPLETED, ENTERPRISE),
+    "auto_confirm": Transition(frozenset({S.DELIVERED}), S.COMPLETED, SYSTEM),
     "dispute": Transition(frozenset({S.DELIVERED}), S.IN_PROGRESS, ENTERPRISE),
-    "cancel": Transition(frozenset({S.SUBMITTED, S.ACCEPTED}), S.CANCELLED, ENTERPRISE),
+    "cancel": Transition(frozenset({S.SUBMITTED, S.QUOTED, S.ACCEPTED}), S.CANCELLED, ENTERPRISE),
 }
 
 
@@ -76,8 +86,15 @@ def allowed_actions(*, service_request: ServiceRequest, user) -> list[str]:
     return [
         action
         for action, move in TRANSITIONS.items()
-        if service_request.status in move.sources and _is_party(user, service_request, move.party)
+        if service_request.status in move.sources
+        and _fits_price(move, service_request.offering)
+        and move.party != SYSTEM
+        and _is_party(user, service_request, move.party)
     ]
+
+
+def _fits_price(move: Transition, offering: Offering) -> bool:
+    return move.priced is None or move.priced == (offering.price is not None)
 
 
 def _is_party(user, service_request: ServiceRequest, party: str) -> bool:
@@ -454,6 +471,11 @@ def service_request_create(
     if not (description or "").strip():
         raise DomainError(_("Describe what you need."), field="description")
     voucher_amount = voucher_amount or Decimal("0")
+    if offering.price is None and (voucher is not None or voucher_amount):
+        raise DomainError(
+            _("This service is priced on quotation: choose the voucher when you accept the quote."),
+            field="voucher",
+        )
     if voucher is not None or voucher_amount:
         _check_voucher_use(
             offering=offering,
@@ -506,15 +528,18 @@ def _check_voucher_use(*, offering, enterprise_id, voucher, amount) -> None:
         )
 
 
-def _move(*, service_request: ServiceRequest, action: str, actor, note: str = ""):
-    """Lock the request, check the actor and the move, record it.
+def _move(
+    *, service_request: ServiceRequest, action: str, actor, note: str = "", tell: bool = True
+):
+    """Lock the request, check the actor and the move, record it (and tell the other party,
+    unless the caller sends a notice of its own).
 
     Returns the locked row (already in its new status) and the status it left."""
     move = TRANSITIONS[action]
     locked = (
         service_requests_select_for_update().select_related("offering").get(pk=service_request.pk)
     )
-    if not _is_party(actor, locked, move.party):
+    if move.party != SYSTEM and not _is_party(actor, locked, move.party):
         raise NotPermitted(
             _("Only the complex's operator may do this.")
             if move.party == OPERATOR
@@ -525,16 +550,27 @@ def _move(*, service_request: ServiceRequest, action: str, actor, note: str = ""
             _("A request that is “%(status)s” cannot be %(action)s.")
             % {"status": S(locked.status).label, "action": ACTION_LABELS[action]}
         )
+    if not _fits_price(move, locked.offering):
+        raise InvalidTransition(
+            _("This service is priced on quotation: agree the price through a quote first.")
+            if move.priced
+            else _("This service has a price: there is nothing to quote.")
+        )
     ServiceRequestEvent.objects.create(
         request=locked, from_status=locked.status, to_status=move.target, actor=actor, note=note
     )
     from_status, locked.status = locked.status, move.target
-    _tell_status(locked, moved_by=move.party, note=note)
+    if tell:
+        _tell_status(locked, moved_by=move.party, note=note)
     return locked, from_status
 
 
 ACTION_LABELS = {
     "accept": gettext_lazy("accepted"),
+    "quote": gettext_lazy("quoted"),
+    "accept_quote": gettext_lazy("accepted at the quoted price"),
+    "decline_quote": gettext_lazy("declined"),
+    "auto_confirm": gettext_lazy("confirmed automatically"),
     "reject": gettext_lazy("rejected"),
     "start": gettext_lazy("started"),
     "deliver": gettext_lazy("delivered"),
@@ -596,12 +632,17 @@ def service_request_start(*, service_request: ServiceRequest, actor) -> ServiceR
 
 
 @transaction.atomic
-def service_request_deliver(*, service_request: ServiceRequest, actor, note: str):
+def service_request_deliver(*, service_request: ServiceRequest, actor, note: str, files=()):
+    """The operator delivers, handing over ``files`` (test reports, designs) if any; the clock
+    of the automatic confirmation starts now."""
     if not (note or "").strip():
         raise DomainError(_("Describe what was delivered."), field="note")
+    deliverables.check(files)
     locked, _from = _move(service_request=service_request, action="deliver", actor=actor, note=note)
+    deliverables.attach(service_request=locked, files=files, actor=actor)
     locked.delivery_note = note.strip()
-    return _save(locked, service_request, "delivery_note")
+    locked.delivered_at = timezone.now()
+    return _save(locked, service_request, "delivery_note", "delivered_at")
 
 
 @transaction.atomic
@@ -684,11 +725,14 @@ def _tell_voucher_not_charged(service_request: ServiceRequest, refusal: DomainEr
 
 def _tell_status(service_request: ServiceRequest, *, moved_by: str, note: str) -> None:
     """The other party hears of a move: the enterprise of the operator's, and vice versa."""
-    recipients = (
-        _users_of(service_request.enterprise_id)
-        if moved_by == OPERATOR
-        else _operators_of(service_request.complex_id)
-    )
+    recipients = {
+        OPERATOR: _users_of(service_request.enterprise_id),
+        ENTERPRISE: _operators_of(service_request.complex_id),
+        SYSTEM: [
+            *_users_of(service_request.enterprise_id),
+            *_operators_of(service_request.complex_id),
+        ],
+    }[moved_by]
     notify(
         recipients=recipients,
         subject=lazy_format(

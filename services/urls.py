@@ -11,6 +11,11 @@ urlpatterns = [
     path("requests/export.xlsx", exports.SERVICE_REQUESTS.as_view(), name="requests_export"),
     path("requests/export.csv", exports.SERVICE_REQUESTS.as_csv_view(), name="requests_export_csv"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path(
+        "requests/<int:pk>/deliverables/<int:deliverable_id>/",
+        views.deliverable_download,
+        name="deliverable_download",
+    ),
     path("requests/<int:pk>/<str:action>/", views.request_transition, name="request_transition"),
     path("catalogue/", views.operator_catalogue, name="manage_catalogue"),
     path("catalogue/add/", views.offering_edit, name="offering_add"),

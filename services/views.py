@@ -36,7 +36,8 @@ from .forms import (
     VoucherImportForm,
     VoucherIssueForm,
 )
-from .models import EnterpriseClaim, Offering, ServiceRequest, Voucher
+from .models import Deliverable, EnterpriseClaim, Offering, ServiceRequest, Voucher
+from .request_actions import ACTION_SERVICES
 from .voucher_sheet import template_workbook
 
 PAGE_SIZE = 20
@@ -91,9 +92,10 @@ def offering_detail(request, pk):
     user = request.user
     form = None
     if policy.can(user, "service_request.create"):
+        # On quotation (面议), the voucher is chosen when the quote is accepted.
         vouchers = (
             selectors.usable_vouchers(enterprise_id=user.enterprise_id)
-            if offering.voucher_eligible
+            if offering.voucher_eligible and offering.price is not None
             else None
         )
         form = ServiceRequestForm(request.POST or None, request.FILES or None, vouchers=vouchers)
@@ -361,6 +363,16 @@ def request_list(request):
 
 
 @login_required
+@require_GET
+def deliverable_download(request, pk, deliverable_id):
+    """A file handed over with a delivery: whoever may see the request downloads it."""
+    deliverable = get_object_or_404(
+        Deliverable.objects.in_scope(request.user), pk=deliverable_id, request_id=pk
+    )
+    return private_download(deliverable.file, deliverable.name)
+
+
+@login_required
 def request_detail(request, pk):
     try:
         service_request = selectors.service_request_detail(user=request.user, pk=pk)
@@ -371,10 +383,19 @@ def request_detail(request, pk):
     )
 
 
+def _action_form(action: str, user, data=None, files=None):
+    """The form of one move; accepting a quote offers the enterprise's usable vouchers."""
+    form_class = ACTION_FORMS[action]
+    extra = {}
+    if getattr(form_class, "needs_user", False):
+        extra["vouchers"] = selectors.usable_vouchers(enterprise_id=user.enterprise_id)
+    return form_class(data, files, prefix=action, **extra)
+
+
 def _detail_context(request, service_request, failed_action=None, failed_form=None):
     actions = services.allowed_actions(service_request=service_request, user=request.user)
     forms = {
-        action: failed_form if action == failed_action else ACTION_FORMS[action](prefix=action)
+        action: failed_form if action == failed_action else _action_form(action, request.user)
         for action in actions
     }
     return {
@@ -393,9 +414,9 @@ def request_transition(request, pk, action):
     if action not in ACTION_FORMS:
         raise Http404
     service_request = get_object_or_404(ServiceRequest.objects.in_scope(request.user), pk=pk)
-    form = ACTION_FORMS[action](request.POST, prefix=action)
+    form = _action_form(action, request.user, request.POST, request.FILES)
     if form.is_valid():
-        service = getattr(services, f"service_request_{action}")
+        service = ACTION_SERVICES[action]
         try:
             service(service_request=service_request, actor=request.user, **form.cleaned_data)
         except NotPermitted as error:

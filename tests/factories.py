@@ -124,6 +124,8 @@ SERVICE_RECORD_TABLES = (
     "services_voucherentry",
     "services_vouchersettlement",
     "services_servicerequestevent",
+    "services_deliverable",
+    "services_servicerequestnotice",
     "services_servicerequest",
     "services_voucher",
     "services_offering",

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -8,6 +10,7 @@ from portal.api.fields import CreditCodeField
 from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 from services.attachments import validate_attachment, validate_licence
 from services.models import (
+    Deliverable,
     Enterprise,
     EnterpriseSize,
     Offering,
@@ -152,6 +155,11 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
     attachment_url = serializers.SerializerMethodField()
     offering_title = serializers.CharField(source="offering.title", read_only=True)
     overdue = serializers.BooleanField(read_only=True)
+    overdue_clock = serializers.ChoiceField(
+        choices=["", "answer", "delivery"],
+        read_only=True,
+        help_text="Which clock ran out: the answer to a submitted request, or the delivery.",
+    )
 
     class Meta:
         model = ServiceRequest
@@ -159,12 +167,15 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
             "id", "offering", "offering_title", "complex", "enterprise", "description",
             "attachment", "attachment_name", "attachment_url", "status", "voucher",
             "voucher_amount", "rating", "comment", "delivery_note", "rejection_reason",
-            "submitted_at", "accepted_at", "due_at", "completed_at", "overdue",
+            "submitted_at", "answer_due_at", "accepted_at", "due_at", "delivered_at",
+            "completed_at", "auto_confirmed", "overdue", "overdue_clock", "quoted_price",
+            "quoted_delivery_date", "quote_note", "quoted_at",
         ]  # fmt: skip
         read_only_fields = [
             "id", "complex", "enterprise", "attachment_name", "status", "rating", "comment",
-            "delivery_note", "rejection_reason", "submitted_at", "accepted_at", "due_at",
-            "completed_at",
+            "delivery_note", "rejection_reason", "submitted_at", "answer_due_at", "accepted_at",
+            "due_at", "delivered_at", "completed_at", "auto_confirmed", "quoted_price",
+            "quoted_delivery_date", "quote_note", "quoted_at",
         ]  # fmt: skip
         extra_kwargs = {"voucher_amount": {"required": False, "min_value": 0}}
 
@@ -185,11 +196,28 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
         return reverse("service-request-attachment", args=[service_request.pk])
 
 
+class DeliverableSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deliverable
+        fields = ["id", "name", "size", "uploaded_at", "url"]
+
+    # A path on this server: the download checks the request's scope.
+    @extend_schema_field({"type": "string", "format": "uri-reference"})
+    def get_url(self, deliverable):
+        return reverse(
+            "service-request-deliverable",
+            kwargs={"pk": deliverable.request_id, "deliverable_id": deliverable.pk},
+        )
+
+
 class ServiceRequestDetailSerializer(ServiceRequestSerializer):
     timeline = EventSerializer(source="events", many=True, read_only=True)
+    deliverables = DeliverableSerializer(many=True, read_only=True)
 
     class Meta(ServiceRequestSerializer.Meta):
-        fields = [*ServiceRequestSerializer.Meta.fields, "timeline"]
+        fields = [*ServiceRequestSerializer.Meta.fields, "timeline", "deliverables"]
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -198,6 +226,48 @@ class ReasonSerializer(serializers.Serializer):
 
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=REASON_MAX_LENGTH)
+
+
+class DeliverSerializer(NoteSerializer):
+    """The delivery note and the files handed over (multipart, ``files`` repeated)."""
+
+    files = serializers.ListField(
+        child=serializers.FileField(validators=[validate_attachment]),
+        required=False,
+        default=list,
+        help_text="PDF, Office documents or images, as for attachments.",
+    )
+
+
+class QuoteSerializer(serializers.Serializer):
+    price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    delivery_date = serializers.DateField()
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH
+    )
+
+
+class AcceptQuoteSerializer(serializers.Serializer):
+    voucher = serializers.PrimaryKeyRelatedField(
+        queryset=Voucher.objects.none(), required=False, allow_null=True
+    )
+    voucher_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.context.get("request"), "user", None)
+        if policy.can(user, "service_request.respond"):
+            self.fields["voucher"].queryset = Voucher.objects.in_scope(
+                user, "service_request.respond"
+            )
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH
+    )
 
 
 class ConfirmSerializer(serializers.Serializer):

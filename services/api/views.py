@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.types import OpenApiTypes
@@ -18,16 +19,21 @@ from services import selectors, services
 from services.attachments import private_download
 from services.filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter
 from services.models import Offering, Voucher
+from services.request_actions import ACTION_SERVICES
 
 from .serializers import (
+    AcceptQuoteSerializer,
     ClaimReceivedSerializer,
     ConfirmSerializer,
+    DeliverSerializer,
     EnterpriseProfileSerializer,
     EnterpriseRegistrationSerializer,
     EnterpriseSerializer,
     LicenceUploadSerializer,
     NoteSerializer,
     OfferingSerializer,
+    OptionalReasonSerializer,
+    QuoteSerializer,
     ReasonSerializer,
     ServiceRequestDetailSerializer,
     ServiceRequestSerializer,
@@ -197,8 +203,11 @@ class EnterpriseViewSet(SelectorListMixin, mixins.CreateModelMixin, viewsets.Rea
 TRANSITION_BODIES = {
     "reject": ReasonSerializer,
     "dispute": ReasonSerializer,
-    "deliver": NoteSerializer,
+    "deliver": DeliverSerializer,
     "confirm": ConfirmSerializer,
+    "quote": QuoteSerializer,
+    "accept_quote": AcceptQuoteSerializer,
+    "decline_quote": OptionalReasonSerializer,
 }
 
 
@@ -212,15 +221,22 @@ class ServiceRequestViewSet(
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     policy_actions = {
         "create": "service_request.create",
-        **dict.fromkeys(("accept", "reject", "start", "deliver"), "service_request.handle"),
-        **dict.fromkeys(("confirm", "dispute", "cancel"), "service_request.respond"),
+        **dict.fromkeys(
+            ("accept", "quote", "reject", "start", "deliver"), "service_request.handle"
+        ),
+        **dict.fromkeys(
+            ("accept_quote", "decline_quote", "confirm", "dispute", "cancel"),
+            "service_request.respond",
+        ),
     }
     filterset_class = ServiceRequestFilter
 
     def get_queryset(self):
         queryset = selectors.service_requests(user=self.request.user, filters=self.query_filters())
         if self.action != "list":
-            queryset = queryset.select_related("voucher").prefetch_related("events__actor")
+            queryset = queryset.select_related("voucher").prefetch_related(
+                "events__actor", "deliverables"
+            )
         return queryset
 
     def get_serializer_class(self):
@@ -242,10 +258,10 @@ class ServiceRequestViewSet(
         service_request = self.get_object()
         body_class = TRANSITION_BODIES.get(action_name)
         if body_class is not None:
-            body = body_class(data=request.data)
+            body = body_class(data=request.data, context={"request": request})
             body.is_valid(raise_exception=True)
             service_kwargs.update(body.validated_data)
-        service = getattr(services, f"service_request_{action_name}")
+        service = ACTION_SERVICES[action_name]
         service(service_request=service_request, actor=request.user, **service_kwargs)
         refreshed = self.get_queryset().get(pk=service_request.pk)
         return Response(ServiceRequestDetailSerializer(refreshed).data)
@@ -265,10 +281,32 @@ class ServiceRequestViewSet(
     def start(self, request, pk=None):
         return self._transition(request, "start")
 
-    @extend_schema(request=NoteSerializer, responses=ServiceRequestDetailSerializer)
+    @extend_schema(
+        request={"multipart/form-data": DeliverSerializer, "application/json": NoteSerializer},
+        responses=ServiceRequestDetailSerializer,
+    )
     @action(detail=True, methods=["post"])
     def deliver(self, request, pk=None):
+        """Deliver, with the files handed over (multipart) if any."""
         return self._transition(request, "deliver")
+
+    @extend_schema(request=QuoteSerializer, responses=ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def quote(self, request, pk=None):
+        """The operator quotes a price and delivery date (offerings priced on quotation)."""
+        return self._transition(request, "quote")
+
+    @extend_schema(request=AcceptQuoteSerializer, responses=ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="accept-quote")
+    def accept_quote(self, request, pk=None):
+        """The enterprise accepts the quote; the voucher money it names is held now."""
+        return self._transition(request, "accept_quote")
+
+    @extend_schema(request=OptionalReasonSerializer, responses=ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="decline-quote")
+    def decline_quote(self, request, pk=None):
+        """The enterprise declines the quote; the operator may quote again or reject."""
+        return self._transition(request, "decline_quote")
 
     @extend_schema(request=ConfirmSerializer, responses=ServiceRequestDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -291,6 +329,19 @@ class ServiceRequestViewSet(
         """The request's attachment, for those who may see the request (never a public URL)."""
         service_request = self.get_object()
         return private_download(service_request.attachment, service_request.attachment_name)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"deliverables/(?P<deliverable_id>[0-9]{1,10})",
+        url_name="deliverable",
+    )
+    def deliverable(self, request, pk=None, deliverable_id=None):
+        """A file handed over with the delivery, for those who may see the request."""
+        service_request = self.get_object()
+        deliverable = get_object_or_404(service_request.deliverables, pk=deliverable_id)
+        return private_download(deliverable.file, deliverable.name)
 
 
 class VoucherViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

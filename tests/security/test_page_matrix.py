@@ -95,6 +95,10 @@ ARGUMENTS = {
     "services:offering_detail": _pk("offering"),
     "services:request_detail": _pk("service-request"),
     "services:request_transition": _pk("service-request", action="accept"),
+    "services:deliverable_download": lambda side: {
+        "pk": side["service-request"].pk,
+        "deliverable_id": side["deliverable"].pk,
+    },
     "services:offering_edit": _pk("offering"),
     "services:voucher_detail": _pk("voucher"),
     "services:verification_detail": _pk("enterprise"),
@@ -399,6 +403,14 @@ EXPECTED = {
     (
         "GET",
         "services:request_transition",
+    ): "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405",
+    (
+        "GET",
+        "services:deliverable_download",
+    ): "302 200 200 200 200 200 200 404 | 302 200 404 404 404 404 200 404",
+    (
+        "POST",
+        "services:deliverable_download",
     ): "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405",
     ("GET", "services:requests"): "302 200 200 200 200 200 200 200",
     ("POST", "services:requests"): "302 200 200 200 200 200 200 200",

@@ -201,6 +201,24 @@ EXPECTED = {
         "POST",
         "/api/v1/service-requests/{id}/accept/",
     ): "401 403 403 403 200 403 403 403 | 401 403 403 403 404 403 403 403",
+    # The world's request is submitted, for a priced offering: only a quote's body is checked
+    # before its state.
+    (
+        "POST",
+        "/api/v1/service-requests/{id}/quote/",
+    ): "401 403 403 403 400 403 403 403 | 401 403 403 403 404 403 403 403",
+    (
+        "POST",
+        "/api/v1/service-requests/{id}/accept-quote/",
+    ): "401 403 403 403 403 409 403 403 | 401 403 403 403 403 404 403 403",
+    (
+        "POST",
+        "/api/v1/service-requests/{id}/decline-quote/",
+    ): "401 403 403 403 403 409 403 403 | 401 403 403 403 403 404 403 403",
+    (
+        "GET",
+        "/api/v1/service-requests/{id}/deliverables/{deliverable_id}/",
+    ): "401 200 200 200 200 200 200 404 | 401 200 404 404 404 404 200 404",
     (
         "GET",
         "/api/v1/service-requests/{id}/attachment/",
@@ -323,6 +341,7 @@ def url_for(path: str, side: dict) -> str:
     if "{code}" in path:
         return path.replace("{code}", CODE_OF_PATH[segment])
     if "{id}" in path:
+        path = path.replace("{deliverable_id}", str(side["deliverable"].pk))
         return path.replace("{id}", str(side[RESOURCE_OF_PATH[segment]].pk))
     return path
 
@@ -408,6 +427,14 @@ SERVICE_REQUEST = set(
         "due_at",
         "completed_at",
         "overdue",
+        "overdue_clock",
+        "answer_due_at",
+        "delivered_at",
+        "auto_confirmed",
+        "quoted_price",
+        "quoted_delivery_date",
+        "quote_note",
+        "quoted_at",
     ]
 )
 FIELD_SETS = {
@@ -572,7 +599,7 @@ FIELD_SETS = {
     "report": REPORT,
     "report detail": REPORT | {"events", "warnings"},
     "service-request": SERVICE_REQUEST,
-    "service-request detail": SERVICE_REQUEST | {"timeline"},
+    "service-request detail": SERVICE_REQUEST | {"timeline", "deliverables"},
     "settlement": set(["id", "complex", "month", "amount", "settled_by", "settled_at"]),
     "voucher": set(
         [
@@ -647,6 +674,7 @@ NOT_ROWS = {
     "/api/v1/indicators/",  # likewise
     "/api/v1/reports/{id}/versions/",  # a list of versions
     "/api/v1/service-requests/{id}/attachment/",  # a file
+    "/api/v1/service-requests/{id}/deliverables/{deliverable_id}/",  # a file
     "/api/v1/enterprises/{id}/licence/",  # a file
     "/api/v1/vouchers/{id}/ledger/",  # a list of ledger entries
 }

@@ -22,7 +22,7 @@ from evaluation.models import (
 )
 from funding.models import Allocation, AllocationKind
 from portal.models import Job
-from services.models import EnterpriseClaim, VoucherSettlement
+from services.models import Deliverable, EnterpriseClaim, VoucherSettlement
 from tests import factories
 from tests.evaluation import factories as evaluation_factories
 from tests.funding import factories as funding_factories
@@ -38,6 +38,7 @@ def _licence() -> ContentFile:
 
 def _side(complex_, enterprise, year: int, recipient) -> dict:
     offering = OfferingFactory(complex=complex_)
+    service_request = ServiceRequestFactory(offering=offering, enterprise=enterprise)
     claimant = factories.UserFactory(is_active=False)
     voucher = VoucherFactory(enterprise=enterprise)
     rule_set = funding_factories.rule_set(year)
@@ -59,7 +60,13 @@ def _side(complex_, enterprise, year: int, recipient) -> dict:
         "offering": offering,
         "enterprise": enterprise,
         "voucher": voucher,
-        "service-request": ServiceRequestFactory(offering=offering, enterprise=enterprise),
+        "service-request": service_request,
+        "deliverable": Deliverable.objects.create(
+            request=service_request,
+            file=ContentFile(b"%PDF-1.7\n%%EOF\n", name="report.pdf"),
+            name="检测报告.pdf",
+            size=15,
+        ),
         "voucher-settlement": VoucherSettlement.objects.create(
             complex=complex_, month=timezone.localdate().replace(day=1), amount=Decimal("300.00")
         ),

@@ -7,7 +7,6 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from services import services
 from services.models import (
     EntryKind,
     Offering,
@@ -18,6 +17,7 @@ from services.models import (
     Voucher,
     VoucherEntry,
 )
+from services.request_actions import ACTION_SERVICES
 from tests import factories
 
 
@@ -95,11 +95,30 @@ PATHS = {
 }
 
 
+def quote_body() -> dict:
+    return {
+        "price": Decimal("12000.00"),
+        "delivery_date": timezone.localdate() + timedelta(days=20),
+        "note": "含两次复测。",
+    }
+
+
+def steps_to(status: str, *, priced: bool) -> list[tuple[str, str, dict]]:
+    """The moves to ``status``; an offering on quotation (面议) is quoted and the quote accepted
+    where a priced one is accepted."""
+    if status == RequestStatus.QUOTED:
+        return [("quote", "operator", quote_body())]
+    if priced:
+        return PATHS[status]
+    quoted = [("quote", "operator", quote_body()), ("accept_quote", "enterprise", {})]
+    return [move for step in PATHS[status] for move in (quoted if step[0] == "accept" else [step])]
+
+
 def advance(service_request: ServiceRequest, status: str, *, operator, enterprise_user):
     actors = {"operator": operator, "enterprise": enterprise_user}
-    for action, party, body in PATHS[status]:
-        service = getattr(services, f"service_request_{action}")
-        service(service_request=service_request, actor=actors[party], **body)
+    priced = service_request.offering.price is not None
+    for action, party, body in steps_to(status, priced=priced):
+        ACTION_SERVICES[action](service_request=service_request, actor=actors[party], **body)
     service_request.refresh_from_db()
     assert service_request.status == status
     return service_request

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, Sum
 
 from complexes.models import Complex
 from services.models import (
+    Deliverable,
     Enterprise,
     EnterpriseClaim,
     EntryKind,
@@ -61,7 +62,8 @@ def test_scale_1_gives_every_status_ratings_vouchers_and_logins():
     )
     assert set(by_status) == set(RequestStatus.values) and min(by_status.values()) > 0
     completed = ServiceRequest.objects.filter(status=RequestStatus.COMPLETED)
-    assert not completed.filter(Q(rating=None) | Q(completed_at=None)).exists()
+    assert not completed.filter(completed_at=None).exists()
+    assert not completed.filter(rating=None, auto_confirmed=False).exists()
     assert completed.filter(voucher_amount__gt=0).count() > 1000
     # Every voucher's ledger reconciles with its balance and held amount.
     unbalanced = Voucher.objects.annotate(
@@ -89,6 +91,28 @@ def test_scale_1_gives_every_status_ratings_vouchers_and_logins():
         username=f"ent-{enterprise.credit_code}", password="demo-pass-2026"
     )
     assert user is not None and user.enterprise == enterprise
+    # The request journey (issue 16): quotes for offerings on quotation, files handed over,
+    # deliveries confirmed by the nightly job, late answers and deliveries.
+    quoted = ServiceRequest.objects.filter(status=RequestStatus.QUOTED)
+    assert not quoted.filter(Q(quoted_price=None) | Q(offering__price__isnull=False)).exists()
+    assert not quoted.exclude(voucher=None).exists()
+    automatic = completed.filter(auto_confirmed=True)
+    assert automatic.count() > 100 and not automatic.exclude(rating=None).exists()
+    assert VoucherEntry.objects.filter(
+        kind=EntryKind.CONSUME, service_request__auto_confirmed=True, actor=None
+    ).exists()
+    assert Deliverable.objects.filter(request__status=RequestStatus.DELIVERED).exists()
+    late = dict(
+        ServiceRequest.objects.with_overdue()
+        .filter(overdue=True)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    assert late.get(RequestStatus.SUBMITTED, 0) > 0 and late.get(RequestStatus.IN_PROGRESS, 0) > 0
+    assert not ServiceRequest.objects.filter(
+        status=RequestStatus.DELIVERED, delivered_at=None
+    ).exists()
     # Every request has its timeline, ending in its current status.
     last = ServiceRequest.objects.order_by("pk").prefetch_related("events")[:200]
     for request_ in last:

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 STATUSES = RequestStatus.values
 LICENCE = "business-licences/2026/12/licence.pdf"  # the pages name it, never open it
+QUOTE = {"quoted_price": Decimal(9000), "quoted_delivery_date": "2026-12-31"}
 
 
 def populate(complex_, own_enterprise, size: int) -> None:
@@ -35,6 +36,7 @@ def populate(complex_, own_enterprise, size: int) -> None:
             voucher_amount=Decimal(1000),
             rating=4 if completed else None,
             completed_at="2025-06-01T10:00:00+08:00" if completed else None,
+            **(QUOTE if status == RequestStatus.QUOTED else {}),
         )
         # A registration waiting for verification, and a claim on a registered code.
         waiting = factories.EnterpriseFactory(

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from services.models import RequestStatus, ServiceRequestEvent, Voucher
-from services.services import TRANSITIONS
+from services.models import Offering, RequestStatus, ServiceRequest, ServiceRequestEvent, Voucher
+from services.services import SYSTEM, TRANSITIONS
 
 from .factories import advance
 
@@ -16,11 +16,29 @@ BODIES = {
     "deliver": {"note": "检测报告已出具"},
     "confirm": {"rating": 4, "comment": "及时"},
     "dispute": {"reason": "报告缺少盐雾数据"},
+    "quote": {"price": "12000.00", "delivery_date": "2099-12-31", "note": "含复测"},
 }
 PARTY = {"operator": "operator", "enterprise": "enterprise_user"}
+# What people do through the API; the nightly automatic confirmation is tested on its own.
+API_TRANSITIONS = [action for action, move in TRANSITIONS.items() if move.party != SYSTEM]
 
 
-def walk_to(world, status):
+def on_quotation(world):
+    """Make the world's offering one priced on quotation (面议), its request without a voucher
+    (one is chosen when the quote is accepted)."""
+    Offering.objects.filter(pk=world["offering"].pk).update(price=None)
+    ServiceRequest.objects.filter(pk=world["request"].pk).update(voucher=None, voucher_amount=0)
+    world["request"].refresh_from_db()
+
+
+def priced_for(action, status) -> bool:
+    """Quote moves, and the quoted status, need an offering on quotation."""
+    return TRANSITIONS[action].priced is not False and status != RequestStatus.QUOTED
+
+
+def walk_to(world, status, *, priced=True):
+    if not priced:
+        on_quotation(world)
     return advance(
         world["request"],
         status,
@@ -31,7 +49,7 @@ def walk_to(world, status):
 
 def post(api_as, world, who, action):
     return api_as(world[who]).post(
-        f"/api/v1/service-requests/{world['request'].pk}/{action}/",
+        f"/api/v1/service-requests/{world['request'].pk}/{action.replace('_', '-')}/",
         BODIES.get(action, {}),
         format="json",
     )
@@ -51,11 +69,11 @@ def snapshot(world):
 
 
 @pytest.mark.parametrize("status", RequestStatus.values)
-@pytest.mark.parametrize("action", list(TRANSITIONS))
+@pytest.mark.parametrize("action", API_TRANSITIONS)
 def test_the_party_moves_from_legal_states_and_gets_409_from_the_others(
     world, api_as, action, status
 ):
-    walk_to(world, status)
+    walk_to(world, status, priced=priced_for(action, status))
     move = TRANSITIONS[action]
     before = snapshot(world)
     response = post(api_as, world, PARTY[move.party], action)
@@ -95,7 +113,8 @@ OTHERS = {
 )
 def test_no_one_else_may_move_the_request(world, api_as, action, who):
     move = TRANSITIONS[action]
-    walk_to(world, sorted(move.sources)[0])
+    source = sorted(move.sources)[0]
+    walk_to(world, source, priced=priced_for(action, source))
     before = snapshot(world)
     response = post(api_as, world, who, action)
     assert response.status_code == OTHERS[who][move.party], response.content
@@ -163,15 +182,34 @@ def test_a_dispute_sends_the_request_back_to_work_and_keeps_the_timeline(world, 
         ("confirm", {"rating": 6}, "rating"),
         ("confirm", {"rating": 0}, "rating"),
         ("dispute", {"reason": ""}, "reason"),
+        ("quote", {"delivery_date": "2099-01-01"}, "price"),
+        ("quote", {"price": "0", "delivery_date": "2099-01-01"}, "price"),
+        ("quote", {"price": "100.00"}, "delivery_date"),
+        ("quote", {"price": "100.00", "delivery_date": "2020-01-01"}, "delivery_date"),
+        ("quote", {"price": "100.00", "delivery_date": "2099-01-01", "note": "长" * 2001}, "note"),
     ],
 )
 def test_required_reasons_notes_and_ratings(world, api_as, action, body, field):
     move = TRANSITIONS[action]
-    walk_to(world, sorted(move.sources)[0])
+    source = sorted(move.sources)[0]
+    walk_to(world, source, priced=priced_for(action, source))
     before = snapshot(world)
     response = api_as(world[PARTY[move.party]]).post(
         f"/api/v1/service-requests/{world['request'].pk}/{action}/", body, format="json"
     )
     assert response.status_code == 400
     assert field in response.json()
+    assert snapshot(world) == before
+
+
+@pytest.mark.parametrize(
+    ("action", "priced"), [("quote", True), ("accept", False)], ids=["quote-priced", "accept-面议"]
+)
+def test_a_priced_offering_is_not_quoted_and_one_on_quotation_not_accepted_unquoted(
+    world, api_as, action, priced
+):
+    walk_to(world, RequestStatus.SUBMITTED, priced=priced)
+    before = snapshot(world)
+    response = post(api_as, world, "operator", action)
+    assert response.status_code == 409, response.content
     assert snapshot(world) == before

@@ -170,7 +170,8 @@ def voucher_ledger(*, voucher: Voucher):
 
 
 def voucher_ledger_totals(*, voucher_ids=None) -> dict[int, dict[str, Decimal]]:
-    """Per voucher: issued, held now, consumed and settled, summed from the ledger alone."""
+    """Per voucher: issued, available, held now, consumed, lapsed and settled, summed from the
+    ledger alone."""
 
     def total(*kinds):
         return Coalesce(Sum("amount", filter=Q(kind__in=kinds)), ZERO)
@@ -186,6 +187,7 @@ def voucher_ledger_totals(*, voucher_ids=None) -> dict[int, dict[str, Decimal]]:
             holds=total(EntryKind.HOLD),
             releases=total(EntryKind.RELEASE),
             consumed=total(EntryKind.CONSUME),
+            lapsed=total(EntryKind.LAPSE),
             settled=total(EntryKind.SETTLE),
         )
     )
@@ -193,8 +195,9 @@ def voucher_ledger_totals(*, voucher_ids=None) -> dict[int, dict[str, Decimal]]:
         row["voucher_id"]: {
             "issued": row["issued"],
             "held": row["holds"] - row["releases"] - row["consumed"],
-            "balance": row["issued"] - row["holds"] + row["releases"],
+            "balance": row["issued"] - row["holds"] + row["releases"] - row["lapsed"],
             "consumed": row["consumed"],
+            "lapsed": row["lapsed"],
             "settled": row["settled"],
         }
         for row in rows

@@ -377,6 +377,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "dashboard.tasks.refresh_figures",
         "schedule": crontab(hour=3, minute=0),
     },
+    "voucher-expiry": {
+        "task": "services.tasks.expire_vouchers",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "voucher-reminders": {
+        "task": "services.tasks.send_voucher_reminders",
+        "schedule": crontab(hour=8, minute=10),
+    },
     "export-housekeeping": {
         "task": "portal.tasks.export_housekeeping",
         "schedule": crontab(minute=17),

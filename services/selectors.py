@@ -12,7 +12,13 @@ from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.policy import subtree_prefix
 
-from .filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter, VerificationFilter
+from .filters import (
+    EnterpriseFilter,
+    OfferingFilter,
+    ServiceRequestFilter,
+    VerificationFilter,
+    VoucherApplicationFilter,
+)
 from .models import (
     Enterprise,
     EnterpriseClaim,
@@ -22,6 +28,7 @@ from .models import (
     ServiceRequest,
     ServiceRequestEvent,
     Voucher,
+    VoucherApplication,
     VoucherEntry,
     VoucherSettlement,
 )
@@ -284,3 +291,33 @@ def delivered_per_quarter(*, complex_id: int, quarters: int) -> list[tuple[str, 
         )
         for year, quarter in starts
     ]
+
+
+def voucher_applications(*, user, filters: Filters = NO_FILTERS):
+    """The voucher applications a user may see (an enterprise its own, officials those of
+    their region) under validated ``VoucherApplicationFilter`` filters, oldest open first."""
+    rows = (
+        VoucherApplication.objects.in_scope(user, "voucher_application.list")
+        .select_related("enterprise", "enterprise__region", "voucher")
+        .prefetch_related("planned_services")
+        .order_by("-created_at", "-id")
+    )
+    return filtered(VoucherApplicationFilter, rows, filters)
+
+
+def voucher_application_list(*, user, filters: Filters = NO_FILTERS):
+    """The applications page: enterprises and officials; anyone else is refused."""
+    policy.page_requires(user, "voucher_application.list")
+    return voucher_applications(user=user, filters=filters)
+
+
+def plannable_services(*, enterprise):
+    """The services an enterprise may plan to pay with a voucher: active, voucher-eligible
+    offerings of the complexes in its city."""
+    city_prefix = subtree_prefix(enterprise.region.city_code)
+    return (
+        Offering.objects.active()
+        .filter(voucher_eligible=True, complex__region__code__startswith=city_prefix)
+        .select_related("complex")
+        .order_by("complex__name", "title", "id")
+    )

@@ -650,16 +650,47 @@ def voucher_issue(
     *,
     enterprise: Enterprise,
     amount: Decimal,
-    expires_on: date,
     actor,
     valid_from: date | None = None,
+    expires_on: date | None = None,
 ) -> Voucher:
-    """The province issues a voucher: its whole amount is the opening balance. Without a start
-    date it is valid from the day of issue (in the portal's time zone)."""
-    if valid_from is None:
-        valid_from = timezone.localdate()
+    """The province issues a voucher directly (not from an application)."""
     if not policy.can(actor, "voucher.issue", enterprise):
         raise NotPermitted(_("Only provincial officials issue innovation vouchers."))
+    voucher = voucher_create(
+        enterprise=enterprise,
+        amount=amount,
+        actor=actor,
+        valid_from=valid_from,
+        expires_on=expires_on,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            recipients=_users_of(enterprise.pk),
+            subject=_("An innovation voucher of %(amount)s CNY has been issued to you")
+            % {"amount": amount},
+            body=_("Valid from %(start)s to %(end)s.")
+            % {"start": voucher.valid_from, "end": voucher.expires_on},
+            url=reverse("services:vouchers"),
+        )
+    return voucher
+
+
+def voucher_create(
+    *,
+    enterprise: Enterprise,
+    amount: Decimal,
+    actor,
+    valid_from: date | None = None,
+    expires_on: date | None = None,
+) -> Voucher:
+    """Issue a voucher within the year's rules: its whole amount is the opening balance.
+
+    The caller has decided that ``actor`` may issue it (the province, or a city deciding an
+    application when the year's rules delegate issuing). Without a start date it is valid from
+    the day of issue (in the portal's time zone); without an end, for the year's validity."""
+    if valid_from is None:
+        valid_from = timezone.localdate()
     if not enterprise.verified:
         raise DomainError(
             _(
@@ -671,6 +702,9 @@ def voucher_issue(
         )
     if amount is None or amount <= 0:
         raise DomainError(_("The amount must be positive."), field="amount")
+    if expires_on is None:
+        validity = VoucherRules.objects.for_year(valid_from.year).validity_days
+        expires_on = valid_from + timedelta(days=validity - 1)
     if expires_on < valid_from:
         raise DomainError(_("The voucher cannot expire before it is valid."), field="expires_on")
     _check_voucher_rules(enterprise=enterprise, amount=amount, year=valid_from.year)
@@ -683,14 +717,6 @@ def voucher_issue(
         issued_by=actor,
     )
     ledger_entry(voucher, EntryKind.ISSUE, amount, None, actor)
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            recipients=_users_of(enterprise.pk),
-            subject=_("An innovation voucher of %(amount)s CNY has been issued to you")
-            % {"amount": amount},
-            body=_("Valid from %(start)s to %(end)s.") % {"start": valid_from, "end": expires_on},
-            url=reverse("services:vouchers"),
-        )
     return voucher
 
 

@@ -76,7 +76,8 @@ def application_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_detail(request, pk):
-    application = get_object_or_404(selectors.voucher_application_list(user=request.user), pk=pk)
+    # Like a voucher, an application out of the caller's scope (or role) is not found.
+    application = get_object_or_404(selectors.voucher_applications(user=request.user), pk=pk)
     forms = {"approve": EmptyForm(prefix="approve"), "reject": ReasonForm(prefix="reject")}
     if request.method == "POST" and _decided(request, DECISIONS, forms, application=application):
         return redirect("services:voucher_application_detail", pk=pk)

@@ -22,7 +22,7 @@ from evaluation.models import (
 )
 from funding.models import Allocation, AllocationKind
 from portal.models import Job
-from services.models import EnterpriseClaim, VoucherSettlement
+from services.models import EnterpriseClaim, VoucherApplication, VoucherSettlement
 from tests import factories
 from tests.evaluation import factories as evaluation_factories
 from tests.funding import factories as funding_factories
@@ -60,6 +60,9 @@ def _side(complex_, enterprise, year: int, recipient) -> dict:
         "enterprise": enterprise,
         "voucher": voucher,
         "service-request": ServiceRequestFactory(offering=offering, enterprise=enterprise),
+        "voucher-application": VoucherApplication.objects.create(
+            enterprise=enterprise, year=year + 1, amount=Decimal("50000.00"), purpose="新品检测"
+        ),
         "voucher-settlement": VoucherSettlement.objects.create(
             complex=complex_, month=timezone.localdate().replace(day=1), amount=Decimal("300.00")
         ),

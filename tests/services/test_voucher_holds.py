@@ -200,3 +200,32 @@ def test_money_released_after_expiry_lapses_at_once(scene):
         Decimal("0.00"),
         Decimal("30000.00"),
     )
+
+
+def test_the_enterprise_sees_available_held_and_consumed_money_and_the_ledger(scene, client_as):
+    _held, consumed = (
+        ServiceRequestFactory(
+            offering=scene["offering"],
+            enterprise=scene["enterprise"],
+            voucher=scene["voucher"],
+            voucher_amount=amount,
+        )
+        for amount in (Decimal("4000.00"), Decimal("6000.00"))
+    )
+    advance(
+        consumed, RequestStatus.COMPLETED, operator=scene["operator"], enterprise_user=scene["user"]
+    )
+    page = client_as(scene["user"]).get(f"/services/vouchers/{scene['voucher'].pk}/")
+    voucher = page.context["voucher"]
+    assert (voucher.balance, voucher.held, voucher.consumed) == (
+        Decimal("20000.00"),
+        Decimal("4000.00"),
+        Decimal("6000.00"),
+    )
+    assert [entry.kind for entry in page.context["entries"]] == ["issue", "hold", "hold", "consume"]
+    assert page.context["totals"]["balance"] == Decimal("20000.00")
+    listed = client_as(scene["user"]).get("/services/vouchers/").content.decode()
+    row = listed.replace(",", "").split(f"/services/vouchers/{voucher.pk}/")[1]
+    cells = [f"¥{amount}" for amount in ("30000.00", "20000.00", "4000.00", "6000.00")]
+    positions = [row.index(cell) for cell in cells]
+    assert positions == sorted(positions)  # issued, available, held, consumed

@@ -67,8 +67,8 @@ def voucher_hold(
     if amount > most:
         raise DomainError(
             format_lazy(
-                _("A voucher pays at most {percent}% of the price: {most} CNY for this service."),
-                percent=f"{share * 100:.0f}",
+                _("A voucher pays at most {share} of the price: {most} CNY for this service."),
+                share=f"{share * 100:.0f} %",
                 most=most,
             ),
             field="voucher_amount",

@@ -5,6 +5,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Notification
@@ -281,3 +283,31 @@ def test_officials_decide_on_the_application_page(client_as, people):
     )
     application.refresh_from_db()
     assert (application.status, application.rejection_reason) == (A.REJECTED, "额度已满")
+
+
+def test_the_lists_make_as_many_queries_for_one_application_as_for_six(api_as, client_as, people):
+    """No query per row: the planned services are prefetched, the enterprise joined."""
+
+    def counts():
+        measured = []
+        for client, url in (
+            (api_as(people["county"]), URL),
+            (client_as(people["county"]), "/services/voucher-applications/"),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            measured.append(len(queries))
+        return measured
+
+    workflow.voucher_application_create(
+        actor=people["user"], amount=Decimal("1000"), purpose="检测",
+        planned_services=[people["offering"]],
+    )  # fmt: skip
+    one = counts()
+    for n in range(5):
+        enterprise = factories.EnterpriseFactory(region=factories.region("330784"))
+        workflow.voucher_application_create(
+            actor=factories.enterprise_user_of(enterprise), amount=Decimal(1000 + n),
+            purpose="检测", planned_services=[people["offering"]],
+        )  # fmt: skip
+    assert counts() == one

@@ -51,6 +51,13 @@ RULES: dict[str, dict[str, str]] = {
     "service_request.respond": {ENTERPRISE: OWN_ENTERPRISE},
     "voucher.list": {**OFFICIALS, ENTERPRISE: OWN_ENTERPRISE},
     "voucher.issue": {PROVINCE: ALL},
+    "voucher_application.create": {ENTERPRISE: OWN_ENTERPRISE},
+    "voucher_application.list": {**OFFICIALS, ENTERPRISE: OWN_ENTERPRISE},
+    # Approve or reject: which step (review or issue) the service decides by the status.
+    "voucher_application.decide": OFFICIALS,
+    "voucher_application.review": {REGION: SUBTREE},
+    # A city official issues in the city's subtree only when the year's rules delegate it.
+    "voucher_application.issue_delegated": {REGION: SUBTREE},
     "settlement.list": {**OFFICIALS, OPERATOR: OWN_COMPLEX},
     "settlement.view_due": OFFICIALS,
     "settlement.settle": {PROVINCE: ALL},
@@ -93,6 +100,7 @@ TEAM_LIMITS: dict[str, set[str]] = {
     "complex.change_profile": {OWNER, MANAGER},
     "enterprise.edit_profile": {OWNER, MANAGER},
     "enterprise.upload_licence": {OWNER, MANAGER},
+    "voucher_application.create": {OWNER, MANAGER},
 }
 TEAM_ROLES = {role.value for role in TEAM_ANCHORS}
 TEAM_COLUMNS = {OWNER: "owner", MANAGER: "manager", TEAM_STAFF: "staff member"}

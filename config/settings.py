@@ -410,6 +410,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "services.tasks.run_request_clocks",
         "schedule": crontab(hour=1, minute=30),
     },
+    "voucher-expiry": {
+        "task": "services.tasks.expire_vouchers",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "voucher-reminders": {
+        "task": "services.tasks.send_voucher_reminders",
+        "schedule": crontab(hour=8, minute=10),
+    },
     "export-housekeeping": {
         "task": "portal.tasks.export_housekeeping",
         "schedule": crontab(minute=17),

@@ -66,6 +66,16 @@ class ServicesConfig(AppConfig):
             ),
         )
         register_history_kind(
+            "voucher_application",
+            HistoryKind(
+                "services.VoucherApplication",
+                ("services.VoucherApplicationEvent",),
+                lambda application: reverse(
+                    "services:voucher_application_detail", args=[application.pk]
+                ),
+            ),
+        )
+        register_history_kind(
             "settlement",
             HistoryKind(
                 "services.VoucherSettlement",

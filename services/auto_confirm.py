@@ -19,6 +19,7 @@ from portal.exceptions import InvalidTransition
 from . import clocks, services
 from .models import NoticeKind, RequestStatus, ServiceRequest
 from .request_notices import enterprise_users, operators, record_sent, tell
+from .vouchers import voucher_consume
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,7 @@ def auto_confirm(*, service_request: ServiceRequest, now: datetime) -> ServiceRe
     )
     if clocks.auto_confirm_moment(locked.delivered_at) > now:
         raise InvalidTransition(gettext_lazy("The enterprise still has time to confirm."))
-    if locked.voucher_amount:
-        consume_voucher_money(service_request=locked)
+    voucher_consume(service_request=locked, actor=None)
     locked.auto_confirmed, locked.completed_at = True, now
     locked.save(update_fields=["status", "auto_confirmed", "completed_at", "updated_at"])
     tell(
@@ -76,13 +76,6 @@ def auto_confirm(*, service_request: ServiceRequest, now: datetime) -> ServiceRe
         ),
     )
     return locked
-
-
-def consume_voucher_money(*, service_request: ServiceRequest) -> None:
-    """Consume the voucher money held by a request confirmed automatically (locked row).
-
-    At merge: point this at the consumption of ``services/vouchers.py``."""
-    services._voucher_consume(service_request=service_request, actor=None)
 
 
 @transaction.atomic

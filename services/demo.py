@@ -1,7 +1,9 @@
 """Demo services: a catalogue for every complex, ≈3,000 × scale enterprises with their users
 (most verified, one in 50 waiting with its licence, one code claimed by a second party),
-vouchers for a share of the verified ones, and ≈150,000 × scale service requests over the last three years
-in every status, with their timelines, ratings, voucher ledgers and monthly settlements.
+vouchers for a share of the verified ones (this year's issued from applications, with other
+applications waiting for review, for issue or rejected), and ≈150,000 × scale service
+requests over the last three years in every status, with their timelines, ratings, voucher
+ledgers (money held from submission, lapsed at expiry) and monthly settlements.
 
 The big tables are written with PostgreSQL COPY; every random draw comes from ``context.rng``
 in a fixed order, so the same seed gives the same data.
@@ -27,6 +29,7 @@ from portal.seeding import DemoContext, bulk_loading
 
 from . import clocks
 from .models import (
+    ApplicationStatus,
     Deliverable,
     Enterprise,
     EnterpriseClaim,
@@ -38,10 +41,12 @@ from .models import (
     ServiceRequestEvent,
     ServiceType,
     Voucher,
+    VoucherApplication,
     VoucherEntry,
     VoucherSettlement,
 )
 from .offering_stats import offering_stats_refresh
+from .vouchers import vouchers_expire
 
 ENTERPRISES_PER_SCALE = 3000
 REQUESTS_PER_SCALE = 150_000
@@ -227,6 +232,9 @@ def seed(context: DemoContext) -> None:
     )
     _requests(context, offerings, enterprises, enterprise_users, vouchers, operators)
     _deliverables(context)
+    # Requests still waiting on a voucher that has expired since: as the nightly run leaves them.
+    vouchers_expire(today=context.today)
+    _applications(context, enterprises, vouchers, offerings)
     offering_stats_refresh()
 
 
@@ -423,6 +431,7 @@ def _requests(context, offerings, enterprises, enterprise_users, vouchers, opera
             enterprise_users[enterprise.pk], operators.get(offering.complex_id), vouchers,
         )  # fmt: skip
     settlements = _settle(context, batch)
+    batch.entries += _lapses(vouchers, context.today)
     with bulk_loading(ServiceRequest, ServiceRequestEvent, VoucherEntry):
         batch.requests.copy_into(ServiceRequest, REQUEST_COLUMNS)
         batch.events.copy_into(ServiceRequestEvent, EVENT_COLUMNS)
@@ -543,8 +552,8 @@ def _one_request(
 
 
 def _voucher_use(context, offering, price, enterprise_vouchers, submitted):
-    """A voucher valid on the day with enough balance pays part of an eligible offering (of
-    its ``price``, or of its quote)."""
+    """A voucher valid on the day with enough balance pays part of an eligible offering: at
+    most half of its ``price`` (the default rules' share), or of its quote."""
     rng = context.rng
     if not offering.voucher_eligible or not enterprise_vouchers or rng.random() >= 0.6:
         return None, None
@@ -558,14 +567,17 @@ def _voucher_use(context, offering, price, enterprise_vouchers, submitted):
 
 
 def _ledger(batch, voucher, amount, request_id, complex_id, steps, operator_id, user_id):
-    """Hold on acceptance; release on a later rejection or cancellation; consume on completion.
-    The Python voucher objects keep the running balance for the next requests."""
-    for from_status, to_status, step_actor, _note, at in steps:
-        if to_status == S.ACCEPTED:
+    """Hold on submission (on accepting the quote, for an offering on quotation); release on
+    rejection or cancellation; consume on completion. The Python voucher objects keep the
+    running balance for the next requests."""
+    quoted = any(to_status == S.QUOTED for _f, to_status, _a, _n, _at in steps)
+    held_on = S.ACCEPTED if quoted else S.SUBMITTED
+    for _from_status, to_status, step_actor, _note, at in steps:
+        if to_status == held_on:
             voucher.balance -= amount
             voucher.held += amount
-            batch.entries.append([voucher, EntryKind.HOLD, amount, request_id, complex_id, None, operator_id, at])  # fmt: skip
-        elif from_status == S.ACCEPTED and to_status in (S.REJECTED, S.CANCELLED):
+            batch.entries.append([voucher, EntryKind.HOLD, amount, request_id, complex_id, None, user_id, at])  # fmt: skip
+        elif to_status in (S.REJECTED, S.CANCELLED):
             voucher.balance += amount
             voucher.held -= amount
             actor = operator_id if to_status == S.REJECTED else user_id
@@ -637,6 +649,19 @@ def _settle(context, batch) -> list[VoucherSettlement]:
     return settlements
 
 
+def _lapses(vouchers, today) -> list:
+    """The balance of each voucher that expired before ``today`` lapsed the night after."""
+    zone = timezone.get_current_timezone()
+    entries = []
+    for enterprise_vouchers in vouchers.values():
+        for voucher in enterprise_vouchers:
+            if voucher.expires_on < today and voucher.balance:
+                night = datetime.combine(voucher.expires_on + timedelta(days=1), time(0, 30))
+                entries.append([voucher.pk, EntryKind.LAPSE, voucher.balance, None, None, None, None, timezone.make_aware(night, zone)])  # fmt: skip
+                voucher.lapsed, voucher.balance = voucher.balance, Decimal(0)
+    return entries
+
+
 def _issue_entries(vouchers) -> None:
     VoucherEntry.objects.bulk_create(
         [
@@ -657,6 +682,115 @@ def _issue_entries(vouchers) -> None:
 def _save_balances(vouchers) -> None:
     Voucher.objects.bulk_update(
         [voucher for enterprise_vouchers in vouchers.values() for voucher in enterprise_vouchers],
-        ["balance", "held"],
+        ["balance", "held", "lapsed"],
+        batch_size=2000,
+    )
+
+
+PURPOSES = [
+    "新产品型式试验与第三方检测",
+    "关键零部件工业设计与样机开发",
+    "高校科技成果转化对接及中试",
+    "产品标准制定与认证咨询",
+    "专利布局与知识产权分析",
+]
+REJECTIONS = [
+    "申请用途不属于创新券支持范围。",
+    "本年度创新券额度已用完，请明年再申请。",
+    "申请材料不完整，请补充后重新申请。",
+]
+# The applications still open or refused this year, per scale: (status, how many).
+OPEN_APPLICATIONS = [
+    (ApplicationStatus.SUBMITTED, 40),
+    (ApplicationStatus.RECOMMENDED, 25),
+    (ApplicationStatus.REJECTED, 20),
+]
+
+
+def _applications(context, enterprises, vouchers, offerings) -> None:
+    """This year's vouchers were issued from applications, reviewed by the official of the
+    enterprise's county (or city) and issued by the province; other enterprises' applications
+    wait for review (Yongkang's first, so that ``county-330784`` has a queue), for issue, or
+    were rejected."""
+    rng = context.rng
+    today = context.today
+    zone = timezone.get_current_timezone()
+    province = User.objects.filter(username="province").values_list("pk", flat=True).first()
+    officials = dict(
+        User.objects.filter(role=Role.REGIONAL_OFFICIAL)
+        .order_by("pk")
+        .values_list("region_id", "pk")
+    )
+    eligible = defaultdict(list)
+    for offering in offerings:
+        if offering.active and offering.voucher_eligible:
+            eligible[offering.complex.region_id[:4]].append(offering.pk)
+
+    def reviewer(enterprise):
+        region = enterprise.region_id
+        return officials.get(region) or officials.get(f"{region[:4]}00")
+
+    def at(day, hour):
+        return timezone.make_aware(datetime.combine(day, time(hour, rng.randrange(60))), zone)
+
+    rows, planned = [], []
+
+    def add(enterprise, status, amount, applied_on, **fields):
+        application = VoucherApplication(
+            enterprise=enterprise,
+            year=applied_on.year,
+            amount=amount,
+            purpose=rng.choice(PURPOSES),
+            status=status,
+            applicant_id=None,
+            created_at=at(applied_on, 9),
+            **fields,
+        )
+        rows.append(application)
+        nearby = eligible.get(enterprise.region_id[:4], [])
+        planned.append(rng.sample(nearby, min(len(nearby), rng.choice((0, 1, 2)))))
+
+    issued_to = set()
+    for enterprise_vouchers in vouchers.values():
+        for voucher in enterprise_vouchers:
+            if voucher.valid_from.year != today.year:
+                continue
+            enterprise = voucher.enterprise
+            issued_to.add(enterprise.pk)
+            applied_on = voucher.valid_from - timedelta(days=rng.randint(5, 15))
+            add(
+                enterprise, ApplicationStatus.ISSUED, voucher.amount, applied_on,
+                reviewed_by_id=reviewer(enterprise), reviewed_at=at(applied_on + timedelta(days=2), 15),
+                decided_by_id=province, decided_at=at(voucher.valid_from, 9), voucher=voucher,
+            )  # fmt: skip
+    candidates = [e for e in enterprises if e.verified and e.pk not in issued_to]
+    candidates.sort(key=lambda e: (e.region_id != "330784", e.pk))
+    position = 0
+    for status, per_scale in OPEN_APPLICATIONS:
+        for _n in range(per_scale * context.scale):
+            enterprise = candidates[position]
+            position += 1
+            applied_on = today - timedelta(days=rng.randint(1, 30))
+            amount = Decimal(rng.randrange(10_000, 100_001, 5_000))
+            fields = {}
+            if status != ApplicationStatus.SUBMITTED:
+                fields = {"reviewed_by_id": reviewer(enterprise),
+                          "reviewed_at": at(min(applied_on + timedelta(days=1), today), 11)}  # fmt: skip
+            if status == ApplicationStatus.REJECTED:
+                fields |= {"decided_by_id": province, "decided_at": fields["reviewed_at"],
+                           "rejection_reason": rng.choice(REJECTIONS)}  # fmt: skip
+            add(enterprise, status, amount, applied_on, **fields)
+    created = VoucherApplication.objects.bulk_create(rows, batch_size=2000)
+    # created_at is stamped on insert: put back the day each was applied for.
+    for application, row in zip(created, rows, strict=True):
+        application.created_at = row.created_at
+    VoucherApplication.objects.bulk_update(created, ["created_at"], batch_size=2000)
+    through = VoucherApplication.planned_services.through
+    through.objects.bulk_create(
+        [
+            through(voucherapplication_id=application.pk, offering_id=offering_id)
+            for application, offering_ids in zip(created, planned, strict=True)
+            for offering_id in offering_ids
+        ],
         batch_size=2000,
     )

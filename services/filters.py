@@ -15,6 +15,7 @@ from portal.forms import FilterForm
 from portal.search import all_terms_match
 
 from .models import (
+    ApplicationStatus,
     Enterprise,
     EnterpriseSize,
     Offering,
@@ -22,6 +23,7 @@ from .models import (
     ServiceRequest,
     ServiceType,
     VerificationState,
+    VoucherApplication,
 )
 
 OFFERING_SEARCH_FIELDS = [
@@ -212,3 +214,13 @@ class VerificationFilter(UserFilterSet):
 
     def in_state(self, queryset, name, value):
         return queryset.filter(VERIFICATION_STATES[value])
+
+
+class VoucherApplicationFilter(UserFilterSet):
+    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices, label=_("Status"))
+    year = YearFilter(field_name="year", label=_("Year"))
+
+    class Meta:
+        model = VoucherApplication
+        form = FilterForm
+        fields = ["status", "year"]

@@ -250,6 +250,35 @@ class VoucherIssueForm(BootstrapFormMixin, forms.Form):
         return code
 
 
+class VoucherApplicationForm(BootstrapFormMixin, forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount (CNY)"), max_digits=14, decimal_places=2, min_value=0.01
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the voucher will pay for, and what your enterprise expects of it."),
+    )
+    planned_services = forms.ModelMultipleChoiceField(
+        label=_("Planned services"),
+        queryset=Offering.objects.none(),
+        required=False,
+        help_text=_("Services of your city's complexes that accept innovation vouchers."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, planned_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if planned_choices is not None:
+            self.fields["planned_services"].queryset = planned_choices
+        self.fields["planned_services"].label_from_instance = self.offering_label
+
+    @staticmethod
+    def offering_label(offering: Offering) -> str:
+        return f"{offering.complex.name} · {offering.title}"
+
+
 class EnterpriseProfileForm(BootstrapFormMixin, forms.ModelForm):
     """What the enterprise's own users edit; the service checks the certificate number."""
 

@@ -1,7 +1,7 @@
 """The row locks of the services app, in the one order every service takes them.
 
 A transaction that locks several kinds of rows takes them in this order: a claim on a credit
-code, the enterprise (its verification, or the vouchers issued to it in a year), the service
+code or a voucher application, the enterprise (its verification, or the vouchers issued to it in a year), the service
 request, then the voucher it is paid with, then voucher entries (a monthly settlement). Rows of
 one kind are locked in primary-key order. Two transactions therefore never hold what the other
 waits for, and PostgreSQL has no deadlock to break.
@@ -9,12 +9,27 @@ waits for, and PostgreSQL has no deadlock to break.
 
 from django.db.models import QuerySet
 
-from .models import Enterprise, EnterpriseClaim, ServiceRequest, Voucher, VoucherEntry
+from .models import (
+    Enterprise,
+    EnterpriseClaim,
+    ServiceRequest,
+    Voucher,
+    VoucherApplication,
+    VoucherEntry,
+)
 
 
 def claims_select_for_update(queryset: QuerySet[EnterpriseClaim]) -> QuerySet[EnterpriseClaim]:
     """0. Claims on a registered credit code, while an official decides them (``queryset``
     is already restricted to what the official may see)."""
+    return queryset.order_by("pk").select_for_update(of=("self",))
+
+
+def voucher_applications_select_for_update(
+    queryset: QuerySet[VoucherApplication],
+) -> QuerySet[VoucherApplication]:
+    """0. Voucher applications, while an official decides them (then the enterprise is locked
+    to count what it was issued in the year)."""
     return queryset.order_by("pk").select_for_update(of=("self",))
 
 

@@ -565,6 +565,14 @@ class VoucherRules(models.Model):
     validity_days = models.PositiveSmallIntegerField(
         _("validity (days)"), default=365, validators=[MinValueValidator(1)]
     )
+    city_issues = models.BooleanField(
+        _("cities issue the vouchers"),
+        default=False,
+        help_text=_(
+            "When set, a city official issues the vouchers applied for in the city's region; "
+            "otherwise the province does."
+        ),
+    )
 
     objects = VoucherRulesQuerySet.as_manager()
 
@@ -591,8 +599,9 @@ class VoucherRules(models.Model):
 class Voucher(TimeStampedModel):
     """An innovation voucher (创新券) issued to an enterprise.
 
-    ``balance`` is what can still be held; ``held`` is reserved by accepted requests. The
-    ledger reconciles: issued = balance + held + consumed.
+    ``balance`` is what is still available; ``held`` is reserved by the requests submitted with
+    it and not yet confirmed, rejected or cancelled; ``lapsed`` is the balance that expired
+    unused. The ledger reconciles: issued = balance + held + consumed + lapsed.
     """
 
     enterprise = models.ForeignKey(
@@ -602,6 +611,9 @@ class Voucher(TimeStampedModel):
     balance = models.DecimalField(_("balance (CNY)"), max_digits=14, decimal_places=2)
     held = models.DecimalField(
         _("held (CNY)"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    lapsed = models.DecimalField(
+        _("lapsed at expiry (CNY)"), max_digits=14, decimal_places=2, default=Decimal("0")
     )
     valid_from = models.DateField(_("valid from"))
     expires_on = models.DateField(_("expires on"))
@@ -626,9 +638,12 @@ class Voucher(TimeStampedModel):
                 name="voucher_balance_not_negative", condition=Q(balance__gte=0)
             ),
             models.CheckConstraint(name="voucher_held_not_negative", condition=Q(held__gte=0)),
+            models.CheckConstraint(name="voucher_lapsed_not_negative", condition=Q(lapsed__gte=0)),
             models.CheckConstraint(
                 name="voucher_within_issued_amount",
-                condition=Q(balance__lte=models.F("amount") - models.F("held")),
+                condition=Q(
+                    balance__lte=models.F("amount") - models.F("held") - models.F("lapsed")
+                ),
             ),
             models.CheckConstraint(
                 name="voucher_validity_window", condition=Q(expires_on__gte=models.F("valid_from"))
@@ -656,7 +671,7 @@ class Voucher(TimeStampedModel):
 
     @property
     def consumed(self) -> Decimal:
-        return self.amount - self.balance - self.held
+        return self.amount - self.balance - self.held - self.lapsed
 
 
 class EntryKind(models.TextChoices):
@@ -664,6 +679,7 @@ class EntryKind(models.TextChoices):
     HOLD = "hold", _("Held")
     RELEASE = "release", _("Released")
     CONSUME = "consume", _("Consumed")
+    LAPSE = "lapse", _("Lapsed at expiry")
     SETTLE = "settle", _("Settled")
 
 
@@ -713,7 +729,8 @@ class VoucherEntryQuerySet(ScopedQuerySet):
 class VoucherEntry(models.Model):
     """One line of a voucher's ledger. ``amount`` is always positive; ``kind`` says which way
     it moves: issue adds to the balance, hold moves balance to held, release moves it back,
-    consume spends held money, settle records the payout of consumed money."""
+    consume spends held money, lapse removes the balance left at expiry, settle records the
+    payout of consumed money."""
 
     voucher = models.ForeignKey(
         Voucher, on_delete=models.CASCADE, related_name="entries", verbose_name=_("voucher")
@@ -878,3 +895,134 @@ class ServiceRequestNotice(models.Model):
 
     def __str__(self):
         return f"{self.request_id} {self.kind} {self.deadline:%Y-%m-%d}"
+
+
+class VoucherReminder(models.Model):
+    """One expiry reminder sent about a voucher: a nightly run sends each kind once."""
+
+    class Kind(models.IntegerChoices):
+        THIRTY_DAYS = 30, _("30 days before expiry")
+        SEVEN_DAYS = 7, _("7 days before expiry")
+
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("voucher")
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before expiry"), choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("voucher expiry reminder")
+        verbose_name_plural = _("voucher expiry reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["voucher", "days_before"], name="voucher_reminder_once_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.voucher_id} −{self.days_before}d"
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting the region's review")
+    RECOMMENDED = "recommended", _("Recommended, awaiting issue")
+    ISSUED = "issued", _("Issued")
+    REJECTED = "rejected", _("Rejected")
+
+
+class VoucherApplicationQuerySet(ScopedQuerySet):
+    scope_region = "enterprise__region__code"
+    scope_enterprise = "enterprise_id"
+
+    def pending(self):
+        return self.filter(status__in=(ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED))
+
+
+@audited()
+class VoucherApplication(TimeStampedModel):
+    """An enterprise's application for an innovation voucher: the city or county official of
+    its region reviews it (recommends or rejects), then the province issues it, or the city
+    when the year's voucher rules say so."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="voucher_applications",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("amount applied for (CNY)"), max_digits=14, decimal_places=2)
+    purpose = models.TextField(_("purpose"), max_length=DESCRIPTION_MAX_LENGTH)
+    planned_services = models.ManyToManyField(
+        Offering, verbose_name=_("planned services"), blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    rejection_reason = models.TextField(
+        _("rejection reason"), blank=True, max_length=REASON_MAX_LENGTH
+    )
+    voucher = models.OneToOneField(
+        Voucher,
+        verbose_name=_("voucher issued"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="application",
+    )
+
+    objects = VoucherApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("voucher application")
+        verbose_name_plural = _("voucher applications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="voucher_application_amount_positive", condition=Q(amount__gt=0)
+            ),
+            models.CheckConstraint(
+                name="voucher_application_issued_has_voucher",
+                condition=~Q(status=ApplicationStatus.ISSUED) | Q(voucher__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="voucher_application_rejected_has_reason",
+                condition=~Q(status=ApplicationStatus.REJECTED) | ~Q(rejection_reason=""),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="voucher_application_queue"),
+            models.Index(fields=["enterprise", "year"], name="voucher_application_year"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.enterprise_id} · {self.amount}"

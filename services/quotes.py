@@ -20,6 +20,7 @@ from portal.money import round_money
 from . import clocks, services
 from .models import ServiceRequest, Voucher
 from .request_notices import enterprise_users, operators, tell
+from .vouchers import voucher_hold
 
 QUOTE_FIELDS = ("quoted_price", "quoted_delivery_date", "quote_note", "quoted_at")
 
@@ -85,14 +86,14 @@ def service_request_accept_quote(
             raise DomainError(
                 _("The voucher cannot pay more than the quoted price."), field="voucher_amount"
             )
-        services._check_voucher_use(
-            offering=locked.offering,
-            enterprise_id=locked.enterprise_id,
+        services._check_voucher_use(offering=locked.offering, voucher=voucher)
+        voucher_hold(
+            service_request=locked,
             voucher=voucher,
             amount=voucher_amount,
+            actor=actor,
+            price=locked.quoted_price,
         )
-        locked.voucher, locked.voucher_amount = voucher, voucher_amount
-        hold_voucher_money(service_request=locked, actor=actor)
     locked.accepted_at = timezone.now()
     locked.due_at = clocks.end_of_day(locked.quoted_delivery_date)
     services._save(locked, service_request, "voucher", "voucher_amount", "accepted_at", "due_at")
@@ -110,13 +111,6 @@ def service_request_accept_quote(
         ),
     )
     return locked
-
-
-def hold_voucher_money(*, service_request: ServiceRequest, actor) -> None:
-    """Hold the voucher money of a quote just accepted (the request row is locked).
-
-    At merge: point this at the hold of ``services/vouchers.py``."""
-    services._voucher_hold(service_request=service_request, actor=actor)
 
 
 @transaction.atomic

@@ -12,7 +12,13 @@ from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.policy import subtree_prefix
 
-from .filters import EnterpriseFilter, OfferingFilter, ServiceRequestFilter, VerificationFilter
+from .filters import (
+    EnterpriseFilter,
+    OfferingFilter,
+    ServiceRequestFilter,
+    VerificationFilter,
+    VoucherApplicationFilter,
+)
 from .indicators import completed_in
 from .models import (
     Enterprise,
@@ -23,6 +29,7 @@ from .models import (
     ServiceRequest,
     ServiceRequestEvent,
     Voucher,
+    VoucherApplication,
     VoucherEntry,
     VoucherSettlement,
 )
@@ -196,7 +203,8 @@ def voucher_ledger(*, voucher: Voucher):
 
 
 def voucher_ledger_totals(*, voucher_ids=None) -> dict[int, dict[str, Decimal]]:
-    """Per voucher: issued, held now, consumed and settled, summed from the ledger alone."""
+    """Per voucher: issued, available, held now, consumed, lapsed and settled, summed from the
+    ledger alone."""
 
     def total(*kinds):
         return Coalesce(Sum("amount", filter=Q(kind__in=kinds)), ZERO)
@@ -212,6 +220,7 @@ def voucher_ledger_totals(*, voucher_ids=None) -> dict[int, dict[str, Decimal]]:
             holds=total(EntryKind.HOLD),
             releases=total(EntryKind.RELEASE),
             consumed=total(EntryKind.CONSUME),
+            lapsed=total(EntryKind.LAPSE),
             settled=total(EntryKind.SETTLE),
         )
     )
@@ -219,8 +228,9 @@ def voucher_ledger_totals(*, voucher_ids=None) -> dict[int, dict[str, Decimal]]:
         row["voucher_id"]: {
             "issued": row["issued"],
             "held": row["holds"] - row["releases"] - row["consumed"],
-            "balance": row["issued"] - row["holds"] + row["releases"],
+            "balance": row["issued"] - row["holds"] + row["releases"] - row["lapsed"],
             "consumed": row["consumed"],
+            "lapsed": row["lapsed"],
             "settled": row["settled"],
         }
         for row in rows
@@ -329,4 +339,34 @@ def mountain_county_totals(rows) -> dict:
         services=Count("pk"),
         enterprises=Count("enterprise", distinct=True),
         counties=Count("enterprise__region", distinct=True),
+    )
+
+
+def voucher_applications(*, user, filters: Filters = NO_FILTERS):
+    """The voucher applications a user may see (an enterprise its own, officials those of
+    their region) under validated ``VoucherApplicationFilter`` filters, oldest open first."""
+    rows = (
+        VoucherApplication.objects.in_scope(user, "voucher_application.list")
+        .select_related("enterprise", "enterprise__region", "voucher")
+        .prefetch_related("planned_services")
+        .order_by("-created_at", "-id")
+    )
+    return filtered(VoucherApplicationFilter, rows, filters)
+
+
+def voucher_application_list(*, user, filters: Filters = NO_FILTERS):
+    """The applications page: enterprises and officials; anyone else is refused."""
+    policy.page_requires(user, "voucher_application.list")
+    return voucher_applications(user=user, filters=filters)
+
+
+def plannable_services(*, enterprise):
+    """The services an enterprise may plan to pay with a voucher: active, voucher-eligible
+    offerings of the complexes in its city."""
+    city_prefix = subtree_prefix(enterprise.region.city_code)
+    return (
+        Offering.objects.active()
+        .filter(voucher_eligible=True, complex__region__code__startswith=city_prefix)
+        .select_related("complex")
+        .order_by("complex__name", "title", "id")
     )

@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,7 +31,6 @@ from .lock_objects import (
     enterprises_select_for_update,
     service_requests_select_for_update,
     voucher_entries_select_for_update,
-    vouchers_select_for_update,
 )
 from .models import (
     ClaimStatus,
@@ -48,6 +47,7 @@ from .models import (
     VoucherSettlement,
 )
 from .voucher_sheet import parse_voucher_sheet
+from .vouchers import ledger_entry, voucher_consume, voucher_hold, voucher_release
 
 S = RequestStatus
 
@@ -477,25 +477,24 @@ def service_request_create(
             field="voucher",
         )
     if voucher is not None or voucher_amount:
-        _check_voucher_use(
-            offering=offering,
-            enterprise_id=actor.enterprise_id,
-            voucher=voucher,
-            amount=voucher_amount,
-        )
+        _check_voucher_use(offering=offering, voucher=voucher)
     service_request = ServiceRequest(
         offering=offering,
         complex_id=offering.complex_id,
         enterprise_id=actor.enterprise_id,
         description=description.strip(),
-        voucher=voucher if voucher_amount else None,
-        voucher_amount=voucher_amount,
     )
     if attachment:
         validate_attachment(attachment)
         service_request.attachment_name = uploaded_name(attachment)
         service_request.attachment = attachment
     service_request.save()
+    if voucher is not None:
+        # Held at once: what is submitted can always be paid (the operator's acceptance
+        # cannot fail on money), and a second request sees only what is left.
+        voucher_hold(
+            service_request=service_request, voucher=voucher, amount=voucher_amount, actor=actor
+        )
     ServiceRequestEvent.objects.create(
         request=service_request, from_status="", to_status=S.SUBMITTED, actor=actor
     )
@@ -503,29 +502,11 @@ def service_request_create(
     return service_request
 
 
-def _check_voucher_use(*, offering, enterprise_id, voucher, amount) -> None:
+def _check_voucher_use(*, offering, voucher) -> None:
     if voucher is None:
         raise DomainError(_("Choose the voucher to pay with."), field="voucher")
-    if voucher.enterprise_id != enterprise_id:
-        raise DomainError(_("This voucher belongs to another enterprise."), field="voucher")
     if not offering.voucher_eligible:
         raise DomainError(_("This offering does not accept innovation vouchers."), field="voucher")
-    if amount <= 0:
-        raise DomainError(_("The voucher amount must be positive."), field="voucher_amount")
-    if offering.price is not None and amount > offering.price:
-        raise DomainError(
-            _("The voucher cannot pay more than the price of the service."),
-            field="voucher_amount",
-        )
-    today = timezone.localdate()
-    if not (voucher.valid_from <= today <= voucher.expires_on):
-        raise DomainError(_("This voucher is not valid today."), field="voucher")
-    if amount > voucher.balance:
-        raise DomainError(
-            _("The voucher's balance (%(balance)s CNY) is less than this amount.")
-            % {"balance": voucher.balance},
-            field="voucher_amount",
-        )
 
 
 def _move(
@@ -587,26 +568,9 @@ def _save(service_request: ServiceRequest, original: ServiceRequest, *fields: st
     return service_request
 
 
-class VoucherNotCharged(DomainError):
-    """The voucher cannot pay what the request asks of it (expired, or its balance spent)."""
-
-
 def service_request_accept(*, service_request: ServiceRequest, actor) -> ServiceRequest:
-    """The operator accepts: the voucher amount, if any, is held now. When the voucher cannot
-    pay, nothing is accepted, and the enterprise hears why (after the rollback: its notice must
-    not roll back with the acceptance)."""
-    try:
-        return _service_request_accept(service_request=service_request, actor=actor)
-    except VoucherNotCharged as refusal:
-        _tell_voucher_not_charged(service_request, refusal)
-        raise
-
-
-@transaction.atomic
-def _service_request_accept(*, service_request: ServiceRequest, actor) -> ServiceRequest:
+    """The operator accepts (the voucher amount, if any, was held at submission)."""
     locked, _from = _move(service_request=service_request, action="accept", actor=actor)
-    if locked.voucher_amount:
-        _voucher_hold(service_request=locked, actor=actor)
     locked.accepted_at = timezone.now()
     locked.due_at = locked.accepted_at + timedelta(days=locked.offering.turnaround_days)
     return _save(locked, service_request, "accepted_at", "due_at")
@@ -616,11 +580,10 @@ def _service_request_accept(*, service_request: ServiceRequest, actor) -> Servic
 def service_request_reject(*, service_request: ServiceRequest, actor, reason: str):
     if not (reason or "").strip():
         raise DomainError(_("Give a reason for the rejection."), field="reason")
-    locked, from_status = _move(
+    locked, _from = _move(
         service_request=service_request, action="reject", actor=actor, note=reason
     )
-    if locked.voucher_amount and from_status == S.ACCEPTED:
-        _voucher_release(service_request=locked, actor=actor)
+    voucher_release(service_request=locked, actor=actor)
     locked.rejection_reason = reason.strip()
     return _save(locked, service_request, "rejection_reason")
 
@@ -653,8 +616,7 @@ def service_request_confirm(*, service_request: ServiceRequest, actor, rating: i
     locked, _from = _move(
         service_request=service_request, action="confirm", actor=actor, note=comment
     )
-    if locked.voucher_amount:
-        _voucher_consume(service_request=locked, actor=actor)
+    voucher_consume(service_request=locked, actor=actor)
     locked.rating, locked.comment = rating, (comment or "").strip()
     locked.completed_at = timezone.now()
     return _save(locked, service_request, "rating", "comment", "completed_at")
@@ -672,10 +634,8 @@ def service_request_dispute(*, service_request: ServiceRequest, actor, reason: s
 
 @transaction.atomic
 def service_request_cancel(*, service_request: ServiceRequest, actor) -> ServiceRequest:
-    locked, from_status = _move(service_request=service_request, action="cancel", actor=actor)
-    # Only an accepted request has its voucher money held.
-    if locked.voucher_amount and from_status == S.ACCEPTED:
-        _voucher_release(service_request=locked, actor=actor)
+    locked, _from = _move(service_request=service_request, action="cancel", actor=actor)
+    voucher_release(service_request=locked, actor=actor)
     return _save(locked, service_request)
 
 
@@ -708,21 +668,6 @@ def _tell_new_request(service_request: ServiceRequest) -> None:
     )
 
 
-def _tell_voucher_not_charged(service_request: ServiceRequest, refusal: DomainError) -> None:
-    notify(
-        recipients=_users_of(service_request.enterprise_id),
-        subject=lazy_format(
-            gettext_lazy(
-                "Service request #%(id)s “%(title)s” could not be accepted: the voucher cannot pay"
-            ),
-            id=service_request.pk,
-            title=service_request.offering.title,
-        ),
-        body=refusal.message,
-        url=_request_url(service_request),
-    )
-
-
 def _tell_status(service_request: ServiceRequest, *, moved_by: str, note: str) -> None:
     """The other party hears of a move: the enterprise of the operator's, and vice versa."""
     recipients = {
@@ -749,77 +694,52 @@ def _tell_status(service_request: ServiceRequest, *, moved_by: str, note: str) -
 # --- vouchers ------------------------------------------------------------------------------
 
 
-def _locked_voucher(voucher_id: int) -> Voucher:
-    return vouchers_select_for_update().get(pk=voucher_id)
-
-
-def _voucher_hold(*, service_request: ServiceRequest, actor) -> None:
-    voucher = _locked_voucher(service_request.voucher_id)
-    amount = service_request.voucher_amount
-    if not (voucher.valid_from <= timezone.localdate() <= voucher.expires_on):
-        # Lazy: the enterprise's notice reads it in the enterprise's language.
-        raise VoucherNotCharged(
-            gettext_lazy("The enterprise's voucher is not valid today."), field="voucher"
-        )
-    if voucher.balance < amount:
-        raise VoucherNotCharged(
-            lazy_format(
-                gettext_lazy(
-                    "The voucher's balance (%(balance)s CNY) no longer covers %(amount)s CNY."
-                ),
-                balance=voucher.balance,
-                amount=amount,
-            ),
-            field="voucher_amount",
-        )
-    Voucher.objects.filter(pk=voucher.pk).update(
-        balance=F("balance") - amount, held=F("held") + amount, updated_at=timezone.now()
-    )
-    _entry(voucher, EntryKind.HOLD, amount, service_request, actor)
-
-
-def _voucher_release(*, service_request: ServiceRequest, actor) -> None:
-    voucher = _locked_voucher(service_request.voucher_id)
-    amount = service_request.voucher_amount
-    Voucher.objects.filter(pk=voucher.pk).update(
-        balance=F("balance") + amount, held=F("held") - amount, updated_at=timezone.now()
-    )
-    _entry(voucher, EntryKind.RELEASE, amount, service_request, actor)
-
-
-def _voucher_consume(*, service_request: ServiceRequest, actor) -> None:
-    voucher = _locked_voucher(service_request.voucher_id)
-    amount = service_request.voucher_amount
-    Voucher.objects.filter(pk=voucher.pk).update(held=F("held") - amount, updated_at=timezone.now())
-    _entry(voucher, EntryKind.CONSUME, amount, service_request, actor)
-
-
-def _entry(voucher, kind, amount, service_request, actor) -> VoucherEntry:
-    return VoucherEntry.objects.create(
-        voucher=voucher,
-        kind=kind,
-        amount=amount,
-        service_request=service_request,
-        complex_id=service_request.complex_id if service_request else None,
-        actor=actor,
-    )
-
-
 @transaction.atomic
 def voucher_issue(
     *,
     enterprise: Enterprise,
     amount: Decimal,
-    expires_on: date,
     actor,
     valid_from: date | None = None,
+    expires_on: date | None = None,
 ) -> Voucher:
-    """The province issues a voucher: its whole amount is the opening balance. Without a start
-    date it is valid from the day of issue (in the portal's time zone)."""
-    if valid_from is None:
-        valid_from = timezone.localdate()
+    """The province issues a voucher directly (not from an application)."""
     if not policy.can(actor, "voucher.issue", enterprise):
         raise NotPermitted(_("Only provincial officials issue innovation vouchers."))
+    voucher = voucher_create(
+        enterprise=enterprise,
+        amount=amount,
+        actor=actor,
+        valid_from=valid_from,
+        expires_on=expires_on,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            recipients=_users_of(enterprise.pk),
+            subject=_("An innovation voucher of %(amount)s CNY has been issued to you")
+            % {"amount": amount},
+            body=_("Valid from %(start)s to %(end)s.")
+            % {"start": voucher.valid_from, "end": voucher.expires_on},
+            url=reverse("services:vouchers"),
+        )
+    return voucher
+
+
+def voucher_create(
+    *,
+    enterprise: Enterprise,
+    amount: Decimal,
+    actor,
+    valid_from: date | None = None,
+    expires_on: date | None = None,
+) -> Voucher:
+    """Issue a voucher within the year's rules: its whole amount is the opening balance.
+
+    The caller has decided that ``actor`` may issue it (the province, or a city deciding an
+    application when the year's rules delegate issuing). Without a start date it is valid from
+    the day of issue (in the portal's time zone); without an end, for the year's validity."""
+    if valid_from is None:
+        valid_from = timezone.localdate()
     if not enterprise.verified:
         raise DomainError(
             _(
@@ -831,6 +751,9 @@ def voucher_issue(
         )
     if amount is None or amount <= 0:
         raise DomainError(_("The amount must be positive."), field="amount")
+    if expires_on is None:
+        validity = VoucherRules.objects.for_year(valid_from.year).validity_days
+        expires_on = valid_from + timedelta(days=validity - 1)
     if expires_on < valid_from:
         raise DomainError(_("The voucher cannot expire before it is valid."), field="expires_on")
     _check_voucher_rules(enterprise=enterprise, amount=amount, year=valid_from.year)
@@ -842,18 +765,7 @@ def voucher_issue(
         expires_on=expires_on,
         issued_by=actor,
     )
-    _entry(voucher, EntryKind.ISSUE, amount, None, actor)
-    notify(
-        recipients=_users_of(enterprise.pk),
-        subject=lazy_format(
-            gettext_lazy("An innovation voucher of %(amount)s CNY has been issued to you"),
-            amount=amount,
-        ),
-        body=lazy_format(
-            gettext_lazy("Valid from %(start)s to %(end)s."), start=valid_from, end=expires_on
-        ),
-        url=reverse("services:vouchers"),
-    )
+    ledger_entry(voucher, EntryKind.ISSUE, amount, None, actor)
     return voucher
 
 

@@ -1,5 +1,6 @@
-"""Celery tasks of the services app: the nightly clocks of service requests, and the
-catalogue's figures."""
+"""Celery tasks of the services app, all nightly and idempotent (each run finishes what is due
+and a second run finds nothing left): the clocks of service requests, the vouchers' expiry and
+reminders, and the catalogue's figures."""
 
 from celery import shared_task
 from django.utils import timezone
@@ -7,6 +8,7 @@ from django.utils import timezone
 from .auto_confirm import auto_confirm_run
 from .offering_stats import offering_stats_refresh
 from .overdue import overdue_notices_send
+from .vouchers import voucher_reminders_send, vouchers_expire
 
 
 @shared_task
@@ -27,3 +29,17 @@ def refresh_offering_stats() -> int:
     """Beat, nightly: the catalogue's served and rating figures of every offering (requests
     the clocks confirmed in bulk send no signal)."""
     return offering_stats_refresh()
+
+
+@shared_task(acks_late=True)
+def expire_vouchers() -> int:
+    """Beat, 00:30 Asia/Shanghai: release the holds of requests not yet accepted on vouchers
+    that expired, and lapse their unused balance."""
+    return vouchers_expire(today=timezone.localdate())
+
+
+@shared_task(acks_late=True)
+def send_voucher_reminders() -> int:
+    """Beat, every morning: tell enterprises 30 and 7 days before a voucher expires, once
+    each."""
+    return voucher_reminders_send(today=timezone.localdate())

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import exports, views
+from . import voucher_application_views as applications
 
 app_name = "services"
 urlpatterns = [
@@ -36,6 +37,17 @@ urlpatterns = [
     path("vouchers/", views.voucher_list, name="vouchers"),
     path("vouchers/export.xlsx", exports.VOUCHERS.as_view(), name="vouchers_export"),
     path("vouchers/<int:pk>/", views.voucher_detail, name="voucher_detail"),
+    path("voucher-applications/", applications.application_list, name="voucher_applications"),
+    path(
+        "voucher-applications/new/",
+        applications.application_create,
+        name="voucher_application_create",
+    ),
+    path(
+        "voucher-applications/<int:pk>/",
+        applications.application_detail,
+        name="voucher_application_detail",
+    ),
     path("settlements/", views.settlement_list, name="settlements"),
     path("settlements/export.xlsx", exports.SETTLEMENTS.as_view(), name="settlements_export"),
 ]

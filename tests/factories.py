@@ -121,6 +121,9 @@ def enterprise_user_of(enterprise: Enterprise, **kwargs) -> User:
 # collect one by one before deleting them.
 SERVICE_RECORD_TABLES = (
     "services_enterpriseclaim",
+    "services_voucherapplication_planned_services",
+    "services_voucherapplication",
+    "services_voucherreminder",
     "services_voucherentry",
     "services_vouchersettlement",
     "services_servicerequestevent",

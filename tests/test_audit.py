@@ -14,7 +14,7 @@ from pghistory.models import MiddlewareEvents
 from evaluation.models import EvaluationScheme, SchemeWeight
 from funding.models import Allocation, AllocationDecision, AllocationKind, RuleSet
 from portal.audit import HISTORY_KINDS
-from services.models import VoucherSettlement
+from services.models import VoucherApplication, VoucherSettlement
 
 from . import factories
 from .evaluation.factories import report, values
@@ -44,6 +44,14 @@ def _voucher(complex_):
 
 def _voucher_entry(complex_):
     return VoucherFactory().entries.get(), {"at": datetime(2025, 1, 2, 8, tzinfo=UTC)}
+
+
+def _voucher_application(complex_):
+    application = VoucherApplication.objects.create(
+        enterprise=factories.EnterpriseFactory(), year=2026, amount=Decimal("50000.00"),
+        purpose="新品检测",
+    )  # fmt: skip
+    return application, {"status": "rejected", "rejection_reason": "额度已满"}
 
 
 def _settlement(complex_):
@@ -105,6 +113,7 @@ FAMILIES = [
     _service_request,
     _voucher,
     _voucher_entry,
+    _voucher_application,
     _settlement,
     _report,
     _report_value,
@@ -153,6 +162,7 @@ PAGE_ANSWERS = {
     "offering": (_offering, "200 200 404 200 404"),
     "request": (_service_request, "200 200 404 200 404"),
     "voucher": (_voucher, "200 200 404 404 404"),
+    "voucher_application": (_voucher_application, "200 200 404 404 404"),
     "settlement": (_settlement, "200 200 404 200 404"),
     "report": (_report, "200 200 404 200 404"),
     "scheme": (_scheme, "200 200 200 404 404"),

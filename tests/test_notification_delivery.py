@@ -2,8 +2,6 @@
 commit by a Celery task (a redelivered task sends nothing twice); the report workflow, the
 exports and the recomputation tell the people who must act."""
 
-from decimal import Decimal
-
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -194,34 +192,3 @@ def test_the_navbar_language_switch_keeps_the_choice_for_a_signed_in_person(clie
     assert client_as(user).post("/i18n/setlang/", {"language": "xx"}).status_code == 302
     user.refresh_from_db()
     assert user.language == "en"
-
-
-def test_a_voucher_that_cannot_pay_at_acceptance_tells_the_enterprise(yongkang_complex):
-    from services import services as request_services
-    from services.models import RequestStatus
-    from tests.services.factories import (
-        OfferingFactory,
-        ServiceRequestFactory,
-        VoucherFactory,
-    )
-
-    voucher = VoucherFactory(balance=Decimal("100.00"))
-    enterprise_user = factories.enterprise_user_of(voucher.enterprise, language="en")
-    operator = factories.operator_of(yongkang_complex)
-    service_request = ServiceRequestFactory(
-        offering=OfferingFactory(complex=yongkang_complex, title="Salt spray test"),
-        enterprise=voucher.enterprise,
-        voucher=voucher,
-        voucher_amount=Decimal("3000.00"),
-    )
-    with pytest.raises(request_services.VoucherNotCharged):
-        request_services.service_request_accept(service_request=service_request, actor=operator)
-    service_request.refresh_from_db()
-    assert service_request.status == RequestStatus.SUBMITTED  # nothing accepted, nothing held
-    (notice,) = Notification.objects.filter(recipient=enterprise_user)
-    assert notice.subject == (
-        f"Service request #{service_request.pk} “Salt spray test” could not be accepted: "
-        "the voucher cannot pay"
-    )
-    assert notice.body == "The voucher's balance (100.00 CNY) no longer covers 3000.00 CNY."
-    assert notice.url == reverse("services:request_detail", args=[service_request.pk])

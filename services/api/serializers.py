@@ -290,9 +290,9 @@ class VoucherSerializer(serializers.ModelSerializer):
         model = Voucher
         fields = [
             "id", "enterprise", "enterprise_name", "amount", "balance", "held", "consumed",
-            "valid_from", "expires_on", "status", "created_at",
+            "lapsed", "valid_from", "expires_on", "status", "created_at",
         ]  # fmt: skip
-        read_only_fields = ["id", "balance", "held", "created_at"]
+        read_only_fields = ["id", "balance", "held", "lapsed", "created_at"]
 
 
 class VoucherEntrySerializer(serializers.ModelSerializer):

@@ -101,6 +101,7 @@ ARGUMENTS = {
     },
     "services:offering_edit": _pk("offering"),
     "services:voucher_detail": _pk("voucher"),
+    "services:voucher_application_detail": _pk("voucher-application"),
     "services:verification_detail": _pk("enterprise"),
     "services:claim_detail": _pk("claim"),
     "services:claim_licence": _pk("claim"),
@@ -472,6 +473,19 @@ EXPECTED = {
     ("POST", "dashboard:regions_export"): "302 200 200 200 403 403 200 403",
     ("GET", "dashboard:warnings_export"): "302 200 200 200 403 403 200 403",
     ("POST", "dashboard:warnings_export"): "302 200 200 200 403 403 200 403",
+    ("GET", "services:voucher_applications"): "302 200 200 200 403 200 200 403",
+    ("POST", "services:voucher_applications"): "302 200 200 200 403 200 200 403",
+    ("GET", "services:voucher_application_create"): "302 403 403 403 403 200 403 403",
+    ("POST", "services:voucher_application_create"): "302 403 403 403 403 200 403 403",
+    (
+        "GET",
+        "services:voucher_application_detail",
+    ): "302 200 200 200 404 200 200 404 | 302 200 404 404 404 404 200 404",
+    # A post without a decision named is no page.
+    (
+        "POST",
+        "services:voucher_application_detail",
+    ): "302 404 404 404 404 404 404 404 | 302 404 404 404 404 404 404 404",
     ("GET", "services:vouchers"): "302 200 200 200 403 200 200 403",
     ("POST", "services:vouchers"): "302 200 200 200 403 200 200 403",
     ("GET", "services:my_enterprise"): "302 403 403 403 403 200 403 403",

@@ -38,6 +38,7 @@ RESOURCE_OF_PATH = {
     "offerings": "offering",
     "reports": "report",
     "service-requests": "service-request",
+    "voucher-applications": "voucher-application",
     "voucher-settlements": "voucher-settlement",
     "vouchers": "voucher",
 }
@@ -247,6 +248,22 @@ EXPECTED = {
         "POST",
         "/api/v1/service-requests/{id}/start/",
     ): "401 403 403 403 409 403 403 403 | 401 403 403 403 404 403 403 403",
+    ("GET", "/api/v1/voucher-applications/"): "401 200 200 200 200 200 200 200",
+    ("POST", "/api/v1/voucher-applications/"): "401 403 403 403 403 400 403 403",
+    (
+        "GET",
+        "/api/v1/voucher-applications/{id}/",
+    ): "401 200 200 200 404 200 200 404 | 401 200 404 404 404 404 200 404",
+    # A submitted application: the region's officials review it; the province issues later.
+    (
+        "POST",
+        "/api/v1/voucher-applications/{id}/approve/",
+    ): "401 403 200 200 403 403 403 403 | 401 403 404 404 403 403 403 403",
+    # The reason is read before the stage is asked: an empty body is 400 for every official.
+    (
+        "POST",
+        "/api/v1/voucher-applications/{id}/reject/",
+    ): "401 400 400 400 403 403 400 403 | 401 400 404 404 403 403 400 403",
     ("GET", "/api/v1/voucher-settlements/"): "401 200 200 200 200 200 200 200",
     ("POST", "/api/v1/voucher-settlements/"): "401 400 403 403 403 403 400 403",
     (
@@ -283,6 +300,7 @@ COUNTS = {
     "/api/v1/regions/": "102 102 102 102 102 102 102 102",
     "/api/v1/reports/": "- 2 1 1 1 0 2 0",
     "/api/v1/service-requests/": "- 2 1 1 1 1 2 0",
+    "/api/v1/voucher-applications/": "- 2 1 1 0 1 2 0",
     "/api/v1/voucher-settlements/": "- 2 1 1 1 0 2 0",
     "/api/v1/vouchers/": "- 2 1 1 0 1 2 0",
 }
@@ -601,6 +619,23 @@ FIELD_SETS = {
     "service-request": SERVICE_REQUEST,
     "service-request detail": SERVICE_REQUEST | {"timeline", "deliverables"},
     "settlement": set(["id", "complex", "month", "amount", "settled_by", "settled_at"]),
+    "voucher-application": set(
+        [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "year",
+            "amount",
+            "purpose",
+            "planned_services",
+            "status",
+            "rejection_reason",
+            "voucher",
+            "created_at",
+            "reviewed_at",
+            "decided_at",
+        ]
+    ),
     "voucher": set(
         [
             "id",
@@ -610,6 +645,7 @@ FIELD_SETS = {
             "balance",
             "held",
             "consumed",
+            "lapsed",
             "valid_from",
             "expires_on",
             "status",
@@ -663,6 +699,8 @@ FIELDS = {
     "/api/v1/service-requests/{id}/": "- service-request-detail service-request-detail service-request-detail service-request-detail service-request-detail service-request-detail - | - service-request-detail - - - - service-request-detail -",
     "/api/v1/voucher-settlements/": "- settlement settlement settlement settlement - settlement - | - settlement - - - - settlement -",
     "/api/v1/voucher-settlements/{id}/": "- settlement settlement settlement settlement - settlement - | - settlement - - - - settlement -",
+    "/api/v1/voucher-applications/": "- voucher-application voucher-application voucher-application - voucher-application voucher-application - | - voucher-application - - - - voucher-application -",
+    "/api/v1/voucher-applications/{id}/": "- voucher-application voucher-application voucher-application - voucher-application voucher-application - | - voucher-application - - - - voucher-application -",
     "/api/v1/vouchers/": "- voucher voucher voucher - voucher voucher - | - voucher - - - - voucher -",
     "/api/v1/vouchers/{id}/": "- voucher voucher voucher - voucher voucher - | - voucher - - - - voucher -",
 }

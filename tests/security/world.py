@@ -22,7 +22,7 @@ from evaluation.models import (
 )
 from funding.models import Allocation, AllocationKind
 from portal.models import Job
-from services.models import Deliverable, EnterpriseClaim, VoucherSettlement
+from services.models import Deliverable, EnterpriseClaim, VoucherApplication, VoucherSettlement
 from tests import factories
 from tests.evaluation import factories as evaluation_factories
 from tests.funding import factories as funding_factories
@@ -66,6 +66,9 @@ def _side(complex_, enterprise, year: int, recipient) -> dict:
             file=ContentFile(b"%PDF-1.7\n%%EOF\n", name="report.pdf"),
             name="检测报告.pdf",
             size=15,
+        ),
+        "voucher-application": VoucherApplication.objects.create(
+            enterprise=enterprise, year=year + 1, amount=Decimal("50000.00"), purpose="新品检测"
         ),
         "voucher-settlement": VoucherSettlement.objects.create(
             complex=complex_, month=timezone.localdate().replace(day=1), amount=Decimal("300.00")

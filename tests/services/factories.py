@@ -4,9 +4,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+from django.db import transaction
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from services import vouchers
 from services.models import (
     EntryKind,
     Offering,
@@ -55,11 +57,25 @@ class VoucherFactory(DjangoModelFactory):
 
 
 class ServiceRequestFactory(DjangoModelFactory):
-    """A submitted request; use ``advance`` to walk it through the real services."""
+    """A submitted request, its voucher amount (if any) held as at submission; use ``advance``
+    to walk it through the real services."""
 
     class Meta:
         model = ServiceRequest
         skip_postgeneration_save = True
+
+    @classmethod
+    def _create(cls, model_class, *args, voucher=None, voucher_amount=None, **kwargs):
+        service_request = super()._create(model_class, *args, **kwargs)
+        if voucher is not None:
+            with transaction.atomic():
+                vouchers.voucher_hold(
+                    service_request=service_request,
+                    voucher=voucher,
+                    amount=Decimal(voucher_amount),
+                    actor=None,
+                )
+        return service_request
 
     offering = factory.SubFactory(OfferingFactory)
     complex = factory.LazyAttribute(lambda o: o.offering.complex)

@@ -6,9 +6,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from complexes.models import Complex
 from services.models import (
+    ApplicationStatus,
     Deliverable,
     Enterprise,
     EnterpriseClaim,
@@ -17,11 +19,13 @@ from services.models import (
     RequestStatus,
     ServiceRequest,
     Voucher,
+    VoucherApplication,
     VoucherEntry,
 )
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+HOLDING = ["submitted", "accepted", "in_progress", "delivered"]
 
 
 @pytest.fixture(autouse=True)
@@ -71,12 +75,37 @@ def test_scale_1_gives_every_status_ratings_vouchers_and_logins():
         holds=Sum("entries__amount", filter=Q(entries__kind=EntryKind.HOLD), default=0),
         releases=Sum("entries__amount", filter=Q(entries__kind=EntryKind.RELEASE), default=0),
         consumed=Sum("entries__amount", filter=Q(entries__kind=EntryKind.CONSUME), default=0),
+        lapsed_=Sum("entries__amount", filter=Q(entries__kind=EntryKind.LAPSE), default=0),
     ).exclude(
         issued=F("amount"),
-        balance=F("issued") - F("holds") + F("releases"),
+        balance=F("issued") - F("holds") + F("releases") - F("lapsed_"),
         held=F("holds") - F("releases") - F("consumed"),
+        lapsed=F("lapsed_"),
     )
     assert not unbalanced.exists()
+    # Money is held from submission: each voucher holds exactly what its open requests use.
+    holding = Voucher.objects.annotate(
+        open_requests=Sum(
+            "service_requests__voucher_amount",
+            filter=Q(service_requests__status__in=HOLDING),
+            default=0,
+        )
+    ).exclude(held=F("open_requests"))
+    assert not holding.exists()
+    assert ServiceRequest.objects.filter(status="submitted", voucher_amount__gt=0).exists()
+    # Expired vouchers have nothing left to spend: their balance lapsed.
+    assert not Voucher.objects.filter(expires_on__lt=timezone.localdate(), balance__gt=0).exists()
+    assert VoucherEntry.objects.filter(kind=EntryKind.LAPSE).exists()
+    # Voucher applications in every state; this year's vouchers were issued from one.
+    by_state = dict(
+        VoucherApplication.objects.order_by().values_list("status").annotate(n=Count("id"))
+    )
+    assert set(by_state) == set(ApplicationStatus.values) and min(by_state.values()) > 0
+    this_year = Voucher.objects.filter(valid_from__year=timezone.localdate().year)
+    assert this_year.filter(application__status="issued").count() == this_year.count()
+    assert VoucherApplication.objects.filter(
+        status="submitted", enterprise__region_id="330784"
+    ).exists()
     assert VoucherEntry.objects.filter(kind=EntryKind.SETTLE).exists()
     # Most enterprises verified; one in 50 waits with its licence and has no voucher; one
     # registered code is claimed by a second party.

@@ -32,7 +32,8 @@ def populate(complex_, own_enterprise, size: int) -> None:
             offering=offering,
             enterprise=enterprise,
             status=status,
-            voucher=VoucherFactory(enterprise=enterprise),
+            # A voucher pays part of a price: none for an offering on quotation.
+            voucher=VoucherFactory(enterprise=enterprise) if offering.price else None,
             voucher_amount=Decimal(1000),
             rating=4 if completed else None,
             completed_at="2025-06-01T10:00:00+08:00" if completed else None,

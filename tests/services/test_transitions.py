@@ -124,13 +124,13 @@ def test_no_one_else_may_move_the_request(world, api_as, action, who):
 @pytest.mark.parametrize(
     ("status", "balance", "held", "kinds"),
     [
-        (RequestStatus.SUBMITTED, "10000.00", "0.00", ["issue"]),
+        (RequestStatus.SUBMITTED, "7000.00", "3000.00", ["issue", "hold"]),
         (RequestStatus.ACCEPTED, "7000.00", "3000.00", ["issue", "hold"]),
         (RequestStatus.IN_PROGRESS, "7000.00", "3000.00", ["issue", "hold"]),
         (RequestStatus.DELIVERED, "7000.00", "3000.00", ["issue", "hold"]),
         (RequestStatus.COMPLETED, "7000.00", "0.00", ["issue", "hold", "consume"]),
-        (RequestStatus.REJECTED, "10000.00", "0.00", ["issue"]),
-        (RequestStatus.CANCELLED, "10000.00", "0.00", ["issue"]),
+        (RequestStatus.REJECTED, "10000.00", "0.00", ["issue", "hold", "release"]),
+        (RequestStatus.CANCELLED, "10000.00", "0.00", ["issue", "hold", "release"]),
     ],
 )
 def test_the_voucher_follows_the_request(world, status, balance, held, kinds):

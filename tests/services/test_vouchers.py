@@ -32,9 +32,16 @@ def reconcile(voucher: Voucher) -> dict[str, Decimal]:
     assert totals["issued"] == voucher.amount
     assert totals["balance"] == voucher.balance
     assert totals["held"] == voucher.held
-    assert totals["issued"] == totals["balance"] + totals["held"] + totals["consumed"]
+    assert totals["lapsed"] == voucher.lapsed
+    assert totals["issued"] == (
+        totals["balance"] + totals["held"] + totals["consumed"] + totals["lapsed"]
+    )
+    # Held from submission until confirmed, rejected or cancelled.
     assert totals["held"] == paid(
-        RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS, RequestStatus.DELIVERED
+        RequestStatus.SUBMITTED,
+        RequestStatus.ACCEPTED,
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.DELIVERED,
     )
     assert totals["consumed"] == paid(RequestStatus.COMPLETED)
     return totals
@@ -65,27 +72,48 @@ def make_requests(scene, count, amount):
     ]
 
 
+def submit(scene, amount):
+    """One submission through the service, as the page and the API make it."""
+    try:
+        services.service_request_create(
+            offering=scene["offering"],
+            actor=scene["enterprise_user"],
+            description="盐雾试验",
+            voucher=Voucher.objects.get(pk=scene["voucher"].pk),
+            voucher_amount=amount,
+        )
+    except DomainError as error:
+        assert error.field == "voucher_amount", error.message
+        return "refused"
+    return "held"
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_simultaneous_accepts_hold_no_more_than_the_balance(scene):
-    pks = make_requests(scene, THREADS, Decimal("700.00"))
-
-    def accept(pk):
-        try:
-            services.service_request_accept(
-                service_request=ServiceRequest.objects.get(pk=pk), actor=scene["operator"]
-            )
-        except DomainError:
-            return "refused"
-        return "held"
-
-    results = run_at_once(accept, pks)
-    # 10,000 holds 14 × 700 = 9,800; the others are refused and stay submitted.
+def test_fifty_simultaneous_submissions_hold_no_more_than_the_balance(scene):
+    results = run_at_once(lambda _n: submit(scene, Decimal("700.00")), range(THREADS))
+    # 10,000 holds 14 × 700 = 9,800; the others are refused and leave no request behind.
     assert results.count("held") == 14 and results.count("refused") == THREADS - 14
     totals = reconcile(scene["voucher"])
     assert (totals["balance"], totals["held"]) == (Decimal("200.00"), Decimal("9800.00"))
-    statuses = ServiceRequest.objects.filter(pk__in=pks).values_list("status", flat=True)
-    assert sorted(set(statuses)) == ["accepted", "submitted"]
-    assert list(statuses).count("accepted") == 14
+    submitted = ServiceRequest.objects.filter(enterprise=scene["enterprise"])
+    assert set(submitted.values_list("status", flat=True)) == {"submitted"}
+    assert submitted.count() == 14
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_accepting_fifty_held_requests_never_fails_on_money(scene):
+    """The money was reserved at submission: the operator's acceptance does not touch it."""
+    pks = make_requests(scene, THREADS, Decimal("200.00"))
+
+    def accept(pk):
+        services.service_request_accept(
+            service_request=ServiceRequest.objects.get(pk=pk), actor=scene["operator"]
+        )
+        return "accepted"
+
+    assert run_at_once(accept, pks) == ["accepted"] * THREADS
+    totals = reconcile(scene["voucher"])
+    assert (totals["balance"], totals["held"]) == (Decimal("0.00"), Decimal("10000.00"))
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -97,9 +125,10 @@ def test_simultaneous_holds_releases_and_consumptions_reconcile(scene):
         advance(
             request, target, operator=scene["operator"], enterprise_user=scene["enterprise_user"]
         )
-    newcomers = make_requests(scene, 20, Decimal("400.00"))
 
     def act(pk):
+        if pk < 0:  # a newcomer: a submission of its own
+            return submit(scene, Decimal("400.00"))
         request = ServiceRequest.objects.get(pk=pk)
         try:
             if request.status == RequestStatus.ACCEPTED:
@@ -112,11 +141,11 @@ def test_simultaneous_holds_releases_and_consumptions_reconcile(scene):
                     service_request=request, actor=scene["enterprise_user"], rating=5
                 )
                 return "consumed"
-            services.service_request_accept(service_request=request, actor=scene["operator"])
-            return "held"
+            raise AssertionError(request.status)
         except (DomainError, InvalidTransition):
             return "refused"
 
+    newcomers = list(range(-20, 0))
     results = run_at_once(act, held_before + newcomers)
     assert results.count("released") == 5 and results.count("consumed") == 5
     totals = reconcile(scene["voucher"])

@@ -14,7 +14,7 @@ from evaluation import recompute
 from evaluation.models import EvaluationScheme, JobKind, ReportStatus
 from funding.models import RuleSet
 from portal.models import EXPORT, Job, JobStatus
-from services.models import EnterpriseClaim
+from services.models import EnterpriseClaim, VoucherApplication
 from tests import factories
 from tests.evaluation import factories as evaluation
 from tests.funding.factories import M, evaluated, rule_set
@@ -133,9 +133,17 @@ def seeded():
         claimant=factories.UserFactory(username="claimant", is_active=False),
         business_licence="business-licences/claim.pdf", business_licence_name="营业执照.pdf",
     )  # fmt: skip
+    application = VoucherApplication.objects.create(
+        enterprise=enterprise,
+        year=YEAR,
+        amount=50000,
+        purpose="新品检测",
+        applicant=users["enterprise"],
+    )
+    application.planned_services.set([offering])
     objects = [
         complex_, yuhang, institution, offering, enterprise, service_request, export, claim,
-        claim.claimant, *shipped, *users.values(),
+        claim.claimant, application, *shipped, *users.values(),
     ]  # fmt: skip
     data = {
         value
@@ -177,6 +185,9 @@ def seeded():
         "services:enterprises": ("province", {}),
         "services:vouchers": ("province", {}),
         "services:voucher_detail": ("enterprise", {"pk": voucher.pk}),
+        "services:voucher_applications": ("province", {}),
+        "services:voucher_application_create": ("enterprise", {}),
+        "services:voucher_application_detail": ("province", {"pk": application.pk}),
         "services:settlements": ("province", {}),
         "services:my_enterprise": ("enterprise", {}),
         "services:my_enterprise_edit": ("enterprise", {}),

@@ -133,9 +133,9 @@ def complex_comparison(*, user, filters: Filters) -> Comparison:
     ids = [complex_.pk for complex_ in complexes]
     evaluations = {
         (row["complex_id"], row["year"]): row
-        for row in Evaluation.objects.shown().filter(complex_id__in=ids).values(
-            "complex_id", "year", "score", "rank", "grade", "breakdown"
-        )
+        for row in Evaluation.objects.shown()
+        .filter(complex_id__in=ids)
+        .values("complex_id", "year", "score", "rank", "grade", "breakdown")
     }
     values = _indicator_values(ids)
     allocations = {

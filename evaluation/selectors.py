@@ -264,6 +264,8 @@ def pending_adjustment_proposals(*, complex_) -> list:
         for proposal in proposals:
             proposal.item_name = names.get(proposal.item_code, proposal.item_code)
     return proposals
+
+
 def schemes_in_force(*, year: int) -> list[EvaluationScheme]:
     """The scheme in force for ``year`` in each category that has one, in the categories' order
     (``scheme_for`` without its weights and items)."""

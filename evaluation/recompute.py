@@ -182,8 +182,10 @@ def evaluation_publish(*, year: int, job: Job | None = None) -> Publication:
         year=year, complex_id__in=evaluated
     ).values_list("complex_id", "indicator__code", "value"):
         values[complex_id][code] = value
-    adjustments = Adjustment.objects.filter(year=year, complex_id__in=evaluated).values_list(
-        "complex_id", "item_code"
+    adjustments = (
+        Adjustment.objects.approved()
+        .filter(year=year, complex_id__in=evaluated)
+        .values_list("complex_id", "item_code")
     )
     rows, schemes = [], []
     for category in sorted(set(evaluated.values())):

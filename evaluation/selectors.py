@@ -1,10 +1,12 @@
 """Read queries of reports and results, shared by pages and the API."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, Window
+from django.db.models import F, Prefetch, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import policy
@@ -12,8 +14,12 @@ from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.models import Job
 from portal.policy import subtree_prefix
 
-from .filters import EvaluationFilter, ReportFilter
+from .explain import Explanation, explain
+from .filters import AdjustmentFilter, EvaluationFilter, ReportFilter
 from .models import (
+    Adjustment,
+    AdjustmentItem,
+    AdjustmentStatus,
     AnnualReport,
     DerivedValue,
     Dimension,
@@ -129,8 +135,10 @@ def grades_by_complex(*, year: int) -> dict[int, str]:
 
 
 def evaluation_list():
-    return Evaluation.objects.select_related("complex", "complex__region", "scheme").order_by(
-        "-year", "category", "rank", "complex_id"
+    return (
+        Evaluation.objects.select_related("complex", "complex__region", "scheme")
+        .with_ranked_of()
+        .order_by("-year", "category", "rank", "complex_id")
     )
 
 
@@ -188,17 +196,74 @@ def published_years() -> list[int]:
     return list(Publication.objects.order_by("-year").values_list("year", flat=True))
 
 
+def year_is_published(year: int) -> bool:
+    return Publication.objects.filter(year=year).exists()
+
+
+def result_years() -> list[int]:
+    """The years that have evaluation results, newest first."""
+    return list(Evaluation.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def default_year() -> int:
+    """The year every page, PDF and export opens on when none is asked for: the latest year with
+    evaluation results (the calendar year has none until the next spring's evaluation), else
+    the calendar year."""
+    latest = Evaluation.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest if latest is not None else timezone.localdate().year
+
+
+def with_default_year(data):
+    """The results page's query string, for the default year (``selectors.default_year``: the
+    latest with results) unless one is asked for."""
+    if data and data.get("year"):
+        return data
+    chosen = data.copy() if data else {}
+    chosen["year"] = str(default_year())
+    return chosen
+
+
+@dataclass(frozen=True)
+class YearOption:
+    """A year of a year picker, marked when its results are published."""
+
+    year: int
+    published: bool
+
+    @property
+    def label(self) -> str:
+        if self.published:
+            return _("%(year)s · results published") % {"year": self.year}
+        return str(self.year)
+
+
+def year_options(years) -> list[YearOption]:
+    """``years`` for a picker, newest first, each marked when its results are published."""
+    published = set(published_years())
+    return [YearOption(year, year in published) for year in sorted(set(years), reverse=True)]
+
+
 def category_benchmarks(*, year: int, category: str) -> dict[str, dict[str, Decimal | None]]:
-    """The category's median and best points per indicator and overall, for one year."""
+    """The category's median and best points per indicator and overall, for one year, and the
+    lowest and highest value of each indicator (the ends its scores were normalised between)."""
     rows = Evaluation.objects.filter(year=year, category=category).values_list("score", "breakdown")
     points: dict[str, list[Decimal]] = defaultdict(list)
+    values: dict[str, list[Decimal]] = defaultdict(list)
     scores = []
     for score, breakdown in rows:
         scores.append(score)
         for line in breakdown:
             points[line["indicator"]].append(Decimal(line["points"]))
+            if line["value"] is not None:
+                values[line["indicator"]].append(Decimal(line["value"]))
     benchmarks = {
-        code: {"median": median(values), "best": max(values)} for code, values in points.items()
+        code: {
+            "median": median(earned),
+            "best": max(earned),
+            "lowest": min(values[code], default=None),
+            "highest": max(values[code], default=None),
+        }
+        for code, earned in points.items()
     }
     benchmarks["score"] = {"median": median(scores), "best": max(scores, default=None)}
     return benchmarks
@@ -209,7 +274,9 @@ def complex_reports(*, complex_id: int) -> list[AnnualReport]:
 
 
 def latest_evaluation(*, complex_id: int) -> Evaluation | None:
-    return Evaluation.objects.filter(complex_id=complex_id).order_by("-year").first()
+    return (
+        Evaluation.objects.filter(complex_id=complex_id).with_ranked_of().order_by("-year").first()
+    )
 
 
 def points_by_dimension(*, evaluation: Evaluation) -> list[dict]:
@@ -226,3 +293,93 @@ def points_by_dimension(*, evaluation: Evaluation) -> list[dict]:
         for value, label in Dimension.choices
         if totals[value]["weight"]
     ]
+
+
+# Explained scores and bonus/penalty items -----------------------------------------------------
+
+
+def score_history(*, complex_id: int) -> list[Evaluation]:
+    """A complex's results over the years, newest first, each with ``ranked_of``."""
+    return list(
+        Evaluation.objects.filter(complex_id=complex_id)
+        .select_related("scheme")
+        .with_ranked_of()
+        .order_by("-year")
+    )
+
+
+@dataclass(frozen=True)
+class ExplainedScore:
+    explanation: Explanation
+    # The category's median and best score.
+    overall: dict
+    # The year's bonus and penalty items of any status, each with its scheme item (or None).
+    adjustments: list[tuple[Adjustment, AdjustmentItem | None]]
+    # The approved ones the result counted (approved before it was computed).
+    counted: list[Adjustment]
+
+
+def score_explanation(*, evaluation: Evaluation) -> ExplainedScore:
+    """Everything the score page and the PDF say about how ``evaluation`` came about: each
+    indicator's formula, rescaled weights, the bonus and penalty items and the total."""
+    prefetch_related_objects(
+        [evaluation.scheme],
+        Prefetch("weights", queryset=SchemeWeight.objects.select_related("indicator")),
+        "adjustment_items",
+    )
+    items = {item.code: item for item in evaluation.scheme.adjustment_items.all()}
+    computed = publication(year=evaluation.year)
+    adjustments = list(
+        Adjustment.objects.filter(complex_id=evaluation.complex_id, year=evaluation.year)
+        .select_related("proposed_by", "decided_by", "withdrawn_by")
+        .order_by("proposed_at", "pk")
+    )
+    counted = [
+        adjustment
+        for adjustment in adjustments
+        if adjustment.status == AdjustmentStatus.APPROVED
+        and computed is not None
+        and adjustment.decided_at <= computed.computed_at
+    ]
+    benchmarks = category_benchmarks(year=evaluation.year, category=evaluation.category)
+    return ExplainedScore(
+        explanation=explain(
+            evaluation=evaluation,
+            benchmarks=benchmarks,
+            indicators=indicators_by_code(),
+            adjustment_points=sum(
+                (items[a.item_code].points for a in counted if a.item_code in items), Decimal(0)
+            ),
+        ),
+        overall=benchmarks.get("score", {}),
+        adjustments=[(adjustment, items.get(adjustment.item_code)) for adjustment in adjustments],
+        counted=counted,
+    )
+
+
+def adjustment_items(*, year: int, categories) -> dict[tuple[str, str], AdjustmentItem]:
+    """The bonus and penalty items of the schemes in force in ``year``, by (category, code)."""
+    found = {}
+    for category in categories:
+        scheme = scheme_for(year=year, category=category)
+        if scheme is not None:
+            for item in scheme.adjustment_items.all():
+                found[(category, item.code)] = item
+    return found
+
+
+def adjustments(*, user, filters: Filters = NO_FILTERS):
+    """The bonus and penalty items an official may see, under validated ``AdjustmentFilter``
+    filters."""
+    rows = (
+        Adjustment.objects.in_scope(user, "adjustment.list")
+        .select_related("complex", "complex__region", "proposed_by", "decided_by", "withdrawn_by")
+        .order_by("-year", "-proposed_at", "-pk")
+    )
+    return filtered(AdjustmentFilter, rows, filters)
+
+
+def adjustment_table(*, user, filters: Filters = NO_FILTERS):
+    """The bonus and penalty items' page: officials only."""
+    policy.page_requires(user, "adjustment.list")
+    return adjustments(user=user, filters=filters)

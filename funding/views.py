@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from complexes.filters import page_filters
 from complexes.models import Complex
+from evaluation.selectors import year_options
 from portal import inputs, policy
 from portal.exceptions import DomainError
 from portal.filtering import validated
@@ -44,7 +45,7 @@ def table(request):
     decision = selectors.decision_in_force(year=year)
     context = {
         "year": year,
-        "years": selectors.allocation_years(),
+        "years": year_options([year, *selectors.allocation_years()]),
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),

@@ -514,6 +514,7 @@ FIELD_SETS = {
             "scheme_version",
             "score",
             "rank",
+            "ranked_of",
             "grade",
             "breakdown",
         ]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from complexes.models import Category
 from portal.forms import BootstrapFormMixin
 from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
-from portal.uploads import ACCEPTED_EXTENSIONS, validate_attachment
+from portal.uploads import ACCEPTED_EXTENSIONS
 
 from .models import AdjustmentItem, Indicator, Normalization, Recommendation
 
@@ -130,7 +130,6 @@ class AdjustmentForm(BootstrapFormMixin, forms.Form):
     evidence = forms.FileField(
         label=_("Evidence"),
         required=False,
-        validators=[validate_attachment],
         help_text=_("PDF, Office document or image; at most 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
     )

@@ -237,9 +237,10 @@ class YearOption:
         return str(self.year)
 
 
-def year_options(years) -> list[YearOption]:
-    """``years`` for a picker, newest first, each marked when its results are published."""
-    published = set(published_years())
+def year_options(years, *, published: set[int] | None = None) -> list[YearOption]:
+    """``years`` for a picker, newest first, each marked when its results are published
+    (``published``: ``published_years()`` when the caller has read them already)."""
+    published = set(published_years()) if published is None else published
     return [YearOption(year, year in published) for year in sorted(set(years), reverse=True)]
 
 
@@ -357,15 +358,20 @@ def score_explanation(*, evaluation: Evaluation) -> ExplainedScore:
     )
 
 
-def adjustment_items(*, year: int, categories) -> dict[tuple[str, str], AdjustmentItem]:
-    """The bonus and penalty items of the schemes in force in ``year``, by (category, code)."""
-    found = {}
-    for category in categories:
-        scheme = scheme_for(year=year, category=category)
-        if scheme is not None:
-            for item in scheme.adjustment_items.all():
-                found[(category, item.code)] = item
-    return found
+def adjustment_items(*, year: int) -> dict[tuple[str, str], AdjustmentItem]:
+    """The bonus and penalty items of the schemes in force in ``year`` (``scheme_for`` of each
+    category, in two queries), by (category, code)."""
+    in_force = (
+        EvaluationScheme.objects.filter(year__lte=year)
+        .order_by("category", "-year", "-version")
+        .distinct("category")
+        .prefetch_related("adjustment_items")
+    )
+    return {
+        (scheme.category, item.code): item
+        for scheme in in_force
+        for item in scheme.adjustment_items.all()
+    }
 
 
 def adjustments(*, user, filters: Filters = NO_FILTERS):

@@ -487,18 +487,14 @@ def adjustments(request):
     rows = selectors.adjustment_table(user=request.user, filters=filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     year = int(filters["year"]) if "year" in filters else None
+    published = set(selectors.published_years())
     offer_years(
         filterset.form.fields["year"],
-        selectors.year_options([*selectors.result_years(), *([year] if year else [])]),
+        selectors.year_options(
+            [*selectors.result_years(), *([year] if year else [])], published=published
+        ),
     )
-    published = set(selectors.published_years())
-    items = (
-        selectors.adjustment_items(
-            year=year, categories=sorted({row.complex.category for row in page})
-        )
-        if year
-        else {}
-    )
+    items = selectors.adjustment_items(year=year) if year else {}
     context = {
         "filter": filterset,
         "page": page,

@@ -139,8 +139,8 @@ def test_the_rank_reads_30_of_33_on_every_page(client_as, api_as, yongkang_compl
 def test_the_page_lists_the_counted_adjustments_with_reason_and_approver(
     client_as, scored, yongkang_complex
 ):
-    city = factories.regional_official("330700", first_name="李", last_name="科长")
-    province = factories.provincial_official(first_name="王", last_name="处长")
+    city = factories.regional_official("330700", username="li-keke")
+    province = factories.provincial_official(username="wang-chuzhang")
     Adjustment.objects.create(
         complex=yongkang_complex,
         year=YEAR,
@@ -156,6 +156,7 @@ def test_the_page_lists_the_counted_adjustments_with_reason_and_approver(
     page = client_as(province).get(reverse("evaluation:score", args=[yongkang_complex.code]))
     body = page.content.decode()
     assert "获国家级科技奖" in body and "属实" in body
+    assert "li-keke" in body and "wang-chuzhang" in body
     explained = page.context["explained"]
     assert [a.item_code for a in explained.counted] == ["national_award"]
     with translation.override("en"):

@@ -10,38 +10,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def workflow_from_applied_and_proposed(apps, schema_editor):
-    """Applied items become approved ones (by whoever applied them); proposals the province
-    dismissed become rejected ones, pending proposals proposed ones (the confirmed ones are
-    the applied items already, proposed by their proposer)."""
-    Adjustment = apps.get_model("evaluation", "Adjustment")
-    Proposal = apps.get_model("evaluation", "AdjustmentProposal")
-    for adjustment in Adjustment.objects.all():
-        adjustment.status = "approved"
-        adjustment.proposed_by_id = adjustment.decided_by_id = adjustment.applied_by_id
-        adjustment.proposed_at = adjustment.decided_at = adjustment.applied_at
-        adjustment.save()
-    approved = set(Adjustment.objects.values_list("complex_id", "year", "item_code"))
-    for proposal in Proposal.objects.filter(outcome="confirmed"):
-        Adjustment.objects.filter(
-            complex_id=proposal.complex_id, year=proposal.year, item_code=proposal.item_code
-        ).update(proposed_by_id=proposal.proposed_by_id, proposed_at=proposal.proposed_at)
-    for proposal in Proposal.objects.exclude(outcome="confirmed"):
-        key = (proposal.complex_id, proposal.year, proposal.item_code)
-        if proposal.outcome == "pending" and key in approved:
-            continue  # already applied: the item is open once
-        Adjustment.objects.create(
-            complex_id=proposal.complex_id,
-            year=proposal.year,
-            item_code=proposal.item_code,
-            reason=proposal.reason,
-            status="proposed" if proposal.outcome == "pending" else "rejected",
-            proposed_by_id=proposal.proposed_by_id,
-            proposed_at=proposal.proposed_at,
-            decided_by_id=proposal.decided_by_id,
-            decided_at=proposal.decided_at,
-        )
-
 
 class Migration(migrations.Migration):
 
@@ -192,33 +160,5 @@ class Migration(migrations.Migration):
         pgtrigger.migrations.AddTrigger(
             model_name='adjustmentevent',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='d9e928d1cbccc639ba1fca3ec12759c69e178617', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_c9784', table='evaluation_adjustmentevent', when='BEFORE')),
-        ),
-        migrations.RunPython(workflow_from_applied_and_proposed, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name='adjustmentproposal',
-            name='complex',
-        ),
-        migrations.RemoveField(
-            model_name='adjustmentproposal',
-            name='decided_by',
-        ),
-        migrations.RemoveField(
-            model_name='adjustmentproposal',
-            name='proposed_by',
-        ),
-        migrations.RemoveField(
-            model_name='adjustment',
-            name='applied_at',
-        ),
-        migrations.RemoveField(
-            model_name='adjustment',
-            name='applied_by',
-        ),
-        migrations.DeleteModel(
-            name='AdjustmentProposal',
-        ),
-        migrations.AddConstraint(
-            model_name='adjustment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('proposed', 'approved'))), fields=('complex', 'year', 'item_code'), name='one_open_adjustment_per_item', violation_error_message='This item is already proposed or approved for this complex and year.'),
         ),
     ]

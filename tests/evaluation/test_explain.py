@@ -181,3 +181,26 @@ def test_score_page_queries_do_not_grow_with_the_category(
         )
     with django_assert_num_queries(16):
         client.get(url)
+
+
+def test_the_pdf_shows_the_formula_the_rank_and_the_adjustments(scored, yongkang_complex):
+    """The PDF is rendered from this HTML (portal.pdf)."""
+    from django.template.loader import render_to_string
+
+    from evaluation.complex_report import complex_report
+
+    Adjustment.objects.create(
+        complex=yongkang_complex,
+        year=YEAR,
+        item_code="reform_pilot",
+        reason="承担省级改革试点",
+        status=AdjustmentStatus.PROPOSED,
+    )
+    province = factories.provincial_official()
+    with translation.override("en"):
+        report = complex_report(complex_=yongkang_complex, year=YEAR, user=province)
+        html = render_to_string("evaluation/complex_report_pdf.html", {"report": report})
+    assert KNOWN in html
+    assert "2 / 2" in html
+    assert "100 ÷ 94" in html
+    assert "承担省级改革试点" in html

@@ -73,8 +73,12 @@ RULES: dict[str, dict[str, str]] = {
     "scheme.change": {PROVINCE: ALL},
     "results.view": OFFICIALS,
     "score.view": {**OFFICIALS, OPERATOR: OWN_COMPLEX},
-    "adjustment.apply": {PROVINCE: ALL},
+    # Bonus and penalty items (evaluation/adjustment_workflow.py): cities and counties
+    # propose, the province decides; a proposer withdraws only their own proposal.
+    "adjustment.list": OFFICIALS,
     "adjustment.propose": {REGION: SUBTREE},
+    "adjustment.decide": {PROVINCE: ALL},
+    "adjustment.withdraw": OFFICIALS,
     "removal.decide": {PROVINCE: ALL},
     "recompute.run": {PROVINCE: ALL},
     # A year's draft revision beside its published one (?revision=draft); publishing or

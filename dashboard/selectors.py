@@ -19,7 +19,7 @@ from complexes.models import (
 )
 from complexes.selectors import home_region_code, regions_in_scope
 from evaluation.models import Grade, ReportStatus, ReportValue
-from evaluation.selectors import top_ranked
+from evaluation.selectors import YearOption, default_year, top_ranked, year_options
 from portal import policy
 from portal.filtering import Filters
 from portal.models import correlated_count
@@ -40,7 +40,16 @@ def current_year() -> int:
 
 
 def dashboard_year(filters: Filters) -> int:
-    return filters.get("year") or current_year()
+    """The year asked for, else the latest with evaluation results (the calendar year has
+    none yet, so the dashboard would open empty)."""
+    return filters.get("year") or default_year()
+
+
+def dashboard_years(*, year: int) -> list[YearOption]:
+    """The year picker: the five years up to the later of the calendar year and the one shown,
+    each marked when its results are published."""
+    last = max(current_year(), year)
+    return year_options(range(last, last - TREND_YEARS, -1))
 
 
 def dashboard_measure(filters: Filters) -> str:

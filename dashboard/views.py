@@ -92,7 +92,7 @@ def overview(request):
     context = {
         "region": region,
         "year": year,
-        "years": range(selectors.current_year(), selectors.current_year() - 5, -1),
+        "years": selectors.dashboard_years(year=year),
         "measure": measure,
         "measures": MAP_MEASURES,
         "money_measure_label": MONEY_MEASURES.get(measure),

@@ -81,8 +81,21 @@ class EvaluationAdmin(admin.ModelAdmin):
 
 @admin.register(Adjustment)
 class AdjustmentAdmin(admin.ModelAdmin):
-    list_display = ["complex", "year", "item_code", "applied_by", "applied_at"]
-    list_select_related = ["complex", "applied_by"]
+    """Read-only here: items are proposed, decided and withdrawn on the portal's pages, where
+    the policy says who may (the admin would let any staff account apply points)."""
+
+    list_display = ["complex", "year", "item_code", "status", "proposed_by", "decided_by"]
+    list_filter = ["year", "status"]
+    list_select_related = ["complex", "proposed_by", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ManagementDecision)

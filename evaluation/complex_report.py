@@ -1,5 +1,6 @@
 """What the PDF evaluation report of one complex shows: its profile, the year's score, rank
-and grade, points per dimension and per indicator, and what other apps add (funding adds the
+and grade, points per dimension and per indicator with each formula, its bonuses and
+penalties, and what other apps add (funding adds the
 year's allocation with its matching compliance, registered in ``complex_report_parts``)."""
 
 from collections import defaultdict
@@ -10,7 +11,8 @@ from decimal import Decimal
 from complexes.models import Complex
 from portal.registry import Registry
 
-from .models import Dimension, Evaluation, Indicator
+from .models import Dimension, Evaluation
+from .selectors import ExplainedScore, score_explanation, score_history
 
 # Each part is ``(*, complex_, year, user) -> dict``: what ``user`` may see of it.
 complex_report_parts: Registry[Callable[..., dict]] = Registry("complex report part")
@@ -20,9 +22,9 @@ complex_report_parts: Registry[Callable[..., dict]] = Registry("complex report p
 class ComplexReport:
     complex: Complex
     evaluation: Evaluation | None
-    ranked_in_category: int = 0
     dimensions: list[tuple[str, Decimal, Decimal]] = field(default_factory=list)
-    lines: list[tuple[Indicator | None, dict]] = field(default_factory=list)
+    # Each indicator's line with its formula, the rescaling note, the bonuses and penalties.
+    explained: ExplainedScore | None = None
     # Template context contributed by other apps, e.g. ``allocation``.
     parts: dict = field(default_factory=dict)
     years: list[Evaluation] = field(default_factory=list)
@@ -31,7 +33,7 @@ class ComplexReport:
 def complex_report(*, complex_: Complex, year: int | None, user) -> ComplexReport:
     """The report for ``year``, or for the complex's latest evaluated year when it is None.
     Funding is what ``user`` may see of it (published rows; drafts for officials)."""
-    history = list(Evaluation.objects.shown().filter(complex=complex_).order_by("-year"))
+    history = score_history(complex_id=complex_.pk)
     evaluation = next(
         (row for row in history if year is None or row.year == year),
         None,
@@ -39,20 +41,13 @@ def complex_report(*, complex_: Complex, year: int | None, user) -> ComplexRepor
     report = ComplexReport(complex=complex_, evaluation=evaluation, years=history)
     if evaluation is None:
         return report
-    report.ranked_in_category = (
-        Evaluation.objects.shown()
-        .filter(year=evaluation.year, category=evaluation.category)
-        .count()
-    )
-    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    report.explained = score_explanation(evaluation=evaluation)
     weights: dict[str, Decimal] = defaultdict(Decimal)
     points: dict[str, Decimal] = defaultdict(Decimal)
-    for line in evaluation.breakdown:
-        indicator = indicators.get(line["indicator"])
-        report.lines.append((indicator, line))
-        dimension = indicator.dimension if indicator else ""
-        weights[dimension] += Decimal(str(line["weight"]))
-        points[dimension] += Decimal(str(line["points"]))
+    for row in report.explained.explanation.lines:
+        dimension = row.indicator.dimension if row.indicator else ""
+        weights[dimension] += Decimal(str(row.line["weight"]))
+        points[dimension] += Decimal(str(row.line["points"]))
     report.dimensions = [
         (label, weights[value], points[value])
         for value, label in Dimension.choices

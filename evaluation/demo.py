@@ -1,6 +1,7 @@
 """Demo reports: three past years approved for every complex that is not removed, the current
-year a mix of drafts, submitted and returned reports; then one recomputation per past year so
-scores, ranks, grades and their consequences exist.
+year a mix of drafts, submitted and returned reports, and the bonus and penalty items cities
+and counties proposed; then one recomputation per past year so scores, ranks, grades and their
+consequences exist.
 
 Values are scaled from the seeds' totals for the 65 provincial complexes (414,000 services,
 16,000 problems solved, 6,811 technology transactions, 38.8 bn CNY R&D spend, …), smaller for
@@ -8,7 +9,7 @@ city and county complexes, growing about 10 % a year, with some matching-fund sh
 """
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -19,6 +20,8 @@ from portal.models import Job
 from portal.seeding import DemoContext
 
 from .models import (
+    Adjustment,
+    AdjustmentStatus,
     AnnualReport,
     Indicator,
     JobKind,
@@ -123,6 +126,7 @@ def seed(context: DemoContext) -> None:
     ReportValue.objects.bulk_create(values, batch_size=5000)
     ReportVersion.objects.bulk_create(versions, batch_size=2000)
     ReportEvent.objects.bulk_create(events, batch_size=5000)
+    _adjustments(rng, complexes, past)
     for year in past:
         job = Job.objects.create(kind=JobKind.RECOMPUTE, parameters={"year": year})
         job_run(job_id=job.pk)
@@ -133,6 +137,70 @@ def seed(context: DemoContext) -> None:
             revision_publish(year=year, actor=province)
     # The current year's reports show their derived values before the first nightly run.
     derived_values_refresh(year=current)
+
+
+# (item, reason, outcome): bonus and penalty items cities and counties proposed, as decided.
+ADJUSTMENTS = [
+    ("national_award", "牵头项目获国家科学技术进步奖二等奖。", AdjustmentStatus.APPROVED),
+    (
+        "mountain_county_service",
+        "结对服务山区26县企业120家次，成效突出。",
+        AdjustmentStatus.APPROVED,
+    ),
+    ("reform_pilot", "承担省级科技成果转化改革试点。", AdjustmentStatus.APPROVED),
+    ("false_reporting", "技术交易额虚报，经审计核实。", AdjustmentStatus.APPROVED),
+    ("national_award", "行业协会颁发的奖项，非国家级。", AdjustmentStatus.REJECTED),
+    ("reform_pilot", "试点尚未获批，先行撤回。", AdjustmentStatus.WITHDRAWN),
+]
+
+
+def _adjustments(rng, complexes, past: list[int]) -> None:
+    """A few items per past year, proposed by the complex's county (or city) official and
+    decided by the province before the year was computed; the last past year also has some
+    still awaiting the province."""
+    officials = {
+        user.region_id: user
+        for user in User.objects.filter(role=Role.REGIONAL_OFFICIAL).order_by("pk")
+    }
+    province = User.objects.filter(role=Role.PROVINCIAL_OFFICIAL).order_by("pk").first()
+    provincial = [c for c in complexes if c.level == Level.PROVINCIAL]
+    if province is None or not officials or not provincial:
+        return
+    rows = []
+    for year in past:
+        outcomes = ADJUSTMENTS + (
+            [(code, reason, AdjustmentStatus.PROPOSED) for code, reason, _ in ADJUSTMENTS[:2]]
+            if year == past[-1]
+            else []
+        )
+        chosen = rng.sample(provincial, k=min(len(outcomes), len(provincial)))
+        for complex_, (code, reason, status) in zip(chosen, outcomes, strict=False):
+            proposer = officials.get(complex_.region_id) or officials.get(
+                complex_.region_id[:4] + "00"
+            )
+            proposed_at = timezone.make_aware(datetime(year + 1, 2, rng.randint(1, 20), 10))
+            decided = status in (AdjustmentStatus.APPROVED, AdjustmentStatus.REJECTED)
+            rows.append(
+                Adjustment(
+                    complex=complex_,
+                    year=year,
+                    item_code=code,
+                    reason=reason,
+                    status=status,
+                    proposed_by=proposer,
+                    proposed_at=proposed_at,
+                    decided_by=province if decided else None,
+                    decided_at=proposed_at + timedelta(days=12) if decided else None,
+                    decision_note="经核实，同意。"
+                    if status == AdjustmentStatus.APPROVED
+                    else ("奖项级别不符合加分条件。" if decided else ""),
+                    withdrawn_by=proposer if status == AdjustmentStatus.WITHDRAWN else None,
+                    withdrawn_at=proposed_at + timedelta(days=3)
+                    if status == AdjustmentStatus.WITHDRAWN
+                    else None,
+                )
+            )
+    Adjustment.objects.bulk_create(rows)
 
 
 def _status(rng, year: int, current: int) -> tuple[str, str]:

@@ -7,11 +7,11 @@ from complexes.filters import page_filter_form, page_filters
 from portal.exports import DATE_TIME, TWO_DECIMALS, Column, TableExport, local
 
 from . import selectors
-from .filters import EvaluationFilter, ReportFilter, with_published_year
+from .filters import EvaluationFilter, ReportFilter
 
 
 def _results_filter_form(user, data):
-    return page_filters(EvaluationFilter, with_published_year(data), user=user).form
+    return page_filters(EvaluationFilter, selectors.with_default_year(data), user=user).form
 
 
 def _year_label(user, filters) -> str:

@@ -7,7 +7,15 @@ from portal import policy
 from portal.filtering import UserFilterSet, WholeNumberFilter
 from portal.forms import FilterForm
 
-from .models import AnnualReport, Evaluation, Grade, Publication, ReportStatus, RevisionStatus
+from .models import (
+    Adjustment,
+    AdjustmentStatus,
+    AnnualReport,
+    Evaluation,
+    Grade,
+    ReportStatus,
+    RevisionStatus,
+)
 
 
 class ReportFilter(UserFilterSet):
@@ -26,16 +34,15 @@ class ReportFilter(UserFilterSet):
         fields = ["year", "status", "category", "region", "mountain_26", "complex"]
 
 
-def with_published_year(data):
-    """The results page's query string, for the latest published year unless one is asked for."""
-    if data and data.get("year"):
-        return data
-    latest = Publication.objects.order_by("-year").values_list("year", flat=True).first()
-    if latest is None:
-        return data
-    chosen = data.copy() if data else {}
-    chosen["year"] = str(latest)
-    return chosen
+class AdjustmentFilter(UserFilterSet):
+    year = WholeNumberFilter(label=_("Year"), year=True)
+    status = django_filters.ChoiceFilter(choices=AdjustmentStatus.choices, label=_("Status"))
+    region = RegionSubtreeFilter(field_path="complex__region__code", label=_("City / county"))
+
+    class Meta:
+        model = Adjustment
+        form = FilterForm
+        fields = ["year", "status", "region"]
 
 
 class EvaluationFilter(UserFilterSet):

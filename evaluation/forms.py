@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from complexes.models import Category
 from portal.forms import BootstrapFormMixin
 from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
+from portal.uploads import ACCEPTED_EXTENSIONS
 
 from .models import AdjustmentItem, Indicator, Normalization, Recommendation
 
@@ -120,9 +121,17 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
 
 
 class AdjustmentForm(BootstrapFormMixin, forms.Form):
+    """A city or county official's proposal of a bonus or penalty item of the year's scheme."""
+
     item_code = forms.ChoiceField(label=_("Bonus or penalty item"), choices=())
     reason = forms.CharField(
         label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence = forms.FileField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_("PDF, Office document or image; at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
     )
 
     def __init__(self, *args, items: list[AdjustmentItem], **kwargs):
@@ -130,6 +139,12 @@ class AdjustmentForm(BootstrapFormMixin, forms.Form):
         self.fields["item_code"].choices = [
             (item.code, f"{item.name} ({item.points:+})") for item in items
         ]
+
+
+class AdjustmentDecisionForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=REASON_MAX_LENGTH, widget=forms.TextInput
+    )
 
 
 class DecisionForm(BootstrapFormMixin, forms.Form):

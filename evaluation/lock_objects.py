@@ -1,14 +1,14 @@
 """The row locks of the evaluation app, in the one order every service takes them.
 
 An annual report is locked before its values (the values are written only while their report
-is locked, so they need no lock of their own); a management decision and a city's proposed
-adjustment each on their own; the revisions of a year last. Rows of
+is locked, so they need no lock of their own); a management decision and a bonus or penalty
+item each on their own; the revisions of a year last. Rows of
 one kind are locked in primary-key order, so two transactions never wait for each other.
 """
 
 from django.db.models import QuerySet
 
-from .models import AdjustmentProposal, AnnualReport, EvaluationRun, ManagementDecision
+from .models import Adjustment, AnnualReport, EvaluationRun, ManagementDecision
 
 
 def reports_select_for_update() -> QuerySet[AnnualReport]:
@@ -21,9 +21,9 @@ def management_decisions_select_for_update() -> QuerySet[ManagementDecision]:
     return ManagementDecision.objects.order_by("pk").select_for_update(of=("self",))
 
 
-def adjustment_proposals_select_for_update() -> QuerySet[AdjustmentProposal]:
-    """3. Proposed bonus/penalty items, while the province decides one."""
-    return AdjustmentProposal.objects.order_by("pk").select_for_update(of=("self",))
+def adjustments_select_for_update() -> QuerySet[Adjustment]:
+    """3. Bonus and penalty items, while one is decided or withdrawn."""
+    return Adjustment.objects.order_by("pk").select_for_update(of=("self",))
 
 
 def runs_select_for_update() -> QuerySet[EvaluationRun]:

@@ -7,13 +7,15 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from complexes.models import Category, Complex, ProposalOutcome
+from complexes.models import Category, Complex
 from portal.audit import audited
 from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 from portal.models import ScopedQuerySet, TimeStampedModel
+from portal.uploads import private_upload_name
 
 VALUE_DIGITS = {"max_digits": 18, "decimal_places": 2}
 # The English unit of the indicators counted in CNY yuan.
@@ -479,72 +481,112 @@ class AdjustmentItem(models.Model):
         return self.name
 
 
+class AdjustmentStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting the province's decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+ADJUSTMENT_BADGES = {
+    AdjustmentStatus.PROPOSED: "text-bg-primary",
+    AdjustmentStatus.APPROVED: "text-bg-success",
+    AdjustmentStatus.REJECTED: "text-bg-danger",
+    AdjustmentStatus.WITHDRAWN: "text-bg-secondary",
+}
+# The statuses that hold an item for a complex's year: it cannot be proposed again meanwhile.
+OPEN_ADJUSTMENT_STATUSES = (AdjustmentStatus.PROPOSED, AdjustmentStatus.APPROVED)
+
+
 class AdjustmentQuerySet(ScopedQuerySet):
     scope_region = "complex__region__code"
     scope_complex = "complex_id"
 
+    def approved(self):
+        """The adjustments that count in scores."""
+        return self.filter(status=AdjustmentStatus.APPROVED)
 
+
+def evidence_path(instance, filename: str) -> str:
+    return private_upload_name("adjustment-evidence", filename)
+
+
+@audited()
 class Adjustment(models.Model):
-    """A bonus or penalty item an official applied to a complex's year, by item code."""
-
-    complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="adjustments")
-    year = models.PositiveSmallIntegerField(_("year"))
-    item_code = models.SlugField(_("item"), max_length=40)
-    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
-
-    objects = AdjustmentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("applied bonus or penalty")
-        verbose_name_plural = _("applied bonuses and penalties")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["complex", "year", "item_code"], name="one_adjustment_per_item"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.complex_id} · {self.year} · {self.item_code}"
-
-
-class AdjustmentProposal(models.Model):
-    """A city or county official's proposal of a bonus or penalty item for a complex's year;
-    the province approves it (the item is applied) or dismisses it."""
+    """A bonus or penalty item (加减分) of the year's scheme for a complex's year, as a workflow
+    (``evaluation/adjustment_workflow.py``): a city or county official proposes it with a
+    reason and evidence, the province approves or rejects it with a note, and the proposer or
+    the province may withdraw it until the year is published. Only approved ones count."""
 
     complex = models.ForeignKey(
-        Complex, on_delete=models.CASCADE, related_name="adjustment_proposals"
+        Complex, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("complex")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2017), MaxValueValidator(2100)]
+    )
     item_code = models.SlugField(_("item"), max_length=40)
-    reason = models.TextField(_("reason"))
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
-    outcome = models.CharField(
-        _("outcome"),
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
+    evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True, max_length=200)
+    evidence_name = models.CharField(_("evidence file name"), max_length=150, blank=True)
+    status = models.CharField(
+        _("status"),
         max_length=10,
-        choices=ProposalOutcome.choices,
-        default=ProposalOutcome.PENDING,
+        choices=AdjustmentStatus.choices,
+        default=AdjustmentStatus.PROPOSED,
     )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True, max_length=REASON_MAX_LENGTH)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     objects = AdjustmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("proposed bonus or penalty")
-        verbose_name_plural = _("proposed bonuses and penalties")
-        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("bonus or penalty")
+        verbose_name_plural = _("bonuses and penalties")
+        ordering = ["-year", "-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complex", "year", "item_code"],
+                condition=Q(status__in=OPEN_ADJUSTMENT_STATUSES),
+                name="one_open_adjustment_per_item",
+                violation_error_message=_(
+                    "This item is already proposed or approved for this complex and year."
+                ),
+            )
+        ]
+        indexes = [models.Index(fields=["year", "status"], name="adjustment_year_status")]
 
     def __str__(self):
-        return f"{self.complex_id} · {self.year} · {self.item_code} ({self.outcome})"
+        return f"{self.complex_id} · {self.year} · {self.item_code} ({self.status})"
+
+    @property
+    def badge(self) -> str:
+        return ADJUSTMENT_BADGES[self.status]
 
 
 class Grade(models.TextChoices):
@@ -669,6 +711,21 @@ class EvaluationQuerySet(ScopedQuerySet):
 
     def drafts(self):
         return self.filter(status=RevisionStatus.DRAFT)
+
+    def with_ranked_of(self):
+        """Annotate ``ranked_of``: how many complexes were ranked in the result's category in
+        its revision of the year, whatever filters narrow this queryset, so a rank reads
+        "30 / 33"."""
+        peers = (
+            Evaluation.objects.filter(
+                run=models.OuterRef("run"), category=models.OuterRef("category")
+            )
+            .order_by()
+            .values("year")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(ranked_of=models.Subquery(peers))
 
 
 class Evaluation(models.Model):

@@ -257,9 +257,11 @@ def _inputs_from_records(*, year: int) -> tuple[list[ScoredComplex], list[Evalua
     ).values_list("complex_id", "indicator__code", "value"):
         values[complex_id][code] = value
     applied: dict[int, list[str]] = defaultdict(list)
-    for complex_id, code in Adjustment.objects.filter(
-        year=year, complex_id__in=evaluated
-    ).values_list("complex_id", "item_code"):
+    for complex_id, code in (
+        Adjustment.objects.approved()
+        .filter(year=year, complex_id__in=evaluated)
+        .values_list("complex_id", "item_code")
+    ):
         applied[complex_id].append(code)
     entries, schemes = [], []
     for category in sorted(set(evaluated.values())):

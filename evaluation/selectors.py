@@ -1,26 +1,32 @@
 """Read queries of reports and results, shared by pages and the API."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, Window
+from django.db.models import F, Prefetch, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complexes.models import Category, ProposalOutcome
+from complexes.models import Category
 from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.models import Job
 from portal.policy import subtree_prefix
 from portal.templatetags.numbers import as_entered
 
-from .filters import EvaluationFilter, ReportFilter
+from .explain import Explanation, explain
+from .filters import AdjustmentFilter, EvaluationFilter, ReportFilter
 from .models import (
+    Adjustment,
     AdjustmentItem,
+    AdjustmentStatus,
     AnnualReport,
     DerivedValue,
     Dimension,
     Evaluation,
+    EvaluationRun,
     EvaluationScheme,
     Indicator,
     JobKind,
@@ -138,8 +144,10 @@ def grades_by_complex(*, year: int) -> dict[int, str]:
 
 
 def evaluation_list():
-    return Evaluation.objects.select_related("complex", "complex__region", "scheme").order_by(
-        "-year", "category", "rank", "complex_id"
+    return (
+        Evaluation.objects.select_related("complex", "complex__region", "scheme")
+        .with_ranked_of()
+        .order_by("-year", "category", "rank", "complex_id")
     )
 
 
@@ -199,24 +207,89 @@ def publication(*, year: int) -> Publication | None:
 
 
 def published_years() -> list[int]:
-    return list(Publication.objects.order_by("-year").values_list("year", flat=True))
+    """The years whose results the province has published, newest first."""
+    return list(
+        EvaluationRun.objects.filter(status=RevisionStatus.PUBLISHED)
+        .order_by("-year")
+        .values_list("year", flat=True)
+    )
+
+
+def year_is_published(year: int) -> bool:
+    """Whether the province has published the year's results (its items then stay as they
+    are)."""
+    return EvaluationRun.objects.filter(year=year, status=RevisionStatus.PUBLISHED).exists()
+
+
+def result_years() -> list[int]:
+    """The years that have evaluation results, newest first."""
+    return list(Evaluation.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def default_year() -> int:
+    """The year every page, PDF and export opens on when none is asked for: the latest year with
+    evaluation results (the calendar year has none until the next spring's evaluation), else
+    the calendar year."""
+    latest = Evaluation.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest if latest is not None else timezone.localdate().year
+
+
+def with_default_year(data):
+    """The results page's query string, for the default year (``selectors.default_year``: the
+    latest with results) unless one is asked for."""
+    if data and data.get("year"):
+        return data
+    chosen = data.copy() if data else {}
+    chosen["year"] = str(default_year())
+    return chosen
+
+
+@dataclass(frozen=True)
+class YearOption:
+    """A year of a year picker, marked when its results are published."""
+
+    year: int
+    published: bool
+
+    @property
+    def label(self) -> str:
+        if self.published:
+            return _("%(year)s · results published") % {"year": self.year}
+        return str(self.year)
+
+
+def year_options(years, *, published: set[int] | None = None) -> list[YearOption]:
+    """``years`` for a picker, newest first, each marked when its results are published
+    (``published``: ``published_years()`` when the caller has read them already)."""
+    published = set(published_years()) if published is None else published
+    return [YearOption(year, year in published) for year in sorted(set(years), reverse=True)]
 
 
 def category_benchmarks(*, year: int, category: str) -> dict[str, dict[str, Decimal | None]]:
-    """The category's median and best points per indicator and overall, for one year."""
+    """The category's median and best points per indicator and overall, for one year, and the
+    lowest and highest value of each indicator (the ends its scores were normalised between)."""
     rows = (
         Evaluation.objects.shown()
         .filter(year=year, category=category)
         .values_list("score", "breakdown")
     )
     points: dict[str, list[Decimal]] = defaultdict(list)
+    values: dict[str, list[Decimal]] = defaultdict(list)
     scores = []
     for score, breakdown in rows:
         scores.append(score)
         for line in breakdown:
             points[line["indicator"]].append(Decimal(line["points"]))
+            if line["value"] is not None:
+                values[line["indicator"]].append(Decimal(line["value"]))
     benchmarks = {
-        code: {"median": median(values), "best": max(values)} for code, values in points.items()
+        code: {
+            "median": median(earned),
+            "best": max(earned),
+            "lowest": min(values[code], default=None),
+            "highest": max(values[code], default=None),
+        }
+        for code, earned in points.items()
     }
     benchmarks["score"] = {"median": median(scores), "best": max(scores, default=None)}
     return benchmarks
@@ -227,7 +300,13 @@ def complex_reports(*, complex_id: int) -> list[AnnualReport]:
 
 
 def latest_evaluation(*, complex_id: int) -> Evaluation | None:
-    return Evaluation.objects.shown().filter(complex_id=complex_id).order_by("-year").first()
+    return (
+        Evaluation.objects.shown()
+        .filter(complex_id=complex_id)
+        .with_ranked_of()
+        .order_by("-year")
+        .first()
+    )
 
 
 def points_by_dimension(*, evaluation: Evaluation) -> list[dict]:
@@ -246,24 +325,100 @@ def points_by_dimension(*, evaluation: Evaluation) -> list[dict]:
     ]
 
 
-def pending_adjustment_proposals(*, complex_) -> list:
-    """The complex's bonus and penalty proposals awaiting the province, each with its item's
-    name as ``item_name``: pages name the items, never their codes."""
-    proposals = list(
-        complex_.adjustment_proposals.filter(outcome=ProposalOutcome.PENDING).select_related(
-            "proposed_by"
-        )
+# Explained scores and bonus/penalty items -----------------------------------------------------
+
+
+def score_history(*, complex_id: int) -> list[Evaluation]:
+    """A complex's results over the years, newest first, each with ``ranked_of``."""
+    return list(
+        Evaluation.objects.shown()
+        .filter(complex_id=complex_id)
+        .select_related("scheme", "run")
+        .with_ranked_of()
+        .order_by("-year")
     )
-    if proposals:
-        names = {
-            item.code: item.name
-            for item in AdjustmentItem.objects.filter(
-                code__in={proposal.item_code for proposal in proposals}
-            )
-        }
-        for proposal in proposals:
-            proposal.item_name = names.get(proposal.item_code, proposal.item_code)
-    return proposals
+
+
+@dataclass(frozen=True)
+class ExplainedScore:
+    explanation: Explanation
+    # The category's median and best score.
+    overall: dict
+    # The year's bonus and penalty items of any status, each with its scheme item (or None).
+    adjustments: list[tuple[Adjustment, AdjustmentItem | None]]
+    # The approved ones the result counted (approved before it was computed).
+    counted: list[Adjustment]
+
+
+def score_explanation(*, evaluation: Evaluation) -> ExplainedScore:
+    """Everything the score page and the PDF say about how ``evaluation`` came about: each
+    indicator's formula, rescaled weights, the bonus and penalty items and the total."""
+    prefetch_related_objects(
+        [evaluation.scheme],
+        Prefetch("weights", queryset=SchemeWeight.objects.select_related("indicator")),
+        "adjustment_items",
+    )
+    items = {item.code: item for item in evaluation.scheme.adjustment_items.all()}
+    computed = evaluation.run
+    adjustments = list(
+        Adjustment.objects.filter(complex_id=evaluation.complex_id, year=evaluation.year)
+        .select_related("proposed_by", "decided_by", "withdrawn_by")
+        .order_by("proposed_at", "pk")
+    )
+    counted = [
+        adjustment
+        for adjustment in adjustments
+        if adjustment.status == AdjustmentStatus.APPROVED
+        and computed is not None
+        and adjustment.decided_at <= computed.computed_at
+    ]
+    benchmarks = category_benchmarks(year=evaluation.year, category=evaluation.category)
+    return ExplainedScore(
+        explanation=explain(
+            evaluation=evaluation,
+            benchmarks=benchmarks,
+            indicators=indicators_by_code(),
+            adjustment_points=sum(
+                (items[a.item_code].points for a in counted if a.item_code in items), Decimal(0)
+            ),
+        ),
+        overall=benchmarks.get("score", {}),
+        adjustments=[(adjustment, items.get(adjustment.item_code)) for adjustment in adjustments],
+        counted=counted,
+    )
+
+
+def adjustment_items(*, year: int) -> dict[tuple[str, str], AdjustmentItem]:
+    """The bonus and penalty items of the schemes in force in ``year`` (``scheme_for`` of each
+    category, in two queries), by (category, code)."""
+    in_force = (
+        EvaluationScheme.objects.filter(year__lte=year)
+        .order_by("category", "-year", "-version")
+        .distinct("category")
+        .prefetch_related("adjustment_items")
+    )
+    return {
+        (scheme.category, item.code): item
+        for scheme in in_force
+        for item in scheme.adjustment_items.all()
+    }
+
+
+def adjustments(*, user, filters: Filters = NO_FILTERS):
+    """The bonus and penalty items an official may see, under validated ``AdjustmentFilter``
+    filters."""
+    rows = (
+        Adjustment.objects.in_scope(user, "adjustment.list")
+        .select_related("complex", "complex__region", "proposed_by", "decided_by", "withdrawn_by")
+        .order_by("-year", "-proposed_at", "-pk")
+    )
+    return filtered(AdjustmentFilter, rows, filters)
+
+
+def adjustment_table(*, user, filters: Filters = NO_FILTERS):
+    """The bonus and penalty items' page: officials only."""
+    policy.page_requires(user, "adjustment.list")
+    return adjustments(user=user, filters=filters)
 
 
 def schemes_in_force(*, year: int) -> list[EvaluationScheme]:

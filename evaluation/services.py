@@ -4,21 +4,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complexes.models import Complex, ProposalOutcome, Status
+from complexes.models import Complex, Status
 from complexes.services import complex_change_status
 from portal import policy
 from portal.exceptions import DomainError, InvalidTransition, StaleVersion
 from portal.inputs import bounded_decimal
+from portal.uploads import uploaded_name, validate_attachment
 
-from . import selectors
+from . import adjustment_workflow, selectors
 from .lock_objects import (
-    adjustment_proposals_select_for_update,
+    adjustments_select_for_update,
     management_decisions_select_for_update,
     reports_select_for_update,
 )
@@ -26,7 +27,6 @@ from .models import (
     VALUE_DIGITS,
     Adjustment,
     AdjustmentItem,
-    AdjustmentProposal,
     AnnualReport,
     EvaluationScheme,
     Grade,
@@ -355,67 +355,75 @@ def scheme_save(
     return scheme
 
 
-def _check_adjustment(*, complex_: Complex, year: int, item_code: str, reason: str) -> None:
+@transaction.atomic
+def adjustment_propose(
+    *, complex_: Complex, year: int, item_code: str, reason: str, actor, evidence=None
+) -> Adjustment:
+    """A city or county official proposes a bonus or penalty item of the year's scheme for a
+    complex, with a reason and, optionally, an evidence file; the province decides."""
+    policy.require(actor, "adjustment.propose", complex_)
     scheme = selectors.scheme_for(year=year, category=complex_.category)
-    if scheme is None or not scheme.adjustment_items.filter(code=item_code).exists():
+    if scheme is None or not any(item.code == item_code for item in scheme.adjustment_items.all()):
         raise DomainError(
             _("The year's scheme has no such bonus or penalty item."), field="item_code"
         )
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise DomainError(_("Give a reason."), field="reason")
-
-
-@transaction.atomic
-def adjustment_apply(
-    *, complex_: Complex, year: int, item_code: str, reason: str, actor
-) -> Adjustment:
-    """Apply a bonus or penalty item of the year's scheme to a complex; the next recomputation
-    counts it."""
-    policy.require(actor, "adjustment.apply", complex_)
-    _check_adjustment(complex_=complex_, year=year, item_code=item_code, reason=reason)
-    adjustment, _created = Adjustment.objects.update_or_create(
-        complex=complex_,
-        year=year,
-        item_code=item_code,
-        defaults={"reason": reason.strip(), "applied_by": actor},
+    adjustment = Adjustment(
+        complex=complex_, year=year, item_code=item_code, reason=reason, proposed_by=actor
     )
+    if evidence:
+        try:
+            validate_attachment(evidence)
+        except ValidationError as error:
+            raise DomainError(error.messages[0], field="evidence") from error
+        adjustment.evidence_name = uploaded_name(evidence)
+        adjustment.evidence = evidence
+    try:
+        adjustment.full_clean()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        # The one constraint across fields: the item is already open for the complex's year.
+        raise DomainError(
+            messages[0], field="item_code" if field == NON_FIELD_ERRORS else field
+        ) from error
+    adjustment.save()
     return adjustment
 
 
 @transaction.atomic
-def adjustment_propose(
-    *, complex_: Complex, year: int, item_code: str, reason: str, actor
-) -> AdjustmentProposal:
-    """A city or county official proposes a bonus or penalty item; the province decides."""
-    policy.require(actor, "adjustment.propose", complex_)
-    _check_adjustment(complex_=complex_, year=year, item_code=item_code, reason=reason)
-    return AdjustmentProposal.objects.create(
-        complex=complex_, year=year, item_code=item_code, reason=reason.strip(), proposed_by=actor
+def adjustment_decide(
+    *, adjustment: Adjustment, approve: bool, actor, note: str = ""
+) -> Adjustment:
+    """The province approves a proposed item (it counts from the next recomputation on) or
+    rejects it, with a note."""
+    locked = adjustments_select_for_update().select_related("complex").get(pk=adjustment.pk)
+    transition = adjustment_workflow.check(
+        adjustment=locked,
+        action=adjustment_workflow.APPROVE if approve else adjustment_workflow.REJECT,
+        user=actor,
     )
+    locked.status = transition.target
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_note = (note or "").strip()
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return locked
 
 
 @transaction.atomic
-def adjustment_proposal_decide(
-    *, proposal: AdjustmentProposal, approve: bool, actor
-) -> AdjustmentProposal:
-    """The province approves a proposed item (it is applied with the proposal's reason) or
-    dismisses it."""
-    policy.require(actor, "adjustment.apply", proposal.complex)
-    locked = adjustment_proposals_select_for_update().get(pk=proposal.pk)
-    if locked.outcome != ProposalOutcome.PENDING:
-        raise InvalidTransition(_("This proposal has already been decided."))
-    if approve:
-        adjustment_apply(
-            complex_=locked.complex,
-            year=locked.year,
-            item_code=locked.item_code,
-            reason=locked.reason,
-            actor=actor,
-        )
-    locked.outcome = ProposalOutcome.CONFIRMED if approve else ProposalOutcome.DISMISSED
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.save(update_fields=["outcome", "decided_by", "decided_at"])
+def adjustment_withdraw(*, adjustment: Adjustment, actor) -> Adjustment:
+    """Its proposer or the province withdraws an item, proposed or approved, until the year's
+    results are published; an approved one stops counting from the next recomputation on."""
+    locked = adjustments_select_for_update().select_related("complex").get(pk=adjustment.pk)
+    transition = adjustment_workflow.check(
+        adjustment=locked, action=adjustment_workflow.WITHDRAW, user=actor
+    )
+    locked.status = transition.target
+    locked.withdrawn_by = actor
+    locked.withdrawn_at = timezone.now()
+    locked.save(update_fields=["status", "withdrawn_by", "withdrawn_at"])
     return locked
 
 

@@ -33,12 +33,14 @@ urlpatterns = [
         revision_views.revision_decide,
         name="revision_decide",
     ),
-    path("results/<str:code>/<int:year>/adjust/", views.adjustment_apply, name="adjust"),
+    path("results/<str:code>/<int:year>/adjust/", views.adjustment_propose, name="adjust"),
+    path("adjustments/", views.adjustments, name="adjustments"),
     re_path(
-        r"^adjustments/(?P<pk>\d+)/(?P<verdict>approve|dismiss)/$",
-        views.adjustment_decide,
-        name="adjustment_decide",
+        r"^adjustments/(?P<pk>\d+)/(?P<action>approve|reject|withdraw)/$",
+        views.adjustment_action,
+        name="adjustment_action",
     ),
+    path("adjustments/<int:pk>/evidence/", views.adjustment_evidence, name="adjustment_evidence"),
     re_path(
         r"^decisions/(?P<pk>\d+)/(?P<verdict>confirm|dismiss)/$", views.decision, name="decision"
     ),

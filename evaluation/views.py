@@ -17,13 +17,16 @@ from complexes.models import Category, Complex
 from portal import inputs, policy
 from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
+from portal.forms import offer_years
 from portal.models import Job
 from portal.pdf import pdf_response
+from portal.uploads import private_download
 
-from . import excel, recompute, report_workflow, selectors, services
+from . import adjustment_workflow, excel, recompute, report_workflow, selectors, services
 from .complex_report import complex_report
-from .filters import EvaluationFilter, ReportFilter, with_published_year
+from .filters import AdjustmentFilter, EvaluationFilter, ReportFilter
 from .forms import (
+    AdjustmentDecisionForm,
     AdjustmentForm,
     DecisionForm,
     PeriodForm,
@@ -35,9 +38,8 @@ from .forms import (
     SchemePickForm,
 )
 from .models import (
-    AdjustmentProposal,
+    Adjustment,
     AnnualReport,
-    Evaluation,
     Indicator,
     JobKind,
     ManagementDecision,
@@ -419,12 +421,18 @@ def indicator_catalogue(request):
 def rankings(request):
     """Ranking tables per category for officials, with filters, the publication and the
     recompute button."""
-    filterset = page_filters(EvaluationFilter, with_published_year(request.GET), user=request.user)
+    filterset = page_filters(
+        EvaluationFilter, selectors.with_default_year(request.GET), user=request.user
+    )
     filters = validated(filterset.form)
     tables = defaultdict(list)
     for evaluation in selectors.results(user=request.user, filters=filters):
         tables[evaluation.category].append(evaluation)
     year = int(filters["year"]) if "year" in filters else None
+    offer_years(
+        filterset.form.fields["year"],
+        selectors.year_options([*selectors.result_years(), *([year] if year else [])]),
+    )
     context = {
         "filter": filterset,
         "tables": [(Category(category).label, rows) for category, rows in sorted(tables.items())],
@@ -440,39 +448,35 @@ def rankings(request):
 @login_required
 def complex_score(request, code):
     """A complex's score, rank, grade and breakdown against the category's median and best,
-    and its history over the years."""
+    each indicator's formula, its bonuses and penalties, and its history over the years."""
     complex_ = get_object_or_404(Complex.objects.in_scope(request.user), code=code)
-    applies = policy.can(request.user, "adjustment.apply", complex_)
-    history = list(
-        Evaluation.objects.shown()
-        .filter(complex=complex_)
-        .select_related("scheme")
-        .order_by("-year")
-    )
+    history = selectors.score_history(complex_id=complex_.pk)
     year = inputs.year(request.GET)
     current = next((e for e in history if e.year == year), history[0] if history else None)
-    lines = []
-    benchmarks = {}
-    if current is not None:
-        benchmarks = selectors.category_benchmarks(year=current.year, category=current.category)
-        names = {i.code: i for i in Indicator.objects.all()}
-        lines = [
-            (names.get(line["indicator"]), line, benchmarks.get(line["indicator"], {}))
-            for line in current.breakdown
-        ]
+    explained = selectors.score_explanation(evaluation=current) if current else None
+    proposes = current is not None and policy.can(request.user, "adjustment.propose", complex_)
+    published = set(selectors.published_years())
     context = {
         "complex": complex_,
         "current": current,
         "history": history,
-        "lines": lines,
-        "overall": benchmarks.get("score", {}),
+        "explained": explained,
+        "adjustments": [
+            (
+                adjustment,
+                item,
+                adjustment_workflow.allowed_actions(
+                    adjustment=adjustment, user=request.user, published_years=published
+                ),
+            )
+            for adjustment, item in (explained.adjustments if explained else [])
+        ],
+        "decision_form": AdjustmentDecisionForm(),
         "publication": selectors.publication(year=current.year) if current else None,
         "decisions": ManagementDecision.objects.filter(complex=complex_).order_by("-year"),
         "adjustment_form": AdjustmentForm(items=list(current.scheme.adjustment_items.all()))
-        if current and (applies or policy.can(request.user, "adjustment.propose", complex_))
+        if proposes
         else None,
-        "applies_adjustments": applies,
-        "adjustment_proposals": selectors.pending_adjustment_proposals(complex_=complex_),
         "crumbs": [(_("Evaluation results"), reverse("evaluation:rankings")), (complex_.name, None)]
         if policy.can(request.user, "results.view")
         else [(_("My score"), None)],
@@ -501,53 +505,115 @@ def complex_report_pdf(request, code):
     )
 
 
+# Bonus and penalty items ----------------------------------------------------------------------
+
+
+@login_required
+def adjustments(request):
+    """The year's bonus and penalty items with who proposed and decided them and when, and the
+    actions each official may take."""
+    filterset = page_filters(
+        AdjustmentFilter, selectors.with_default_year(request.GET), user=request.user
+    )
+    filters = validated(filterset.form)
+    rows = selectors.adjustment_table(user=request.user, filters=filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    year = int(filters["year"]) if "year" in filters else None
+    published = set(selectors.published_years())
+    offer_years(
+        filterset.form.fields["year"],
+        selectors.year_options(
+            [*selectors.result_years(), *([year] if year else [])], published=published
+        ),
+    )
+    items = selectors.adjustment_items(year=year) if year else {}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": _query_without_page(request),
+        "year": year,
+        "rows": [
+            (
+                adjustment,
+                items.get((adjustment.complex.category, adjustment.item_code)),
+                adjustment_workflow.allowed_actions(
+                    adjustment=adjustment, user=request.user, published_years=published
+                ),
+            )
+            for adjustment in page
+        ],
+        "decision_form": AdjustmentDecisionForm(),
+        "crumbs": [(_("Bonuses and penalties"), None)],
+    }
+    return render(request, "evaluation/adjustments.html", context)
+
+
 @login_required
 @require_POST
-def adjustment_apply(request, code, year):
-    """The province applies a bonus or penalty item; a city or county official proposes one."""
+def adjustment_propose(request, code, year):
+    """A city or county official proposes a bonus or penalty item, with evidence."""
     complex_ = get_object_or_404(Complex.objects.in_scope(request.user), code=code)
-    applies = policy.can(request.user, "adjustment.apply", complex_)
-    if not applies:
-        policy.page_requires(request.user, "adjustment.propose", complex_)
-    change = services.adjustment_apply if applies else services.adjustment_propose
+    policy.page_requires(request.user, "adjustment.propose", complex_)
     try:
-        change(
+        services.adjustment_propose(
             complex_=complex_,
             year=year,
             item_code=request.POST.get("item_code", ""),
             reason=request.POST.get("reason", ""),
+            evidence=request.FILES.get("evidence"),
             actor=request.user,
         )
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(
-            request,
-            _("Recorded; the next recomputation counts it.")
-            if applies
-            else _("Your proposal has been sent to the province."),
-        )
+        messages.success(request, _("Your proposal has been sent to the province."))
     return redirect(f"{reverse('evaluation:score', args=[code])}?year={year}")
+
+
+def _adjustment_in_scope(request, pk) -> Adjustment:
+    return get_object_or_404(
+        Adjustment.objects.in_scope(request.user, "adjustment.list").select_related("complex"),
+        pk=pk,
+    )
 
 
 @login_required
 @require_POST
-def adjustment_decide(request, pk, verdict):
-    proposal = get_object_or_404(
-        AdjustmentProposal.objects.in_scope(request.user).select_related("complex"), pk=pk
-    )
-    policy.page_requires(request.user, "adjustment.apply", proposal.complex)
+def adjustment_action(request, pk, action):
+    """Approve, reject (with a note) or withdraw a bonus or penalty item; back to the page the
+    form was on."""
+    adjustment = _adjustment_in_scope(request, pk)
     try:
-        services.adjustment_proposal_decide(
-            proposal=proposal, approve=verdict == "approve", actor=request.user
-        )
+        if action == adjustment_workflow.WITHDRAW:
+            services.adjustment_withdraw(adjustment=adjustment, actor=request.user)
+            messages.success(request, _("The item has been withdrawn."))
+        else:
+            form = AdjustmentDecisionForm(request.POST)
+            form.is_valid()
+            services.adjustment_decide(
+                adjustment=adjustment,
+                approve=action == adjustment_workflow.APPROVE,
+                note=form.cleaned_data.get("note", ""),
+                actor=request.user,
+            )
+            messages.success(request, _("The item has been decided."))
+    except NotPermitted as error:
+        raise PermissionDenied from error
     except DomainError as error:
         messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The proposal has been decided."))
-    return redirect(
-        f"{reverse('evaluation:score', args=[proposal.complex.code])}?year={proposal.year}"
-    )
+    if request.POST.get("back") == "score":
+        return redirect(
+            f"{reverse('evaluation:score', args=[adjustment.complex.code])}?year={adjustment.year}"
+        )
+    return redirect(f"{reverse('evaluation:adjustments')}?year={adjustment.year}")
+
+
+@login_required
+@require_GET
+def adjustment_evidence(request, pk):
+    """The evidence file of an item, for the officials in whose scope the complex is."""
+    adjustment = _adjustment_in_scope(request, pk)
+    return private_download(adjustment.evidence, adjustment.evidence_name)
 
 
 @login_required

@@ -1,7 +1,6 @@
 """Read queries of funding, shared by the pages and the API."""
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -20,6 +19,7 @@ from django.shortcuts import get_object_or_404
 
 from complexes.models import Complex, Region
 from evaluation.models import Grade
+from evaluation.selectors import default_year
 from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
 
@@ -59,12 +59,11 @@ def allocations(*, user, filters: Filters = NO_FILTERS) -> QuerySet[Allocation]:
 
 
 def allocation_year(filters: Filters) -> int:
-    """The year of the allocation table: the one asked for, else the latest with allocations
-    or rules, else this year."""
+    """The year of the allocation table: the one asked for, else the latest with evaluation
+    results (``evaluation.selectors.default_year``), which the allocation shares out."""
     if filters.get("year"):
         return int(filters["year"])
-    years = allocation_years()
-    return years[0] if years else date.today().year
+    return default_year()
 
 
 def allocation_table(*, user, filters: Filters = NO_FILTERS) -> QuerySet[Allocation]:

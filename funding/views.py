@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from complexes.filters import page_filters
 from complexes.models import Complex
+from evaluation.selectors import year_options
 from portal import inputs, policy
 from portal.exceptions import DomainError
 from portal.filtering import validated
@@ -54,7 +55,7 @@ def table(request):
             if decision and "status" not in filters
             else None
         ),
-        "years": selectors.allocation_years(),
+        "years": year_options([year, *selectors.allocation_years()]),
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),

@@ -29,6 +29,16 @@ class FilterForm(BootstrapFormMixin, forms.Form):
     """The form class of the portal's filter sets."""
 
 
+def offer_years(field: forms.Field, options) -> None:
+    """Show a year field as a picker of ``options`` (each with a ``year`` and a ``label``, such
+    as one marking the years whose results are published); the field still validates the
+    year typed into a query string."""
+    field.widget = forms.Select(
+        choices=[("", "—"), *((option.year, option.label) for option in options)],
+        attrs={"class": "form-select"},
+    )
+
+
 class CreditCodeField(forms.CharField):
     """A unified social credit code as people paste it: spaces, hyphens and lower case are taken
     out before the code is checked, so that the check speaks of the code itself."""

@@ -1,7 +1,5 @@
-import uuid
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,6 +13,7 @@ from portal.audit import audited
 from portal.credit_code import validate_credit_code
 from portal.limits import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH
 from portal.models import ScopedQuerySet, TimeStampedModel
+from portal.uploads import private_upload_name
 
 from . import clocks
 from .validators import validate_high_tech_certificate
@@ -32,14 +31,8 @@ class EnterpriseQuerySet(ScopedQuerySet):
     scope_enterprise = "pk"
 
 
-def _private_upload_name(folder: str, filename: str) -> str:
-    """A generated name: the uploader's file name never reaches the storage."""
-    extension = Path(filename).suffix.lower()
-    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
-
-
 def licence_path(instance, filename: str) -> str:
-    return _private_upload_name("business-licences", filename)
+    return private_upload_name("business-licences", filename)
 
 
 class VerificationState(models.TextChoices):
@@ -341,7 +334,7 @@ class ServiceRequestQuerySet(ScopedQuerySet):
 
 
 def attachment_path(instance, filename: str) -> str:
-    return _private_upload_name("service-requests", filename)
+    return private_upload_name("service-requests", filename)
 
 
 @audited(model_name="ServiceRequestChange", related_name="changes")
@@ -817,7 +810,7 @@ class OfferingStats(models.Model):
 
 
 def deliverable_path(instance, filename: str) -> str:
-    return _private_upload_name("deliverables", filename)
+    return private_upload_name("deliverables", filename)
 
 
 class DeliverableQuerySet(ScopedQuerySet):

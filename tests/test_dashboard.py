@@ -219,8 +219,9 @@ def test_query_counts_do_not_depend_on_the_scale(client_as, api_as, scale):
     # The same whatever the amount of data (the county page adds its list of complexes and
     # reads no sibling county; the early warning reads every reason in one statement, then the
     # complexes at risk; the map's layer of the 26 mountain counties reads them in one, the
-    # region menu its regions in another).
-    assert counts == (13, 13, 13, 3)
+    # region menu its regions in another; the default year is the latest with results, and the
+    # year picker marks the published years).
+    assert counts == (13, 13, 13, 4)
 
 
 def test_indicators_scores_and_funding_equal_independent_sums(api_as):

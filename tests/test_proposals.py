@@ -7,7 +7,7 @@ from django.urls import reverse
 from complexes import services as complex_services
 from complexes.models import ProposalOutcome, Status, StatusProposal
 from evaluation import services as evaluation_services
-from evaluation.models import Adjustment, AdjustmentProposal, Grade
+from evaluation.models import Adjustment, AdjustmentStatus, Grade
 from portal.exceptions import InvalidTransition, NotPermitted
 from tests import factories
 from tests.funding import factories as funding_factories
@@ -88,19 +88,21 @@ def test_a_city_proposes_a_bonus_and_the_province_approves_it(client_as, yongkan
         reverse("evaluation:adjust", args=[yongkang_complex.code, 2025]),
         {"item_code": item.code, "reason": "获省级表彰"},
     )
-    proposal = AdjustmentProposal.objects.get()
-    assert not Adjustment.objects.exists()
+    proposal = Adjustment.objects.get()
+    assert (proposal.status, proposal.proposed_by) == (AdjustmentStatus.PROPOSED, city)
 
     province = factories.provincial_official()
     client = client_as(province)
     page = client.get(reverse("evaluation:score", args=[yongkang_complex.code]))
-    approve = reverse("evaluation:adjustment_decide", args=[proposal.pk, "approve"])
+    approve = reverse("evaluation:adjustment_action", args=[proposal.pk, "approve"])
     assert approve in page.content.decode()
-    client.post(approve)
-    adjustment = Adjustment.objects.get()
-    assert (adjustment.item_code, adjustment.applied_by) == (item.code, province)
+    client.post(approve, {"note": "属实", "back": "score"})
     proposal.refresh_from_db()
-    assert proposal.outcome == ProposalOutcome.CONFIRMED
+    assert (proposal.status, proposal.decided_by, proposal.decision_note) == (
+        AdjustmentStatus.APPROVED,
+        province,
+        "属实",
+    )
 
 
 def test_a_city_cannot_approve_its_own_proposal(yongkang_complex):
@@ -111,5 +113,5 @@ def test_a_city_cannot_approve_its_own_proposal(yongkang_complex):
         complex_=yongkang_complex, year=2025, item_code=item.code, reason="x", actor=city
     )
     with pytest.raises(NotPermitted):
-        evaluation_services.adjustment_proposal_decide(proposal=proposal, approve=True, actor=city)
-    assert not Adjustment.objects.exists()
+        evaluation_services.adjustment_decide(adjustment=proposal, approve=True, actor=city)
+    assert not Adjustment.objects.approved().exists()

@@ -100,7 +100,7 @@ def test_refuses_a_seeded_database_unless_told_if_empty():
 def test_the_whole_province_seeds_in_one_go():
     """What `make run` loads: every room's demo, the nightly computations included."""
     from dashboard.models import RegionFigure
-    from evaluation.models import AnnualReport, Evaluation
+    from evaluation.models import Adjustment, AnnualReport, Evaluation
     from funding.models import Allocation
     from services.models import ServiceRequest
 
@@ -110,6 +110,14 @@ def test_the_whole_province_seeds_in_one_go():
     assert ServiceRequest.objects.count() >= 140_000
     assert AnnualReport.objects.filter(status="approved").exists()
     assert Evaluation.objects.exists()
+    # Bonus and penalty items in every status, by city and county officials.
+    assert set(Adjustment.objects.values_list("status", flat=True)) == {
+        "proposed",
+        "approved",
+        "rejected",
+        "withdrawn",
+    }
+    assert not Adjustment.objects.filter(proposed_by__region__isnull=True).exists()
     assert Allocation.objects.exists()
     assert RegionFigure.objects.filter(region_id="330000").exists()
     assert "ent-" in output.getvalue()

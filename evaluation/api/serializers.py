@@ -190,6 +190,9 @@ class EvaluationSerializer(serializers.ModelSerializer):
     complex_detail = ComplexBriefSerializer(source="complex", read_only=True)
     breakdown = BreakdownLineSerializer(many=True, read_only=True)
     scheme_version = serializers.SerializerMethodField()
+    ranked_of = serializers.IntegerField(
+        read_only=True, help_text="How many complexes were ranked in the category that year."
+    )
 
     class Meta:
         model = Evaluation
@@ -201,6 +204,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "category",
             "score",
             "rank",
+            "ranked_of",
             "grade",
             "breakdown",
             "scheme",

@@ -234,22 +234,28 @@ def test_scheme_weights_must_sum_to_100(db):
     assert not EvaluationScheme.objects.filter(year=YEAR).exists()
 
 
-def test_bonus_and_penalty_items_move_the_score(province):
+def test_approved_bonus_and_penalty_items_move_the_score(province):
     official = factories.provincial_official()
-    services.adjustment_apply(
-        complex_=province["b"],
-        year=YEAR,
-        item_code="national_award",
-        reason="国家级表彰",
-        actor=official,
-    )
-    services.adjustment_apply(
-        complex_=province["c"],
-        year=YEAR,
-        item_code="false_reporting",
-        reason="数据造假",
-        actor=official,
-    )
+    for complex_, code in ((province["b"], "national_award"), (province["c"], "false_reporting")):
+        proposed = services.adjustment_propose(
+            complex_=complex_,
+            year=YEAR,
+            item_code=code,
+            reason="省级核定",
+            actor=factories.regional_official(complex_.region_id),
+        )
+        services.adjustment_decide(adjustment=proposed, approve=True, actor=official)
+    # Proposed, rejected or withdrawn items count for nothing.
+    city = factories.regional_official(province["a"].region_id)
+    for code in ("national_award", "reform_pilot", "mountain_county_service"):
+        proposed = services.adjustment_propose(
+            complex_=province["a"], year=YEAR, item_code=code, reason="待定", actor=city
+        )
+        if code == "reform_pilot":
+            services.adjustment_decide(adjustment=proposed, approve=False, actor=official)
+        if code == "mountain_county_service":
+            services.adjustment_decide(adjustment=proposed, approve=True, actor=official)
+            services.adjustment_withdraw(adjustment=proposed, actor=city)
     recompute.evaluation_recompute(year=YEAR)
     scores = dict(Evaluation.objects.values_list("complex_id", "score"))
     assert scores[province["b"].pk] == Decimal("71.75")

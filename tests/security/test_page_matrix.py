@@ -78,7 +78,8 @@ ARGUMENTS = {
         "pk": side["status-proposal"].pk,
         "verdict": "dismiss",
     },
-    "evaluation:adjustment_decide": _pk("adjustment-proposal", verdict="dismiss"),
+    "evaluation:adjustment_action": _pk("adjustment", action="reject"),
+    "evaluation:adjustment_evidence": _pk("adjustment"),
     "complexes:history": _code("complex"),
     "history": lambda side: {"kind": "offering", "pk": side["offering"].pk},
     "complexes:part_add": lambda side: {"code": side["complex"].code, "part_name": "members"},
@@ -230,21 +231,32 @@ EXPECTED = {
     ): "302 403 403 403 200 404 403 404 | 302 403 404 404 404 404 403 404",
     ("GET", "dashboard:overview"): "302 200 200 200 403 403 200 403",
     ("POST", "dashboard:overview"): "302 200 200 200 403 403 200 403",
+    # Cities and counties propose bonus and penalty items; the province decides them.
     (
         "POST",
         "evaluation:adjust",
-    ): "302 302 302 302 403 404 302 404 | 302 302 404 404 404 404 302 404",
+    ): "302 403 302 302 403 404 403 404 | 302 403 404 404 404 404 403 404",
     (
         "GET",
         "evaluation:adjust",
     ): "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405",
+    ("GET", "evaluation:adjustments"): "302 200 200 200 403 403 200 403",
+    ("POST", "evaluation:adjustments"): "302 200 200 200 403 403 200 403",
     (
         "POST",
-        "evaluation:adjustment_decide",
-    ): "302 302 403 403 403 404 302 404 | 302 302 404 404 404 404 302 404",
+        "evaluation:adjustment_action",
+    ): "302 302 403 403 404 404 302 404 | 302 302 404 404 404 404 302 404",
     (
         "GET",
-        "evaluation:adjustment_decide",
+        "evaluation:adjustment_action",
+    ): "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405",
+    (
+        "GET",
+        "evaluation:adjustment_evidence",
+    ): "302 200 200 200 404 404 200 404 | 302 200 404 404 404 404 200 404",
+    (
+        "POST",
+        "evaluation:adjustment_evidence",
     ): "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405",
     (
         "POST",

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from complexes.models import Complex, ComplexStatusChange, Status
 from evaluation import services as evaluation_services
-from evaluation.models import Adjustment, AnnualReport, Grade, ReportStatus
+from evaluation.models import Adjustment, AdjustmentStatus, AnnualReport, Grade, ReportStatus
 from funding import services as funding_services
 from portal.exceptions import NotPermitted
 from services import services as service_services
@@ -75,41 +75,63 @@ def test_the_province_still_sets_a_status_through_the_api(api_as, yongkang_compl
     assert Complex.objects.get(pk=yongkang_complex.pk).status == Status.REMOVED
 
 
-# Bonus and penalty items: the province applies them ------------------------------------------------
+# Bonus and penalty items: cities and counties propose, the province decides -----------------------
 
 
-def test_the_city_account_is_not_offered_the_bonus_penalty_form(
+def test_the_city_account_only_proposes_a_bonus_and_cannot_approve_it(
     client_as, yongkang_complex, jinhua_city
 ):
-    """The city may only propose an item: nothing is applied until the province approves."""
+    """The city may only propose an item: nothing counts until the province approves."""
     evaluation = funding_factories.evaluated(yongkang_complex, 2025, "80.00", Grade.GOOD)
     item = evaluation.scheme.adjustment_items.first()
     client = client_as(jinhua_city)
     page = client.get(reverse("evaluation:score", args=[yongkang_complex.code]))
     assert page.status_code == 200
-    assert page.context["applies_adjustments"] is False
-    adjust = reverse("evaluation:adjust", args=[yongkang_complex.code, 2025])
-    client.post(adjust, {"item_code": item.code, "reason": "获省级表彰"})
-    assert not Adjustment.objects.exists()
+    client.post(
+        reverse("evaluation:adjust", args=[yongkang_complex.code, 2025]),
+        {"item_code": item.code, "reason": "获省级表彰"},
+    )
+    proposal = Adjustment.objects.get()
+    assert proposal.status == AdjustmentStatus.PROPOSED
+    page = client.get(reverse("evaluation:score", args=[yongkang_complex.code]))
+    approve = reverse("evaluation:adjustment_action", args=[proposal.pk, "approve"])
+    assert approve not in page.content.decode()
+    assert client.post(approve).status_code == 403
     with pytest.raises(NotPermitted):
-        evaluation_services.adjustment_apply(
-            complex_=yongkang_complex,
-            year=2025,
-            item_code=item.code,
-            reason="获省级表彰",
-            actor=jinhua_city,
+        evaluation_services.adjustment_decide(adjustment=proposal, approve=True, actor=jinhua_city)
+    assert not Adjustment.objects.approved().exists()
+
+
+def test_the_province_decides_but_does_not_propose(client_as, yongkang_complex):
+    evaluation = funding_factories.evaluated(yongkang_complex, 2025, "80.00", Grade.GOOD)
+    item = evaluation.scheme.adjustment_items.first()
+    province = factories.provincial_official()
+    client = client_as(province)
+    page = client.get(reverse("evaluation:score", args=[yongkang_complex.code]))
+    adjust = reverse("evaluation:adjust", args=[yongkang_complex.code, 2025])
+    assert adjust not in page.content.decode()
+    assert client.post(adjust, {"item_code": item.code, "reason": "x"}).status_code == 403
+    with pytest.raises(NotPermitted):
+        evaluation_services.adjustment_propose(
+            complex_=yongkang_complex, year=2025, item_code=item.code, reason="x", actor=province
         )
     assert not Adjustment.objects.exists()
 
 
-def test_the_province_is_offered_the_bonus_penalty_form(client_as, yongkang_complex):
+def test_portal_staff_cannot_apply_points_in_the_admin(client, yongkang_complex):
+    """The admin let any staff account with the model's permissions add an applied item,
+    outside the policy and the workflow: it is read-only now."""
     funding_factories.evaluated(yongkang_complex, 2025, "80.00", Grade.GOOD)
-    page = client_as(factories.provincial_official()).get(
-        reverse("evaluation:score", args=[yongkang_complex.code])
+    admin_user = factories.UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    add = client.get("/admin/evaluation/adjustment/add/")
+    assert add.status_code == 403
+    response = client.post(
+        "/admin/evaluation/adjustment/add/",
+        {"complex": yongkang_complex.pk, "year": 2025, "item_code": "national_award"},
     )
-    assert reverse("evaluation:adjust", args=[yongkang_complex.code, 2025]) in (
-        page.content.decode()
-    )
+    assert response.status_code == 403
+    assert not Adjustment.objects.exists()
 
 
 # Pre-review: in the official's own subtree -------------------------------------------------------

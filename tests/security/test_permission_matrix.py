@@ -572,6 +572,7 @@ FIELD_SETS = {
             "scheme_version",
             "score",
             "rank",
+            "ranked_of",
             "grade",
             "breakdown",
         ]

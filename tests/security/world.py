@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Notification, TeamRole
 from complexes.models import Status, StatusProposal
 from evaluation.models import (
-    AdjustmentProposal,
+    Adjustment,
     Grade,
     JobKind,
     ManagementDecision,
@@ -91,11 +91,13 @@ def _side(complex_, enterprise, year: int, recipient) -> dict:
         "status-proposal": StatusProposal.objects.create(
             complex=complex_, to_status=Status.REMOVED, reason="整改不到位"
         ),
-        "adjustment-proposal": AdjustmentProposal.objects.create(
+        "adjustment": Adjustment.objects.create(
             complex=complex_,
             year=year,
             item_code=evaluation.scheme.adjustment_items.first().code,
             reason="获省级表彰",
+            evidence=ContentFile(b"%PDF-1.7\n%%EOF\n", name="evidence.pdf"),
+            evidence_name="表彰文件.pdf",
         ),
         "decision": ManagementDecision.objects.create(
             complex=complex_,

@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from evaluation import recompute
-from evaluation.models import EvaluationScheme, JobKind, ReportStatus
+from evaluation.models import Adjustment, EvaluationScheme, JobKind, ReportStatus
 from funding.models import RuleSet
 from portal.models import EXPORT, Job, JobStatus
 from services.models import EnterpriseClaim, VoucherApplication
@@ -31,7 +31,7 @@ NOT_PAGES = {
     "accounts:logout", "accounts:open_notification", "accounts:mark_all_read",
     "services:request_transition", "evaluation:report_action", "evaluation:report_template",
     "evaluation:report_upload", "evaluation:adjust", "evaluation:decision",
-    "evaluation:adjustment_decide", "complexes:decide_proposal",
+    "evaluation:adjustment_action", "evaluation:adjustment_evidence", "complexes:decide_proposal",
     "evaluation:recompute", "funding:export", "funding:recompute", "funding:publish",
     "complexes:export", "services:requests_export", "services:enterprises_export",
     "services:vouchers_export", "services:settlements_export", "evaluation:reports_export",
@@ -120,6 +120,11 @@ def seeded():
         "enterprise": factories.enterprise_user_of(enterprise, username="enterprise"),
     }
     rule_set(YEAR, actor=users["province"], pool=60 * M)
+    adjustment = Adjustment.objects.create(
+        complex=yuhang, year=YEAR, item_code="national_award", reason="获国家级表彰",
+        proposed_by=factories.regional_official("330110", username="county"),
+        evidence="adjustment-evidence/x.pdf", evidence_name="表彰文件.pdf",
+    )  # fmt: skip
     # What the migrations shipped is data too, written once in English (see the report).
     shipped = [*EvaluationScheme.objects.all(), *RuleSet.objects.all()]
     job = recompute.job_start(kind=JobKind.RECOMPUTE, actor=users["province"], parameters={})
@@ -143,7 +148,7 @@ def seeded():
     application.planned_services.set([offering])
     objects = [
         complex_, yuhang, institution, offering, enterprise, service_request, export, claim,
-        claim.claimant, application, *shipped, *users.values(),
+        claim.claimant, application, adjustment, adjustment.proposed_by, *shipped, *users.values(),
     ]  # fmt: skip
     data = {
         value
@@ -201,6 +206,7 @@ def seeded():
         "evaluation:scheme": ("province", {}),
         "evaluation:rankings": ("province", {}),
         "evaluation:score": ("province", {"code": code}),
+        "evaluation:adjustments": ("province", {}),
         "evaluation:job": ("province", {"pk": job.pk}),
         "funding:table": ("province", {}),
         "funding:simulate": ("province", {}),

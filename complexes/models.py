@@ -320,6 +320,7 @@ class Institution(TimeStampedModel):
     )
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     joined_year = models.PositiveSmallIntegerField(_("year joined"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=DESCRIPTION_MAX_LENGTH)
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from complexes.models import Complex
 from portal import inputs, policy
@@ -90,6 +90,7 @@ def settlement_reviews(request):
 
 
 @login_required
+@require_GET
 def settlement_account(request):
     """Operators: voucher money consumed and not yet paid, the months under review, and the
     months paid."""

@@ -11,7 +11,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
-from services import settlement_review
 from services.models import (
     EntryKind,
     RequestStatus,

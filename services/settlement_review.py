@@ -13,7 +13,7 @@ exactly ``allowed_actions``.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -95,9 +95,13 @@ def review_prepare(*, complex_: Complex, month: date, actor) -> SettlementReview
     review = settlement_reviews_select_for_update().filter(complex=complex_, month=month).first()
     amount = _month_total(complex_.pk, month)
     if review is None:
-        return SettlementReview.objects.create(
-            complex=complex_, month=month, amount=amount, prepared_by=actor
-        )
+        try:
+            with transaction.atomic():
+                return SettlementReview.objects.create(
+                    complex=complex_, month=month, amount=amount, prepared_by=actor
+                )
+        except IntegrityError:  # prepared at the same moment by another official
+            raise InvalidTransition(_("This month is already under review.")) from None
     _refuse_unless_allowed(actor, review, PREPARE)
     review.state, review.amount, review.prepared_by = State.PREPARED, amount, actor
     review.prepared_at, review.checked_by, review.checked_at = timezone.now(), None, None

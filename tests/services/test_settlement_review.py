@@ -164,6 +164,10 @@ def test_a_month_without_consumed_money_is_not_prepared(world):
 def test_pages_walk_the_review(consumed, client_as):
     month = last_month()
     province = client_as(consumed["province"])
+    # The settlement page hands a due month to the review instead of paying it at once.
+    settlements = province.get("/services/settlements/").content.decode()
+    assert 'action="/services/settlements/review/"' in settlements
+    assert 'value="prepare"' in settlements
     page = province.get("/services/settlements/review/")
     assert [row["amount"] for row in page.context["due"]] == [Decimal("3000.00")]
     assert b'value="prepare"' in page.content

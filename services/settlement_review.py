@@ -1,11 +1,11 @@
 """A month's voucher settlement, checked before it is paid: the state machine as one table.
 
     (due month) ──prepare──▶ prepared ──check──▶ checked ──pay──▶ paid
-                             prepared ──return (reason)──▶ returned ──prepare──▶ prepared
+                 prepared, checked ──return (reason)──▶ returned ──prepare──▶ prepared
 
 The province prepares a complex's finished month (its unsettled consumed voucher money), an
 official of the complex's city or county checks it against the month's sheet (or returns it
-with a reason), and the province pays it (``services.voucher_settle``). Any other move is refused
+with a reason, also after checking it, until it is paid), and the province pays it (``services.voucher_settle``). Any other move is refused
 (``InvalidTransition``); a user the table does not name gets ``NotPermitted``; pages offer
 exactly ``allowed_actions``.
 """
@@ -48,8 +48,12 @@ TRANSITIONS: dict[str, ReviewTransition] = {
     CHECK: ReviewTransition(
         frozenset({State.PREPARED}), State.CHECKED, "settlement.check", gettext_lazy("Checked")
     ),
+    # Until it is paid, the city may take back its check (money consumed late in the month).
     RETURN: ReviewTransition(
-        frozenset({State.PREPARED}), State.RETURNED, "settlement.check", gettext_lazy("Return")
+        frozenset({State.PREPARED, State.CHECKED}),
+        State.RETURNED,
+        "settlement.check",
+        gettext_lazy("Return"),
     ),
     PAY: ReviewTransition(
         frozenset({State.CHECKED}), State.PAID, "settlement.settle", gettext_lazy("Pay")
@@ -139,7 +143,10 @@ def review_move(*, review_id: int, action: str, actor, reason: str = "") -> Sett
     elif action == PAY:
         if _month_total(review.complex_id, review.month) != review.amount:
             raise InvalidTransition(
-                _("The month's consumed money changed since it was checked: prepare it again.")
+                _(
+                    "The month's consumed money changed since it was checked: the city returns "
+                    "it to be prepared again."
+                )
             )
         review.settlement = voucher_settle(complex_=review.complex, month=review.month, actor=actor)
     review.state = TRANSITIONS[action].target

@@ -261,3 +261,8 @@ def test_the_page_query_count_is_constant(world, client_as, django_assert_num_qu
     client.get("/services/signals/")
     with django_assert_num_queries(5):
         assert client.get("/services/signals/").status_code == 200
+
+
+def test_the_fraud_run_is_scheduled_nightly(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["services-fraud-signals"]
+    assert entry["task"] == compute_fraud_flags.name == "services.tasks.compute_fraud_flags"

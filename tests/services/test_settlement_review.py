@@ -99,7 +99,6 @@ def _walk_to(world, state) -> SettlementReview:
 ILLEGAL = [
     (State.PREPARED, PAY, "province"),
     (State.CHECKED, CHECK, "official_in_scope"),
-    (State.CHECKED, RETURN, "official_in_scope"),
     (State.RETURNED, CHECK, "official_in_scope"),
     (State.RETURNED, PAY, "province"),
     (State.PAID, CHECK, "official_in_scope"),
@@ -309,3 +308,29 @@ def test_query_counts_do_not_grow_with_the_months(
     client.get(path)  # warm the session and the caches
     with django_assert_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+def test_paying_is_refused_when_the_months_money_changed_after_the_check(consumed):
+    review = _walk_to(consumed, State.CHECKED)
+    entry = VoucherEntry.objects.get(kind=EntryKind.CONSUME)
+    VoucherEntry.objects.create(
+        voucher=entry.voucher,
+        kind=EntryKind.CONSUME,
+        amount=Decimal("500.00"),
+        service_request=entry.service_request,
+        complex=entry.complex,
+        at=entry.at,
+    )
+    with pytest.raises(InvalidTransition):
+        review_move(review_id=review.pk, action=PAY, actor=consumed["province"])
+    assert not VoucherSettlement.objects.exists()
+    review.refresh_from_db()
+    assert review.state == State.CHECKED
+    # The city takes its check back; the province prepares the month again with the new sum.
+    city, province = consumed["official_in_scope"], consumed["province"]
+    review_move(review_id=review.pk, action=RETURN, actor=city, reason="月末又有消费")
+    review = prepared(consumed)
+    assert review.amount == Decimal("3500.00")
+    review_move(review_id=review.pk, action=CHECK, actor=city)
+    review = review_move(review_id=review.pk, action=PAY, actor=province)
+    assert review.settlement.amount == Decimal("3500.00")

@@ -5,9 +5,9 @@
 
 The province prepares a complex's finished month (its unsettled consumed voucher money), an
 official of the complex's city or county checks it against the month's sheet (or returns it
-with a reason, also after checking it, until it is paid), and the province pays it (``services.voucher_settle``). Any other move is refused
-(``InvalidTransition``); a user the table does not name gets ``NotPermitted``; pages offer
-exactly ``allowed_actions``.
+with a reason, also after checking it, until it is paid), and the province pays it
+(``services.voucher_settle``). Any other move is refused (``InvalidTransition``); a user the
+table does not name gets ``NotPermitted``; pages offer exactly ``allowed_actions``.
 """
 
 from dataclasses import dataclass

@@ -61,6 +61,13 @@ RULES: dict[str, dict[str, str]] = {
     "settlement.list": {**OFFICIALS, OPERATOR: OWN_COMPLEX},
     "settlement.view_due": OFFICIALS,
     "settlement.settle": {PROVINCE: ALL},
+    # The month's review before payment (services/settlement_review.py).
+    "settlement.follow": {OPERATOR: OWN_COMPLEX},
+    "settlement.prepare": {PROVINCE: ALL},
+    "settlement.check": {REGION: SUBTREE},
+    # Fraud signals on voucher-paid requests (services/fraud.py).
+    "fraud_flag.view": OFFICIALS,
+    "fraud_flag.clear": OFFICIALS,
     # Annual reports and the evaluation.
     "period.open": {PROVINCE: ALL},
     "report.list": {**OFFICIALS, OPERATOR: OWN_COMPLEX},

@@ -370,6 +370,7 @@ class Institution(TimeStampedModel):
     )
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     joined_year = models.PositiveSmallIntegerField(
         _("year joined"), default=this_year, validators=RECORD_YEAR_VALIDATORS
     )

@@ -426,6 +426,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "accounts.tasks.notification_email_housekeeping",
         "schedule": crontab(minute="*/15"),
     },
+    "services-fraud-signals": {
+        "task": "services.tasks.compute_fraud_flags",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 # Excel exports (portal/exports.py): a table with more rows than this is built by a worker
 # instead of in the request (about 0.1 ms a row: a few seconds inline at most), and the

@@ -10,6 +10,7 @@ in a fixed order, so the same seed gives the same data.
 """
 
 import csv
+import random
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,14 +21,16 @@ from itertools import accumulate
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Role, User
 from complexes.demo import _short_place
 from complexes.models import Complex, Institution, InstitutionType, Region, RegionLevel
-from portal.seeding import DemoContext, bulk_loading
+from portal.seeding import GIVEN_NAME_CHARACTERS, SURNAMES, DemoContext, bulk_loading
 
 from . import clocks
+from .fraud import flag_clear, flags_compute
 from .models import (
     ApplicationStatus,
     Deliverable,
@@ -35,17 +38,21 @@ from .models import (
     EnterpriseClaim,
     EnterpriseSize,
     EntryKind,
+    FraudFlag,
     Offering,
     RequestStatus,
     ServiceRequest,
     ServiceRequestEvent,
     ServiceType,
+    SettlementReview,
+    SettlementReviewState,
     Voucher,
     VoucherApplication,
     VoucherEntry,
     VoucherSettlement,
 )
 from .offering_stats import offering_stats_refresh
+from .services import month_bounds
 from .vouchers import vouchers_expire
 
 ENTERPRISES_PER_SCALE = 3000
@@ -235,6 +242,7 @@ def seed(context: DemoContext) -> None:
     # Requests still waiting on a voucher that has expired since: as the nightly run leaves them.
     vouchers_expire(today=context.today)
     _applications(context, enterprises, vouchers, offerings)
+    _oversight(context)
     offering_stats_refresh()
 
 
@@ -794,3 +802,97 @@ def _applications(context, enterprises, vouchers, offerings) -> None:
         ],
         batch_size=2000,
     )
+
+
+def _oversight(context: DemoContext) -> None:
+    """Issue 16's settlement review and fraud signals: the last months' settlements in every
+    review state, legal representatives on file, and a few firms that share one with the
+    institution serving them (the nightly fraud run then flags their requests).
+
+    Draws from a generator of its own, so the data seeded before stays what it was."""
+    rng = random.Random(context.seed * 16 + 7)
+    issuer = User.objects.filter(username="province").first()
+    city = User.objects.filter(role=Role.REGIONAL_OFFICIAL).order_by("pk").first()
+    _demo_paid_reviews(issuer, city)
+    last_month = (context.today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    start, end = month_bounds(last_month)
+    due = (
+        VoucherEntry.objects.filter(
+            kind=EntryKind.CONSUME, settlement__isnull=True, at__gte=start, at__lt=end
+        )
+        .order_by("complex__code")
+        .values_list("complex_id")
+        .annotate(total=Sum("amount"))
+    )
+    states = (
+        SettlementReviewState.PREPARED,
+        SettlementReviewState.CHECKED,
+        SettlementReviewState.RETURNED,
+    )
+    for state, (complex_id, total) in zip(states, due, strict=False):
+        SettlementReview.objects.create(
+            complex_id=complex_id,
+            month=last_month,
+            amount=total,
+            state=state,
+            prepared_by=issuer,
+            checked_by=city if state == SettlementReviewState.CHECKED else None,
+            checked_at=timezone.now() if state == SettlementReviewState.CHECKED else None,
+            reason="3 张服务合同与消费记录金额不一致，请核对后重新提交。"
+            if state == SettlementReviewState.RETURNED
+            else "",
+        )
+    _demo_legal_representatives(context, rng)
+    flags_compute()
+    # One signal already looked into, so that the page's cleared tab shows what a note is for.
+    looked_into = FraudFlag.objects.order_by("pk").first()
+    if looked_into is not None and issuer is not None:
+        flag_clear(
+            flag_id=looked_into.pk, actor=issuer, note="经核实系同名人员，与服务机构无关联。"
+        )
+
+
+def _demo_paid_reviews(issuer, city) -> None:
+    """The two latest paid months of a few complexes went through the review."""
+    SettlementReview.objects.bulk_create(
+        SettlementReview(
+            complex_id=settlement.complex_id,
+            month=settlement.month,
+            amount=settlement.amount,
+            state=SettlementReviewState.PAID,
+            prepared_by=issuer,
+            prepared_at=settlement.settled_at - timedelta(days=6),
+            checked_by=city,
+            checked_at=settlement.settled_at - timedelta(days=2),
+            settlement=settlement,
+        )
+        for settlement in VoucherSettlement.objects.order_by("-month", "complex__code")[:6]
+    )
+
+
+def _demo_legal_representatives(context: DemoContext, rng) -> None:
+    """Every enterprise and institution names its legal representative; one enterprise in
+    a thousand names the same person as an institution that served it by voucher."""
+    enterprises = list(Enterprise.objects.order_by("pk"))
+    institutions = list(Institution.objects.order_by("pk"))
+    for row in enterprises + institutions:
+        row.legal_representative = _person(rng)
+    shared = (
+        ServiceRequest.objects.filter(voucher_amount__gt=0)
+        .order_by("enterprise_id", "pk")
+        .distinct("enterprise_id")
+        .values_list("enterprise_id", "offering__institution_id")
+    )
+    by_pk = {row.pk: row for row in institutions}
+    sharing = [pair for pair in shared if rng.random() < 0.001] or list(shared[:3])
+    for row in enterprises:
+        for enterprise_id, institution_id in sharing:
+            if row.pk == enterprise_id:
+                row.legal_representative = by_pk[institution_id].legal_representative
+    Enterprise.objects.bulk_update(enterprises, ["legal_representative"], batch_size=2000)
+    Institution.objects.bulk_update(institutions, ["legal_representative"], batch_size=2000)
+
+
+def _person(rng) -> str:
+    given = "".join(rng.choice(GIVEN_NAME_CHARACTERS) for _ in range(rng.choice((1, 2))))
+    return rng.choice(SURNAMES) + given

@@ -13,6 +13,7 @@ from .models import (
     Enterprise,
     EnterpriseClaim,
     ServiceRequest,
+    SettlementReview,
     Voucher,
     VoucherApplication,
     VoucherEntry,
@@ -54,3 +55,9 @@ def vouchers_select_for_update() -> QuerySet[Voucher]:
 def voucher_entries_select_for_update() -> QuerySet[VoucherEntry]:
     """4. Voucher ledger entries, when a settlement claims them."""
     return VoucherEntry.objects.order_by("pk").select_for_update(of=("self",))
+
+
+def settlement_reviews_select_for_update() -> QuerySet[SettlementReview]:
+    """A month's settlement review, while it moves: taken before the voucher entries (4) that
+    its payment claims, and never together with requests or vouchers."""
+    return SettlementReview.objects.order_by("pk").select_for_update(of=("self",))

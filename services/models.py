@@ -47,6 +47,7 @@ class VerificationState(models.TextChoices):
 @audited(
     fields=["credit_code", "name", "region", "size", "address", "high_tech",
             "high_tech_certificate", "tech_sme", "contact_name", "contact_phone", "contact_email",
+            "legal_representative",
             "verified", "verified_at", "verified_by", "verification_rejected_reason",
             "business_licence"],
     model_name="EnterpriseEvent",
@@ -84,6 +85,7 @@ class Enterprise(TimeStampedModel):
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     verified = models.BooleanField(_("verified"), default=False)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -1019,3 +1021,147 @@ class VoucherApplication(TimeStampedModel):
 
     def __str__(self):
         return f"#{self.pk} {self.enterprise_id} · {self.amount}"
+
+
+class SettlementReviewState(models.TextChoices):
+    PREPARED = "prepared", _("Prepared")
+    CHECKED = "checked", _("Checked by the city")
+    RETURNED = "returned", _("Returned")
+    PAID = "paid", _("Paid by the province")
+
+
+class SettlementReviewQuerySet(ScopedQuerySet):
+    # Owed to complexes: officials see the reviews of the complexes in their region.
+    scope_region = "complex__region__code"
+    scope_complex = "complex_id"
+
+
+@audited()
+class SettlementReview(models.Model):
+    """A complex's month of consumed voucher money on its way to payment: the province
+    prepares it, an official of the complex's city checks it (or returns it with a reason),
+    then the province pays it (``services/settlement_review.py`` holds the moves)."""
+
+    complex = models.ForeignKey(
+        "complexes.Complex",
+        verbose_name=_("complex"),
+        on_delete=models.PROTECT,
+        related_name="settlement_reviews",
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month settled."))
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+    state = models.CharField(
+        _("state"),
+        max_length=8,
+        choices=SettlementReviewState.choices,
+        default=SettlementReviewState.PREPARED,
+    )
+    reason = models.TextField(_("reason returned"), blank=True, max_length=REASON_MAX_LENGTH)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("prepared by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    prepared_at = models.DateTimeField(_("prepared at"), default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    settlement = models.OneToOneField(
+        VoucherSettlement,
+        verbose_name=_("settlement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review",
+    )
+
+    objects = SettlementReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("settlement review")
+        verbose_name_plural = _("settlement reviews")
+        ordering = ["-month", "complex_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["complex", "month"], name="settlement_review_once"),
+            models.CheckConstraint(
+                name="settlement_review_paid_has_settlement",
+                condition=~Q(state="paid") | Q(settlement__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.complex_id} {self.month:%Y-%m}: {self.state}"
+
+
+class FraudReason(models.TextChoices):
+    SHARED_IDENTITY = (
+        "shared_identity",
+        _("The enterprise and the provider share a legal representative, address or telephone"),
+    )
+    BURST_UNDER_CAP = "burst_under_cap", _("A burst of requests each just under a voucher cap")
+    SINGLE_PROVIDER = "single_provider", _("All the enterprise's vouchers go to one provider")
+
+
+class FraudFlagQuerySet(ScopedQuerySet):
+    scope_region = "request__complex__region__code"
+    scope_complex = "request__complex_id"
+    scope_enterprise = "request__enterprise_id"
+
+    def open(self):
+        return self.filter(cleared_at__isnull=True)
+
+
+@audited()
+class FraudFlag(models.Model):
+    """A signal that a voucher-paid request deserves a look (``services/fraud.py``). It never
+    blocks anything by itself; an official clears it with a note."""
+
+    request = models.ForeignKey(
+        ServiceRequest,
+        verbose_name=_("service request"),
+        on_delete=models.CASCADE,
+        related_name="fraud_flags",
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=FraudReason.choices)
+    # The facts that matched (values, request numbers), not prose: the reason says what they are.
+    detail = models.CharField(_("what matched"), max_length=200, blank=True)
+    flagged_at = models.DateTimeField(_("flagged at"), default=timezone.now)
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cleared by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    clear_note = models.TextField(_("note"), blank=True, max_length=REASON_MAX_LENGTH)
+
+    objects = FraudFlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fraud signal")
+        verbose_name_plural = _("fraud signals")
+        ordering = ["-flagged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "reason"], name="fraud_flag_once"),
+            models.CheckConstraint(
+                name="fraud_flag_cleared_with_note",
+                condition=Q(cleared_at__isnull=True) | ~Q(clear_note=""),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["request"], name="fraud_flag_open", condition=Q(cleared_at=None))
+        ]
+
+    def __str__(self):
+        return f"{self.request_id} {self.reason}"

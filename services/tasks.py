@@ -1,11 +1,12 @@
 """Celery tasks of the services app, all nightly and idempotent (each run finishes what is due
 and a second run finds nothing left): the clocks of service requests, the vouchers' expiry and
-reminders, and the catalogue's figures."""
+reminders, the catalogue's figures and the fraud signals."""
 
 from celery import shared_task
 from django.utils import timezone
 
 from .auto_confirm import auto_confirm_run
+from .fraud import flags_compute
 from .offering_stats import offering_stats_refresh
 from .overdue import overdue_notices_send
 from .vouchers import voucher_reminders_send, vouchers_expire
@@ -43,3 +44,9 @@ def send_voucher_reminders() -> int:
     """Beat, every morning: tell enterprises 30 and 7 days before a voucher expires, once
     each."""
     return voucher_reminders_send(today=timezone.localdate())
+
+
+@shared_task
+def compute_fraud_flags() -> int:
+    """Beat, every night: flag the voucher-paid requests the fraud rules find."""
+    return flags_compute()

@@ -51,3 +51,17 @@ urlpatterns = [
     path("settlements/", views.settlement_list, name="settlements"),
     path("settlements/export.xlsx", exports.SETTLEMENTS.as_view(), name="settlements_export"),
 ]
+
+# Issue 16, items 7 and 8: the settlement review and the fraud signals.
+from . import oversight_views, settlement_sheet  # noqa: E402
+
+urlpatterns += [
+    path("settlements/review/", oversight_views.settlement_reviews, name="settlement_reviews"),
+    path(
+        "settlements/review/sheet.xlsx",
+        settlement_sheet.SETTLEMENT_REVIEW_SHEET.as_view(),
+        name="settlement_review_sheet",
+    ),
+    path("settlements/mine/", oversight_views.settlement_account, name="settlement_account"),
+    path("signals/", oversight_views.fraud_flags, name="fraud_flags"),
+]

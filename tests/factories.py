@@ -120,6 +120,8 @@ def enterprise_user_of(enterprise: Enterprise, **kwargs) -> User:
 # The service records, children first: hundreds of thousands of rows that the ORM would
 # collect one by one before deleting them.
 SERVICE_RECORD_TABLES = (
+    "services_fraudflag",
+    "services_settlementreview",
     "services_enterpriseclaim",
     "services_voucherapplication_planned_services",
     "services_voucherapplication",

@@ -429,6 +429,16 @@ EXPECTED = {
     ("POST", "services:requests"): "302 200 200 200 200 200 200 200",
     ("GET", "services:settlements"): "302 200 200 200 200 403 200 403",
     ("POST", "services:settlements"): "302 404 404 404 404 403 404 403",
+    # Issue 16: the settlement review, the operator's settlement account, the fraud signals.
+    # The sheet names its review in the query string: without one there is nothing to show.
+    ("GET", "services:settlement_reviews"): "302 200 200 200 403 403 200 403",
+    ("POST", "services:settlement_reviews"): "302 400 400 400 403 403 400 403",
+    ("GET", "services:settlement_review_sheet"): "302 404 404 404 404 404 404 404",
+    ("POST", "services:settlement_review_sheet"): "302 404 404 404 404 404 404 404",
+    ("GET", "services:settlement_account"): "302 403 403 403 200 403 403 403",
+    ("POST", "services:settlement_account"): "302 405 405 405 405 405 405 405",
+    ("GET", "services:fraud_flags"): "302 200 200 200 403 403 200 403",
+    ("POST", "services:fraud_flags"): "302 400 400 400 403 403 400 403",
     (
         "GET",
         "services:voucher_detail",

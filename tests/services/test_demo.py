@@ -155,3 +155,17 @@ def test_same_seed_same_services():
     factories.wipe_demo_data()
     seed(seed=11)
     assert fingerprint() == first
+
+
+def test_the_demo_shows_settlement_reviews_in_every_state_and_a_few_fraud_signals():
+    from services.models import FraudFlag, SettlementReview, SettlementReviewState
+
+    seed()
+    states = set(SettlementReview.objects.values_list("state", flat=True))
+    assert states == set(SettlementReviewState.values)
+    paid = SettlementReview.objects.filter(state=SettlementReviewState.PAID)
+    assert all(review.amount == review.settlement.amount for review in paid)
+    flagged = FraudFlag.objects.count()
+    assert 0 < flagged < ServiceRequest.objects.count() / 100
+    assert FraudFlag.objects.open().count() == flagged - 1
+    assert not Enterprise.objects.filter(legal_representative="").exists()

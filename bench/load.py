@@ -32,9 +32,10 @@ def write_demo_accounts(url: str, path: Path) -> None:
     accounts = {}
     with psycopg2.connect(url) as connection, connection.cursor() as cursor:
         for kind, role in (("operators", "operator"), ("enterprises", "enterprise")):
+            # The owners: an operator's user name names the complex (op-<code>).
             cursor.execute(
-                "SELECT username FROM accounts_user WHERE role = %s AND is_active "
-                "ORDER BY username LIMIT %s",
+                "SELECT username FROM accounts_user WHERE role = %s AND team_role = 'owner' "
+                "AND is_active ORDER BY username LIMIT %s",
                 [role, ACCOUNTS_PER_ROLE],
             )
             accounts[kind] = [username for (username,) in cursor.fetchall()]

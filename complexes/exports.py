@@ -41,7 +41,7 @@ def _region_pair(
             width=12,
             same_as=same_as,
             sql=sql[0],
-            description=_("The prefecture-level city (设区市) the complex is in."),
+            description=_("The prefecture-level city the complex is in."),
         ),
         Column(
             _("County-level division"),

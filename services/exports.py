@@ -81,7 +81,7 @@ OFFERINGS = TableExport(
             _("No."),
             lambda offering: offering.pk,
             sql="pk",
-            description=_("The offering's number; its page is /services/offerings/<No.>/."),
+            description=_("The offering's number in the service catalogue."),
         ),
         Column(
             _("Offering"),
@@ -107,7 +107,7 @@ OFFERINGS = TableExport(
             lambda offering: offering.price,
             MONEY,
             sql="price",
-            description=_("The listed price; empty when the price is agreed on quotation (面议)."),
+            description=_("The listed price; empty when the price is agreed on quotation."),
         ),
         Column(
             _("Typical turnaround (days)"),
@@ -119,7 +119,7 @@ OFFERINGS = TableExport(
             _("Vouchers accepted"),
             lambda offering: yes_no(offering.voucher_eligible),
             sql=sql_yes_no("voucher_eligible"),
-            description=_("Whether innovation vouchers (创新券) may pay part of the price."),
+            description=_("Whether innovation vouchers may pay part of the price."),
         ),
     ],
     filter_form=page_filter_form(OfferingFilter),

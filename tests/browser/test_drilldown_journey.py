@@ -46,7 +46,8 @@ def province():
 MAP_READY = """() => {
   const element = document.getElementById("region-map");
   const chart = element && window.echarts && echarts.getInstanceByDom(element);
-  return !!chart && chart.getOption().series.length === 2;
+  // The regions, the complexes' dots and the 26 mountain counties' layer.
+  return !!chart && chart.getOption().series.length === 3;
 }"""
 
 # The page position of a longitude/latitude on the map (the chart instance converts it).

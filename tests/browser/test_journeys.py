@@ -245,11 +245,11 @@ def test_the_province_approves_recomputes_reads_and_allocates(
     assert download.value.suggested_filename.endswith(".pdf")
 
     page.goto(f"{live_server.url}/dashboard/?year={YEAR}")
-    expect(page.locator("#region-map canvas")).to_be_visible()
+    expect(page.locator("#region-map canvas").first).to_be_visible()
     snap(page, "province-dashboard")
     page.get_by_role("link", name="金华市").click()
     expect(page.get_by_role("heading", name=f"金华市 · {YEAR}年概览")).to_be_visible()
-    expect(page.locator("#region-map canvas")).to_be_visible()
+    expect(page.locator("#region-map canvas").first).to_be_visible()
     snap(page, "province-dashboard-jinhua")
     page.get_by_role("link", name="永康市").click()
     county_complexes = page.locator("section[aria-labelledby=complexes-heading]")
@@ -279,7 +279,7 @@ def test_the_province_approves_recomputes_reads_and_allocates(
     expect(page.get_by_role("heading", name=f"Funding allocation {YEAR}")).to_be_visible()
     snap(page, "province-funding-published")
     page.goto(f"{live_server.url}/dashboard/?year={YEAR}&region=330700")
-    expect(page.locator("#region-map canvas")).to_be_visible()
+    expect(page.locator("#region-map canvas").first).to_be_visible()
     snap(page, "province-dashboard-jinhua")
 
 

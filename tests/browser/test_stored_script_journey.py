@@ -76,7 +76,8 @@ MAP_DOTS = """() => {
 MAP_READY = """() => {
   const element = document.getElementById("region-map");
   const chart = element && window.echarts && echarts.getInstanceByDom(element);
-  return !!chart && chart.getOption().series.length === 2;
+  // The regions, the complexes' dots and the 26 mountain counties' layer.
+  return !!chart && chart.getOption().series.length === 3;
 }"""
 
 

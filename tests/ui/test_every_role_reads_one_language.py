@@ -83,6 +83,9 @@ def pages_by_role(side_a: dict, side_b: dict) -> list[tuple[str, str, dict]]:
 
 def leftovers(language: str) -> dict[str, list[str]]:
     users, side_a, side_b = build_world()
+    # The pages' arguments complete the world (a decision document is published on first ask):
+    # what they store is data too.
+    pages = pages_by_role(side_a, side_b)
     data = sorted(stored_strings(), key=len, reverse=True)
     clients = {}
     for role, user in users.items():
@@ -90,7 +93,7 @@ def leftovers(language: str) -> dict[str, list[str]]:
         if user is not None:
             clients[role].force_login(user)
     found: dict[str, set[str]] = {}
-    for role, name, kwargs in pages_by_role(side_a, side_b):
+    for role, name, kwargs in pages:
         with transaction.atomic():
             response = clients[role].get(reverse(name, kwargs=kwargs))
             transaction.set_rollback(True)

@@ -10,6 +10,8 @@ import pytest
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from accounts.models import TeamRole
+from accounts.services import team_invitation_create
 from evaluation import recompute
 from evaluation.models import Adjustment, EvaluationScheme, JobKind, ReportStatus
 from funding.models import RuleSet
@@ -25,7 +27,7 @@ pytestmark = pytest.mark.django_db
 YEAR = 2025
 PAGE_NAMESPACES = {"accounts", "complexes", "services", "evaluation", "funding", "dashboard"}
 # Pages the project's own urls.py serves (outside the apps' namespaces).
-PORTAL_PAGES = {"history", "my_exports", "export_job", "export_file"}
+PORTAL_PAGES = {"history", "my_exports", "export_job", "export_file", "open_data", "open_data_csv"}
 # Routes that answer POST only, or a file: nothing for a person to read in either language.
 NOT_PAGES = {
     "accounts:logout", "accounts:open_notification", "accounts:mark_all_read",
@@ -37,13 +39,18 @@ NOT_PAGES = {
     "services:vouchers_export", "services:settlements_export", "evaluation:reports_export",
     "evaluation:results_export", "evaluation:score_pdf", "dashboard:summary_pdf",
     "dashboard:regions_export", "dashboard:warnings_export", "export_file",
-    "services:claim_licence",
+    "services:claim_licence", "accounts:team_member", "accounts:official_active",
+    "evaluation:revision_decide", "dashboard:compare_export", "funding:decision_pdf",
+    "services:deliverable_download", "services:requests_export_csv",
+    "services:settlement_review_sheet", "open_data_csv",
 }  # fmt: skip
-# Words that stay in Latin letters in Chinese pages too: names of formats and of the API, the
-# units of file sizes (Django's filesizeformat writes them so in Chinese too), and the prefix of
-# high-tech enterprise certificate numbers (GR202333001234).
+# Words that stay in Latin letters in Chinese pages too: names of formats, encodings and of the
+# API, the units of file sizes (Django's filesizeformat writes them so in Chinese too), the prefix
+# of high-tech enterprise certificate numbers (GR202333001234), and the names of keys and systems
+# as printed on the keyboard ("按住 Ctrl（Mac 上为 ⌘）").
 LATIN_IN_CHINESE = {
-    "Excel", "API", "PDF", "xlsx", "Token", "OpenAPI", "Office", "KB", "MB", "GB", "GR",
+    "Excel", "API", "PDF", "CSV", "UTF", "xlsx", "Token", "OpenAPI", "Office", "KB", "MB", "GB",
+    "GR", "Ctrl", "Mac",
 }  # fmt: skip
 # The language menu names each language in that language, on purpose.
 LANGUAGE_NAMES = ("简体中文", "English")
@@ -146,9 +153,13 @@ def seeded():
         applicant=users["enterprise"],
     )
     application.planned_services.set([offering])
+    invitation, invitation_token = team_invitation_create(
+        actor=users["operator"], email="colleague@example.com", team_role=TeamRole.STAFF
+    )
     objects = [
         complex_, yuhang, institution, offering, enterprise, service_request, export, claim,
-        claim.claimant, application, adjustment, adjustment.proposed_by, *shipped, *users.values(),
+        claim.claimant, application, adjustment, adjustment.proposed_by, invitation, *shipped,
+        *users.values(),
     ]  # fmt: skip
     data = {
         value
@@ -171,6 +182,9 @@ def seeded():
         # A link that is no (longer a) valid one: the page says so and offers a new one.
         "accounts:password_reset_confirm": ("anonymous", {"uidb64": "MQ", "token": "expired"}),
         "accounts:password_reset_complete": ("anonymous", {}),
+        "accounts:team": ("operator", {}),
+        "accounts:officials": ("province", {}),
+        "accounts:invitation_accept": ("anonymous", {"token": invitation_token}),
         "complexes:directory": ("anonymous", {}),
         "complexes:detail": ("province", {"code": code}),
         "complexes:edit": ("operator", {"code": code}),
@@ -199,6 +213,10 @@ def seeded():
         "services:verification": ("province", {}),
         "services:verification_detail": ("province", {"pk": enterprise.pk}),
         "services:claim_detail": ("province", {"pk": claim.pk}),
+        "services:mountain_county_services": ("province", {"code": code}),
+        "services:settlement_reviews": ("province", {}),
+        "services:settlement_account": ("operator", {}),
+        "services:fraud_flags": ("province", {}),
         "evaluation:reports": ("province", {}),
         "evaluation:report": ("province", {"pk": report.pk}),
         "evaluation:report_versions": ("province", {"pk": report.pk}),
@@ -208,11 +226,19 @@ def seeded():
         "evaluation:score": ("province", {"code": code}),
         "evaluation:adjustments": ("province", {}),
         "evaluation:job": ("province", {"pk": job.pk}),
+        "evaluation:indicators": ("province", {}),
+        "evaluation:records": (
+            "province",
+            {"code": code, "year": YEAR, "indicator": "member_institutions"},
+        ),
+        "evaluation:revision": ("province", {"year": YEAR}),
         "funding:table": ("province", {}),
         "funding:simulate": ("province", {}),
         "funding:rules": ("province", {}),
         "funding:history": ("province", {"code": code}),
         "dashboard:overview": ("province", {}),
+        "dashboard:compare": ("province", {}),
+        "open_data": ("anonymous", {}),
         "history": ("province", {"kind": "offering", "pk": offering.pk}),
         "my_exports": ("province", {}),
         "export_job": ("province", {"pk": export.pk}),

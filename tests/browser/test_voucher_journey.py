@@ -84,6 +84,7 @@ def test_an_enterprise_pays_a_quoted_service_with_a_voucher_it_applied_for(
     page.get_by_role("button", name="发放创新券").click()
     voucher = Voucher.objects.get(enterprise=application.enterprise)
     expect(page.get_by_role("link", name=f"第 {voucher.pk} 号创新券")).to_be_visible()
+    expect(page.locator("p.text-muted").filter(has_text="已发放")).to_be_visible()
     snap(page, "voucher-journey-issued")
 
     # The enterprise finds the service on quotation in the catalogue and requests it.

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from complexes.models import MemberQuerySet, Region
 from portal.audit import audited
@@ -921,7 +922,8 @@ class VoucherReminder(models.Model):
 class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting the region's review")
     RECOMMENDED = "recommended", _("Recommended, awaiting issue")
-    ISSUED = "issued", _("Issued")
+    # "Issued" alone is also the label of a voucher's issued money (发放): the status reads 已发放.
+    ISSUED = "issued", pgettext_lazy("voucher application status", "Issued")
     REJECTED = "rejected", _("Rejected")
 
 

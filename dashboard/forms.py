@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complexes.region_picker import RegionChoiceField
 from complexes.selectors import regions_in_scope
+from evaluation.selectors import default_year
 from portal.inputs import year_field
 
 from .measures import MAP_MEASURES
@@ -17,8 +18,17 @@ class DashboardFilterForm(forms.Form):
     measure = forms.ChoiceField(label=_("Measure"), choices=MAP_MEASURES, required=False)
 
 
+class DashboardTableFilterForm(DashboardFilterForm):
+    """The filters of a dashboard table's export, with the default year resolved once: the
+    rows and the file name both need it."""
+
+    def clean_year(self):
+        return self.cleaned_data["year"] or default_year()
+
+
 def dashboard_filter_form(user, data) -> DashboardFilterForm:
-    return DashboardFilterForm(data)
+    # Bound even without a query string, so that the default year is resolved in the form.
+    return DashboardTableFilterForm(data or {})
 
 
 class RegionPickerForm(forms.Form):

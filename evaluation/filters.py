@@ -69,7 +69,9 @@ class EvaluationFilter(UserFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not (self.user and policy.can(self.user, "results.view_drafts")):
-            self.filters["revision"].extra["choices"] = []
+            # On the form field itself: a field already built on the class's filter (the API
+            # schema builds it) is copied into each filter set as it is, whatever ``extra`` says.
+            self.filters["revision"].field.choices = []
 
     def filter_revision(self, queryset, name, value):
         return queryset.drafts()

@@ -35,6 +35,7 @@ from .models import (
     ManagementKind,
     Normalization,
     ProposalStatus,
+    Recommendation,
     ReportAction,
     ReportEvent,
     ReportingPeriod,
@@ -227,6 +228,9 @@ def report_pre_review(
     *, report: AnnualReport, actor, recommendation: str, comment: str, version: int | None = None
 ) -> AnnualReport:
     """A city or county official's comment and recommendation before the province decides."""
+    check_actor(report=report, action=ReportAction.PRE_REVIEW, user=actor)
+    if recommendation not in Recommendation.values or recommendation == Recommendation.NONE:
+        raise DomainError(_("Choose a recommendation."), field="recommendation")
     locked = _locked_for(ReportAction.PRE_REVIEW, report=report, actor=actor, version=version)
     locked.recommendation = recommendation
     locked.review_comment = comment.strip()

@@ -216,12 +216,15 @@ def test_query_counts_do_not_depend_on_the_scale(client_as, api_as, scale):
         query_count(page, "/dashboard/", {"region": "330784"}),
         query_count(api_as(province), "/api/v1/dashboard/summary/", {"region": "330700"}),
     )
-    # The same whatever the amount of data (the county page adds its list of complexes and
-    # reads no sibling county; the early warning reads every reason in one statement, then the
-    # complexes at risk; the map's layer of the 26 mountain counties reads them in one, the
-    # region menu its regions in another; the default year is the latest with results, and the
-    # year picker marks the published years).
-    assert counts == (13, 13, 13, 4)
+    # The same whatever the amount of data. A page reads: the session, the user, the region
+    # shown (with its parents, for the breadcrumbs), the default year (the latest with
+    # results), the map's subregions (a county has none: its page lists its complexes
+    # instead, in one statement), their figures in one statement, the complexes on the map,
+    # the map's layer of the 26 mountain counties, the published years (the year picker marks
+    # them), the region's figures over the trend's years, the complexes counted by level,
+    # category and status, the top of the ranking, the region menu's regions, the early
+    # warning (every reason in one statement) and the unread notifications.
+    assert counts == (15, 15, 15, 4)
 
 
 def test_indicators_scores_and_funding_equal_independent_sums(api_as):

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluation import selectors
-from evaluation.models import Grade, Publication
+from evaluation.models import Grade
 from tests import factories
+from tests.evaluation.factories import publish_by_hand
 from tests.funding import factories as funding_factories
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,9 @@ YEAR = 2024
 def evaluated(yongkang_complex):
     """A result for 2024, published, while the calendar year is later."""
     assert timezone.localdate().year > YEAR
-    return funding_factories.evaluated(yongkang_complex, YEAR, "80.00", Grade.GOOD)
+    result = funding_factories.evaluated(yongkang_complex, YEAR, "80.00", Grade.GOOD)
+    publish_by_hand(YEAR)
+    return result
 
 
 def test_the_default_year_is_the_latest_with_results(evaluated):
@@ -55,10 +58,11 @@ def test_the_dashboard_pdf_and_summary_default_to_the_year_with_results(
 def test_the_rankings_open_on_the_latest_year_and_mark_published_years(
     client_as, evaluated, yongkang_complex
 ):
-    # 2025 has a draft result only (no publication yet): newest, so the default, not marked.
+    # 2025 has a draft result only (its revision is not published): newest, so the default,
+    # not marked.
     later = factories.ComplexFactory(region=factories.region("330784"))
     funding_factories.evaluated(later, YEAR + 1, "70.00", Grade.PASS)
-    Publication.objects.filter(year=YEAR + 1).delete()
+    assert selectors.published_years() == [YEAR]
     page = client_as(factories.provincial_official()).get(reverse("evaluation:rankings"))
     assert page.context["year"] == YEAR + 1
     body = page.content.decode()

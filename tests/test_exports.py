@@ -188,8 +188,9 @@ def test_anonymous_and_unentitled_users_get_no_export(province, client, client_a
 
 # Session, user, a count of the rows that stops at the inline limit, and the rows through one
 # server-side cursor; the dashboard's tables (lists) need no count but read the region (for the
-# rows and again for the file name) and their figures; the funding file's name says whether
-# the year is published (its decision).
+# rows and again for the file name), the default year when none is asked for (once, in the
+# filter form) and their figures; the funding file's name says whether the year is published
+# (its decision).
 PINNED_EXPORT_QUERIES = {
     f"/evaluation/results/export.xlsx?year={YEAR}": 4,
     f"/evaluation/reports/export.xlsx?year={YEAR + 1}": 4,
@@ -200,7 +201,7 @@ PINNED_EXPORT_QUERIES = {
     "/services/settlements/export.xlsx": 4,
     "/complexes/export.xlsx": 4,
     f"/dashboard/warnings.xlsx?year={YEAR + 1}": 5,
-    "/dashboard/regions.xlsx": 6,
+    "/dashboard/regions.xlsx": 7,
 }
 
 
@@ -292,7 +293,7 @@ def test_summary_pdf_is_one_page_with_the_top_of_the_ranking(province, client_as
     response = client_as(factories.provincial_official()).get(f"/dashboard/summary.pdf?year={YEAR}")
     text = pdf_text(response)
     assert text.count("\f") == 1  # pdftotext ends every page with a form feed
-    for expected in ("浙江省", "2025", JINHUA, HANGZHOU, "87.60", "80000000.00"):
+    for expected in ("浙江省", "2025", JINHUA, HANGZHOU, "87.60", "8,000.00万元"):
         assert expected in text, expected
 
 

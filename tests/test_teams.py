@@ -221,3 +221,9 @@ def test_the_demo_gives_some_complexes_and_enterprises_colleagues():
     assert (staff.complex_id, staff.team_role) == (first.complex_id, TeamRole.STAFF)
     assert User.objects.team_of(enterprise_owner).count() == 2
     assert factories.authenticate(username=staff.username, password="demo-pass-2026") == staff
+
+
+def test_the_team_heads_a_colleagues_name_as_a_persons_name(client_as, yongkang_complex):
+    # "Name" of a person (姓名) and of a thing (名称) are two translations: each keeps its own.
+    page = client_as(factories.operator_of(yongkang_complex)).get(reverse("accounts:team"))
+    assert '<th scope="col">姓名</th>' in page.content.decode()

@@ -12,6 +12,7 @@ from evaluation import services
 from evaluation.models import Adjustment, AdjustmentStatus, Grade, Publication
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
 from tests import factories
+from tests.evaluation.factories import publish_by_hand
 from tests.funding import factories as funding_factories
 
 pytestmark = pytest.mark.django_db
@@ -149,8 +150,8 @@ def test_withdrawing_after_the_year_is_published_is_refused(
     services.adjustment_decide(adjustment=item, approve=True, actor=province)
     funding_factories.evaluated(
         factories.ComplexFactory(region=factories.region("330782")), YEAR, "70.00", Grade.PASS
-    )  # publishes the year
-    assert Publication.objects.filter(year=YEAR).exists()
+    )
+    publish_by_hand(YEAR)
     for actor in (county, province):
         page = client_as(actor).get(reverse("evaluation:score", args=[yongkang_complex.code]))
         withdraw = reverse("evaluation:adjustment_action", args=[item.pk, "withdraw"])

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from complexes.models import Category
 from evaluation import explain, selectors
-from evaluation.models import Adjustment, AdjustmentStatus, Evaluation, Grade, Publication
+from evaluation.models import Adjustment, AdjustmentStatus, Evaluation, EvaluationRun, Grade
 from evaluation.scoring import MIN_MAX, RATIO_TO_BEST
 from tests import factories
 from tests.funding import factories as funding_factories
@@ -152,7 +152,8 @@ def test_the_page_lists_the_counted_adjustments_with_reason_and_approver(
         decided_at=timezone.now(),
         decision_note="属实",
     )
-    Publication.objects.filter(year=YEAR).update(computed_at=timezone.now())
+    # The year's results are computed again after the decision: the item now counts.
+    EvaluationRun.objects.filter(year=YEAR).update(computed_at=timezone.now())
     page = client_as(province).get(reverse("evaluation:score", args=[yongkang_complex.code]))
     body = page.content.decode()
     assert "获国家级科技奖" in body and "属实" in body
@@ -160,7 +161,8 @@ def test_the_page_lists_the_counted_adjustments_with_reason_and_approver(
     explained = page.context["explained"]
     assert [a.item_code for a in explained.counted] == ["national_award"]
     with translation.override("en"):
-        assert selectors.score_explanation(evaluation=scored).explanation.total == (
+        recomputed = Evaluation.objects.get(pk=scored.pk)  # with its run as it is now
+        assert selectors.score_explanation(evaluation=recomputed).explanation.total == (
             "Indicator points 2.88, bonuses and penalties +3.00: 2.88"
         )
 
@@ -171,15 +173,16 @@ def test_score_page_queries_do_not_grow_with_the_category(
     client = client_as(factories.provincial_official())
     url = reverse("evaluation:score", args=[yongkang_complex.code])
     client.get(url)
-    # session, user, inbox count, complex, history, scheme weights and items (3), publication,
-    # adjustments, category results, indicators, published years, publication, decisions.
-    with django_assert_num_queries(16):
+    # session, user, inbox count, complex, result (with its run), scheme weights with their
+    # indicators, adjustment items, adjustments, category results, indicators, published
+    # years, the year's publication and its schemes, decisions.
+    with django_assert_num_queries(14):
         client.get(url)
     for _ in range(5):
         funding_factories.evaluated(
             factories.ComplexFactory(region=factories.region("330782")), YEAR, "1.00", Grade.FAIL
         )
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         client.get(url)
 
 

@@ -292,6 +292,12 @@ def test_indicator_catalogue(api_client, api_as, scene):
         "source": "reported",
         "higher_is_better": True,
         "whole_number": False,
+        "definition": "产业集群企业当年的研发经费投入（元）。",
+        "definition_zh_hans": "产业集群企业当年的研发经费投入（元）。",
+        "definition_en": (
+            "Research and development spending of the cluster's enterprises in the year,"
+            " in CNY yuan."
+        ),
     }
     assert {code for code, row in by_code.items() if row["source"] == "derived"} == {
         "services_delivered",

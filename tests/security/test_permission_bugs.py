@@ -9,9 +9,16 @@ from django.urls import reverse
 
 from complexes.models import Complex, ComplexStatusChange, Status
 from evaluation import services as evaluation_services
-from evaluation.models import Adjustment, AdjustmentStatus, AnnualReport, Grade, ReportStatus
+from evaluation.models import (
+    Adjustment,
+    AdjustmentStatus,
+    AnnualReport,
+    Grade,
+    Recommendation,
+    ReportStatus,
+)
 from funding import services as funding_services
-from portal.exceptions import NotPermitted
+from portal.exceptions import DomainError, NotPermitted
 from services import services as service_services
 from services.models import Enterprise, Voucher
 from tests import factories
@@ -142,7 +149,7 @@ def test_report_pre_review_refuses_an_official_of_another_region(yongkang_comple
     hangzhou = factories.regional_official("330100")
     with pytest.raises(NotPermitted):
         evaluation_services.report_pre_review(
-            report=report, actor=hangzhou, recommendation="approve", comment="同意"
+            report=report, actor=hangzhou, recommendation=Recommendation.RECOMMEND, comment="同意"
         )
     assert AnnualReport.objects.get(pk=report.pk).reviewed_by is None
 
@@ -150,9 +157,22 @@ def test_report_pre_review_refuses_an_official_of_another_region(yongkang_comple
 def test_report_pre_review_accepts_an_official_of_the_reports_region(yongkang_complex, jinhua_city):
     report = evaluation_factories.report(yongkang_complex, 2025, ReportStatus.SUBMITTED)
     evaluation_services.report_pre_review(
-        report=report, actor=jinhua_city, recommendation="approve", comment="同意"
+        report=report, actor=jinhua_city, recommendation=Recommendation.RECOMMEND, comment="同意"
     )
     assert AnnualReport.objects.get(pk=report.pk).reviewed_by == jinhua_city
+
+
+@pytest.mark.parametrize("recommendation", ["approve", Recommendation.NONE])
+def test_report_pre_review_refuses_a_recommendation_it_does_not_know(
+    yongkang_complex, jinhua_city, recommendation
+):
+    report = evaluation_factories.report(yongkang_complex, 2025, ReportStatus.SUBMITTED)
+    with pytest.raises(DomainError) as refused:
+        evaluation_services.report_pre_review(
+            report=report, actor=jinhua_city, recommendation=recommendation, comment="同意"
+        )
+    assert refused.value.field == "recommendation"
+    assert AnnualReport.objects.get(pk=report.pk).reviewed_by is None
 
 
 # Funding: every write asks the policy --------------------------------------------------------------

@@ -568,6 +568,7 @@ def _save(service_request: ServiceRequest, original: ServiceRequest, *fields: st
     return service_request
 
 
+@transaction.atomic
 def service_request_accept(*, service_request: ServiceRequest, actor) -> ServiceRequest:
     """The operator accepts (the voucher amount, if any, was held at submission)."""
     locked, _from = _move(service_request=service_request, action="accept", actor=actor)

@@ -133,6 +133,7 @@ SERVICE_RECORD_TABLES = (
     "services_servicerequestnotice",
     "services_servicerequest",
     "services_voucher",
+    "services_offeringstats",
     "services_offering",
 )
 

@@ -149,6 +149,7 @@ def test_an_institution_keeps_the_normalised_code(api_as, yongkang_complex):
             "name": "永康五金检测中心",
             "type": "testing",
             "credit_code": PASTED["lower case with hyphens"],
+            "joined_year": 2024,
         },
         instance=Institution(complex=yongkang_complex),
     )

@@ -11,17 +11,22 @@ from accounts.models import Notification
 from services import clocks
 from services.models import Offering, RequestStatus, ServiceRequest, Voucher
 
-from .factories import OfferingFactory, ServiceRequestFactory
+from .factories import OfferingFactory, ServiceRequestFactory, VoucherFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def quoted_world(world):
-    """The world's request for a service on quotation, without a voucher yet."""
+    """A request for the world's service, now on quotation, submitted without a voucher (a
+    voucher is chosen at the quote's acceptance), and a fresh voucher of its enterprise: the
+    world's own request holds money of the world's voucher since its submission."""
     Offering.objects.filter(pk=world["offering"].pk).update(price=None)
-    ServiceRequest.objects.filter(pk=world["request"].pk).update(voucher=None, voucher_amount=0)
-    world["request"].refresh_from_db()
+    world["offering"].refresh_from_db()
+    world["request"] = ServiceRequestFactory(
+        offering=world["offering"], enterprise=world["enterprise"]
+    )
+    world["voucher"] = VoucherFactory(enterprise=world["enterprise"])
     return world
 
 

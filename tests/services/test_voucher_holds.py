@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from portal.exceptions import DomainError
 from services import services, vouchers
 from services.models import EntryKind, RequestStatus, ServiceRequest, Voucher, VoucherRules
 from tests import factories
@@ -101,10 +102,22 @@ def test_a_voucher_pays_at_most_the_years_share_of_the_price(scene, api_as):
 
 
 def test_no_voucher_on_an_offering_without_a_price_until_it_is_quoted(scene, api_as):
+    """A request for a service on quotation chooses its voucher when it accepts the quote
+    (``services.quotes``): the submission refuses one and holds nothing, and a hold without an
+    agreed price is refused too."""
     scene["offering"].price = None
     scene["offering"].save()
     refused = submit(api_as(scene["user"]), scene, "1000.00")
-    assert refused.status_code == 400 and list(refused.json()) == ["voucher_amount"]
+    assert refused.status_code == 400 and list(refused.json()) == ["voucher"]
+    assert money(scene["voucher"]) == (Decimal("30000.00"), Decimal("0.00"))
+
+    request = ServiceRequestFactory(offering=scene["offering"], enterprise=scene["enterprise"])
+    with pytest.raises(DomainError) as refusal:
+        vouchers.voucher_hold(
+            service_request=request, voucher=scene["voucher"], amount=Decimal("1000.00"), actor=None
+        )
+    assert refusal.value.field == "voucher_amount"
+    assert money(scene["voucher"]) == (Decimal("30000.00"), Decimal("0.00"))
 
 
 @pytest.mark.parametrize(

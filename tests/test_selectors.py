@@ -106,6 +106,7 @@ def test_every_table_reads_its_rows_from_the_user_and_filters():
         "services:enterprises_export",
         "services:vouchers_export",
         "services:settlements_export",
+        "services:settlement_review_sheet",
         "evaluation:results_export",
         "evaluation:reports_export",
         "funding:export",

@@ -119,6 +119,10 @@ def rules():
     )
 
 
+# A service dear enough that the share of its price a voucher may pay is above either cap.
+PRICE_ABOVE_THE_CAPS = Decimal("100000.00")
+
+
 def _burst(offering, enterprise, amounts, spacing):
     start = timezone.now() - timedelta(days=1) - spacing * len(amounts)
     return [
@@ -134,7 +138,7 @@ def _burst(offering, enterprise, amounts, spacing):
 )
 def test_a_burst_just_under_a_cap_is_flagged(rules, amounts):
     enterprise = factories.EnterpriseFactory()
-    offering = OfferingFactory()
+    offering = OfferingFactory(price=PRICE_ABOVE_THE_CAPS)
     burst = _burst(offering, enterprise, amounts, timedelta(days=2))
     assert fraud.flags_compute() == 3
     assert flags() == {(request_.pk, R.BURST_UNDER_CAP) for request_ in burst}
@@ -151,7 +155,9 @@ def test_a_burst_just_under_a_cap_is_flagged(rules, amounts):
     ids=["slow", "not-near", "only-two"],
 )
 def test_no_burst_no_flag(rules, amounts, spacing):
-    _burst(OfferingFactory(), factories.EnterpriseFactory(), amounts, spacing)
+    _burst(
+        OfferingFactory(price=PRICE_ABOVE_THE_CAPS), factories.EnterpriseFactory(), amounts, spacing
+    )
     assert fraud.flags_compute() == 0
 
 

@@ -112,11 +112,6 @@ def test_two_servers_and_two_workers_behave_as_one_portal(
         second = running.enter_context(
             gunicorn(django_env(database, "tests.faults.served_settings", **own_media("web-2")))
         )
-        workers = [
-            celery_worker(private_redis.url, **own_media(f"worker-{number}")) for number in (1, 2)
-        ]
-        running.callback(lambda: [stop(worker) for worker in workers])
-
         # A session opened on one server is a session on the other.
         official = browser_login(first, scene["province"])
         dashboard = official.get(f"{second}/dashboard/", allow_redirects=False)
@@ -133,7 +128,8 @@ def test_two_servers_and_two_workers_behave_as_one_portal(
         catalogue = requests.get(f"{second}/services/").text
         assert "电动工具整机检测" in catalogue and "五金工具安全检测" not in catalogue
 
-        # The province starts the recomputation on both servers at the same moment.
+        # The province starts the recomputation on both servers at the same moment, before any
+        # worker runs: one job, queued once.
         clients = {address: api_session(address, scene["province"]) for address in (first, second)}
         started, lock = {}, threading.Lock()
         barrier = threading.Barrier(2)
@@ -154,6 +150,14 @@ def test_two_servers_and_two_workers_behave_as_one_portal(
         assert {answer.status_code for answer in started.values()} == {201}
         assert len({answer.json()["id"] for answer in started.values()}) == 1
         job = Job.objects.get(kind=JobKind.RECOMPUTE)
+        assert job.status == JobStatus.QUEUED
+
+        # The workers start only now, so that the job cannot finish between the two starts
+        # (a start after it has finished rightly records a new one).
+        workers = [
+            celery_worker(private_redis.url, **own_media(f"worker-{number}")) for number in (1, 2)
+        ]
+        running.callback(lambda: [stop(worker) for worker in workers])
         wait_until_finished(job, workers[0])
         assert (job.status, job.error) == (JobStatus.SUCCEEDED, "")
         ran_at = job.started_at

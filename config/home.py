@@ -87,7 +87,7 @@ def latest_results() -> dict | None:
     )
     return {
         "year": publication.year,
-        "computed_at": publication.decided_at,
+        "published_at": publication.decided_at,
         "evaluated": sum(counts.values()),
         "by_grade": [(value, str(label), counts.get(value, 0)) for value, label in Grade.choices],
     }

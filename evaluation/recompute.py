@@ -429,18 +429,27 @@ def job_description(job: Job) -> dict:
     }
 
 
-def evaluation_recompute(*, year: int, job: Job | None = None, report: Callable | None = None):
-    """All the steps for one year, each in its own transaction so progress shows in between."""
+def evaluation_recompute(
+    *,
+    year: int,
+    job: Job | None = None,
+    report: Callable | None = None,
+    plugged_in_steps: bool = True,
+):
+    """All the steps for one year, each in its own transaction so progress shows in between.
+    Without ``plugged_in_steps``, the evaluation's own steps only: the demo runs the other
+    apps' steps in their own demo steps, once their rules exist."""
     report = report or (lambda step, progress, seconds: None)
     steps: list[tuple[str, Callable]] = [
         ("derived_values", lambda: derived_values_refresh(year=year)),
         ("scores", lambda: evaluation_compute(year=year, job=job)),
         ("dynamic_management", lambda: _manage_if_latest(year)),
     ]
-    steps += [
-        (path.rsplit(".", 1)[-1], lambda path=path: import_string(path)(year=year, job=job))
-        for path in settings.EVALUATION_RECOMPUTE_STEPS
-    ]
+    if plugged_in_steps:
+        steps += [
+            (path.rsplit(".", 1)[-1], lambda path=path: import_string(path)(year=year, job=job))
+            for path in settings.EVALUATION_RECOMPUTE_STEPS
+        ]
     for number, (name, step) in enumerate(steps, 1):
         started = monotonic()
         step()
@@ -470,10 +479,11 @@ def jobs_catch_up() -> list[Job]:
     return [job_run(job_id=pk) for pk in jobs_not_queued(kind=JobKind.RECOMPUTE)]
 
 
-def job_run(*, job_id: int) -> Job:
+def job_run(*, job_id: int, plugged_in_steps: bool = True) -> Job:
     """Run a recorded job, unless another delivery of it is running it: a redelivery (the broker
     hands a long task out again) leaves that job as it is, and one that already finished too.
-    A job left running by a worker that died holds no lock any more, and is run again."""
+    A job left running by a worker that died holds no lock any more, and is run again.
+    ``plugged_in_steps``: see ``evaluation_recompute``."""
     job = Job.objects.get(pk=job_id, kind=JobKind.RECOMPUTE)
     if job.finished:
         return job
@@ -481,13 +491,13 @@ def job_run(*, job_id: int) -> Job:
         with _advisory_lock(JOB_LOCK_CLASS, job.pk):
             job.refresh_from_db()  # the other delivery may have finished it in the meantime
             if not job.finished:
-                _job_run_locked(job)
+                _job_run_locked(job, plugged_in_steps=plugged_in_steps)
     except AlreadyRunning:
         logger.info("Job %s is being run by another delivery: left as it is", job.pk)
     return job
 
 
-def _job_run_locked(job: Job) -> None:
+def _job_run_locked(job: Job, *, plugged_in_steps: bool) -> None:
     """Run a job this delivery alone holds; refused while another recomputation runs."""
     try:
         with recompute_lock():
@@ -505,6 +515,7 @@ def _job_run_locked(job: Job) -> None:
                 year=int(job.parameters["year"]),
                 job=job,
                 report=lambda step, progress, seconds: _job_progress(job, step, progress, seconds),
+                plugged_in_steps=plugged_in_steps,
             )
             job_update(job, status=JobStatus.SUCCEEDED, progress=100, finished_at=timezone.now())
     except AlreadyRunning:

@@ -121,3 +121,34 @@ def test_the_whole_province_seeds_in_one_go():
     assert Allocation.objects.exists()
     assert RegionFigure.objects.filter(region_id="330000").exists()
     assert "ent-" in output.getvalue()
+
+
+def test_the_funding_pool_grows_with_the_province():
+    """At four times the province the scale-1 pool cannot pay every funded complex's floor: the
+    demo's pools grow with the eligible complexes, and the evaluation's demo recomputation
+    leaves the funding step to the funding demo, so seeding sends no refusal to the province
+    and every evaluated year is allocated."""
+    from accounts.models import Notification
+    from evaluation.models import Publication
+    from evaluation.recompute import recompute_year_default
+    from funding.models import Allocation, AllocationStatus, RuleSet
+    from funding.services import allocations_after_evaluation
+
+    call_command(
+        "seed_demo",
+        scale=4,
+        only=["accounts", "complexes", "evaluation", "funding"],
+        stdout=StringIO(),
+    )
+    default_pool = RuleSet.objects.defaults().get().pool
+    assert not Notification.objects.filter(recipient__role=Role.PROVINCIAL_OFFICIAL).exists()
+    years = sorted(Publication.objects.values_list("year", flat=True))
+    assert len(years) == 3
+    for year in years:
+        assert RuleSet.objects.for_year(year).first().pool > default_pool
+        status = AllocationStatus.DRAFT if year == years[-1] else AllocationStatus.PUBLISHED
+        funded = Allocation.objects.filter(year=year, status=status, provincial_amount__gt=0)
+        assert funded.count() > 65, year
+    # The nightly run (what the bench times) allocates instead of refusing.
+    assert allocations_after_evaluation(year=recompute_year_default()) is not None
+    assert not Notification.objects.exists()

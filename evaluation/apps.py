@@ -12,13 +12,26 @@ class EvaluationConfig(AppConfig):
         from portal.audit import HistoryKind, register_history_kind, url_with_query
         from portal.figures import figure_sources
         from portal.job_kinds import JobKind, job_kind_register
+        from portal.open_data import OpenDataset, open_dataset_register
 
         from . import tasks  # noqa: F401  (registered in every process: see portal/apps.py)
+        from .exports import PUBLISHED_RESULTS
         from .figures import evaluation_figures
         from .models import JobKind as EvaluationJobKind
         from .recompute import NOT_QUEUED
 
         figure_sources.register(evaluation_figures)
+        open_dataset_register(
+            OpenDataset(
+                slug="evaluation-results",
+                table=PUBLISHED_RESULTS,
+                description=_(
+                    "The annual evaluation's rankings as the province published them, every "
+                    "published year; results not yet published are not in it."
+                ),
+                updated=_("when the province publishes a year's results"),
+            )
+        )
         register_history_kind(
             "report",
             HistoryKind(

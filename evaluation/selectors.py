@@ -168,6 +168,18 @@ def results(*, user, filters: Filters = NO_FILTERS):
     return evaluations(user=user, filters=filters).defer("breakdown")
 
 
+def published_results():
+    """The open dataset of results: every year's published revision, the same for everyone.
+    Never a draft (not even of a year with nothing published, which ``shown()`` would give),
+    nor a superseded or discarded revision."""
+    return (
+        Evaluation.objects.filter(status=RevisionStatus.PUBLISHED)
+        .defer("breakdown")
+        .select_related("complex__region__parent", "run")
+        .order_by("-year", "category", "rank", "complex_id")
+    )
+
+
 def pending_removal_proposals(*, user):
     """Removals proposed after two consecutive fails, waiting for the province, in scope."""
     return (

@@ -13,13 +13,26 @@ class FundingConfig(AppConfig):
         from evaluation.complex_report import complex_report_parts
         from portal.audit import HistoryKind, register_history_kind, url_with_query
         from portal.figures import figure_sources
+        from portal.open_data import OpenDataset, open_dataset_register
 
         from .checks import decision_number_pattern
+        from .exports import PUBLISHED_ALLOCATIONS
         from .figures import funding_figures
         from .selectors import allocation_report_part
 
         checks.register(decision_number_pattern)
         figure_sources.register(funding_figures)
+        open_dataset_register(
+            OpenDataset(
+                slug="funding-allocations",
+                table=PUBLISHED_ALLOCATIONS,
+                description=_(
+                    "The provincial funding shared out among the complexes, as the province "
+                    "published it, every published year; drafts are not in it."
+                ),
+                updated=_("when the province publishes a year's allocation"),
+            )
+        )
         complex_report_parts.register(allocation_report_part)
         register_history_kind(
             "ruleset",

@@ -58,6 +58,16 @@ def allocations(*, user, filters: Filters = NO_FILTERS) -> QuerySet[Allocation]:
     return filtered(AllocationFilter, rows, filters)
 
 
+def published_allocations():
+    """The open dataset of allocations: the published rows in force, the same for everyone;
+    never a draft, nor a published row a later decision superseded."""
+    return (
+        Allocation.objects.filter(status=AllocationStatus.PUBLISHED)
+        .select_related("complex__region__parent", "decision")
+        .order_by("-year", "complex__code")
+    )
+
+
 def allocation_year(filters: Filters) -> int:
     """The year of the allocation table: the one asked for, else the latest with evaluation
     results (``evaluation.selectors.default_year``), which the allocation shares out."""

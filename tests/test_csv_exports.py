@@ -8,9 +8,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from evaluation.models import Evaluation, Grade, RevisionStatus
+from funding import services as funding_services
+from funding.models import Allocation, AllocationStatus
 from tests import factories
+from tests.evaluation.factories import publish_by_hand
+from tests.funding.factories import M, evaluated, rule_set
 from tests.services.factories import ServiceRequestFactory
-from tests.test_exports import HANGZHOU, JINHUA, province, workbook_rows  # noqa: F401
+from tests.test_exports import HANGZHOU, JINHUA, YEAR, province, workbook_rows  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +112,7 @@ def test_the_open_data_page_describes_every_field_of_every_dataset(province, cli
     page = client.get("/open-data/")
     assert page.status_code == 200
     text = page.content.decode()
-    for slug in ("complexes", "service-catalogue"):
+    for slug in ("complexes", "service-catalogue", "evaluation-results", "funding-allocations"):
         assert f"/open-data/{slug}.csv" in text
     assert "单位：元" not in text  # types are words, not units glued to headers
     assert "金额（元），两位小数" in text
@@ -143,3 +148,42 @@ def test_open_data_answers_unknown_datasets_and_bad_filters(province, client):  
     assert client.get("/open-data/nothing.csv").status_code == 404
     assert client.get("/open-data/complexes.csv?region=nowhere").status_code == 400
     assert client.post("/open-data/complexes.csv").status_code == 405
+
+
+def test_open_results_are_the_published_revisions_only(province, client):  # noqa: F811
+    """The year's results are a draft (the page would show it while nothing is published): the
+    open dataset holds none of them until the province publishes, and never a later draft."""
+    assert Evaluation.objects.shown().filter(status=RevisionStatus.DRAFT).count() == 2
+    assert len(csv_rows(client.get("/open-data/evaluation-results.csv"))) == 1
+    publish_by_hand(YEAR)
+    evaluated(province[0], YEAR + 1, "55.00", Grade.FAIL)  # next year's draft
+    table = csv_rows(client.get("/open-data/evaluation-results.csv"))
+    assert table[0][:3] == ["年度", "类别", "排名"]
+    assert [(row[0], row[2], row[4], row[8], row[9]) for row in table[1:]] == [
+        (str(YEAR), "1", JINHUA, "87.60", "良好"),
+        (str(YEAR), "2", HANGZHOU, "81.25", "良好"),
+    ]
+    english = csv_rows(
+        client.get("/open-data/evaluation-results.csv", headers={"accept-language": "en"})
+    )
+    assert english[0][:3] == ["Year", "Category", "Rank"]
+    assert {row[9] for row in english[1:]} == {"Good"}
+
+
+def test_open_allocations_are_the_published_rows_only(province, client):  # noqa: F811
+    """A draft revision beside the published allocation (a bigger pool) never shows."""
+    published = dict(
+        Allocation.objects.filter(status=AllocationStatus.PUBLISHED).values_list(
+            "complex__name", "provincial_amount"
+        )
+    )
+    rule_set(YEAR, pool=120 * M)
+    funding_services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
+    assert Allocation.objects.filter(status=AllocationStatus.DRAFT).count() == 2
+    table = csv_rows(client.get("/open-data/funding-allocations.csv"))
+    amount = table[0].index("省级资金（元）")
+    assert {row[2]: row[amount] for row in table[1:]} == {
+        name: f"{value:.2f}" for name, value in published.items()
+    }
+    assert set(published) == {JINHUA, HANGZHOU}
+    assert {row[0] for row in table[1:]} == {str(YEAR)}

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, CharField, F, Func, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.http import content_disposition_header
@@ -35,16 +35,32 @@ PIPE_READ_BYTES = 1 << 16
 SqlValue = str | Callable[[], Combinable]
 
 
-def sql_local_time(path: str) -> Callable[[], Func]:
-    """A stored moment as the portal's wall-clock time, minutes shown (as the workbook)."""
+class sql_local_time:  # named like the other builders of column expressions
+    """A stored moment as the portal's wall-clock time, minutes shown (as the workbook); for
+    the workbook itself, ``excel_serial`` gives the same moment as Excel stores a date and time
+    (days since 1899-12-30), computed by the database instead of per row in Python."""
 
-    def expression() -> Func:
-        wall_clock = Func(Value(settings.TIME_ZONE), F(path), function="timezone")
+    def __init__(self, path: str):
+        self.path = path
+
+    def _wall_clock(self) -> Func:
+        return Func(Value(settings.TIME_ZONE), F(self.path), function="timezone")
+
+    def __call__(self) -> Func:
         return Func(
-            wall_clock, Value("YYYY-MM-DD HH24:MI"), function="to_char", output_field=CharField()
+            self._wall_clock(),
+            Value("YYYY-MM-DD HH24:MI"),
+            function="to_char",
+            output_field=CharField(),
         )
 
-    return expression
+    def excel_serial(self) -> Func:
+        # 25569: the Excel serial of 1970-01-01, the epoch EXTRACT counts from.
+        return Func(
+            self._wall_clock(),
+            template="(EXTRACT(EPOCH FROM %(expressions)s)::float8 / 86400 + 25569)",
+            output_field=FloatField(),
+        )
 
 
 def sql_choice_label(path: str, choices) -> Callable[[], Case]:

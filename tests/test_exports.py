@@ -356,3 +356,37 @@ def test_an_empty_table_is_a_sheet_with_its_header(tmp_path):
     with open(target, "wb") as handle:
         assert table.write([], handle) == 0
     assert list(load_workbook(target).active.iter_rows(values_only=True)) == [("编号",)]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_table_the_database_formats_holds_what_the_accessors_give(province, tmp_path, language):
+    """A queryset whose columns all say how the database computes them is written from those
+    expressions (labels, region names, wall-clock moments as Excel serials); the same rows
+    through the columns' accessors make the same workbook."""
+    from django.utils import timezone, translation
+
+    from services.exports import SERVICE_REQUESTS
+
+    now = timezone.now()
+    ServiceRequestFactory(status="completed", rating=Decimal("4.50"), completed_at=now, due_at=now)
+    user = factories.provincial_official()
+    with translation.override(language):
+        rows = SERVICE_REQUESTS.rows(user=user, filters={})
+        books = []
+        for name, given in (("database", rows), ("accessors", list(rows))):
+            with open(tmp_path / f"{name}.xlsx", "wb") as handle:
+                assert SERVICE_REQUESTS.write(given, handle) == rows.count()
+            books.append(
+                list(load_workbook(tmp_path / f"{name}.xlsx").active.iter_rows(values_only=True))
+            )
+
+    def to_the_minute(table):
+        return [
+            [value.replace(second=0, microsecond=0) if hasattr(value, "second") else value
+             for value in row]
+            for row in table
+        ]  # fmt: skip
+
+    database, accessors = books
+    assert to_the_minute(database) == to_the_minute(accessors)
+    assert any(hasattr(value, "second") for value in database[1])  # moments are dates in Excel

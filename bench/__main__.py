@@ -139,9 +139,9 @@ def table(
             f"({page['max_ms']:.1f} ms), {page['queries']} queries | {target} | {met} |"
         )
     wall, peak = recompute["wall_s"], recompute["peak_mb"]
-    # The 3 × aim is set for scale 10: at scale 1 fixed costs outweigh the floor's query.
+    # The 2 × aim is set for scale 10: at scale 1 fixed costs outweigh the floor's query.
     floor_verdict = (
-        verdict(wall <= 3 * floor["median_s"]) if scale >= 10 else "the aim is set at scale 10"
+        verdict(wall <= 2 * floor["median_s"]) if scale >= 10 else "the aim is set at scale 10"
     )
     steps = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in recompute["steps"].items())
     rows += [
@@ -151,7 +151,7 @@ def table(
         f"| nightly recomputation: peak memory of the process | {peak:.0f} MB | ≤ 300 MB | "
         f"{verdict(peak <= 300)} |",
         f"| floor: one hand-written SQL aggregate over the service records | "
-        f"{floor['median_s']:.3f} s | recomputation ≤ 3 × floor | "
+        f"{floor['median_s']:.3f} s | recomputation ≤ 2 × floor | "
         f"{wall / floor['median_s']:.1f} × floor: {floor_verdict} |",
         f"| dashboard figures refresh (current year) | {figures['wall_s']:.2f} s, "
         f"{figures['peak_mb']:.0f} MB | | |",
@@ -168,8 +168,8 @@ def table(
     rows.append(
         f"| Excel export of all service requests (an export job as `province`) | "
         f"{export['rows']:,} rows, {export['wall_s']:.1f} s, peak {export['peak_mb']:.0f} MB, "
-        f"{export['size_mb']:.0f} MB file | streamed, ≤ 200 MB | "
-        f"{verdict(export['peak_mb'] <= 200)} |",
+        f"{export['size_mb']:.0f} MB file | streamed, ≤ 200 MB; ≤ 120 s at scale 10 | "
+        f"{verdict(export['peak_mb'] <= 200 and (scale < 10 or export['wall_s'] <= 120))} |",
     )
     rows.append(
         f"| CSV export of all service requests (the download, as `province`) | "
@@ -201,6 +201,11 @@ def measure(base_url: str, scale: int, options, base_pages) -> dict:
     scales = " ".join(str(each) for each in options.scale)
     lines = [
         f"Machine: {machine(url)}.",
+        "",
+        # The machine may be shared: absolute times scale with what else runs on it.
+        "Load average (1, 5, 15 min) when the measurements ended: "
+        + ", ".join(f"{load:.1f}" for load in os.getloadavg())
+        + ".",
         "",
         f'Command: `make bench SCALES="{scales}"` '
         f"(`python -m bench --scale {scales} --repeat {options.repeat}`).",

@@ -87,9 +87,15 @@ def seeded_database(base_url: str, scale: int, reseed: bool = False) -> tuple[st
 
 
 def analyze(url: str) -> None:
-    """Planner statistics, as the database has them once autovacuum has passed after seeding."""
-    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    """Planner statistics and visibility maps, as the database has them once autovacuum has
+    passed after seeding (index-only scans read the table for pages not yet marked visible)."""
+    connection = psycopg2.connect(url)
+    connection.autocommit = True  # VACUUM runs outside a transaction
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
+    finally:
+        connection.close()
 
 
 def free_port() -> int:

@@ -27,6 +27,16 @@ LOAD_URLS = [
     ("directory /api/v1/complexes/", "/api/v1/complexes/"),
 ]
 
+# The HTML pages anonymous visitors open most, against the same baseline.
+HTML_LOAD_URLS = [
+    LOAD_URLS[0],
+    ("catalogue page /services/", "/services/"),
+    ("directory page /complexes/", "/complexes/"),
+    ("a complex's page /complexes/[code]/", "/complexes/{code}/"),
+]
+# Every page of the walk (bench/probes.py), at scale 10.
+PAGE_MEDIAN_MS, PAGE_P95_MS = 30, 100
+
 
 def probe(url: str, name: str, repeat: int = 1) -> dict:
     output = subprocess.run(
@@ -56,10 +66,10 @@ def wrk(address: str, path: str, seconds: int) -> tuple[float, float]:
     return rate, p99_ms
 
 
-def load_test(url: str, port: int, repeat: int, seconds: int) -> dict:
+def load_test(url: str, port: int, repeat: int, seconds: int, urls=LOAD_URLS) -> dict:
     with gunicorn(django_env(url), port, ready_path=LOAD_URLS[0][1]) as address:
         results = {}
-        for label, path in LOAD_URLS:
+        for label, path in urls:
             wrk(address, path, 1)  # warm both workers up
             runs = [wrk(address, path, seconds) for _ in range(repeat)]
             results[label] = {
@@ -67,6 +77,17 @@ def load_test(url: str, port: int, repeat: int, seconds: int) -> dict:
                 "p99_ms": statistics.median(p99 for _, p99 in runs),
             }
         return results
+
+
+def busiest_complex(url: str) -> str:
+    """The code of the complex with the most member institutions: its page is the longest."""
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT complex.code FROM complexes_complex AS complex "
+            "LEFT JOIN complexes_institution AS member ON member.complex_id = complex.id "
+            "GROUP BY complex.code ORDER BY count(member.id) DESC, complex.code LIMIT 1"
+        )
+        return cursor.fetchone()[0]
 
 
 def machine(url: str) -> str:
@@ -104,6 +125,8 @@ def table(
     export,
     csv_export,
     base_pages,
+    page_walk,
+    html_load,
 ) -> list[str]:
     """The scale's table; ``base_pages`` are the page timings of scale 1 from the same run, the
     yardstick of the larger scales (None when scale 1 was not measured with them)."""
@@ -138,6 +161,7 @@ def table(
             f"| {label}: median server time (max) | {page['median_ms']:.1f} ms "
             f"({page['max_ms']:.1f} ms), {page['queries']} queries | {target} | {met} |"
         )
+    rows += page_rows(scale, page_walk)
     wall, peak = recompute["wall_s"], recompute["peak_mb"]
     # The 3 × aim is set for scale 10: at scale 1 fixed costs outweigh the floor's query.
     floor_verdict = (
@@ -165,6 +189,15 @@ def table(
             f"({share:.0%} of baseline), p99 {result['p99_ms']:.1f} ms | ≥ 50 % of baseline | "
             f"{verdict(share >= 0.5)} |"
         )
+    html_baseline = html_load[LOAD_URLS[0][0]]["rps"]
+    for label, _path in HTML_LOAD_URLS[1:]:
+        result = html_load[label]
+        share = result["rps"] / html_baseline
+        rows.append(
+            f"| gunicorn -w 2, wrk -t2 -c8: {label} | {result['rps']:.0f} req/s "
+            f"({share:.0%} of baseline), p99 {result['p99_ms']:.1f} ms | ≥ 15 % of baseline | "
+            f"{verdict(share >= 0.15)} |"
+        )
     rows.append(
         f"| Excel export of all service requests (an export job as `province`) | "
         f"{export['rows']:,} rows, {export['wall_s']:.1f} s, peak {export['peak_mb']:.0f} MB, "
@@ -177,6 +210,24 @@ def table(
         f"{csv_export['peak_mb']:.0f} MB, {csv_export['size_mb']:.0f} MB | COPY streamed, ≤ 15 s "
         f"| {verdict(csv_export['wall_s'] <= 15)} |"
     )
+    return rows
+
+
+def page_rows(scale: int, page_walk: dict) -> list[str]:
+    """One row per page and user; the targets are set for scale 10."""
+    rows = []
+    for page, result in page_walk.items():
+        median, p95 = result["median_ms"], result["p95_ms"]
+        met = (
+            verdict(median <= PAGE_MEDIAN_MS and p95 <= PAGE_P95_MS)
+            if scale >= 10
+            else "the targets are set at scale 10"
+        )
+        rows.append(
+            f"| page as {page}: median (p95) server time | {median:.1f} ms ({p95:.1f} ms), "
+            f"{result['queries']} queries | ≤ {PAGE_MEDIAN_MS} ms ({PAGE_P95_MS} ms) at scale 10 "
+            f"| {met} |"
+        )
     return rows
 
 
@@ -195,18 +246,41 @@ def measure(base_url: str, scale: int, options, base_pages) -> dict:
     figures = probe(url, "figures")
     floor = probe(url, "floor", options.repeat)
     pages = probe(url, "pages", options.repeat * 4)
+    page_walk = probe(url, "page_walk", options.repeat * 4)
     load = load_test(url, options.port, min(options.repeat, 3), options.seconds)
+    html_load = load_test(
+        url,
+        options.port,
+        min(options.repeat, 3),
+        options.seconds,
+        [(label, path.format(code=busiest_complex(url))) for label, path in HTML_LOAD_URLS],
+    )
     export = probe(url, "export")
     csv_export = probe(url, "csv_export")
     scales = " ".join(str(each) for each in options.scale)
     lines = [
         f"Machine: {machine(url)}.",
         "",
+        "Load average (1, 5, 15 min) when the measurements ended: "
+        + ", ".join(f"{each:.1f}" for each in os.getloadavg())
+        + " (the machine is shared: absolute times grow with it).",
+        "",
         f'Command: `make bench SCALES="{scales}"` '
         f"(`python -m bench --scale {scales} --repeat {options.repeat}`).",
         "",
         *table(
-            scale, seed_s, pages, recompute, figures, floor, load, export, csv_export, base_pages
+            scale,
+            seed_s,
+            pages,
+            recompute,
+            figures,
+            floor,
+            load,
+            export,
+            csv_export,
+            base_pages,
+            page_walk,
+            html_load,
         ),
     ]
     print("\n".join(lines), flush=True)

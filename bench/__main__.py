@@ -125,8 +125,6 @@ def table(
     export,
     csv_export,
     base_pages,
-    page_walk,
-    html_load,
 ) -> list[str]:
     """The scale's table; ``base_pages`` are the page timings of scale 1 from the same run, the
     yardstick of the larger scales (None when scale 1 was not measured with them)."""
@@ -161,7 +159,6 @@ def table(
             f"| {label}: median server time (max) | {page['median_ms']:.1f} ms "
             f"({page['max_ms']:.1f} ms), {page['queries']} queries | {target} | {met} |"
         )
-    rows += page_rows(scale, page_walk)
     wall, peak = recompute["wall_s"], recompute["peak_mb"]
     # The 3 × aim is set for scale 10: at scale 1 fixed costs outweigh the floor's query.
     floor_verdict = (
@@ -189,15 +186,6 @@ def table(
             f"({share:.0%} of baseline), p99 {result['p99_ms']:.1f} ms | ≥ 50 % of baseline | "
             f"{verdict(share >= 0.5)} |"
         )
-    html_baseline = html_load[LOAD_URLS[0][0]]["rps"]
-    for label, _path in HTML_LOAD_URLS[1:]:
-        result = html_load[label]
-        share = result["rps"] / html_baseline
-        rows.append(
-            f"| gunicorn -w 2, wrk -t2 -c8: {label} | {result['rps']:.0f} req/s "
-            f"({share:.0%} of baseline), p99 {result['p99_ms']:.1f} ms | ≥ 15 % of baseline | "
-            f"{verdict(share >= 0.15)} |"
-        )
     rows.append(
         f"| Excel export of all service requests (an export job as `province`) | "
         f"{export['rows']:,} rows, {export['wall_s']:.1f} s, peak {export['peak_mb']:.0f} MB, "
@@ -213,9 +201,16 @@ def table(
     return rows
 
 
-def page_rows(scale: int, page_walk: dict) -> list[str]:
-    """One row per page and user; the targets are set for scale 10."""
-    rows = []
+def page_table(scale: int, page_walk: dict, html_load: dict) -> list[str]:
+    """The pages people open: one row per page and user, then the HTML pages under load; the
+    server-time targets are set for scale 10."""
+    rows = [
+        f"Pages at scale {scale}, measured {date.today().isoformat()}: server time through the "
+        "test client, warm, as each user (`bench.probes.PAGE_WALK`).",
+        "",
+        "| page | result | target | |",
+        "|---|---|---|---|",
+    ]
     for page, result in page_walk.items():
         median, p95 = result["median_ms"], result["p95_ms"]
         met = (
@@ -224,30 +219,24 @@ def page_rows(scale: int, page_walk: dict) -> list[str]:
             else "the targets are set at scale 10"
         )
         rows.append(
-            f"| page as {page}: median (p95) server time | {median:.1f} ms ({p95:.1f} ms), "
+            f"| {page}: median (p95) server time | {median:.1f} ms ({p95:.1f} ms), "
             f"{result['queries']} queries | ≤ {PAGE_MEDIAN_MS} ms ({PAGE_P95_MS} ms) at scale 10 "
             f"| {met} |"
+        )
+    html_baseline = html_load[LOAD_URLS[0][0]]["rps"]
+    for label, _path in HTML_LOAD_URLS[1:]:
+        result = html_load[label]
+        share = result["rps"] / html_baseline
+        rows.append(
+            f"| gunicorn -w 2, wrk -t2 -c8: {label} | {result['rps']:.0f} req/s "
+            f"({share:.0%} of baseline), p99 {result['p99_ms']:.1f} ms | ≥ 15 % of baseline | "
+            f"{verdict(share >= 0.15)} |"
         )
     return rows
 
 
-def write_report(scale: int, lines: list[str]) -> None:
-    write_block(REPORT, f"bench scale {scale}", lines)
-
-
-def measure(base_url: str, scale: int, options, base_pages) -> dict:
-    """Seed (unless seeded) and measure one scale; prints its table and, unless told not to,
-    writes it into the report. Answers the page timings."""
-    url, seed_s = seeded_database(base_url, scale, options.reseed)
-    analyze(url)
-    print(f"Measuring scale {scale} …", flush=True)
-    # The recomputation first: it may change statuses the pages then read.
-    recompute = probe(url, "recompute", min(options.repeat, 3))
-    figures = probe(url, "figures")
-    floor = probe(url, "floor", options.repeat)
-    pages = probe(url, "pages", options.repeat * 4)
+def measure_pages(url: str, scale: int, options) -> list[str]:
     page_walk = probe(url, "page_walk", options.repeat * 4)
-    load = load_test(url, options.port, min(options.repeat, 3), options.seconds)
     html_load = load_test(
         url,
         options.port,
@@ -255,10 +244,13 @@ def measure(base_url: str, scale: int, options, base_pages) -> dict:
         options.seconds,
         [(label, path.format(code=busiest_complex(url))) for label, path in HTML_LOAD_URLS],
     )
-    export = probe(url, "export")
-    csv_export = probe(url, "csv_export")
+    return page_table(scale, page_walk, html_load)
+
+
+def header(url: str, options) -> list[str]:
     scales = " ".join(str(each) for each in options.scale)
-    lines = [
+    only = " --pages-only" if options.pages_only else ""
+    return [
         f"Machine: {machine(url)}.",
         "",
         "Load average (1, 5, 15 min) when the measurements ended: "
@@ -266,27 +258,39 @@ def measure(base_url: str, scale: int, options, base_pages) -> dict:
         + " (the machine is shared: absolute times grow with it).",
         "",
         f'Command: `make bench SCALES="{scales}"` '
-        f"(`python -m bench --scale {scales} --repeat {options.repeat}`).",
+        f"(`python -m bench --scale {scales} --repeat {options.repeat}{only}`).",
         "",
-        *table(
-            scale,
-            seed_s,
-            pages,
-            recompute,
-            figures,
-            floor,
-            load,
-            export,
-            csv_export,
-            base_pages,
-            page_walk,
-            html_load,
-        ),
     ]
+
+
+def report(marker: str, lines: list[str], options) -> None:
     print("\n".join(lines), flush=True)
     if not options.no_report:
-        write_report(scale, lines)
-    return pages
+        write_block(REPORT, marker, lines)
+
+
+def measure(base_url: str, scale: int, options, base_pages) -> dict | None:
+    """Seed (unless seeded) and measure one scale; prints its tables and, unless told not to,
+    writes them into the report. Answers the dashboard's page timings."""
+    url, seed_s = seeded_database(base_url, scale, options.reseed)
+    analyze(url)
+    print(f"Measuring scale {scale} …", flush=True)
+    if not options.pages_only:
+        # The recomputation first: it may change statuses the pages then read.
+        recompute = probe(url, "recompute", min(options.repeat, 3))
+        figures = probe(url, "figures")
+        floor = probe(url, "floor", options.repeat)
+        pages = probe(url, "pages", options.repeat * 4)
+        load = load_test(url, options.port, min(options.repeat, 3), options.seconds)
+        export = probe(url, "export")
+        csv_export = probe(url, "csv_export")
+        rows = table(
+            scale, seed_s, pages, recompute, figures, floor, load, export, csv_export, base_pages
+        )
+        report(f"bench scale {scale}", [*header(url, options), *rows], options)
+    page_rows = measure_pages(url, scale, options)
+    report(f"bench pages scale {scale}", [*header(url, options), *page_rows], options)
+    return None if options.pages_only else pages
 
 
 def main() -> int:
@@ -297,6 +301,9 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8308)))
     parser.add_argument("--seconds", type=int, default=5, help="Length of one wrk run.")
     parser.add_argument("--no-report", action="store_true", help="Print only.")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="Measure the pages people open, nothing else."
+    )
     options = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL")
     if not base_url:

@@ -178,7 +178,7 @@ def page_walk(repeat: int) -> dict:
             queries = QueryCounter()
             with connection.execute_wrapper(queries):
                 client.get(url)
-            durations = timed(lambda url=url: client.get(url), repeat)
+            durations = timed(lambda url=url, client=client: client.get(url), repeat)
             results[f"{role} {template}"] = {
                 "median_ms": statistics.median(durations),
                 "p95_ms": statistics.quantiles(durations, n=20, method="inclusive")[18],

@@ -27,6 +27,16 @@ LOAD_URLS = [
     ("directory /api/v1/complexes/", "/api/v1/complexes/"),
 ]
 
+# The HTML pages anonymous visitors open most, against the same baseline.
+HTML_LOAD_URLS = [
+    LOAD_URLS[0],
+    ("catalogue page /services/", "/services/"),
+    ("directory page /complexes/", "/complexes/"),
+    ("a complex's page /complexes/[code]/", "/complexes/{code}/"),
+]
+# Every page of the walk (bench/probes.py), at scale 10.
+PAGE_MEDIAN_MS, PAGE_P95_MS = 30, 100
+
 
 def probe(url: str, name: str, repeat: int = 1) -> dict:
     output = subprocess.run(
@@ -56,10 +66,10 @@ def wrk(address: str, path: str, seconds: int) -> tuple[float, float]:
     return rate, p99_ms
 
 
-def load_test(url: str, port: int, repeat: int, seconds: int) -> dict:
+def load_test(url: str, port: int, repeat: int, seconds: int, urls=LOAD_URLS) -> dict:
     with gunicorn(django_env(url), port, ready_path=LOAD_URLS[0][1]) as address:
         results = {}
-        for label, path in LOAD_URLS:
+        for label, path in urls:
             wrk(address, path, 1)  # warm both workers up
             runs = [wrk(address, path, seconds) for _ in range(repeat)]
             results[label] = {
@@ -67,6 +77,17 @@ def load_test(url: str, port: int, repeat: int, seconds: int) -> dict:
                 "p99_ms": statistics.median(p99 for _, p99 in runs),
             }
         return results
+
+
+def busiest_complex(url: str) -> str:
+    """The code of the complex with the most member institutions: its page is the longest."""
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT complex.code FROM complexes_complex AS complex "
+            "LEFT JOIN complexes_institution AS member ON member.complex_id = complex.id "
+            "GROUP BY complex.code ORDER BY count(member.id) DESC, complex.code LIMIT 1"
+        )
+        return cursor.fetchone()[0]
 
 
 def machine(url: str) -> str:
@@ -180,44 +201,96 @@ def table(
     return rows
 
 
-def write_report(scale: int, lines: list[str]) -> None:
-    write_block(REPORT, f"bench scale {scale}", lines)
+def page_table(scale: int, page_walk: dict, html_load: dict) -> list[str]:
+    """The pages people open: one row per page and user, then the HTML pages under load; the
+    server-time targets are set for scale 10."""
+    rows = [
+        f"Pages at scale {scale}, measured {date.today().isoformat()}: server time through the "
+        "test client, warm, as each user (`bench.probes.PAGE_WALK`).",
+        "",
+        "| page | result | target | |",
+        "|---|---|---|---|",
+    ]
+    for page, result in page_walk.items():
+        median, p95 = result["median_ms"], result["p95_ms"]
+        met = (
+            verdict(median <= PAGE_MEDIAN_MS and p95 <= PAGE_P95_MS)
+            if scale >= 10
+            else "the targets are set at scale 10"
+        )
+        rows.append(
+            f"| {page}: median (p95) server time | {median:.1f} ms ({p95:.1f} ms), "
+            f"{result['queries']} queries | ≤ {PAGE_MEDIAN_MS} ms ({PAGE_P95_MS} ms) at scale 10 "
+            f"| {met} |"
+        )
+    html_baseline = html_load[LOAD_URLS[0][0]]["rps"]
+    for label, _path in HTML_LOAD_URLS[1:]:
+        result = html_load[label]
+        share = result["rps"] / html_baseline
+        rows.append(
+            f"| gunicorn -w 2, wrk -t2 -c8: {label} | {result['rps']:.0f} req/s "
+            f"({share:.0%} of baseline), p99 {result['p99_ms']:.1f} ms | ≥ 15 % of baseline | "
+            f"{verdict(share >= 0.15)} |"
+        )
+    return rows
 
 
-def measure(base_url: str, scale: int, options, base_pages) -> dict:
-    """Seed (unless seeded) and measure one scale; prints its table and, unless told not to,
-    writes it into the report. Answers the page timings."""
+def measure_pages(url: str, scale: int, options) -> list[str]:
+    page_walk = probe(url, "page_walk", options.repeat * 4)
+    html_load = load_test(
+        url,
+        options.port,
+        min(options.repeat, 3),
+        options.seconds,
+        [(label, path.format(code=busiest_complex(url))) for label, path in HTML_LOAD_URLS],
+    )
+    return page_table(scale, page_walk, html_load)
+
+
+def header(url: str, options) -> list[str]:
+    scales = " ".join(str(each) for each in options.scale)
+    only = " --pages-only" if options.pages_only else ""
+    return [
+        f"Machine: {machine(url)}.",
+        "",
+        "Load average (1, 5, 15 min) when the measurements ended: "
+        + ", ".join(f"{each:.1f}" for each in os.getloadavg())
+        + " (the machine is shared: absolute times grow with it).",
+        "",
+        f'Command: `make bench SCALES="{scales}"` '
+        f"(`python -m bench --scale {scales} --repeat {options.repeat}{only}`).",
+        "",
+    ]
+
+
+def report(marker: str, lines: list[str], options) -> None:
+    print("\n".join(lines), flush=True)
+    if not options.no_report:
+        write_block(REPORT, marker, lines)
+
+
+def measure(base_url: str, scale: int, options, base_pages) -> dict | None:
+    """Seed (unless seeded) and measure one scale; prints its tables and, unless told not to,
+    writes them into the report. Answers the dashboard's page timings."""
     url, seed_s = seeded_database(base_url, scale, options.reseed)
     analyze(url)
     print(f"Measuring scale {scale} …", flush=True)
-    # The recomputation first: it may change statuses the pages then read.
-    recompute = probe(url, "recompute", min(options.repeat, 3))
-    figures = probe(url, "figures")
-    floor = probe(url, "floor", options.repeat)
-    pages = probe(url, "pages", options.repeat * 4)
-    load = load_test(url, options.port, min(options.repeat, 3), options.seconds)
-    export = probe(url, "export")
-    csv_export = probe(url, "csv_export")
-    scales = " ".join(str(each) for each in options.scale)
-    lines = [
-        f"Machine: {machine(url)}.",
-        "",
-        # The machine may be shared: absolute times scale with what else runs on it.
-        "Load average (1, 5, 15 min) when the measurements ended: "
-        + ", ".join(f"{load:.1f}" for load in os.getloadavg())
-        + ".",
-        "",
-        f'Command: `make bench SCALES="{scales}"` '
-        f"(`python -m bench --scale {scales} --repeat {options.repeat}`).",
-        "",
-        *table(
+    if not options.pages_only:
+        # The recomputation first: it may change statuses the pages then read.
+        recompute = probe(url, "recompute", min(options.repeat, 3))
+        figures = probe(url, "figures")
+        floor = probe(url, "floor", options.repeat)
+        pages = probe(url, "pages", options.repeat * 4)
+        load = load_test(url, options.port, min(options.repeat, 3), options.seconds)
+        export = probe(url, "export")
+        csv_export = probe(url, "csv_export")
+        rows = table(
             scale, seed_s, pages, recompute, figures, floor, load, export, csv_export, base_pages
-        ),
-    ]
-    print("\n".join(lines), flush=True)
-    if not options.no_report:
-        write_report(scale, lines)
-    return pages
+        )
+        report(f"bench scale {scale}", [*header(url, options), *rows], options)
+    page_rows = measure_pages(url, scale, options)
+    report(f"bench pages scale {scale}", [*header(url, options), *page_rows], options)
+    return None if options.pages_only else pages
 
 
 def main() -> int:
@@ -228,6 +301,9 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8308)))
     parser.add_argument("--seconds", type=int, default=5, help="Length of one wrk run.")
     parser.add_argument("--no-report", action="store_true", help="Print only.")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="Measure the pages people open, nothing else."
+    )
     options = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL")
     if not base_url:

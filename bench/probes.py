@@ -69,6 +69,124 @@ def pages(repeat: int) -> dict:
     return results
 
 
+# The pages people open, as each kind of user: the load mix of bench/locustfile.py and the
+# list pages officials, operators and enterprises use day to day. ``{offering}`` and ``{code}``
+# are an offering and a complex of the database; ``{own_code}`` is the operator's complex.
+PAGE_WALK = {
+    "anonymous": [
+        "/",
+        "/services/",
+        "/services/?page=2",
+        "/services/offerings/{offering}/",
+        "/complexes/",
+        "/complexes/{code}/",
+    ],
+    "province": [
+        "/dashboard/",
+        "/services/",
+        "/complexes/",
+        "/complexes/{code}/",
+        "/evaluation/results/",
+        "/evaluation/reports/",
+        "/services/requests/",
+        "/services/enterprises/",
+    ],
+    "city-330700": [
+        "/dashboard/",
+        "/complexes/",
+        "/evaluation/results/",
+        "/evaluation/reports/",
+        "/services/requests/",
+    ],
+    "county-330784": [
+        "/dashboard/",
+        "/complexes/",
+        "/evaluation/results/",
+        "/evaluation/reports/",
+        "/services/requests/",
+    ],
+    "operator": [
+        "/complexes/{own_code}/",
+        "/services/requests/",
+        "/services/catalogue/",
+        "/evaluation/reports/",
+    ],
+    "enterprise": [
+        "/services/",
+        "/services/requests/",
+        "/services/vouchers/",
+        "/services/my-enterprise/",
+    ],
+}
+
+
+def busiest_accounts() -> dict[str, str]:
+    """The operator of the complex and the enterprise with the most service requests: the
+    longest daily lists of their kind."""
+    from django.db.models import Count
+
+    from accounts.models import Role, User
+    from services.models import ServiceRequest
+
+    def busiest(field: str) -> int:
+        return (
+            ServiceRequest.objects.values(field)
+            .annotate(n=Count("id"))
+            .order_by("-n", field)
+            .values_list(field, flat=True)[0]
+        )
+
+    owners = User.objects.filter(team_role="owner", is_active=True)
+    operator = owners.get(role=Role.OPERATOR, complex_id=busiest("complex"))
+    enterprise = owners.get(role=Role.ENTERPRISE, enterprise_id=busiest("enterprise"))
+    return {"operator": operator.username, "enterprise": enterprise.username}
+
+
+def page_walk(repeat: int) -> dict:
+    """Server time (test client, warm: median and 95th percentile of ``repeat`` runs) and
+    queries of every page of ``PAGE_WALK`` as its user sees it."""
+    from django.db import connection
+    from django.test import Client
+
+    from accounts.models import User
+    from complexes.models import Complex
+    from services.models import Offering
+
+    accounts = busiest_accounts()
+    operator = User.objects.select_related("complex").get(username=accounts["operator"])
+    values = {
+        "offering": Offering.objects.active().order_by("id").values_list("id", flat=True)[0],
+        # The complex with the most member institutions: the longest complex page.
+        "code": Complex.objects.with_member_counts()
+        .order_by("-member_count", "code")
+        .values_list("code", flat=True)[0],
+        "own_code": operator.complex.code,
+    }
+    results = {}
+    for role, urls in PAGE_WALK.items():
+        client = Client()
+        if role != "anonymous":
+            client.force_login(
+                User.objects.get(username=accounts.get(role, role)),
+                backend="django.contrib.auth.backends.ModelBackend",
+            )
+        for template in urls:
+            url = template.format(**values)
+            response = client.get(url)  # warm-up: imports, templates, caches
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code} to {role}")
+            queries = QueryCounter()
+            with connection.execute_wrapper(queries):
+                client.get(url)
+            durations = timed(lambda url=url, client=client: client.get(url), repeat)
+            results[f"{role} {template}"] = {
+                "median_ms": statistics.median(durations),
+                "p95_ms": statistics.quantiles(durations, n=20, method="inclusive")[18],
+                "queries": queries.count,
+            }
+    return results
+
+
 def recompute(repeat: int) -> dict:
     """Nightly recomputations of the latest year with approved reports (every step) in one
     process, as a long-lived Celery worker runs them: the first run in the fresh process (which
@@ -201,6 +319,7 @@ def csv_export(repeat: int) -> dict:
 
 PROBES = {
     "pages": pages,
+    "page_walk": page_walk,
     "recompute": recompute,
     "figures": figures,
     "floor": floor,

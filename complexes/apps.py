@@ -18,9 +18,19 @@ class ComplexesConfig(AppConfig):
         from .exports import COMPLEXES
         from .figures import complex_figures
         from .indicators import COUNTING_SOURCE
-        from .models import Complex, Institution, Region
+        from .models import (
+            Complex,
+            ComplexStatusChange,
+            Institution,
+            Region,
+            SharedInstrument,
+            TalentTeam,
+        )
 
-        invalidate_on_write(Complex, Institution, Region)
+        # What the directory, the catalogue and a complex's public page show.
+        invalidate_on_write(
+            Complex, ComplexStatusChange, Institution, Region, SharedInstrument, TalentTeam
+        )
         open_dataset_register(
             OpenDataset(
                 slug="complexes",

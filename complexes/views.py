@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import ProtectedError
-from django.http import Http404
+from django.db.models import ProtectedError, prefetch_related_objects
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal import audit, policy
 from portal.exceptions import DomainError
 from portal.filtering import validated
+from portal.page_cache import cached_fragment
 from portal.views import render_history
 
 from . import selectors, services
@@ -25,17 +27,23 @@ DIRECTORY_PAGE_SIZE = 20
 
 
 def directory(request):
-    filterset = ComplexFilter(request.GET or None)
-    rows = selectors.complex_directory(filters=validated(filterset.form))
-    page = Paginator(rows, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "filter": filterset,
-        "page": page,
-        "query": _query_without_page(request),
-        "crumbs": [(_("Complexes"), None)],
-    }
-    template = "complexes/_directory_results.html" if request.htmx else "complexes/directory.html"
-    return render(request, template, context)
+    """The public directory; its content comes from the page cache (``portal.page_cache``)
+    until a complex, member institution or region changes."""
+    # htmx asks for the results alone when a filter changes.
+    template = "complexes/_directory_results.html" if request.htmx else "complexes/_directory.html"
+
+    def content() -> str:
+        filterset = ComplexFilter(request.GET or None)
+        rows = selectors.complex_directory(filters=validated(filterset.form))
+        page = Paginator(rows, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {"filter": filterset, "page": page, "query": _query_without_page(request)}
+        return render_to_string(template, context, request)
+
+    content = cached_fragment(request, template, content)
+    if request.htmx:
+        return HttpResponse(content)
+    context = {"content": content, "crumbs": [(_("Complexes"), None)]}
+    return render(request, "complexes/directory.html", context)
 
 
 def _query_without_page(request) -> str:
@@ -45,16 +53,32 @@ def _query_without_page(request) -> str:
 
 
 def detail(request, code):
-    complex_ = get_object_or_404(
-        selectors.complex_directory().prefetch_related("status_changes__changed_by"), code=code
-    )
-    user = request.user
-    in_scope = policy.can(user, "view", complex_)
-    editable = services.editable_complex_fields(user, complex_)
-    type_counts = selectors.member_type_counts(complex_=complex_)
+    """A complex's page. Readers outside its scope (visitors, other regions' officials, other
+    operators, enterprises) see the same public page, which comes from the page cache
+    (``portal.page_cache``) until something it shows changes; those in scope also see its live
+    figures (services over time, reports, scores), rendered for each request."""
+    complex_ = get_object_or_404(selectors.complex_directory(), code=code)
+    in_scope = policy.can(request.user, "view", complex_)
+
+    def content() -> str:
+        context = _detail_context(request.user, complex_, in_scope)
+        return render_to_string("complexes/_detail.html", context, request)
+
+    template = "complexes/_detail.html"
     context = {
         "complex": complex_,
         "crumbs": complex_crumbs(complex_),
+        "content": content() if in_scope else cached_fragment(request, template, content),
+    }
+    return render(request, "complexes/detail.html", context)
+
+
+def _detail_context(user, complex_: Complex, in_scope: bool) -> dict:
+    prefetch_related_objects([complex_], "status_changes__changed_by")
+    editable = services.editable_complex_fields(user, complex_)
+    type_counts = selectors.member_type_counts(complex_=complex_)
+    return {
+        "complex": complex_,
         "members": selectors.complex_members(complex_=complex_),
         "member_counts": [(InstitutionType(kind).label, n) for kind, n in type_counts.items()],
         **contributed_blocks(complex_=complex_, member_counts=type_counts, in_scope=in_scope),
@@ -69,7 +93,6 @@ def detail(request, code):
         # status): named only to the operator and the officials in scope.
         "show_contacts": in_scope,
     }
-    return render(request, "complexes/detail.html", context)
 
 
 def complex_crumbs(complex_: Complex, *, here: str | None = None) -> list[tuple[str, str | None]]:

@@ -9,6 +9,7 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
+        from portal.api.public_cache import invalidate_on_write
         from portal.audit import HistoryKind, register_history_kind, url_with_query
         from portal.figures import figure_sources
         from portal.job_kinds import JobKind, job_kind_register
@@ -17,9 +18,12 @@ class EvaluationConfig(AppConfig):
         from . import tasks  # noqa: F401  (registered in every process: see portal/apps.py)
         from .exports import PUBLISHED_RESULTS
         from .figures import evaluation_figures
+        from .models import AnnualReport
         from .models import JobKind as EvaluationJobKind
         from .recompute import NOT_QUEUED
 
+        # A complex's public page counts the policies of its latest approved report.
+        invalidate_on_write(AnnualReport)
         figure_sources.register(evaluation_figures)
         open_dataset_register(
             OpenDataset(

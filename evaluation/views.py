@@ -48,6 +48,9 @@ from .models import (
 )
 
 PAGE_SIZE = 25
+# The rankings in pages of this many results (1,680 complexes at scale 10 took 0.2–0.3 s to
+# render on one page): each page groups its rows by category, in the ranking's order.
+RANKING_PAGE_SIZE = 100
 
 
 def _query_without_page(request) -> str:
@@ -425,8 +428,10 @@ def rankings(request):
         EvaluationFilter, selectors.with_default_year(request.GET), user=request.user
     )
     filters = validated(filterset.form)
+    page = Paginator(selectors.results(user=request.user, filters=filters), RANKING_PAGE_SIZE)
+    page = page.get_page(request.GET.get("page"))
     tables = defaultdict(list)
-    for evaluation in selectors.results(user=request.user, filters=filters):
+    for evaluation in page.object_list:
         tables[evaluation.category].append(evaluation)
     year = int(filters["year"]) if "year" in filters else None
     offer_years(
@@ -436,6 +441,8 @@ def rankings(request):
     context = {
         "filter": filterset,
         "tables": [(Category(category).label, rows) for category, rows in sorted(tables.items())],
+        "page": page,
+        "query": _query_without_page(request),
         "year": year,
         "publication": selectors.publication(year=year) if year else None,
         "proposals": selectors.pending_removal_proposals(user=request.user),

@@ -95,6 +95,16 @@ def acting_role(user) -> str | None:
     return user.role
 
 
+def audience(user) -> str:
+    """Everything the policy decides on about ``user``: two users of the same audience may do
+    the same actions on the same rows, so a page that shows nothing of its reader but what the
+    policy lets them see and do is the same for both (``portal.page_cache``)."""
+    role = acting_role(user)
+    if role is None:
+        return "anonymous"
+    return f"{role}:{user.team_role}:{user.region_id}:{user.complex_id}:{user.enterprise_id}"
+
+
 def scope_of(user, action: str) -> str | None:
     """The scope in which ``user`` may do ``action``, or None if their role may not."""
     try:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from complexes.models import Complex
 from portal import inputs, policy
 from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
+from portal.page_cache import cached_fragment
 from portal.pagination import CappedPaginator
 
 from . import selectors, services
@@ -67,23 +69,33 @@ def _add_errors(form, error) -> None:
 
 
 def catalogue(request):
-    filterset = OfferingFilter(request.GET or None, user=request.user)
-    filters = validated(filterset.form)
-    rows = selectors.offering_catalogue(filters=filters)
-    context = {
-        "filter": filterset,
-        "page": _page(request, rows),
-        "map": {
-            "mapUrl": static("maps/zhejiang.json"),
-            "complexUrl": reverse("complexes:detail", args=["CODE"]),
-            "countLabel": _("Services found"),
-            "points": selectors.offering_map_points(filters=filters),
-        },
-        "query": _query_without_page(request),
-        "crumbs": [(_("Service catalogue"), None)],
-    }
-    template = "services/_catalogue_results.html" if request.htmx else "services/catalogue.html"
-    return render(request, template, context)
+    """The public catalogue; its content comes from the page cache (``portal.page_cache``)
+    until an offering, complex or region changes."""
+    # htmx asks for the results alone when a filter changes.
+    template = "services/_catalogue_results.html" if request.htmx else "services/_catalogue.html"
+
+    def content() -> str:
+        filterset = OfferingFilter(request.GET or None, user=request.user)
+        filters = validated(filterset.form)
+        rows = selectors.offering_catalogue(filters=filters)
+        context = {
+            "filter": filterset,
+            "page": _page(request, rows),
+            "map": {
+                "mapUrl": static("maps/zhejiang.json"),
+                "complexUrl": reverse("complexes:detail", args=["CODE"]),
+                "countLabel": _("Services found"),
+                "points": selectors.offering_map_points(filters=filters),
+            },
+            "query": _query_without_page(request),
+        }
+        return render_to_string(template, context, request)
+
+    content = cached_fragment(request, template, content)
+    if request.htmx:
+        return HttpResponse(content)
+    context = {"content": content, "crumbs": [(_("Service catalogue"), None)]}
+    return render(request, "services/catalogue.html", context)
 
 
 @require_http_methods(["GET", "POST"])

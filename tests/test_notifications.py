@@ -42,18 +42,18 @@ def test_inbox_shows_unread_count_and_marks_read(client_as):
     client = client_as(user)
     page = client.get(reverse("accounts:inbox"))
     html = page.content.decode()
-    assert page.context["unread_notifications"] == 2
+    assert page.context["unread_notifications"]() == 2  # read when shown
     assert "第一条" in html and "第二条" in html and "别人的消息" not in html
 
     first = Notification.objects.get(subject="第一条")
     response = client.post(reverse("accounts:open_notification", args=[first.pk]))
     assert response.status_code == 302 and response["Location"] == "/complexes/"
-    assert client.get("/").context["unread_notifications"] == 1
+    assert client.get("/").context["unread_notifications"]() == 1
     foreign = Notification.objects.get(subject="别人的消息")
     assert client.post(reverse("accounts:open_notification", args=[foreign.pk])).status_code == 404
 
     client.post(reverse("accounts:mark_all_read"))
-    assert client.get("/").context["unread_notifications"] == 0
+    assert client.get("/").context["unread_notifications"]() == 0
     assert Notification.objects.get(subject="别人的消息").read_at is None
 
 

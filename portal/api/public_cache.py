@@ -22,8 +22,9 @@ from django.utils.translation import get_language
 
 GENERATION_KEY = "public-lists:generation"
 # Part of every entry's key: raised whenever what anonymous visitors may receive changes, so no
-# entry cached before a deployment is served after it (2: no contact persons).
-ENTRY_FORMAT = 2
+# entry cached before a deployment is served after it (2: no contact persons; 3: an entry is
+# (generation, (content, content type))).
+ENTRY_FORMAT = 3
 
 
 def _start_generation() -> int:
@@ -66,6 +67,20 @@ def invalidate_on_write(*models) -> None:
         )
 
 
+def generation_and_entry(key: str) -> tuple[int, object | None]:
+    """The current generation and the entry cached under ``key`` if it was stored in that
+    generation (``store_entry``): one round trip reads both."""
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY) or _start_generation()
+    if key in found and found[key][0] == current:
+        return current, found[key][1]
+    return current, None
+
+
+def store_entry(key: str, generation: int, value) -> None:
+    cache.set(key, (generation, value), timeout=settings.PUBLIC_LIST_CACHE_SECONDS)
+
+
 def entry_key(request) -> str:
     # The absolute URL, not just the path: the page's next/previous links name scheme and host.
     path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
@@ -75,11 +90,9 @@ def entry_key(request) -> str:
 def _cached_page(request) -> tuple[str, int, HttpResponse | None]:
     """The entry's key, the current generation, and the cached page if it is of that one."""
     key = entry_key(request)
-    # An entry carries the generation it was rendered in: one round trip reads both.
-    found = cache.get_many([GENERATION_KEY, key])
-    current = found.get(GENERATION_KEY) or _start_generation()
-    if key in found and found[key][0] == current:
-        _generation, content, content_type = found[key]
+    current, entry = generation_and_entry(key)
+    if entry is not None:
+        content, content_type = entry
         return key, current, HttpResponse(content, content_type=content_type)
     return key, current, None
 
@@ -138,11 +151,7 @@ class AnonymousListCacheMixin:
 
             def keep(rendered) -> None:
                 # Returns nothing: a post-render callback's return value replaces the response.
-                cache.set(
-                    key,
-                    (current, rendered.content, rendered["Content-Type"]),
-                    timeout=settings.PUBLIC_LIST_CACHE_SECONDS,
-                )
+                store_entry(key, current, (rendered.content, rendered["Content-Type"]))
 
             response.add_post_render_callback(keep)
         return response

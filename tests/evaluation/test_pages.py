@@ -237,3 +237,19 @@ def test_province_confirms_a_proposed_removal_from_the_results_page(client_as, y
     assert yongkang_complex.status == Status.REMOVED
     proposal.refresh_from_db()
     assert proposal.proposal_status == ProposalStatus.CONFIRMED
+
+
+def test_the_results_come_in_pages_in_the_ranking_order(client_as, monkeypatch):
+    from evaluation import views
+
+    for letter, factor in (("甲", 1.0), ("乙", 1.5), ("丙", 2.0)):
+        evaluation.approved(factories.ComplexFactory(name=f"排名测试综合体{letter}"), YEAR, factor)
+    recompute.evaluation_recompute(year=YEAR)
+    ranked = list(Evaluation.objects.filter(year=YEAR).order_by("category", "rank", "complex_id"))
+    monkeypatch.setattr(views, "RANKING_PAGE_SIZE", 2)
+    client = client_as(factories.provincial_official())
+    first = client.get(f"/evaluation/results/?year={YEAR}").content.decode()
+    second = client.get(f"/evaluation/results/?year={YEAR}&page=2").content.decode()
+    assert [ranked[0].complex.name in first, ranked[1].complex.name in first] == [True, True]
+    assert ranked[2].complex.name not in first and ranked[2].complex.name in second
+    assert "page=2" in first

@@ -1,0 +1,79 @@
+"""Rendered parts of pages kept in the cache, like the public lists (``portal.api.public_cache``).
+
+The catalogue, the directory and a complex's page read the same rows for every reader of one
+audience (``policy.audience``: what the policy lets them see and do), so the part of the page
+below the navigation is rendered once per audience, language and URL with its query string, and
+stamped with the public lists' generation: a save or delete of what they show bumps it, so a
+page read after a write is rendered again. The navigation around it (the reader's name, their
+messages) is rendered for each request.
+
+Each process also remembers the parts it served last: a hit then reads only the generation from
+the shared cache, not the part itself (the catalogue's is 70 kB, and fetching it from Redis cost
+more than the rest of the request on the load test of docs/PERFORMANCE.md).
+"""
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from portal import policy
+from portal.api.public_cache import current_generation, store_entry
+
+# Raised whenever what a cached part may contain changes, so that no part cached before a
+# deployment is served after it.
+FRAGMENT_FORMAT = 1
+# Parts each process remembers (at most a few MB).
+REMEMBERED = 128
+
+_remembered: OrderedDict[str, tuple[int, str]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def fragment_key(request, name: str) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return (
+        f"page-fragment:{FRAGMENT_FORMAT}:{name}:{get_language()}:"
+        f"{policy.audience(request.user)}:{path}"
+    )
+
+
+def _recall(key: str, generation: int) -> str | None:
+    with _lock:
+        found = _remembered.get(key)
+        if found is None or found[0] != generation:
+            return None
+        _remembered.move_to_end(key)
+        return found[1]
+
+
+def _remember(key: str, generation: int, html: str) -> None:
+    with _lock:
+        _remembered[key] = (generation, html)
+        _remembered.move_to_end(key)
+        while len(_remembered) > REMEMBERED:
+            _remembered.popitem(last=False)
+
+
+def cached_fragment(request, name: str, render: Callable[[], str]) -> SafeString:
+    """The part of the page ``render`` makes, from the cache when the public lists have not
+    changed since it was rendered for this audience, language and URL. A part holding a form's
+    CSRF token belongs to its reader's session and is never kept."""
+    key = fragment_key(request, name)
+    generation = current_generation()
+    html = _recall(key, generation)
+    if html is None:
+        entry = cache.get(key)
+        if entry is not None and entry[0] == generation:
+            html = entry[1]
+        else:
+            html = str(render())
+            if "csrfmiddlewaretoken" in html:
+                return mark_safe(html)
+            store_entry(key, generation, html)
+        _remember(key, generation, html)
+    return mark_safe(html)

@@ -377,7 +377,7 @@ class ImpactSurveyForm(BootstrapFormMixin, forms.Form):
         ),
     )
     recommend_score = _count_field(
-        _("Recommendation"),
+        _("Would recommend"),
         _("0: not at all; 10: certainly."),
         high=10,
         label=_("Would you recommend the complex? (0–10)"),

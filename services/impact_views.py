@@ -41,7 +41,9 @@ def survey_detail(request, pk):
     # A survey out of the caller's scope (another enterprise's) is not found.
     survey = get_object_or_404(selectors.impact_surveys(user=request.user), pk=pk)
     answerable = survey.is_open and policy.can(request.user, "impact_survey.answer", survey)
-    form = ImpactSurveyForm(request.POST or None) if answerable else None
+    # Bound to any post, even an empty one: an answer sent blank is refused, not ignored.
+    data = request.POST if request.method == "POST" else None
+    form = ImpactSurveyForm(data) if answerable else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied

@@ -110,5 +110,6 @@ def test_pinned_counts(counts_at_scale):
     assert detail == 8
     # Signed in: session, user and what the navigation shows (the policy checks the scope on the
     # complex already read); in scope also the services per quarter, the latest result (and its
-    # indicators' dimensions when there is one) and the reports.
-    assert detail_by_viewer == {"public": 8, "province": 14, "other city": 11, "operator": 15}
+    # indicators' dimensions when there is one), the reports and the surveyed impact (its
+    # aggregate; beside it the reported growth when surveys were sent).
+    assert detail_by_viewer == {"public": 8, "province": 15, "other city": 11, "operator": 16}

@@ -68,6 +68,12 @@ RULES: dict[str, dict[str, str]] = {
     # Fraud signals on voucher-paid requests (services/fraud.py).
     "fraud_flag.view": OFFICIALS,
     "fraud_flag.clear": OFFICIALS,
+    # The impact follow-up (services/impact.py): the enterprise answers its own surveys;
+    # officials read the answers in their region; the operator sees its complex's aggregate
+    # only, never one enterprise's answer (answers given to the province, not to the provider).
+    "impact_survey.list": {**OFFICIALS, ENTERPRISE: OWN_ENTERPRISE},
+    "impact_survey.answer": {ENTERPRISE: OWN_ENTERPRISE},
+    "impact_survey.aggregate": {**OFFICIALS, OPERATOR: OWN_COMPLEX},
     # Annual reports and the evaluation.
     "period.open": {PROVINCE: ALL},
     "report.list": {**OFFICIALS, OPERATOR: OWN_COMPLEX},

@@ -430,6 +430,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "services.tasks.compute_fraud_flags",
         "schedule": crontab(hour=1, minute=30),
     },
+    "services-impact-surveys": {
+        "task": "services.tasks.send_impact_surveys",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 # Excel exports (portal/exports.py): a table with more rows than this is built by a worker
 # instead of in the request (about 0.1 ms a row: a few seconds inline at most), and the

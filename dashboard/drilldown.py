@@ -2,7 +2,8 @@
 
 Everyone sees the complex's service catalogue and the ten elements' coverage (counts of its
 records, no detail). Officials of the complex's region and its operator also see the services delivered
-over time, the annual reports, and the latest score by dimension; a fixed number of queries.
+over time, the annual reports, the latest score by dimension and the surveyed impact beside
+the reported one; a fixed number of queries.
 """
 
 from complexes.models import Complex
@@ -10,6 +11,7 @@ from evaluation import selectors as evaluation_selectors
 from services.selectors import complex_catalogue, delivered_per_quarter
 
 from .elements import element_coverage
+from .impact import complex_impact_block
 from .selectors import complex_element_counts
 
 SERVICE_QUARTERS = 12
@@ -42,6 +44,7 @@ def complex_internal_blocks(*, complex_: Complex) -> dict:
             "total": sum(count for _label, count in quarters),
         },
         "reports": evaluation_selectors.complex_reports(complex_id=complex_.pk),
+        "impact": complex_impact_block(complex_=complex_),
         "evaluation": evaluation,
         "dimensions": evaluation_selectors.points_by_dimension(evaluation=evaluation)
         if evaluation

@@ -475,3 +475,37 @@ def indicator_catalogue(*, year: int) -> dict:
             if by_dimension[value]
         ],
     }
+
+
+# The reported indicators a surveyed impact answer is read against (services' impact follow-up):
+# the survey's revenue change beside the cluster revenue's growth, its R&D spend change beside
+# the cluster R&D spend's growth.
+SELF_REPORTED_GROWTH = {"revenue_change": "cluster_revenue", "rd_spend_change": "cluster_rd_spend"}
+
+
+def reported_growth(*, complex_ids) -> dict[int, dict]:
+    """Per complex, the growth in percent the complex reported itself of each indicator of
+    ``SELF_REPORTED_GROWTH``: its latest approved report against the approved report of the year
+    before. ``{complex_id: {"year": Y, "revenue_change": Decimal | None, ...}}``; one query."""
+    values = (
+        ReportValue.objects.filter(
+            report__complex_id__in=complex_ids,
+            report__status=ReportStatus.APPROVED,
+            indicator__code__in=SELF_REPORTED_GROWTH.values(),
+        )
+        .order_by()
+        .values_list("report__complex_id", "report__year", "indicator__code", "value")
+    )
+    by_complex: dict[int, dict[int, dict[str, Decimal]]] = {}
+    for complex_id, year, code, value in values:
+        by_complex.setdefault(complex_id, {}).setdefault(year, {})[code] = value
+    growth = {}
+    for complex_id, years in by_complex.items():
+        latest = max(years)
+        before = years.get(latest - 1, {})
+        row = {"year": latest}
+        for answer, code in SELF_REPORTED_GROWTH.items():
+            now, then = years[latest].get(code), before.get(code)
+            row[answer] = (now - then) * 100 / then if now is not None and then else None
+        growth[complex_id] = row
+    return growth

@@ -18,10 +18,12 @@ from .models import (
     ApplicationStatus,
     Enterprise,
     EnterpriseSize,
+    ImpactSurvey,
     Offering,
     RequestStatus,
     ServiceRequest,
     ServiceType,
+    SurveyStatus,
     VerificationState,
     VoucherApplication,
 )
@@ -224,3 +226,13 @@ class VoucherApplicationFilter(UserFilterSet):
         model = VoucherApplication
         form = FilterForm
         fields = ["status", "year"]
+
+
+class ImpactSurveyFilter(UserFilterSet):
+    status = django_filters.ChoiceFilter(choices=SurveyStatus.choices, label=_("Status"))
+    complex = django_filters.ModelChoiceFilter(queryset=Complex.objects.all(), label=_("Complex"))
+
+    class Meta:
+        model = ImpactSurvey
+        form = FilterForm
+        fields = ["status", "complex"]

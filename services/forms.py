@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from complexes.models import Institution, Region, RegionLevel
@@ -14,7 +15,14 @@ from .attachments import (
     validate_attachment,
     validate_licence,
 )
-from .models import Enterprise, EnterpriseSize, Offering, Voucher
+from .models import (
+    COUNT_LIMIT,
+    PERCENT_CHANGE_BOUNDS,
+    Enterprise,
+    EnterpriseSize,
+    Offering,
+    Voucher,
+)
 
 
 def licence_field() -> forms.FileField:
@@ -299,4 +307,78 @@ class VoucherImportForm(BootstrapFormMixin, forms.Form):
         label=_("Excel sheet (.xlsx)"),
         help_text=_("Columns: credit code, amount (CNY), valid from, expires on; one header row."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
+def _named_errors(name, low, high, *, whole: bool) -> dict:
+    """Error messages that name the field, so a message read apart from its box still says which
+    answer is wrong (``name`` without a per cent sign: Django formats validator messages)."""
+    out_of_range = format_lazy(
+        _("“{field}” must be between {low} and {high}."), field=name, low=low, high=high
+    )
+    return {
+        "required": format_lazy(_("Answer “{field}”."), field=name),
+        "invalid": format_lazy(
+            _("“{field}” must be a whole number.") if whole else _("“{field}” must be a number."),
+            field=name,
+        ),
+        "min_value": out_of_range,
+        "max_value": out_of_range,
+        "max_digits": out_of_range,
+        "max_whole_digits": out_of_range,
+        "max_decimal_places": format_lazy(
+            _("“{field}” takes at most two decimal places."), field=name
+        ),
+    }
+
+
+def _percent_field(name, help_text) -> forms.DecimalField:
+    low, high = PERCENT_CHANGE_BOUNDS
+    return forms.DecimalField(
+        label=format_lazy("{name} (%)", name=name),
+        help_text=help_text,
+        max_digits=7,
+        decimal_places=2,
+        min_value=low,
+        max_value=high,
+        error_messages=_named_errors(name, low, high, whole=False),
+    )
+
+
+def _count_field(name, help_text, high=COUNT_LIMIT, label=None) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=name if label is None else label,
+        help_text=help_text,
+        min_value=0,
+        max_value=high,
+        error_messages=_named_errors(name, 0, high, whole=True),
+    )
+
+
+class ImpactSurveyForm(BootstrapFormMixin, forms.Form):
+    """The five questions of the impact follow-up, all required: an answer is whole or absent."""
+
+    revenue_change = _percent_field(
+        _("Revenue change"),
+        _(
+            "Revenue of the last twelve months against the twelve months before the service, "
+            "in percent: −100 to 1000; 0 if unchanged, negative if it fell."
+        ),
+    )
+    new_products = _count_field(
+        _("New products"), _("Products or processes launched with the service's help.")
+    )
+    jobs_created = _count_field(_("Jobs created"), _("Net new jobs since the service."))
+    rd_spend_change = _percent_field(
+        _("R&D spend change"),
+        _(
+            "R&D spend of the last twelve months against the twelve months before the service, "
+            "in percent: −100 to 1000."
+        ),
+    )
+    recommend_score = _count_field(
+        _("Would recommend"),
+        _("0: not at all; 10: certainly."),
+        high=10,
+        label=_("Would you recommend the complex? (0–10)"),
     )

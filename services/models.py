@@ -1176,3 +1176,174 @@ class FraudFlag(models.Model):
 
     def __str__(self):
         return f"{self.request_id} {self.reason}"
+
+
+class SurveyStatus(models.TextChoices):
+    SENT = "sent", _("Awaiting the answer")
+    ANSWERED = "answered", _("Answered")
+    EXPIRED = "expired", _("Expired unanswered")
+
+
+class ImpactSurveyQuerySet(ScopedQuerySet):
+    scope_region = "complex__region__code"
+    scope_complex = "complex_id"
+    scope_enterprise = "enterprise_id"
+
+    def pending(self):
+        return self.filter(status=SurveyStatus.SENT)
+
+
+# What an answer may say: a change in percent of the year before the service (−100 % is all of
+# it lost; more than ten times is a typing error), counts an SME can plausibly report.
+PERCENT_CHANGE_BOUNDS = (Decimal("-100"), Decimal("1000"))
+COUNT_LIMIT = 100_000
+
+
+def _percent_change(verbose_name, help_text):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(PERCENT_CHANGE_BOUNDS[0]),
+            MaxValueValidator(PERCENT_CHANGE_BOUNDS[1]),
+        ],
+        help_text=help_text,
+    )
+
+
+def _count(verbose_name, help_text):
+    return models.PositiveIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(COUNT_LIMIT)],
+        help_text=help_text,
+    )
+
+
+@audited()
+class ImpactSurvey(TimeStampedModel):
+    """The impact follow-up of one completed service request: twelve months after completion the
+    enterprise is asked what the service changed (services/impact.py). One per request; sent
+    once, then answered or, after ``expires_on``, expired. The answer lives on the same row and
+    is complete or absent (a constraint), so an aggregate never reads half an answer."""
+
+    request = models.OneToOneField(
+        ServiceRequest,
+        verbose_name=_("service request"),
+        on_delete=models.CASCADE,
+        related_name="impact_survey",
+    )
+    # The request's complex and enterprise, kept here so that scope and the per-complex
+    # aggregate need no join.
+    complex = models.ForeignKey(
+        "complexes.Complex",
+        verbose_name=_("complex"),
+        on_delete=models.PROTECT,
+        related_name="impact_surveys",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="impact_surveys",
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=SurveyStatus.choices, default=SurveyStatus.SENT
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_on = models.DateField(_("answer by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revenue_change = _percent_change(
+        _("revenue change (%)"),
+        _("Revenue of the last twelve months against the twelve months before the service."),
+    )
+    new_products = _count(
+        _("new products"), _("Products or processes launched with the service's help.")
+    )
+    jobs_created = _count(_("jobs created"), _("Net new jobs since the service."))
+    rd_spend_change = _percent_change(
+        _("R&D spend change (%)"),
+        _("R&D spend of the last twelve months against the twelve months before the service."),
+    )
+    recommend_score = models.PositiveSmallIntegerField(
+        _("would recommend (0–10)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10)],
+        help_text=_(
+            "How likely the enterprise is to recommend the complex: 0 not at all, 10 surely."
+        ),
+    )
+
+    objects = ImpactSurveyQuerySet.as_manager()
+
+    ANSWER_FIELDS = (
+        "revenue_change",
+        "new_products",
+        "jobs_created",
+        "rd_spend_change",
+        "recommend_score",
+    )
+
+    class Meta:
+        verbose_name = _("impact survey")
+        verbose_name_plural = _("impact surveys")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="impact_survey_answered_in_full",
+                condition=(
+                    Q(
+                        status=SurveyStatus.ANSWERED,
+                        answered_at__isnull=False,
+                        revenue_change__isnull=False,
+                        new_products__isnull=False,
+                        jobs_created__isnull=False,
+                        rd_spend_change__isnull=False,
+                        recommend_score__isnull=False,
+                    )
+                    | Q(
+                        ~Q(status=SurveyStatus.ANSWERED),
+                        answered_at__isnull=True,
+                        revenue_change__isnull=True,
+                        new_products__isnull=True,
+                        jobs_created__isnull=True,
+                        rd_spend_change__isnull=True,
+                        recommend_score__isnull=True,
+                    )
+                ),
+            ),
+            models.CheckConstraint(
+                name="impact_survey_answer_bounds",
+                condition=Q(revenue_change__gte=-100, revenue_change__lte=1000)
+                & Q(rd_spend_change__gte=-100, rd_spend_change__lte=1000)
+                & Q(new_products__lte=COUNT_LIMIT, jobs_created__lte=COUNT_LIMIT)
+                & Q(recommend_score__lte=10)
+                | Q(status__in=(SurveyStatus.SENT, SurveyStatus.EXPIRED)),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["complex", "status"], name="impact_survey_complex"),
+            models.Index(fields=["status", "expires_on"], name="impact_survey_expiry"),
+            models.Index(fields=["enterprise", "status"], name="impact_survey_enterprise"),
+        ]
+
+    def __str__(self):
+        return f"{self.request_id} {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        """Sent and still within its time to answer (the nightly run expires it after)."""
+        return self.status == SurveyStatus.SENT and self.expires_on >= timezone.localdate()

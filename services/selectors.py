@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
+from django.db.models import Avg, Case, Count, DecimalField, Prefetch, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from portal.policy import subtree_prefix
 
 from .filters import (
     EnterpriseFilter,
+    ImpactSurveyFilter,
     OfferingFilter,
     ServiceRequestFilter,
     VerificationFilter,
@@ -24,10 +25,12 @@ from .models import (
     Enterprise,
     EnterpriseClaim,
     EntryKind,
+    ImpactSurvey,
     Offering,
     RequestStatus,
     ServiceRequest,
     ServiceRequestEvent,
+    SurveyStatus,
     Voucher,
     VoucherApplication,
     VoucherEntry,
@@ -370,3 +373,73 @@ def plannable_services(*, enterprise):
         .select_related("complex")
         .order_by("complex__name", "title", "id")
     )
+
+
+def impact_surveys(*, user, filters: Filters = NO_FILTERS):
+    """The impact surveys whose answers a user may read (an enterprise its own, officials those
+    of their region's complexes), open ones first, then the newest."""
+    rows = (
+        ImpactSurvey.objects.in_scope(user, "impact_survey.list")
+        .select_related("request__offering", "complex", "enterprise")
+        .order_by(Case(When(status=SurveyStatus.SENT, then=0), default=1), "-sent_at", "-id")
+    )
+    return filtered(ImpactSurveyFilter, rows, filters)
+
+
+def impact_survey_list(*, user, filters: Filters = NO_FILTERS):
+    """The surveys page: enterprises and officials; operators read aggregates only."""
+    policy.page_requires(user, "impact_survey.list")
+    return impact_surveys(user=user, filters=filters)
+
+
+def pending_impact_surveys(*, enterprise_id: int):
+    """The enterprise's open invitations, for its own pages (oldest deadline first)."""
+    return (
+        ImpactSurvey.objects.pending()
+        .filter(enterprise_id=enterprise_id, expires_on__gte=timezone.localdate())
+        .select_related("request__offering", "complex")
+        .order_by("expires_on", "id")
+    )
+
+
+def impact_by_complex(*, user, region_code: str | None = None) -> dict:
+    """Per complex the user may read aggregates of (``impact_aggregates``), optionally in a
+    region's subtree."""
+    rows = ImpactSurvey.objects.in_scope(user, "impact_survey.aggregate")
+    if region_code:
+        rows = rows.filter(complex__region__code__startswith=subtree_prefix(region_code))
+    return impact_aggregates(rows)
+
+
+def complex_impact(*, complex_id: int) -> dict | None:
+    """One complex's aggregate, for its page (the caller has checked the scope)."""
+    return impact_aggregates(ImpactSurvey.objects.filter(complex_id=complex_id)).get(complex_id)
+
+
+def impact_aggregates(surveys) -> dict:
+    """Per complex of ``surveys``: invitations, answers, the response rate in percent (answered
+    / invited; expired invitations count as invited) and the answers' means and totals, in one
+    SQL aggregate. ``{complex_id: row}``; a complex without invitations has no row."""
+    answered = Q(status=SurveyStatus.ANSWERED)
+    aggregates = (
+        surveys.order_by()
+        .values("complex_id")
+        .annotate(
+            invited=Count("pk"),
+            answered=Count("pk", filter=answered),
+            revenue_change=Avg("revenue_change", filter=answered),
+            rd_spend_change=Avg("rd_spend_change", filter=answered),
+            new_products=Sum("new_products", filter=answered),
+            jobs_created=Sum("jobs_created", filter=answered),
+            recommend_score=Avg(
+                "recommend_score",
+                filter=answered,
+                output_field=DecimalField(max_digits=4, decimal_places=2),
+            ),
+        )
+    )
+    result = {}
+    for row in aggregates:
+        row["response_rate"] = Decimal(row["answered"] * 100) / row["invited"]
+        result[row.pop("complex_id")] = row
+    return result

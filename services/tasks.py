@@ -1,12 +1,13 @@
 """Celery tasks of the services app, all nightly and idempotent (each run finishes what is due
 and a second run finds nothing left): the clocks of service requests, the vouchers' expiry and
-reminders, the catalogue's figures and the fraud signals."""
+reminders, the catalogue's figures, the fraud signals and the impact follow-up."""
 
 from celery import shared_task
 from django.utils import timezone
 
 from .auto_confirm import auto_confirm_run
 from .fraud import flags_compute
+from .impact import impact_surveys_send
 from .offering_stats import offering_stats_refresh
 from .overdue import overdue_notices_send
 from .vouchers import voucher_reminders_send, vouchers_expire
@@ -50,3 +51,10 @@ def send_voucher_reminders() -> int:
 def compute_fraud_flags() -> int:
     """Beat, every night: flag the voucher-paid requests the fraud rules find."""
     return flags_compute()
+
+
+@shared_task(acks_late=True)
+def send_impact_surveys() -> int:
+    """Beat, every morning: ask the enterprises whose requests were completed twelve months
+    ago what the service changed (once per request), and expire unanswered invitations."""
+    return impact_surveys_send(now=timezone.now())

@@ -65,3 +65,11 @@ urlpatterns += [
     path("settlements/mine/", oversight_views.settlement_account, name="settlement_account"),
     path("signals/", oversight_views.fraud_flags, name="fraud_flags"),
 ]
+
+# Issue 18, item 9: the impact follow-up.
+from . import impact_views  # noqa: E402
+
+urlpatterns += [
+    path("impact-surveys/", impact_views.survey_list, name="impact_surveys"),
+    path("impact-surveys/<int:pk>/", impact_views.survey_detail, name="impact_survey_detail"),
+]

@@ -38,7 +38,14 @@ from .forms import (
     VoucherImportForm,
     VoucherIssueForm,
 )
-from .models import Deliverable, EnterpriseClaim, Offering, ServiceRequest, Voucher
+from .models import (
+    Deliverable,
+    EnterpriseClaim,
+    Offering,
+    RequestStatus,
+    ServiceRequest,
+    Voucher,
+)
 from .request_actions import ACTION_SERVICES
 from .voucher_sheet import template_workbook
 
@@ -213,7 +220,12 @@ def my_enterprise(request):
         else:
             messages.success(request, _("The business licence has been sent for verification."))
             return redirect("services:my_enterprise")
-    context = {"enterprise": enterprise, "form": form, "crumbs": [(_("My enterprise"), None)]}
+    context = {
+        "enterprise": enterprise,
+        "form": form,
+        "pending_surveys": selectors.pending_impact_surveys(enterprise_id=enterprise.pk),
+        "crumbs": [(_("My enterprise"), None)],
+    }
     return render(request, "services/my_enterprise.html", context)
 
 
@@ -404,6 +416,15 @@ def _action_form(action: str, user, data=None, files=None):
     return form_class(data, files, prefix=action, **extra)
 
 
+def _impact_survey(user, service_request):
+    """The request's impact survey, for those who may read its answers (not the operator)."""
+    if service_request.status != RequestStatus.COMPLETED or not policy.can(
+        user, "impact_survey.list"
+    ):
+        return None
+    return selectors.impact_surveys(user=user).filter(request=service_request).first()
+
+
 def _detail_context(request, service_request, failed_action=None, failed_form=None):
     actions = services.allowed_actions(service_request=service_request, user=request.user)
     forms = {
@@ -412,6 +433,7 @@ def _detail_context(request, service_request, failed_action=None, failed_form=No
     }
     return {
         "request_": service_request,
+        "impact_survey": _impact_survey(request.user, service_request),
         "action_forms": forms,
         "crumbs": [
             (_("Service requests"), reverse("services:requests")),

@@ -121,6 +121,7 @@ def enterprise_user_of(enterprise: Enterprise, **kwargs) -> User:
 # collect one by one before deleting them.
 SERVICE_RECORD_TABLES = (
     "services_fraudflag",
+    "services_impactsurvey",
     "services_settlementreview",
     "services_enterpriseclaim",
     "services_voucherapplication_planned_services",

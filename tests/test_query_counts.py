@@ -110,6 +110,7 @@ def test_pinned_counts(counts_at_scale):
     assert detail == 8
     # Signed in: session, user and what the navigation shows (the policy checks the scope on the
     # complex already read); in scope also the services per quarter, the latest result (and its
-    # indicators' dimensions when there is one) and the reports. Out of scope, the second
+    # indicators' dimensions when there is one), the reports and the surveyed impact (its
+    # aggregate; beside it the reported growth when surveys were sent). Out of scope, the second
     # request reads the complex and takes the rest from the page cache (tests/test_page_cache.py).
-    assert detail_by_viewer == {"public": 1, "province": 14, "other city": 4, "operator": 15}
+    assert detail_by_viewer == {"public": 1, "province": 15, "other city": 4, "operator": 16}

@@ -121,6 +121,17 @@ def test_the_whole_province_seeds_in_one_go():
     assert Allocation.objects.exists()
     assert RegionFigure.objects.filter(region_id="330000").exists()
     assert "ent-" in output.getvalue()
+    # The surveyed impact beside the reported one: on average below what complexes report.
+    from dashboard.impact import impact_table
+
+    rows = impact_table(user=factories.provincial_official())["rows"]
+    pairs = [
+        (row["revenue_change"], row["reported"]["revenue_change"])
+        for row in rows
+        if row["revenue_change"] is not None and row["reported"].get("revenue_change") is not None
+    ]
+    assert len(pairs) > 100
+    assert sum(surveyed for surveyed, _ in pairs) < sum(reported for _, reported in pairs)
 
 
 def test_the_funding_pool_grows_with_the_province():

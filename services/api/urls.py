@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views, voucher_applications
+from . import impact_surveys, views, voucher_applications
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -13,6 +13,7 @@ router.register(
     voucher_applications.VoucherApplicationViewSet,
     basename="voucher-application",
 )
+router.register("impact-surveys", impact_surveys.ImpactSurveyViewSet, basename="impact-survey")
 router.register("voucher-settlements", views.SettlementViewSet, basename="voucher-settlement")
 
 urlpatterns = router.urls

@@ -103,6 +103,7 @@ ARGUMENTS = {
     "services:offering_edit": _pk("offering"),
     "services:voucher_detail": _pk("voucher"),
     "services:voucher_application_detail": _pk("voucher-application"),
+    "services:impact_survey_detail": _pk("impact-survey"),
     "services:verification_detail": _pk("enterprise"),
     "services:claim_detail": _pk("claim"),
     "services:claim_licence": _pk("claim"),
@@ -495,6 +496,19 @@ EXPECTED = {
     ("POST", "dashboard:regions_export"): "302 200 200 200 403 403 200 403",
     ("GET", "dashboard:warnings_export"): "302 200 200 200 403 403 200 403",
     ("POST", "dashboard:warnings_export"): "302 200 200 200 403 403 200 403",
+    ("GET", "services:impact_surveys"): "302 200 200 200 403 200 200 403",
+    ("POST", "services:impact_surveys"): "302 200 200 200 403 200 200 403",
+    # The operator reads aggregates only; an empty answer is the enterprise's 400.
+    (
+        "GET",
+        "services:impact_survey_detail",
+    ): "302 200 200 200 404 200 200 404 | 302 200 404 404 404 404 200 404",
+    (
+        "POST",
+        "services:impact_survey_detail",
+    ): "302 403 403 403 404 400 403 404 | 302 403 404 404 404 404 403 404",
+    ("GET", "dashboard:impact"): "302 200 200 200 403 403 200 403",
+    ("POST", "dashboard:impact"): "302 405 405 405 405 405 405 405",
     ("GET", "services:voucher_applications"): "302 200 200 200 403 200 200 403",
     ("POST", "services:voucher_applications"): "302 200 200 200 403 200 200 403",
     ("GET", "services:voucher_application_create"): "302 403 403 403 403 200 403 403",

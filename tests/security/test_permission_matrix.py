@@ -32,6 +32,7 @@ RESOURCE_OF_PATH = {
     "enterprises": "enterprise",
     "evaluations": "evaluation",
     "funding-rules": "funding-rule",
+    "impact-surveys": "impact-survey",
     "institutions": "institution",
     "jobs": "job",
     "notifications": "notification",
@@ -248,6 +249,17 @@ EXPECTED = {
         "POST",
         "/api/v1/service-requests/{id}/start/",
     ): "401 403 403 403 409 403 403 403 | 401 403 403 403 404 403 403 403",
+    # The enterprise's answers: officials read them in scope, the operator aggregates only.
+    ("GET", "/api/v1/impact-surveys/"): "401 200 200 200 403 200 200 403",
+    ("GET", "/api/v1/impact-surveys/by-complex/"): "401 200 200 200 200 403 200 403",
+    (
+        "GET",
+        "/api/v1/impact-surveys/{id}/",
+    ): "401 200 200 200 403 200 200 403 | 401 200 404 404 403 404 200 403",
+    (
+        "POST",
+        "/api/v1/impact-surveys/{id}/answer/",
+    ): "401 403 403 403 403 400 403 403 | 401 403 403 403 403 404 403 403",
     ("GET", "/api/v1/voucher-applications/"): "401 200 200 200 200 200 200 200",
     ("POST", "/api/v1/voucher-applications/"): "401 403 403 403 403 400 403 403",
     (
@@ -292,6 +304,8 @@ COUNTS = {
     "/api/v1/enterprises/": "- 2 1 1 0 1 2 0",
     "/api/v1/evaluations/": "- 2 1 1 1 0 2 0",
     "/api/v1/funding-rules/": "- 3 3 3 0 0 3 0",
+    "/api/v1/impact-surveys/": "- 2 1 1 - 1 2 -",
+    "/api/v1/impact-surveys/by-complex/": "- 2 1 1 1 - 2 -",
     "/api/v1/indicators/": "- 29 29 29 29 29 29 29",
     "/api/v1/institutions/": "2 2 2 2 2 2 2 2",
     "/api/v1/jobs/": "- 2 - - - - 2 -",
@@ -615,6 +629,24 @@ FIELD_SETS = {
         ]
     ),
     "notification": set(["id", "subject", "body", "url", "read_at", "created_at"]),
+    "impact-survey": set(
+        [
+            "id",
+            "request",
+            "complex",
+            "enterprise",
+            "offering_title",
+            "status",
+            "sent_at",
+            "expires_on",
+            "answered_at",
+            "revenue_change",
+            "new_products",
+            "jobs_created",
+            "rd_spend_change",
+            "recommend_score",
+        ]
+    ),
     "report": REPORT,
     "report detail": REPORT | {"events", "warnings"},
     "service-request": SERVICE_REQUEST,
@@ -703,11 +735,14 @@ FIELDS = {
     "/api/v1/voucher-applications/": "- voucher-application voucher-application voucher-application - voucher-application voucher-application - | - voucher-application - - - - voucher-application -",
     "/api/v1/voucher-applications/{id}/": "- voucher-application voucher-application voucher-application - voucher-application voucher-application - | - voucher-application - - - - voucher-application -",
     "/api/v1/vouchers/": "- voucher voucher voucher - voucher voucher - | - voucher - - - - voucher -",
+    "/api/v1/impact-surveys/": "- impact-survey impact-survey impact-survey - impact-survey impact-survey - | - impact-survey - - - - impact-survey -",
+    "/api/v1/impact-surveys/{id}/": "- impact-survey impact-survey impact-survey - impact-survey impact-survey - | - impact-survey - - - - impact-survey -",
     "/api/v1/vouchers/{id}/": "- voucher voucher voucher - voucher voucher - | - voucher - - - - voucher -",
 }
 # Readable endpoints whose answer is not one object per row: checked by their own tests.
 NOT_ROWS = {
     "/api/v1/allocations/rollup/",  # a list of regional sums
+    "/api/v1/impact-surveys/by-complex/",  # aggregates per complex
     "/api/v1/evaluations/",  # rows of a published year only (the detail is checked above)
     "/api/v1/regions/",  # reference data named by code (the detail is checked above)
     "/api/v1/indicators/",  # likewise

@@ -6,6 +6,7 @@ province (and the superuser, who acts as a provincial official) sees it. The sta
 (Role.STAFF, Django's admin) holds nothing in scope.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -22,7 +23,13 @@ from evaluation.models import (
 )
 from funding.models import Allocation, AllocationKind
 from portal.models import Job
-from services.models import Deliverable, EnterpriseClaim, VoucherApplication, VoucherSettlement
+from services.models import (
+    Deliverable,
+    EnterpriseClaim,
+    ImpactSurvey,
+    VoucherApplication,
+    VoucherSettlement,
+)
 from tests import factories
 from tests.evaluation import factories as evaluation_factories
 from tests.funding import factories as funding_factories
@@ -66,6 +73,13 @@ def _side(complex_, enterprise, year: int, recipient) -> dict:
             file=ContentFile(b"%PDF-1.7\n%%EOF\n", name="report.pdf"),
             name="检测报告.pdf",
             size=15,
+        ),
+        # An open invitation (the matrix asks of scope, not of the request's history).
+        "impact-survey": ImpactSurvey.objects.create(
+            request=service_request,
+            complex=complex_,
+            enterprise=enterprise,
+            expires_on=timezone.localdate() + timedelta(days=60),
         ),
         "voucher-application": VoucherApplication.objects.create(
             enterprise=enterprise, year=year + 1, amount=Decimal("50000.00"), purpose="新品检测"

@@ -169,3 +169,29 @@ def test_the_demo_shows_settlement_reviews_in_every_state_and_a_few_fraud_signal
     assert 0 < flagged < ServiceRequest.objects.count() / 100
     assert FraudFlag.objects.open().count() == flagged - 1
     assert not Enterprise.objects.filter(legal_representative="").exists()
+
+
+def test_the_demo_followed_up_the_services_of_a_year_ago():
+    from datetime import timedelta
+
+    from dateutil.relativedelta import relativedelta
+    from django.db.models import Avg
+
+    from services.models import ImpactSurvey, SurveyStatus
+
+    seed()
+    year_ago = timezone.now() - relativedelta(months=12)
+    completed_long_ago = ServiceRequest.objects.filter(
+        status=RequestStatus.COMPLETED, completed_at__lte=year_ago - timedelta(days=1)
+    )
+    surveyed = ImpactSurvey.objects.filter(request__in=completed_long_ago).count()
+    assert surveyed == completed_long_ago.count() > 0
+    assert not ImpactSurvey.objects.filter(request__completed_at__gt=year_ago).exists()
+    statuses = dict(ImpactSurvey.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    assert set(statuses) == set(SurveyStatus.values)
+    assert 0.4 < statuses[SurveyStatus.ANSWERED] / sum(statuses.values()) < 0.6
+    means = ImpactSurvey.objects.filter(status=SurveyStatus.ANSWERED).aggregate(
+        revenue=Avg("revenue_change"), rd=Avg("rd_spend_change")
+    )
+    # Below the complexes' own ≈10 % a year (evaluation/demo.py's YEARLY_GROWTH).
+    assert 0 < means["revenue"] < 10 and 0 < means["rd"] < 10

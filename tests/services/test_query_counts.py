@@ -130,7 +130,7 @@ def test_pinned_counts(measure):
         # The queue: + the pending claims, in one query with their enterprises.
         ("jinhua", "/services/verification/"): 7,
         ("province", "/services/verification/?state=verified&region=330700&q=公司"): 8,
-        ("enterprise", "/services/my-enterprise/"): 4,
+        ("enterprise", "/services/my-enterprise/"): 5,
         ("anonymous", "/api/v1/offerings/?page_size=200"): 2,
         ("anonymous", "/api/v1/offerings/?region=330784&service_type=testing"): 3,
         ("operator", "/api/v1/service-requests/?page_size=200"): 2,

@@ -4,11 +4,13 @@ Data is not chrome: what this seed stored (complex and enterprise names, descrip
 user names) is taken out of the page before it is read."""
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts.models import TeamRole
 from accounts.services import team_invitation_create
@@ -16,7 +18,7 @@ from evaluation import recompute
 from evaluation.models import Adjustment, EvaluationScheme, JobKind, ReportStatus
 from funding.models import RuleSet
 from portal.models import EXPORT, Job, JobStatus
-from services.models import EnterpriseClaim, VoucherApplication
+from services.models import EnterpriseClaim, ImpactSurvey, VoucherApplication
 from tests import factories
 from tests.evaluation import factories as evaluation
 from tests.funding.factories import M, evaluated, rule_set
@@ -153,6 +155,12 @@ def seeded():
         applicant=users["enterprise"],
     )
     application.planned_services.set([offering])
+    survey = ImpactSurvey.objects.create(
+        request=service_request,
+        complex=complex_,
+        enterprise=enterprise,
+        expires_on=timezone.localdate() + timedelta(days=60),
+    )
     invitation, invitation_token = team_invitation_create(
         actor=users["operator"], email="colleague@example.com", team_role=TeamRole.STAFF
     )
@@ -217,6 +225,8 @@ def seeded():
         "services:settlement_reviews": ("province", {}),
         "services:settlement_account": ("operator", {}),
         "services:fraud_flags": ("province", {}),
+        "services:impact_surveys": ("province", {}),
+        "services:impact_survey_detail": ("enterprise", {"pk": survey.pk}),
         "evaluation:reports": ("province", {}),
         "evaluation:report": ("province", {"pk": report.pk}),
         "evaluation:report_versions": ("province", {"pk": report.pk}),
@@ -238,6 +248,7 @@ def seeded():
         "funding:history": ("province", {"code": code}),
         "dashboard:overview": ("province", {}),
         "dashboard:compare": ("province", {}),
+        "dashboard:impact": ("province", {}),
         "open_data": ("anonymous", {}),
         "history": ("province", {"kind": "offering", "pk": offering.pk}),
         "my_exports": ("province", {}),

@@ -220,9 +220,7 @@ def review_save(
     """Save the expert's points and comments (by rubric item id) as a draft; items left out
     keep what was saved. Refused once submitted, and when ``version`` is not the current one."""
     policy.require(actor, "expert_review.fill", assignment)
-    review, _created = ExpertReview.objects.select_for_update().get_or_create(
-        assignment=assignment
-    )
+    review, _created = ExpertReview.objects.select_for_update().get_or_create(assignment=assignment)
     if version is not None and version != review.version:
         raise StaleVersion(_("Someone saved this review meanwhile: reload it and try again."))
     _move(review, SAVE)

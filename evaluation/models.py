@@ -435,7 +435,8 @@ class EvaluationScheme(models.Model):
                 & Q(excellent_from__lte=100),
             ),
             models.CheckConstraint(
-                name="data_weight_between_0_and_1", condition=Q(data_weight__gte=0, data_weight__lte=1)
+                name="data_weight_between_0_and_1",
+                condition=Q(data_weight__gte=0, data_weight__lte=1),
             ),
         ]
 
@@ -989,7 +990,10 @@ class ExpertAssignment(models.Model):
         Expert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="assignments"
     )
     complex = models.ForeignKey(
-        Complex, verbose_name=_("complex"), on_delete=models.CASCADE, related_name="+"
+        Complex,
+        verbose_name=_("complex"),
+        on_delete=models.CASCADE,
+        related_name="expert_assignments",
     )
     year = models.PositiveSmallIntegerField(_("year"))
     expert_city = models.CharField(max_length=6, editable=False)

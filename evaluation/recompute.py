@@ -304,9 +304,11 @@ def expert_scores_of(*, year: int, complex_ids: Iterable[int]) -> dict[int, Deci
     """Each complex's expert score for the year, from its submitted reviews' totals (a complex
     without one is left out)."""
     totals: dict[int, list[Decimal]] = defaultdict(list)
-    for complex_id, total in ExpertReview.objects.submitted().filter(
-        assignment__year=year, assignment__complex_id__in=list(complex_ids)
-    ).values_list("assignment__complex_id", "total"):
+    for complex_id, total in (
+        ExpertReview.objects.submitted()
+        .filter(assignment__year=year, assignment__complex_id__in=list(complex_ids))
+        .values_list("assignment__complex_id", "total")
+    ):
         totals[complex_id].append(total)
     return {complex_id: scoring.expert_score(marks) for complex_id, marks in totals.items()}
 

@@ -214,7 +214,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='expertassignment',
             name='complex',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='complexes.complex', verbose_name='complex'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expert_assignments', to='complexes.complex', verbose_name='complex'),
         ),
         migrations.AddField(
             model_name='expertassignment',

@@ -8,9 +8,11 @@ from django.db.models import Count, Prefetch
 
 from complexes.models import Complex, Status
 from portal import policy
+from portal.filtering import NO_FILTERS, Filters, filtered
 
 from . import selectors
-from .models import Expert, ExpertAssignment, ExpertReview, ReportStatus
+from .filters import ExpertReviewFilter
+from .models import Expert, ExpertAssignment, ExpertReview, ReportStatus, ReviewScore
 
 
 def experts_table(*, user, active: bool | None = None):
@@ -34,18 +36,17 @@ def assignments_table(*, user, year: int | None = None, complex_id: int | None =
     return rows.order_by("-year", "complex__code", "expert__name")
 
 
-def reviews_table(*, user, year: int | None = None, complex_id: int | None = None):
-    """The reviews the user may see, with their scores (the API's rows)."""
+def reviews_table(*, user, filters: Filters = NO_FILTERS):
+    """The reviews the user may see (the province: all; an expert: their own), with their
+    scores: the API's rows."""
     rows = (
         ExpertReview.objects.in_scope(user, "expert_review.list")
         .select_related("assignment", "assignment__expert")
-        .prefetch_related("scores")
+        .prefetch_related(Prefetch("scores", queryset=ReviewScore.objects.select_related("item")))
     )
-    if year is not None:
-        rows = rows.filter(assignment__year=year)
-    if complex_id is not None:
-        rows = rows.filter(assignment__complex_id=complex_id)
-    return rows.order_by("-assignment__year", "assignment__complex_id", "assignment_id")
+    return filtered(ExpertReviewFilter, rows, filters).order_by(
+        "-assignment__year", "assignment__complex_id", "assignment_id"
+    )
 
 
 @dataclass(frozen=True)

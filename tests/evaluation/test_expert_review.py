@@ -423,8 +423,8 @@ def test_query_counts_of_the_expert_list_and_the_assignment_board(
         assert expert_client.get(reverse("evaluation:reviews")).status_code == 200
     province_client = client_as(province)
     province_client.get(reverse("evaluation:assignments") + f"?year={YEAR}")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = province_client.get(reverse("evaluation:assignments") + f"?year={YEAR}")
     assert response.status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert province_client.get(reverse("evaluation:experts")).status_code == 200

@@ -255,7 +255,7 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 class ReviewScoreSerializer(serializers.Serializer):
-    item = serializers.IntegerField(help_text="The rubric item's id.")
+    item = serializers.IntegerField(source="item_id", help_text="The rubric item's id.")
     item_name = serializers.CharField(source="item.name", read_only=True)
     maximum = serializers.DecimalField(
         source="item.maximum", max_digits=5, decimal_places=2, read_only=True
@@ -264,11 +264,6 @@ class ReviewScoreSerializer(serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, max_length=COMMENT_MAX_LENGTH, default=""
     )
-
-    def to_representation(self, score):
-        data = super().to_representation(score)
-        data["item"] = score.item_id
-        return data
 
 
 class ExpertReviewSerializer(serializers.ModelSerializer):
@@ -308,6 +303,6 @@ class ExpertReviewWriteSerializer(serializers.Serializer):
 
     def scores_by_item(self) -> dict[int, tuple[Decimal, str]]:
         return {
-            score["item"]: (score["points"], score.get("comment", ""))
+            score["item_id"]: (score["points"], score.get("comment", ""))
             for score in self.validated_data["scores"]
         }

@@ -31,6 +31,7 @@ RESOURCE_OF_PATH = {
     "complexes": "complex",
     "enterprises": "enterprise",
     "evaluations": "evaluation",
+    "expert-reviews": "expert-review",
     "funding-rules": "funding-rule",
     "institutions": "institution",
     "jobs": "job",
@@ -46,6 +47,22 @@ RESOURCE_OF_PATH = {
 CODE_OF_PATH = {"regions": "330784", "indicators": "st_projects"}
 
 EXPECTED = {
+    # The province reads every review; only experts (not among these columns: see
+    # tests/evaluation/test_expert_review_api.py) write theirs.
+    ("GET", "/api/v1/expert-reviews/"): "401 200 403 403 403 403 200 403",
+    ("POST", "/api/v1/expert-reviews/"): "401 403 403 403 403 403 403 403",
+    (
+        "GET",
+        "/api/v1/expert-reviews/{id}/",
+    ): "401 200 403 403 403 403 200 403 | 401 200 403 403 403 403 200 403",
+    (
+        "PATCH",
+        "/api/v1/expert-reviews/{id}/",
+    ): "401 403 403 403 403 403 403 403 | 401 403 403 403 403 403 403 403",
+    (
+        "POST",
+        "/api/v1/expert-reviews/{id}/submit/",
+    ): "401 403 403 403 403 403 403 403 | 401 403 403 403 403 403 403 403",
     ("GET", "/api/v1/allocations/"): "401 200 200 200 200 200 200 200",
     ("POST", "/api/v1/allocations/publish/"): "401 400 403 403 403 403 400 403",
     ("POST", "/api/v1/allocations/recompute/"): "401 400 403 403 403 403 400 403",
@@ -291,6 +308,7 @@ COUNTS = {
     "/api/v1/complexes/": "2 2 2 2 2 2 2 2",
     "/api/v1/enterprises/": "- 2 1 1 0 1 2 0",
     "/api/v1/evaluations/": "- 2 1 1 1 0 2 0",
+    "/api/v1/expert-reviews/": "- 2 - - - - 2 -",
     "/api/v1/funding-rules/": "- 3 3 3 0 0 3 0",
     "/api/v1/indicators/": "- 29 29 29 29 29 29 29",
     "/api/v1/institutions/": "2 2 2 2 2 2 2 2",
@@ -571,6 +589,8 @@ FIELD_SETS = {
             "scheme",
             "scheme_version",
             "score",
+            "data_score",
+            "expert_score",
             "rank",
             "ranked_of",
             "grade",

@@ -428,3 +428,34 @@ def test_query_counts_of_the_expert_list_and_the_assignment_board(
     assert response.status_code == 200
     with django_assert_num_queries(5):
         assert province_client.get(reverse("evaluation:experts")).status_code == 200
+
+
+# The demo --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_has_experts_assignments_and_reviews():
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from evaluation.models import ExpertReview
+
+    call_command("seed_demo", only=["accounts", "complexes", "evaluation"], stdout=StringIO())
+    assert Expert.objects.count() == 12
+    assert len({expert.city_id for expert in Expert.objects.all()}) == 11
+    assert factories.authenticate(username="expert1", password="demo-pass-2026") is not None
+    current = timezone.localdate().year
+    per_complex = ExpertAssignment.objects.values("complex", "year").annotate(n=Count("pk"))
+    assert {row["n"] for row in per_complex} == {3}
+    for assignment in ExpertAssignment.objects.select_related("expert", "complex"):
+        assert expert_review.conflict_of(assignment.expert, assignment.complex) is None
+    past = ExpertReview.objects.filter(assignment__year__lt=current)
+    assert past.exists() and not past.exclude(status=ReviewStatus.SUBMITTED).exists()
+    latest = ExpertReview.objects.filter(assignment__year=current)
+    assert latest.exists() and not latest.exclude(status=ReviewStatus.DRAFT).exists()
+    published = Evaluation.objects.filter(status="published")
+    assert published.exists()
+    assert not published.filter(complex__level="provincial", expert_score__isnull=True).exists()

@@ -127,6 +127,7 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
                 label=_("Rubric item %(number)s") % {"number": number},
                 required=False,
                 max_length=100,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )
             self.fields[f"rubric_max_{number}"] = forms.DecimalField(
                 label=_("Maximum points of item %(number)s") % {"number": number},
@@ -134,6 +135,7 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
                 min_value=Decimal("0.01"),
                 max_value=Decimal(100),
                 decimal_places=2,
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
             )
         for indicator in indicators:
             self.fields[f"weight_{indicator.code}"] = forms.DecimalField(
@@ -253,12 +255,13 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
                 min_value=Decimal(0),
                 max_value=item.maximum,
                 decimal_places=2,
+                widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}),
             )
             self.fields[f"comment_{item.pk}"] = forms.CharField(
                 label=_("Comment"),
                 required=False,
                 max_length=COMMENT_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
             )
 
     def scores(self) -> dict[int, tuple[Decimal, str]]:

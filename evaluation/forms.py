@@ -109,11 +109,12 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
         min_value=Decimal(0),
         max_value=Decimal(1),
         decimal_places=2,
+        required=False,
         initial=Decimal("0.40"),
         help_text=_("Final score = data score × w + expert score × (1 − w)."),
     )
     experts_per_complex = forms.IntegerField(
-        label=_("Experts per complex"), min_value=1, max_value=20, initial=3
+        label=_("Experts per complex"), min_value=1, max_value=20, required=False, initial=3
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -153,13 +154,24 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
             if self.cleaned_data.get(f"weight_{i.code}")
         }
 
-    def rubric(self) -> list[tuple[str, Decimal]]:
-        """The rubric's items as entered, in order; a row without a name is left out."""
-        return [
+    def rubric(self) -> list[tuple[str, Decimal]] | None:
+        """The rubric's items as entered, in order; a row without a name is left out. None
+        when no row has a name: the rubric in force stays."""
+        rows = [
             (name.strip(), self.cleaned_data.get(f"rubric_max_{number}") or Decimal(0))
             for number in range(1, RUBRIC_ROWS + 1)
             if (name := self.cleaned_data.get(f"rubric_name_{number}") or "").strip()
         ]
+        return rows or None
+
+    def halves(self) -> dict:
+        """The weight of the data score and the number of experts, their defaults if blank."""
+        weight = self.cleaned_data.get("data_weight")
+        experts = self.cleaned_data.get("experts_per_complex")
+        return {
+            "data_weight": Decimal("0.40") if weight is None else weight,
+            "experts_per_complex": experts or 3,
+        }
 
     def rubric_fields(self):
         return [

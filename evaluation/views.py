@@ -387,9 +387,8 @@ def scheme(request):
                     good_from=form.cleaned_data["good_from"],
                     pass_from=form.cleaned_data["pass_from"],
                     notes=form.cleaned_data["notes"],
-                    data_weight=form.cleaned_data["data_weight"],
-                    experts_per_complex=form.cleaned_data["experts_per_complex"],
                     rubric=form.rubric(),
+                    **form.halves(),
                 )
             except (DomainError, ValidationError) as error:
                 _add_errors(form, error)

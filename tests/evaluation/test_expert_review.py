@@ -459,3 +459,51 @@ def test_the_demo_has_experts_assignments_and_reviews():
     published = Evaluation.objects.filter(status="published")
     assert published.exists()
     assert not published.filter(complex__level="provincial", expert_score__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_scheme_page_edits_the_rubric_and_the_weight(client_as, province):
+    scheme = scheme_for(year=YEAR, category=Category.EMERGING)
+    url = f"/evaluation/schemes/?year={YEAR}&category=emerging"
+    page = client_as(province).get(url).content.decode()
+    assert 'name="rubric_name_1"' in page and 'name="data_weight"' in page
+    data = {
+        "normalization": scheme.normalization,
+        "floor": str(scheme.floor),
+        "excellent_from": "85",
+        "good_from": "75",
+        "pass_from": "60",
+        "data_weight": "0.30",
+        "experts_per_complex": "4",
+        "rubric_name_1": "服务成效",
+        "rubric_max_1": "70",
+        "rubric_name_2": "机制建设",
+        "rubric_max_2": "20",
+        **{f"weight_{w.indicator.code}": str(w.weight) for w in scheme.weights.all()},
+    }
+    refused = client_as(province).post(url, data)
+    assert refused.status_code == 200 and "90" in refused.content.decode()
+    data["rubric_max_2"] = "30"
+    assert client_as(province).post(url, data).status_code == 302
+    saved = scheme_for(year=YEAR, category=Category.EMERGING)
+    assert (saved.data_weight, saved.experts_per_complex) == (Decimal("0.30"), 4)
+    assert [(i.name, i.maximum) for i in saved.rubric_items.all()] == [
+        ("服务成效", Decimal(70)),
+        ("机制建设", Decimal(30)),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_score_page_shows_both_halves_with_the_formula(client_as, province, assignment):
+    complex_ = assignment.complex
+    evaluation.approved(complex_, YEAR)
+    expert_review.review_save(
+        actor=assignment.expert.user, assignment=assignment, scores=full_marks(complex_)
+    )
+    expert_review.review_submit(actor=assignment.expert.user, assignment=assignment)
+    recompute.evaluation_compute(year=YEAR)
+    result = Evaluation.objects.get(complex=complex_, year=YEAR)
+    page = client_as(province).get(f"/evaluation/results/{complex_.code}/?year={YEAR}")
+    text = page.content.decode()
+    assert f"× 0.4 + 专家得分 100.00 × 0.6 = {result.score}" in text
+    assert "data-expert-score>100.00<" in text

@@ -894,6 +894,7 @@ class JobKind(models.TextChoices):
 # Expert review: the second half of the score (docs/EVALUATION.md, "Data and experts") ----------
 
 
+@audited()
 class RubricItem(models.Model):
     """One item of a scheme's expert rubric: the points an expert gives it run from 0 to
     ``maximum``; the maxima of a scheme's items sum to 100."""
@@ -981,6 +982,7 @@ class AssignmentQuerySet(ScopedQuerySet):
     scope_expert = "expert__user_id"
 
 
+@audited()
 class ExpertAssignment(models.Model):
     """An expert reviews a complex's year. ``expert_city`` and ``complex_city`` are copied from
     the records when the province assigns, so that the database refuses an expert of the

@@ -507,3 +507,12 @@ def test_the_score_page_shows_both_halves_with_the_formula(client_as, province, 
     text = page.content.decode()
     assert f"× 0.4 + 专家得分 100.00 × 0.6 = {result.score}" in text
     assert "data-expert-score>100.00<" in text
+
+
+@pytest.mark.django_db
+def test_an_expert_finds_their_reviews_from_every_page(client_as, assignment):
+    client = client_as(assignment.expert.user)
+    for url in ("/", reverse("accounts:profile"), reverse("accounts:inbox")):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert reverse("evaluation:reviews") in page.content.decode(), url

@@ -640,6 +640,12 @@ FIELD_SETS = {
     "service-request": SERVICE_REQUEST,
     "service-request detail": SERVICE_REQUEST | {"timeline", "deliverables"},
     "settlement": set(["id", "complex", "month", "amount", "settled_by", "settled_at"]),
+    "expert-review": set(
+        [
+            "id", "assignment", "complex", "year", "expert", "expert_name", "status", "total",
+            "version", "scores", "updated_at", "submitted_at",
+        ]
+    ),  # fmt: skip
     "voucher-application": set(
         [
             "id",
@@ -708,6 +714,10 @@ FIELDS = {
     "/api/v1/allocations/": "- allocation allocation allocation - - allocation - | - allocation - - - - allocation -",
     "/api/v1/allocations/{id}/": "- allocation allocation allocation - - allocation - | - allocation - - - - allocation -",
     "/api/v1/evaluations/{id}/": "- evaluation evaluation evaluation evaluation - evaluation - | - evaluation - - - - evaluation -",
+    "/api/v1/expert-reviews/": "- expert-review - - - - expert-review - | "
+    "- expert-review - - - - expert-review -",
+    "/api/v1/expert-reviews/{id}/": "- expert-review - - - - expert-review - | "
+    "- expert-review - - - - expert-review -",
     "/api/v1/funding-rules/": "- funding-rule funding-rule funding-rule - - funding-rule - | - funding-rule funding-rule funding-rule - - funding-rule -",
     "/api/v1/funding-rules/{id}/": "- funding-rule funding-rule funding-rule - - funding-rule - | - funding-rule funding-rule funding-rule - - funding-rule -",
     "/api/v1/jobs/": "- job - - - - job - | - job - - - - job -",

@@ -642,10 +642,20 @@ FIELD_SETS = {
     "settlement": set(["id", "complex", "month", "amount", "settled_by", "settled_at"]),
     "expert-review": set(
         [
-            "id", "assignment", "complex", "year", "expert", "expert_name", "status", "total",
-            "version", "scores", "updated_at", "submitted_at",
+            "id",
+            "assignment",
+            "complex",
+            "year",
+            "expert",
+            "expert_name",
+            "status",
+            "total",
+            "version",
+            "scores",
+            "updated_at",
+            "submitted_at",
         ]
-    ),  # fmt: skip
+    ),
     "voucher-application": set(
         [
             "id",

@@ -36,6 +36,9 @@ def headline_accounts() -> list[tuple[str, str]]:
     pending_user = enterprise_users.filter(enterprise__verified=False).first()
     if pending_user:
         accounts.append((pending_user.username, "enterprise user awaiting verification"))
+    expert = User.objects.filter(role=Role.EXPERT).order_by("username").first()
+    if expert:
+        accounts.append((expert.username, "expert of the province's pool (expert1 … expert12)"))
     existing = set(
         User.objects.filter(username__in=[name for name, _ in accounts]).values_list(
             "username", flat=True

@@ -14,6 +14,8 @@ class Role(models.TextChoices):
     REGIONAL_OFFICIAL = "regional_official", _("City/county official")
     OPERATOR = "operator", _("Complex operator")
     ENTERPRISE = "enterprise", _("Enterprise user")
+    # A reviewer of the province's expert pool (evaluation.Expert holds the profile).
+    EXPERT = "expert", _("Expert")
     STAFF = "staff", _("Portal staff")
 
 
@@ -68,6 +70,10 @@ class PortalUserManager(UserManager):
         if region.parent_id is None:
             return {"role": Role.PROVINCIAL_OFFICIAL, "region": None}
         return {"role": Role.REGIONAL_OFFICIAL, "region": region}
+
+    def new_expert_user(self, **fields) -> "User":
+        """An unsaved account of a member of the province's expert pool."""
+        return self.model(role=Role.EXPERT, **fields)
 
     def new_enterprise_user(self, **fields) -> "User":
         """An unsaved account of an enterprise's contact (the registration saves it)."""
@@ -144,7 +150,7 @@ class User(AbstractUser):
                     Q(role=Role.REGIONAL_OFFICIAL, region__isnull=False)
                     | Q(role=Role.OPERATOR, complex__isnull=False)
                     | Q(role=Role.ENTERPRISE, enterprise__isnull=False)
-                    | Q(role__in=[Role.PROVINCIAL_OFFICIAL, Role.STAFF])
+                    | Q(role__in=[Role.PROVINCIAL_OFFICIAL, Role.EXPERT, Role.STAFF])
                 ),
             )
         ]

@@ -2,14 +2,15 @@
 
 Each action lists the roles that may do it and where (``ALL``: anywhere; ``SUBTREE``: in the
 official's region and everything under it; ``OWN_COMPLEX``: on the operator's own complex;
-``OWN_ENTERPRISE``: on the enterprise user's own enterprise). A role not listed may not.
+``OWN_ENTERPRISE``: on the enterprise user's own enterprise; ``OWN_ASSIGNMENTS``: on the
+complexes and years the province assigned the expert). A role not listed may not.
 Portal staff (``Role.STAFF``) appear nowhere: they work in Django's admin only. A superuser
 acts as a provincial official everywhere (``portal.policy.SUPERUSER_ACTS_AS``).
 docs/PERMISSIONS.md shows this table (``permissions_markdown``); tests/security/test_policy.py
 fails when they differ.
 """
 
-from portal.policy import ALL, OWN_COMPLEX, OWN_ENTERPRISE, SUBTREE
+from portal.policy import ALL, OWN_ASSIGNMENTS, OWN_COMPLEX, OWN_ENTERPRISE, SUBTREE
 
 from .models import TEAM_ANCHORS, Role, TeamRole
 
@@ -17,6 +18,7 @@ PROVINCE = Role.PROVINCIAL_OFFICIAL.value
 REGION = Role.REGIONAL_OFFICIAL.value
 OPERATOR = Role.OPERATOR.value
 ENTERPRISE = Role.ENTERPRISE.value
+EXPERT = Role.EXPERT.value
 
 OFFICIALS = {PROVINCE: ALL, REGION: SUBTREE}
 OWNER = TeamRole.OWNER.value
@@ -93,6 +95,11 @@ RULES: dict[str, dict[str, str]] = {
     "adjustment.decide": {PROVINCE: ALL},
     "adjustment.withdraw": OFFICIALS,
     "removal.decide": {PROVINCE: ALL},
+    # Expert review (evaluation/expert_review.py): the province keeps the pool and assigns
+    # experts to complexes; an expert reads the assigned complexes' reports and scores them.
+    "expert.manage": {PROVINCE: ALL},
+    "expert_review.list": {PROVINCE: ALL, EXPERT: OWN_ASSIGNMENTS},
+    "expert_review.fill": {EXPERT: OWN_ASSIGNMENTS},
     "recompute.run": {PROVINCE: ALL},
     # A year's draft revision beside its published one (?revision=draft); publishing or
     # discarding it, and the page comparing the two, are the province's.
@@ -127,6 +134,7 @@ ROLE_COLUMNS = {
     REGION: "city/county official",
     OPERATOR: "operator",
     ENTERPRISE: "enterprise user",
+    EXPERT: "expert",
     Role.STAFF.value: "portal staff",
 }
 SCOPE_WORDS = {
@@ -134,6 +142,7 @@ SCOPE_WORDS = {
     SUBTREE: "own region's subtree",
     OWN_COMPLEX: "own complex",
     OWN_ENTERPRISE: "own enterprise",
+    OWN_ASSIGNMENTS: "own assignments",
 }
 
 

@@ -52,6 +52,7 @@ class EvaluationConfig(AppConfig):
                     "evaluation.EvaluationSchemeEvent",
                     "evaluation.SchemeWeightEvent",
                     "evaluation.AdjustmentItemEvent",
+                    "evaluation.RubricItemEvent",
                 ),
                 lambda scheme: url_with_query(
                     "evaluation:scheme", year=scheme.year, category=scheme.category

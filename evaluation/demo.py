@@ -23,6 +23,9 @@ from .models import (
     Adjustment,
     AdjustmentStatus,
     AnnualReport,
+    Expert,
+    ExpertAssignment,
+    ExpertReview,
     Indicator,
     JobKind,
     ReportAction,
@@ -31,9 +34,12 @@ from .models import (
     ReportStatus,
     ReportValue,
     ReportVersion,
+    ReviewScore,
+    ReviewStatus,
 )
 from .recompute import derived_values_refresh, job_run
 from .revisions import revision_publish
+from .selectors import scheme_for
 
 PROVINCIAL_COMPLEXES = 65
 # The seeds' provincial totals (latest year), shared out per provincial complex.
@@ -127,6 +133,7 @@ def seed(context: DemoContext) -> None:
     ReportVersion.objects.bulk_create(versions, batch_size=2000)
     ReportEvent.objects.bulk_create(events, batch_size=5000)
     _adjustments(rng, complexes, past)
+    _expert_reviews(context, complexes, quality, past, current)
     # The steps other apps plug in (funding, dashboard figures) run in their own demo steps:
     # the year's funding rules, whose pool grows with the province, do not exist yet.
     for year in past:
@@ -203,6 +210,116 @@ def _adjustments(rng, complexes, past: list[int]) -> None:
                 )
             )
     Adjustment.objects.bulk_create(rows)
+
+
+# The province's expert pool (demo logins expert1 … expert12): name, field, organisation, city.
+EXPERTS = [
+    ("陈立新", "先进制造", "浙江大学", "330100"),
+    ("王海燕", "新材料", "宁波大学", "330200"),
+    ("李建国", "电气自动化", "温州大学", "330300"),
+    ("张晓峰", "纺织与服装", "嘉兴学院", "330400"),
+    ("刘静", "绿色家居", "湖州师范学院", "330500"),
+    ("周明", "技术转移", "绍兴文理学院", "330600"),
+    ("吴婷", "五金机械", "浙江师范大学", "330700"),
+    ("郑伟", "科技金融", "衢州学院", "330800"),
+    ("孙丽", "海洋经济", "浙江海洋大学", "330900"),
+    ("钱进", "医药化工", "台州学院", "331000"),
+    ("何芳", "知识产权", "丽水学院", "331100"),
+    ("黄志强", "产业经济", "浙江工业大学", "330100"),
+]
+EXPERTS_PER_COMPLEX = 3
+
+
+def _expert_reviews(context: DemoContext, complexes, quality, past: list[int], current: int):
+    """The expert pool; three conflict-free experts per provincial complex and year; submitted
+    reviews for the past years (a better complex, better marks), drafts for some complexes of
+    the current year."""
+    rng = context.rng
+    experts = []
+    for number, (name, field, organisation, city) in enumerate(EXPERTS, 1):
+        user = User.objects.create(
+            username=f"expert{number}",
+            first_name=name,
+            role=Role.EXPERT,
+            password=context.password_hash,
+            email=f"expert{number}@example.org",
+        )
+        experts.append(
+            Expert.objects.create(
+                user=user, name=name, expertise=field, organisation=organisation, city_id=city
+            )
+        )
+    evaluated = [
+        c
+        for c in complexes
+        if c.level == Level.PROVINCIAL and c.status in (Status.OPERATING, Status.RECTIFYING)
+    ]
+    assignments, reviews, scores = [], [], []
+    now = timezone.now()
+    for year in [*past, current]:
+        rubrics = {}
+        for complex_ in evaluated:
+            if complex_.founded_year > year:
+                continue
+            city = complex_.region_id[:4] + "00"
+            eligible = [
+                expert
+                for expert in experts
+                if expert.city_id != city and expert.organisation != complex_.host_unit
+            ]
+            for expert in rng.sample(eligible, k=EXPERTS_PER_COMPLEX):
+                assignment = ExpertAssignment(
+                    expert=expert,
+                    complex=complex_,
+                    year=year,
+                    expert_city=expert.city_id,
+                    complex_city=city,
+                )
+                assignments.append(assignment)
+                if year == current and rng.random() > 0.3:
+                    continue  # not started yet
+                if complex_.category not in rubrics:
+                    scheme = scheme_for(year=year, category=complex_.category)
+                    rubrics[complex_.category] = list(scheme.rubric_items.all()) if scheme else []
+                rubric = rubrics[complex_.category]
+                share = min(0.97, max(0.35, 0.62 + 0.1 * math.log(quality[complex_.pk])))
+                marks = [
+                    Decimal(
+                        round(float(item.maximum) * min(1.0, share + rng.gauss(0, 0.06)) * 2) / 2
+                    )
+                    for item in rubric
+                ]
+                submitted = year != current
+                review = ExpertReview(
+                    assignment=assignment,
+                    status=ReviewStatus.SUBMITTED if submitted else ReviewStatus.DRAFT,
+                    total=sum(marks, Decimal(0)),
+                    version=3 if submitted else 2,
+                    submitted_at=now if submitted else None,
+                )
+                reviews.append(review)
+                scores += [
+                    ReviewScore(
+                        review=review, item=item, points=points, comment=_comment(points, item)
+                    )
+                    for item, points in zip(rubric, marks, strict=True)
+                ]
+    ExpertAssignment.objects.bulk_create(assignments, batch_size=2000)
+    for review in reviews:
+        review.assignment_id = review.assignment.pk
+    ExpertReview.objects.bulk_create(reviews, batch_size=2000)
+    for score in scores:
+        score.review_id = score.review.pk
+    ReviewScore.objects.bulk_create(scores, batch_size=5000)
+
+
+def _comment(points: Decimal, item) -> str:
+    share = points / item.maximum
+    if share >= Decimal("0.85"):
+        return "成效突出，材料翔实。"
+    if share >= Decimal("0.65"):
+        return "整体较好，个别指标佐证不足。"
+    return "进展偏慢，建议补充服务企业的实证材料。"
 
 
 def _status(rng, year: int, current: int) -> tuple[str, str]:

@@ -31,8 +31,10 @@ class Explanation:
     lines: list[ExplainedLine] = field(default_factory=list)
     # Why the weights differ from the scheme's, or "".
     rescaled: str = ""
-    # Indicator points + bonuses and penalties = score.
+    # Indicator points + bonuses and penalties = score; with experts, the two halves.
     total: str = ""
+    # The two halves of the score with the formula, or why the data score stands alone.
+    halves: str = ""
 
 
 def _amount(value) -> str:
@@ -150,7 +152,40 @@ def explain(
         lines=lines,
         rescaled=_rescaled_note(scheme=scheme, lines=lines),
         total=_total(evaluation=evaluation, lines=lines, adjustment_points=adjustment_points),
+        halves=_halves(evaluation=evaluation, adjustment_points=adjustment_points),
     )
+
+
+def _halves(*, evaluation: Evaluation, adjustment_points) -> str:
+    """Data score × w + expert score × (1 − w) = score, or why the data score stands alone
+    (nothing for results computed before expert review)."""
+    if evaluation.data_score is None:
+        return ""
+    if evaluation.expert_score is None:
+        return _(
+            "No expert review was submitted for this year: the score is the data score "
+            "%(data)s alone."
+        ) % {"data": _amount(evaluation.data_score)}
+    weight = evaluation.scheme.data_weight
+    numbers = {
+        "data": _amount(evaluation.data_score),
+        "weight": _short(weight),
+        "expert": _amount(evaluation.expert_score),
+        "rest": _short(ONE - weight),
+        "adjustment": f"{adjustment_points:+.2f}",
+        "score": _amount(evaluation.score),
+    }
+    if adjustment_points:
+        return (
+            _(
+                "Data score %(data)s × %(weight)s + expert score %(expert)s × %(rest)s, "
+                "bonuses and penalties %(adjustment)s = %(score)s"
+            )
+            % numbers
+        )
+    return _(
+        "Data score %(data)s × %(weight)s + expert score %(expert)s × %(rest)s = %(score)s"
+    ) % (numbers)
 
 
 def _rescaled_note(*, scheme: EvaluationScheme, lines: list[ExplainedLine]) -> str:
@@ -180,6 +215,12 @@ def _rescaled_note(*, scheme: EvaluationScheme, lines: list[ExplainedLine]) -> s
 
 def _total(*, evaluation: Evaluation, lines: list[ExplainedLine], adjustment_points) -> str:
     points = sum((Decimal(item.line["points"]) for item in lines), ZERO)
+    if evaluation.expert_score is not None:
+        # The indicators' points make the data score; the halves say how the score follows.
+        return _("Indicator points %(points)s: data score %(data)s") % {
+            "points": _amount(points),
+            "data": _amount(evaluation.data_score),
+        }
     numbers = {
         "points": _amount(points),
         "adjustment": f"{adjustment_points:+.2f}",

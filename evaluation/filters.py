@@ -12,6 +12,7 @@ from .models import (
     AdjustmentStatus,
     AnnualReport,
     Evaluation,
+    ExpertReview,
     Grade,
     ReportStatus,
     RevisionStatus,
@@ -75,3 +76,13 @@ class EvaluationFilter(UserFilterSet):
 
     def filter_revision(self, queryset, name, value):
         return queryset.drafts()
+
+
+class ExpertReviewFilter(UserFilterSet):
+    year = WholeNumberFilter(field_name="assignment__year", label=_("Year"), year=True)
+    complex = WholeNumberFilter(field_name="assignment__complex_id", label=_("Complex"))
+
+    class Meta:
+        model = ExpertReview
+        form = FilterForm
+        fields = ["year", "complex"]

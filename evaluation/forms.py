@@ -3,12 +3,19 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complexes.models import Category
+from complexes.models import Category, Complex, Region, RegionLevel
 from portal.forms import BootstrapFormMixin
 from portal.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 from portal.uploads import ACCEPTED_EXTENSIONS
 
-from .models import AdjustmentItem, Indicator, Normalization, Recommendation
+from .models import (
+    AdjustmentItem,
+    Expert,
+    Indicator,
+    Normalization,
+    Recommendation,
+    RubricItem,
+)
 
 
 class ReportValuesForm(BootstrapFormMixin, forms.Form):
@@ -81,6 +88,10 @@ class SchemePickForm(BootstrapFormMixin, forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
 
 
+# The rows of the rubric the scheme form offers.
+RUBRIC_ROWS = 8
+
+
 class SchemeForm(BootstrapFormMixin, forms.Form):
     normalization = forms.ChoiceField(label=_("Normalisation"), choices=Normalization.choices)
     floor = forms.DecimalField(
@@ -93,6 +104,18 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
     excellent_from = forms.DecimalField(label=_("Excellent from"), min_value=0, max_value=100)
     good_from = forms.DecimalField(label=_("Good from"), min_value=0, max_value=100)
     pass_from = forms.DecimalField(label=_("Pass from"), min_value=0, max_value=100)
+    data_weight = forms.DecimalField(
+        label=_("Weight of the data score"),
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        decimal_places=2,
+        required=False,
+        initial=Decimal("0.40"),
+        help_text=_("Final score = data score × w + expert score × (1 − w)."),
+    )
+    experts_per_complex = forms.IntegerField(
+        label=_("Experts per complex"), min_value=1, max_value=20, required=False, initial=3
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -100,6 +123,21 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, indicators: list[Indicator], **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = indicators
+        for number in range(1, RUBRIC_ROWS + 1):
+            self.fields[f"rubric_name_{number}"] = forms.CharField(
+                label=_("Rubric item %(number)s") % {"number": number},
+                required=False,
+                max_length=100,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            )
+            self.fields[f"rubric_max_{number}"] = forms.DecimalField(
+                label=_("Maximum points of item %(number)s") % {"number": number},
+                required=False,
+                min_value=Decimal("0.01"),
+                max_value=Decimal(100),
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+            )
         for indicator in indicators:
             self.fields[f"weight_{indicator.code}"] = forms.DecimalField(
                 label=indicator.name,
@@ -115,6 +153,31 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
             for i in self.indicators
             if self.cleaned_data.get(f"weight_{i.code}")
         }
+
+    def rubric(self) -> list[tuple[str, Decimal]] | None:
+        """The rubric's items as entered, in order; a row without a name is left out. None
+        when no row has a name: the rubric in force stays."""
+        rows = [
+            (name.strip(), self.cleaned_data.get(f"rubric_max_{number}") or Decimal(0))
+            for number in range(1, RUBRIC_ROWS + 1)
+            if (name := self.cleaned_data.get(f"rubric_name_{number}") or "").strip()
+        ]
+        return rows or None
+
+    def halves(self) -> dict:
+        """The weight of the data score and the number of experts, their defaults if blank."""
+        weight = self.cleaned_data.get("data_weight")
+        experts = self.cleaned_data.get("experts_per_complex")
+        return {
+            "data_weight": Decimal("0.40") if weight is None else weight,
+            "experts_per_complex": experts or 3,
+        }
+
+    def rubric_fields(self):
+        return [
+            (self[f"rubric_name_{number}"], self[f"rubric_max_{number}"])
+            for number in range(1, RUBRIC_ROWS + 1)
+        ]
 
     def weight_fields(self):
         return [(indicator, self[f"weight_{indicator.code}"]) for indicator in self.indicators]
@@ -149,3 +212,81 @@ class AdjustmentDecisionForm(BootstrapFormMixin, forms.Form):
 
 class DecisionForm(BootstrapFormMixin, forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False)
+
+
+# Expert review --------------------------------------------------------------------------------
+
+
+class ExpertForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    expertise = forms.CharField(label=_("Field of expertise"), max_length=100)
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=150,
+        help_text=_("An expert never reviews a complex whose host unit is this organisation."),
+    )
+    city = forms.ModelChoiceField(
+        label=_("City"),
+        queryset=Region.objects.filter(level=RegionLevel.CITY),
+        help_text=_("An expert never reviews a complex of this city."),
+    )
+
+
+class NewExpertForm(ExpertForm):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    email = forms.EmailField(label=_("Email"), required=False)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Tell the expert; they change it after signing in."),
+    )
+
+
+class AssignmentForm(BootstrapFormMixin, forms.Form):
+    complex = forms.ModelChoiceField(label=_("Complex"), queryset=Complex.objects.none())
+    expert = forms.ModelChoiceField(label=_("Expert"), queryset=Expert.objects.none())
+
+    def __init__(self, *args, complexes, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["complex"].queryset = complexes
+        self.fields["expert"].queryset = experts
+
+
+class ReviewForm(BootstrapFormMixin, forms.Form):
+    """Points (0 to the item's maximum) and a comment per rubric item."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, rubric: list[RubricItem], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rubric = rubric
+        for item in rubric:
+            self.fields[f"points_{item.pk}"] = forms.DecimalField(
+                label=_("Points"),
+                required=False,
+                min_value=Decimal(0),
+                max_value=item.maximum,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}),
+            )
+            self.fields[f"comment_{item.pk}"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                max_length=COMMENT_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            )
+
+    def scores(self) -> dict[int, tuple[Decimal, str]]:
+        return {
+            item.pk: (
+                self.cleaned_data[f"points_{item.pk}"],
+                self.cleaned_data.get(f"comment_{item.pk}", ""),
+            )
+            for item in self.rubric
+            if self.cleaned_data.get(f"points_{item.pk}") is not None
+        }
+
+    def rows(self):
+        return [
+            (item, self[f"points_{item.pk}"], self[f"comment_{item.pk}"]) for item in self.rubric
+        ]

@@ -395,6 +395,23 @@ class EvaluationScheme(models.Model):
     pass_from = models.DecimalField(
         _("pass from"), max_digits=5, decimal_places=2, default=Decimal("60")
     )
+    # The two halves of a score (docs/EVALUATION.md, "Data and experts").
+    data_weight = models.DecimalField(
+        _("weight of the data score"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.40"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "The final score is the data score × this weight + the expert score × (1 − it)."
+        ),
+    )
+    experts_per_complex = models.PositiveSmallIntegerField(
+        _("experts per complex"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("How many experts review each complex of the category."),
+    )
     notes = models.TextField(_("notes"), blank=True, max_length=REASON_MAX_LENGTH)
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -416,6 +433,10 @@ class EvaluationScheme(models.Model):
                 & Q(good_from__lte=models.F("excellent_from"))
                 & Q(pass_from__gte=0)
                 & Q(excellent_from__lte=100),
+            ),
+            models.CheckConstraint(
+                name="data_weight_between_0_and_1",
+                condition=Q(data_weight__gte=0, data_weight__lte=1),
             ),
         ]
 
@@ -756,6 +777,15 @@ class Evaluation(models.Model):
     adjustment = models.DecimalField(
         _("bonus and penalty points"), max_digits=6, decimal_places=2, default=Decimal(0)
     )
+    # The two halves of the score: the data score from the indicators, and the expert score
+    # (an input frozen with the revision, like ``adjustment``: None when no expert review was
+    # submitted, and the data score stands alone).
+    data_score = models.DecimalField(
+        _("data score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    expert_score = models.DecimalField(
+        _("expert score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -859,3 +889,212 @@ class JobKind(models.TextChoices):
     """The evaluation's kinds of background job (portal.models.Job, registered in apps.py)."""
 
     RECOMPUTE = "recompute", _("Recompute the evaluation")
+
+
+# Expert review: the second half of the score (docs/EVALUATION.md, "Data and experts") ----------
+
+
+@audited()
+class RubricItem(models.Model):
+    """One item of a scheme's expert rubric: the points an expert gives it run from 0 to
+    ``maximum``; the maxima of a scheme's items sum to 100."""
+
+    scheme = models.ForeignKey(
+        EvaluationScheme, on_delete=models.CASCADE, related_name="rubric_items"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    maximum = models.DecimalField(
+        _("maximum points"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("rubric item")
+        verbose_name_plural = _("rubric items")
+        ordering = ["scheme_id", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="rubric_maximum_positive", condition=Q(maximum__gt=0, maximum__lte=100)
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+# The rubric the migrations ship with the default schemes, as written there (pages translate it).
+SHIPPED_RUBRIC = (
+    (gettext_noop("Construction and operating mechanism"), Decimal(20)),
+    (gettext_noop("Services to enterprises and their quality"), Decimal(30)),
+    (gettext_noop("Support to the industry cluster"), Decimal(30)),
+    (gettext_noop("Innovation resources and team"), Decimal(20)),
+)
+
+
+class ExpertQuerySet(ScopedQuerySet):
+    scope_expert = "user_id"
+
+    def active(self):
+        return self.filter(user__is_active=True)
+
+
+@audited()
+class Expert(models.Model):
+    """A member of the province's expert pool, signing in with ``user`` (role expert). The
+    conflict rule compares ``city`` and ``organisation`` with a complex's city and host unit."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="expert_profile",
+    )
+    name = models.CharField(_("name"), max_length=50)
+    expertise = models.CharField(_("field of expertise"), max_length=100)
+    organisation = models.CharField(_("organisation"), max_length=150)
+    city = models.ForeignKey(
+        "complexes.Region",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "city"},
+    )
+
+    objects = ExpertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.user.is_active
+
+
+class AssignmentQuerySet(ScopedQuerySet):
+    scope_expert = "expert__user_id"
+
+
+@audited()
+class ExpertAssignment(models.Model):
+    """An expert reviews a complex's year. ``expert_city`` and ``complex_city`` are copied from
+    the records when the province assigns, so that the database refuses an expert of the
+    complex's own city even if a service forgot to (the host-unit rule is the service's)."""
+
+    expert = models.ForeignKey(
+        Expert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    complex = models.ForeignKey(
+        Complex,
+        verbose_name=_("complex"),
+        on_delete=models.CASCADE,
+        related_name="expert_assignments",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    expert_city = models.CharField(max_length=6, editable=False)
+    complex_city = models.CharField(max_length=6, editable=False)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expert assignment")
+        verbose_name_plural = _("expert assignments")
+        ordering = ["year", "complex_id", "expert_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["expert", "complex", "year"], name="one_assignment_per_expert"
+            ),
+            models.CheckConstraint(
+                name="expert_not_of_the_complex_city",
+                condition=~Q(expert_city=models.F("complex_city")),
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "complex"], name="assignment_year_complex")]
+
+    def __str__(self):
+        return f"{self.expert} → {self.complex_id} · {self.year}"
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class ReviewQuerySet(ScopedQuerySet):
+    scope_expert = "assignment__expert__user_id"
+
+    def submitted(self):
+        return self.filter(status=ReviewStatus.SUBMITTED)
+
+
+@audited()
+class ExpertReview(models.Model):
+    """An expert's review of an assigned complex's year: points per rubric item with a comment,
+    saved as a draft and then submitted, after which it is locked
+    (``evaluation/expert_review.py``)."""
+
+    assignment = models.OneToOneField(
+        ExpertAssignment,
+        verbose_name=_("assignment"),
+        on_delete=models.CASCADE,
+        related_name="review",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    total = models.DecimalField(_("total"), max_digits=5, decimal_places=2, default=Decimal(0))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("saved at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expert review")
+        verbose_name_plural = _("expert reviews")
+        ordering = ["assignment_id"]
+        constraints = [
+            models.CheckConstraint(
+                name="review_total_between_0_and_100", condition=Q(total__gte=0, total__lte=100)
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.assignment)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ReviewStatus.SUBMITTED
+
+
+@audited()
+class ReviewScore(models.Model):
+    """The points an expert gives one rubric item, with a comment."""
+
+    review = models.ForeignKey(ExpertReview, on_delete=models.CASCADE, related_name="scores")
+    item = models.ForeignKey(RubricItem, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX_LENGTH)
+
+    class Meta:
+        verbose_name = _("rubric score")
+        verbose_name_plural = _("rubric scores")
+        ordering = ["review_id", "item__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "item"], name="one_score_per_item"),
+            models.CheckConstraint(name="review_points_not_negative", condition=Q(points__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.points}"

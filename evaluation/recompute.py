@@ -41,6 +41,7 @@ from .models import (
     Evaluation,
     EvaluationRun,
     EvaluationScheme,
+    ExpertReview,
     Indicator,
     JobKind,
     Publication,
@@ -174,19 +175,22 @@ def _scheme_input(scheme: EvaluationScheme) -> scoring.Scheme:
         excellent_from=scheme.excellent_from,
         good_from=scheme.good_from,
         pass_from=scheme.pass_from,
+        data_weight=scheme.data_weight,
     )
 
 
 @dataclass(frozen=True)
 class ScoredComplex:
     """Everything one complex's result is computed from: its category and the scheme applied
-    to it, the values scored (by indicator code) and its bonus and penalty points."""
+    to it, the values scored (by indicator code), its bonus and penalty points and its expert
+    score (None without a submitted expert review)."""
 
     complex_id: int
     category: str
     scheme_id: int
     values: Mapping[str, Decimal]
     adjustment: Decimal
+    expert_score: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,8 @@ class ResultRow:
     grade: str
     breakdown: tuple[dict, ...]
     adjustment: Decimal
+    data_score: Decimal | None = None
+    expert_score: Decimal | None = None
 
 
 def results_from_inputs(
@@ -215,7 +221,9 @@ def results_from_inputs(
         results = scoring.score_category(
             _scheme_input(schemes[scheme_id]),
             [
-                scoring.ComplexInput(entry.complex_id, entry.values, entry.adjustment)
+                scoring.ComplexInput(
+                    entry.complex_id, entry.values, entry.adjustment, entry.expert_score
+                )
                 for entry in members
             ],
         )
@@ -229,6 +237,8 @@ def results_from_inputs(
                 grade=result.grade,
                 breakdown=tuple(_line(line) for line in result.breakdown),
                 adjustment=result.adjustment,
+                data_score=result.data_score,
+                expert_score=result.expert_score,
             )
             for result in results
         ]
@@ -238,7 +248,8 @@ def results_from_inputs(
 def _inputs_from_records(*, year: int) -> tuple[list[ScoredComplex], list[EvaluationScheme]]:
     """The inputs of the year's results as the portal's records give them now: the provincial
     complexes operating or rectifying with an approved report, their approved values, derived
-    values and applied bonus and penalty items, and each category's scheme."""
+    values, applied bonus and penalty items and submitted expert reviews, and each category's
+    scheme."""
     evaluated = dict(
         Complex.objects.filter(
             level__in=settings.EVALUATION_LEVELS,
@@ -263,6 +274,7 @@ def _inputs_from_records(*, year: int) -> tuple[list[ScoredComplex], list[Evalua
         .values_list("complex_id", "item_code")
     ):
         applied[complex_id].append(code)
+    expert_scores = expert_scores_of(year=year, complex_ids=evaluated)
     entries, schemes = [], []
     for category in sorted(set(evaluated.values())):
         scheme = selectors.scheme_for(year=year, category=category)
@@ -280,11 +292,25 @@ def _inputs_from_records(*, year: int) -> tuple[list[ScoredComplex], list[Evalua
                     (item_points.get(code, Decimal(0)) for code in applied[complex_id]),
                     Decimal(0),
                 ),
+                expert_score=expert_scores.get(complex_id),
             )
             for complex_id, complex_category in evaluated.items()
             if complex_category == category
         ]
     return entries, schemes
+
+
+def expert_scores_of(*, year: int, complex_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Each complex's expert score for the year, from its submitted reviews' totals (a complex
+    without one is left out)."""
+    totals: dict[int, list[Decimal]] = defaultdict(list)
+    for complex_id, total in (
+        ExpertReview.objects.submitted()
+        .filter(assignment__year=year, assignment__complex_id__in=list(complex_ids))
+        .values_list("assignment__complex_id", "total")
+    ):
+        totals[complex_id].append(total)
+    return {complex_id: scoring.expert_score(marks) for complex_id, marks in totals.items()}
 
 
 @transaction.atomic
@@ -342,9 +368,11 @@ def _results_replace(*, run: EvaluationRun, rows: list[ResultRow]) -> None:
             [row.grade for row in rows],
             [json.dumps(list(row.breakdown)) for row in rows],
             [row.adjustment for row in rows],
+            [row.data_score for row in rows],
+            [row.expert_score for row in rows],
         ]
         if rows
-        else [[]] * 8
+        else [[]] * 10
     )
     table = Evaluation._meta.db_table
     with connection.cursor() as cursor:
@@ -353,9 +381,10 @@ def _results_replace(*, run: EvaluationRun, rows: list[ResultRow]) -> None:
             WITH fresh AS (
                 SELECT * FROM unnest(
                     %s::bigint[], %s::text[], %s::bigint[], %s::numeric[], %s::integer[],
-                    %s::text[], %s::jsonb[], %s::numeric[]
+                    %s::text[], %s::jsonb[], %s::numeric[], %s::numeric[], %s::numeric[]
                 ) AS fresh (
-                    complex_id, category, scheme_id, score, rank, grade, breakdown, adjustment
+                    complex_id, category, scheme_id, score, rank, grade, breakdown, adjustment,
+                    data_score, expert_score
                 )
             ),
             vanished AS (
@@ -365,19 +394,21 @@ def _results_replace(*, run: EvaluationRun, rows: list[ResultRow]) -> None:
             )
             INSERT INTO {table} AS result
                 (run_id, status, complex_id, year, category, scheme_id, score, rank, grade,
-                 breakdown, adjustment)
+                 breakdown, adjustment, data_score, expert_score)
             SELECT %s, %s, complex_id, %s, category, scheme_id, score, rank, grade, breakdown,
-                adjustment
+                adjustment, data_score, expert_score
             FROM fresh
             ON CONFLICT (run_id, complex_id) DO UPDATE SET
                 category = EXCLUDED.category, scheme_id = EXCLUDED.scheme_id,
                 score = EXCLUDED.score, rank = EXCLUDED.rank, grade = EXCLUDED.grade,
-                breakdown = EXCLUDED.breakdown, adjustment = EXCLUDED.adjustment
+                breakdown = EXCLUDED.breakdown, adjustment = EXCLUDED.adjustment,
+                data_score = EXCLUDED.data_score, expert_score = EXCLUDED.expert_score
             WHERE (result.category, result.scheme_id, result.score, result.rank, result.grade,
-                   result.breakdown, result.adjustment)
+                   result.breakdown, result.adjustment, result.data_score, result.expert_score)
                 IS DISTINCT FROM (EXCLUDED.category, EXCLUDED.scheme_id, EXCLUDED.score,
                                   EXCLUDED.rank, EXCLUDED.grade, EXCLUDED.breakdown,
-                                  EXCLUDED.adjustment)
+                                  EXCLUDED.adjustment, EXCLUDED.data_score,
+                                  EXCLUDED.expert_score)
             """,
             [*columns, run.pk, run.pk, run.status, run.year],
         )

@@ -177,7 +177,7 @@ def stored_inputs(
     run: EvaluationRun,
 ) -> tuple[list[ScoredComplex], dict[int, EvaluationScheme]]:
     """What the revision's results were computed from, as stored with them: the values, and
-    the category, scheme and bonus and penalty points kept on each result."""
+    the category, scheme, bonus and penalty points and expert score kept on each result."""
     values: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for complex_id, code, value in run.inputs.values_list("complex_id", "indicator__code", "value"):
         values[complex_id][code] = value
@@ -188,9 +188,10 @@ def stored_inputs(
             scheme_id=scheme_id,
             values=values[complex_id],
             adjustment=adjustment,
+            expert_score=expert_score,
         )
-        for complex_id, category, scheme_id, adjustment in run.results.values_list(
-            "complex_id", "category", "scheme_id", "adjustment"
+        for complex_id, category, scheme_id, adjustment, expert_score in run.results.values_list(
+            "complex_id", "category", "scheme_id", "adjustment", "expert_score"
         )
     ]
     schemes = EvaluationScheme.objects.prefetch_related(

@@ -12,12 +12,16 @@ Pure computation in Decimal, no ORM: services feed it rows and save its answer. 
   a value missing for a complex earns 0 points for that indicator.
 - An indicator no complex of the category has a value for (a source not plugged in yet) is left
   out, and the remaining weights are scaled up to sum to 100.
+- The indicators' points make the data score. With an expert score (``expert_score``: the
+  mean of the submitted reviews' totals, the highest and the lowest dropped when there are 5 or
+  more), the score is ``data × w + expert × (1 − w)``, w the scheme's ``data_weight``; without
+  one, the data score alone.
 - Bonus and penalty points are added, the score is clamped to [0, 100] and rounded half-up to
   2 places; complexes with equal scores share a rank (1, 2, 2, 4).
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 ZERO = Decimal(0)
@@ -47,6 +51,7 @@ class Scheme:
     excellent_from: Decimal = Decimal(85)
     good_from: Decimal = Decimal(75)
     pass_from: Decimal = Decimal(60)
+    data_weight: Decimal = Decimal("0.4")
 
     def __post_init__(self):
         if sum((item.weight for item in self.indicators), ZERO) != HUNDRED:
@@ -59,6 +64,8 @@ class Scheme:
             raise ValueError("The base share must lie between 0 and 1.")
         if not ZERO <= self.pass_from <= self.good_from <= self.excellent_from <= HUNDRED:
             raise ValueError("Grade thresholds must rise from pass to excellent within 0–100.")
+        if not ZERO <= self.data_weight <= ONE:
+            raise ValueError("The weight of the data score must lie between 0 and 1.")
 
     def grade(self, score: Decimal) -> str:
         if score >= self.excellent_from:
@@ -75,6 +82,8 @@ class ComplexInput:
     complex_id: int
     values: Mapping[str, Decimal]
     adjustment: Decimal = ZERO
+    # The expert score (0–100) or None when no expert review was submitted.
+    expert_score: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,8 @@ class ComplexScore:
     grade: str
     adjustment: Decimal
     breakdown: tuple[BreakdownLine, ...] = field(default_factory=tuple)
+    data_score: Decimal | None = None
+    expert_score: Decimal | None = None
 
 
 def score_category(scheme: Scheme, complexes: Iterable[ComplexInput]) -> list[ComplexScore]:
@@ -118,7 +129,7 @@ def score_category(scheme: Scheme, complexes: Iterable[ComplexInput]) -> list[Co
             indicator.code: indicator.weight * scale if indicator.code in ranges else ZERO
             for indicator in scheme.indicators
         }
-        unranked = []
+        unranked, data_scores = [], {}
         for item in inputs:
             lines = []
             total = ZERO
@@ -140,9 +151,47 @@ def score_category(scheme: Scheme, complexes: Iterable[ComplexInput]) -> list[Co
                         points=points.quantize(FOUR_PLACES, ROUND_HALF_UP),
                     )
                 )
-            score = min(HUNDRED, max(ZERO, total + item.adjustment)).quantize(CENT, ROUND_HALF_UP)
+            data_scores[item.complex_id] = _clamped(total)
+            combined = combined_score(total, item.expert_score, data_weight=scheme.data_weight)
+            score = _clamped(combined + item.adjustment)
             unranked.append((item, score, tuple(lines)))
-    return _ranked(scheme, unranked)
+    experts = {item.complex_id: item.expert_score for item in inputs}
+    return [
+        replace(
+            result,
+            data_score=data_scores[result.complex_id],
+            expert_score=experts[result.complex_id],
+        )
+        for result in _ranked(scheme, unranked)
+    ]
+
+
+def combined_score(data: Decimal, expert: Decimal | None, *, data_weight: Decimal) -> Decimal:
+    """The data score × w + the expert score × (1 − w); the data score alone without experts."""
+    if expert is None:
+        return data
+    return data * data_weight + expert * (ONE - data_weight)
+
+
+# From this many submitted reviews on, the highest and the lowest total are dropped.
+TRIM_FROM = 5
+
+
+def expert_score(totals: Iterable[Decimal]) -> Decimal | None:
+    """The mean of the submitted reviews' totals, dropping the highest and the lowest when there
+    are ``TRIM_FROM`` or more, rounded half-up to 2 places; None without a review."""
+    ordered = sorted(totals)
+    if not ordered:
+        return None
+    if len(ordered) >= TRIM_FROM:
+        ordered = ordered[1:-1]
+    with localcontext() as context:
+        context.prec = 34
+        return (sum(ordered, ZERO) / len(ordered)).quantize(CENT, ROUND_HALF_UP)
+
+
+def _clamped(points: Decimal) -> Decimal:
+    return min(HUNDRED, max(ZERO, points)).quantize(CENT, ROUND_HALF_UP)
 
 
 def _has(item: ComplexInput, indicator: WeightedIndicator) -> bool:

@@ -124,6 +124,7 @@ def scheme_for(*, year: int, category: str) -> EvaluationScheme | None:
         .prefetch_related(
             Prefetch("weights", queryset=SchemeWeight.objects.select_related("indicator")),
             "adjustment_items",
+            "rubric_items",
         )
         .order_by("-year", "-version")
         .first()

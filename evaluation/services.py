@@ -41,6 +41,8 @@ from .models import (
     ReportingPeriod,
     ReportValue,
     ReportVersion,
+    ReviewScore,
+    RubricItem,
     SchemeWeight,
 )
 from .report_notices import report_moved_tell
@@ -290,10 +292,14 @@ def scheme_save(
     pass_from: Decimal = Decimal(60),
     items: list[dict] | None = None,
     notes: str = "",
+    data_weight: Decimal = Decimal("0.4"),
+    experts_per_complex: int = 3,
+    rubric: list[tuple[str, Decimal]] | None = None,
 ) -> EvaluationScheme:
     """Configure the scheme of a category from ``year`` on. A scheme of that year nobody has
     published yet is changed in place; otherwise a new version supersedes the one in force,
-    which stays as it was."""
+    which stays as it was. ``rubric``: the expert rubric's items (name, maximum points), in
+    order, whose maxima sum to 100 (None keeps the rubric in force)."""
     policy.require(actor, "scheme.change")
     indicators = selectors.indicators_by_code()
     errors: dict[str, list[str]] = {}
@@ -310,6 +316,11 @@ def scheme_save(
         ]
     if not 0 <= pass_from <= good_from <= excellent_from <= 100:
         errors["pass_from"] = [_("The grade thresholds must rise from pass to excellent.")]
+    if rubric is not None and sum((maximum for _name, maximum in rubric), Decimal(0)) != 100:
+        errors["rubric"] = [
+            _("The maximum points of the rubric's items must sum to 100 (now %(total)s).")
+            % {"total": sum((maximum for _name, maximum in rubric), Decimal(0))}
+        ]
     if errors:
         raise ValidationError(errors)
     current = selectors.scheme_for(year=year, category=category)
@@ -332,10 +343,13 @@ def scheme_save(
                 }
                 for item in current.adjustment_items.all()
             ]
+        if rubric is None and current is not None:
+            rubric = [(item.name, item.maximum) for item in current.rubric_items.all()]
     scheme.normalization = normalization
     scheme.floor = floor
     scheme.excellent_from, scheme.good_from, scheme.pass_from = excellent_from, good_from, pass_from
     scheme.notes = notes
+    scheme.data_weight, scheme.experts_per_complex = data_weight, experts_per_complex
     scheme.full_clean()
     scheme.save()
     scheme.weights.all().delete()
@@ -343,6 +357,8 @@ def scheme_save(
         SchemeWeight(scheme=scheme, indicator=indicators[code], weight=weight)
         for code, weight in weights.items()
     )
+    if rubric is not None:
+        _rubric_replace(scheme, rubric)
     if items is not None:
         scheme.adjustment_items.all().delete()
         AdjustmentItem.objects.bulk_create(
@@ -357,6 +373,22 @@ def scheme_save(
             for item in items
         )
     return scheme
+
+
+def _rubric_replace(scheme: EvaluationScheme, rubric: list[tuple[str, Decimal]]) -> None:
+    """The scheme's rubric becomes ``rubric``, keeping the items (and the points experts gave
+    them) whose name stays."""
+    kept = {item.name: item for item in scheme.rubric_items.all()}
+    removed = scheme.rubric_items.exclude(name__in=[name for name, _maximum in rubric])
+    if ReviewScore.objects.filter(item__in=removed).exists():
+        raise ValidationError(
+            {"rubric": [_("Experts have scored an item you removed: keep it or save a new year.")]}
+        )
+    removed.delete()
+    for position, (name, maximum) in enumerate(rubric, 1):
+        item = kept.get(name) or RubricItem(scheme=scheme, name=name)
+        item.maximum, item.position = maximum, position
+        item.save()
 
 
 @transaction.atomic

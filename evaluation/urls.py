@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import exports, revision_views, views
+from . import expert_views, exports, revision_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -44,6 +44,22 @@ urlpatterns = [
     re_path(
         r"^decisions/(?P<pk>\d+)/(?P<verdict>confirm|dismiss)/$", views.decision, name="decision"
     ),
+    path("experts/", expert_views.experts, name="experts"),
+    path("experts/new/", expert_views.expert_new, name="expert_new"),
+    path("experts/<int:pk>/", expert_views.expert_edit, name="expert"),
+    re_path(
+        r"^experts/(?P<pk>\d+)/(?P<change>activate|deactivate)/$",
+        expert_views.expert_active,
+        name="expert_active",
+    ),
+    path("assignments/", expert_views.assignments, name="assignments"),
+    path(
+        "assignments/<int:pk>/delete/",
+        expert_views.assignment_delete,
+        name="assignment_delete",
+    ),
+    path("reviews/", expert_views.reviews, name="reviews"),
+    path("reviews/<int:pk>/", expert_views.review, name="review"),
     path("jobs/recompute/", views.recompute_now, name="recompute"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
 ]

@@ -367,8 +367,13 @@ def scheme(request):
             "good_from": current.good_from,
             "pass_from": current.pass_from,
             "notes": current.notes,
+            "data_weight": current.data_weight,
+            "experts_per_complex": current.experts_per_complex,
             **{f"weight_{w.indicator.code}": w.weight for w in current.weights.all()},
         }
+        for number, item in enumerate(current.rubric_items.all(), 1):
+            initial[f"rubric_name_{number}"] = item.name
+            initial[f"rubric_max_{number}"] = item.maximum
     form = SchemeForm(request.POST or None, initial=initial, indicators=indicators)
     if request.method == "POST":
         policy.page_requires(request.user, "scheme.change")
@@ -385,6 +390,8 @@ def scheme(request):
                     good_from=form.cleaned_data["good_from"],
                     pass_from=form.cleaned_data["pass_from"],
                     notes=form.cleaned_data["notes"],
+                    rubric=form.rubric(),
+                    **form.halves(),
                 )
             except (DomainError, ValidationError) as error:
                 _add_errors(form, error)

@@ -46,13 +46,15 @@ class ScopedQuerySet(models.QuerySet):
     A model's queryset names how its rows reach the three anchors of scope:
     ``scope_region`` (lookup to the region code, for officials: their whole subtree),
     ``scope_complex`` (lookup to the complex id, for operators) and ``scope_enterprise``
-    (lookup to the enterprise id, for enterprise users). An anchor left as ``None`` means no
+    (lookup to the enterprise id, for enterprise users), ``scope_expert`` (lookup to the
+    account id of the expert whose assignment the row belongs to). An anchor left as ``None`` means no
     scope but "all" reaches these rows. Public reads do not go through here.
     """
 
     scope_region: str | None = None
     scope_complex: str | None = None
     scope_enterprise: str | None = None
+    scope_expert: str | None = None
 
     def scope_condition(self, user, action: str = "view") -> models.Q | None:
         """The condition on the rows on which ``user`` may do ``action`` (``portal.policy``):

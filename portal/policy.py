@@ -12,8 +12,9 @@ this module is the mechanism every page, endpoint, export and service asks:
 
 A scope says which rows of a role the action reaches: every row, the rows of the user's region
 and everything under it (GB/T 2260 code prefix), the rows of the user's own complex or of the
-user's own enterprise. Querysets name how their rows reach these anchors (``scope_region``,
-``scope_complex``, ``scope_enterprise``); a row with no such anchor is reached by no scope but
+user's own enterprise, the rows of an expert's own assignments. Querysets name how their rows
+reach these anchors (``scope_region``, ``scope_complex``, ``scope_enterprise``,
+``scope_expert``: a lookup to the expert's account id); a row with no such anchor is reached by no scope but
 ``ALL``.
 
 Teams: the people of a complex or an enterprise share its role, and their team role (owner,
@@ -35,7 +36,9 @@ ALL = "all"
 SUBTREE = "subtree"
 OWN_COMPLEX = "own_complex"
 OWN_ENTERPRISE = "own_enterprise"
-SCOPES = (ALL, SUBTREE, OWN_COMPLEX, OWN_ENTERPRISE)
+# An expert's own assignments: the complexes and years the province assigned them to review.
+OWN_ASSIGNMENTS = "own_assignments"
+SCOPES = (ALL, SUBTREE, OWN_COMPLEX, OWN_ENTERPRISE, OWN_ASSIGNMENTS)
 
 # The role a superuser acts as (accounts.models.Role.PROVINCIAL_OFFICIAL's value).
 SUPERUSER_ACTS_AS = "provincial_official"
@@ -178,10 +181,12 @@ _ANCHOR_LOOKUPS = {
     SUBTREE: "scope_region",
     OWN_COMPLEX: "scope_complex",
     OWN_ENTERPRISE: "scope_enterprise",
+    OWN_ASSIGNMENTS: "scope_expert",
 }
 _USER_ANCHORS = {
     OWN_COMPLEX: lambda user: user.complex_id,
     OWN_ENTERPRISE: lambda user: user.enterprise_id,
+    OWN_ASSIGNMENTS: lambda user: user.pk,
 }
 
 

@@ -98,6 +98,7 @@ SHIPPED_DATA = [
     ("complexes.migrations.0002_load_regions", "load_regions"),
     ("evaluation.migrations.0002_default_catalogue_and_schemes", "load"),
     ("evaluation.migrations.0009_indicator_definitions", "fill_definitions"),
+    ("evaluation.migrations.0014_shipped_rubric", "ship_rubric"),
     ("funding.migrations.0002_default_rules_and_freeze", "create_defaults"),
     ("services.migrations.0005_voucher_rules", "ship_default_rules"),
 ]

@@ -12,6 +12,7 @@ from portal.money import money_string
 from ..models import (
     AnnualReport,
     Evaluation,
+    ExpertReview,
     Indicator,
     JobKind,
     Recommendation,
@@ -203,6 +204,8 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "status",
             "category",
             "score",
+            "data_score",
+            "expert_score",
             "rank",
             "ranked_of",
             "grade",
@@ -249,3 +252,57 @@ class JobSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
         ]
+
+
+class ReviewScoreSerializer(serializers.Serializer):
+    item = serializers.IntegerField(source="item_id", help_text="The rubric item's id.")
+    item_name = serializers.CharField(source="item.name", read_only=True)
+    maximum = serializers.DecimalField(
+        source="item.maximum", max_digits=5, decimal_places=2, read_only=True
+    )
+    points = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal(0))
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=COMMENT_MAX_LENGTH, default=""
+    )
+
+
+class ExpertReviewSerializer(serializers.ModelSerializer):
+    complex = serializers.IntegerField(source="assignment.complex_id", read_only=True)
+    year = serializers.IntegerField(source="assignment.year", read_only=True)
+    expert = serializers.IntegerField(source="assignment.expert_id", read_only=True)
+    expert_name = serializers.CharField(source="assignment.expert.name", read_only=True)
+    scores = ReviewScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ExpertReview
+        fields = [
+            "id",
+            "assignment",
+            "complex",
+            "year",
+            "expert",
+            "expert_name",
+            "status",
+            "total",
+            "version",
+            "scores",
+            "updated_at",
+            "submitted_at",
+        ]
+        read_only_fields = fields
+
+
+class ExpertReviewWriteSerializer(serializers.Serializer):
+    """Points and comments per rubric item; ``complex`` and ``year`` name the expert's own
+    assignment when creating, ``version`` the review's current version when updating."""
+
+    complex = serializers.IntegerField(required=False)
+    year = serializers.IntegerField(required=False, min_value=2017, max_value=2100)
+    version = serializers.IntegerField(required=False)
+    scores = ReviewScoreSerializer(many=True)
+
+    def scores_by_item(self) -> dict[int, tuple[Decimal, str]]:
+        return {
+            score["item_id"]: (score["points"], score.get("comment", ""))
+            for score in self.validated_data["scores"]
+        }

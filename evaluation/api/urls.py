@@ -8,5 +8,6 @@ router.register("reports", views.ReportViewSet, basename="report")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("jobs", views.JobViewSet, basename="job")
+router.register("expert-reviews", views.ExpertReviewViewSet, basename="expert-review")
 
 urlpatterns = router.urls

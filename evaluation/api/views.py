@@ -1,18 +1,23 @@
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from evaluation import recompute, selectors, services
-from evaluation.filters import EvaluationFilter, ReportFilter
-from evaluation.models import Indicator, JobKind, ReportValue
+from evaluation import expert_review, expert_selectors, recompute, selectors, services
+from evaluation.filters import EvaluationFilter, ExpertReviewFilter, ReportFilter
+from evaluation.models import ExpertAssignment, Indicator, JobKind, ReportValue
 from portal.api.filters import SelectorListMixin
 from portal.api.permissions import PolicyPermission
 from portal.models import Job
 
 from .serializers import (
     EvaluationSerializer,
+    ExpertReviewSerializer,
+    ExpertReviewWriteSerializer,
     IndicatorSerializer,
     JobSerializer,
     ReportActionSerializer,
@@ -176,3 +181,76 @@ class JobViewSet(
         )
         job.refresh_from_db()
         return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+
+class ExpertReviewViewSet(
+    SelectorListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Expert reviews: the province sees all; an expert sees their own, creates and updates the
+    draft (points and a comment per rubric item) and submits it, after which it is locked
+    (409)."""
+
+    serializer_class = ExpertReviewSerializer
+    permission_classes = [PolicyPermission]
+    policy_actions = {
+        "list": "expert_review.list",
+        "retrieve": "expert_review.list",
+        "create": "expert_review.fill",
+        "partial_update": "expert_review.fill",
+        "submit": "expert_review.fill",
+    }
+    filterset_class = ExpertReviewFilter
+
+    def get_queryset(self):
+        return expert_selectors.reviews_table(user=self.request.user, filters=self.query_filters())
+
+    def _answer(self, review, status_code=status.HTTP_200_OK):
+        review = expert_selectors.reviews_table(user=self.request.user).get(pk=review.pk)
+        return Response(ExpertReviewSerializer(review).data, status=status_code)
+
+    @extend_schema(request=ExpertReviewWriteSerializer, responses=ExpertReviewSerializer)
+    def create(self, request, *args, **kwargs):
+        """Start (or save again) the review of one of the expert's assignments, named by
+        ``complex`` and ``year``."""
+        data = ExpertReviewWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        missing = {
+            name: [_("This field is required.")]
+            for name in ("complex", "year")
+            if data.validated_data.get(name) is None
+        }
+        if missing:
+            raise ValidationError(missing)
+        assignment = get_object_or_404(
+            ExpertAssignment.objects.in_scope(request.user, "expert_review.fill"),
+            complex_id=data.validated_data["complex"],
+            year=data.validated_data["year"],
+        )
+        review = expert_review.review_save(
+            actor=request.user, assignment=assignment, scores=data.scores_by_item()
+        )
+        return self._answer(review, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ExpertReviewWriteSerializer, responses=ExpertReviewSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Save points and comments; ``version`` must be the review's current one (409)."""
+        review = self.get_object()
+        data = ExpertReviewWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = expert_review.review_save(
+            actor=request.user,
+            assignment=review.assignment,
+            scores=data.scores_by_item(),
+            version=data.validated_data.get("version"),
+        )
+        return self._answer(review)
+
+    @extend_schema(request=None, responses=ExpertReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        review = self.get_object()
+        review = expert_review.review_submit(actor=request.user, assignment=review.assignment)
+        return self._answer(review)

@@ -8,6 +8,9 @@ from django.utils import timezone
 from evaluation.models import (
     AnnualReport,
     EvaluationRun,
+    Expert,
+    ExpertAssignment,
+    ExpertReview,
     Indicator,
     ReportingPeriod,
     ReportStatus,
@@ -82,3 +85,28 @@ def report(complex_, year: int, status=ReportStatus.DRAFT, values_: dict | None 
 
 def approved(complex_, year: int, factor: float = 1.0, **overrides):
     return report(complex_, year, ReportStatus.APPROVED, values(factor, **overrides))
+
+
+def expert(city: str = "330200", organisation: str = "宁波大学", **user_fields) -> Expert:
+    """A member of the expert pool with their account (no services involved)."""
+    from accounts.models import Role
+    from tests.factories import UserFactory, region
+
+    user = UserFactory(role=Role.EXPERT, **user_fields)
+    return Expert.objects.create(
+        user=user, name=user.username, expertise="先进制造", organisation=organisation,
+        city=region(city),
+    )  # fmt: skip
+
+
+def expert_review(complex_, year: int, expert_: Expert | None = None) -> ExpertReview:
+    """A draft review of the complex's year by an expert of another city (scene only)."""
+    expert_ = expert_ or expert()
+    assignment = ExpertAssignment.objects.create(
+        expert=expert_,
+        complex=complex_,
+        year=year,
+        expert_city=expert_.city_id,
+        complex_city=complex_.region.city_code,
+    )
+    return ExpertReview.objects.create(assignment=assignment)

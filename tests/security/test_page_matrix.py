@@ -80,6 +80,13 @@ ARGUMENTS = {
     },
     "evaluation:adjustment_action": _pk("adjustment", action="reject"),
     "evaluation:adjustment_evidence": _pk("adjustment"),
+    "evaluation:expert": lambda side: {"pk": side["expert-review"].assignment.expert_id},
+    "evaluation:expert_active": lambda side: {
+        "pk": side["expert-review"].assignment.expert_id,
+        "change": "deactivate",
+    },
+    "evaluation:assignment_delete": lambda side: {"pk": side["expert-review"].assignment_id},
+    "evaluation:review": lambda side: {"pk": side["expert-review"].assignment_id},
     "complexes:history": _code("complex"),
     "history": lambda side: {"kind": "offering", "pk": side["offering"].pk},
     "complexes:part_add": lambda side: {"code": side["complex"].code, "part_name": "members"},
@@ -551,6 +558,40 @@ EXPECTED = {
     ("POST", "accounts:password_reset_complete"): "405 405 405 405 405 405 405 405",
     ("GET", "accounts:profile"): "302 200 200 200 200 200 200 200",
     ("POST", "accounts:profile"): "302 200 200 200 200 200 200 200",
+    # The expert pool and the assignments are the province's; a review page is its expert's
+    # (the province reads it), anyone else's answers 404.
+    ("GET", "evaluation:experts"): "302 200 403 403 403 403 200 403",
+    ("POST", "evaluation:experts"): "302 405 405 405 405 405 405 405",
+    ("GET", "evaluation:expert_new"): "302 200 403 403 403 403 200 403",
+    ("POST", "evaluation:expert_new"): "302 200 403 403 403 403 200 403",
+    ("GET", "evaluation:assignments"): "302 200 403 403 403 403 200 403",
+    ("POST", "evaluation:assignments"): "302 200 403 403 403 403 200 403",
+    ("GET", "evaluation:reviews"): "302 200 403 403 403 403 200 403",
+    ("POST", "evaluation:reviews"): "302 405 405 405 405 405 405 405",
+    ("GET", "evaluation:expert"): (
+        "302 200 403 403 403 403 200 403 | 302 200 403 403 403 403 200 403"
+    ),
+    ("POST", "evaluation:expert"): (
+        "302 200 403 403 403 403 200 403 | 302 200 403 403 403 403 200 403"
+    ),
+    ("GET", "evaluation:expert_active"): (
+        "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405"
+    ),
+    ("POST", "evaluation:expert_active"): (
+        "302 302 403 403 403 403 302 403 | 302 302 403 403 403 403 302 403"
+    ),
+    ("GET", "evaluation:assignment_delete"): (
+        "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405"
+    ),
+    ("POST", "evaluation:assignment_delete"): (
+        "302 302 403 403 403 403 302 403 | 302 302 403 403 403 403 302 403"
+    ),
+    ("GET", "evaluation:review"): (
+        "302 200 404 404 404 404 200 404 | 302 200 404 404 404 404 200 404"
+    ),
+    ("POST", "evaluation:review"): (
+        "302 403 404 404 404 404 403 404 | 302 403 404 404 404 404 403 404"
+    ),
     ("GET", "services:my_enterprise_edit"): "302 403 403 403 403 200 403 403",
     ("POST", "services:my_enterprise_edit"): "302 403 403 403 403 200 403 403",
     # A decision without its action: no such action.

@@ -31,6 +31,7 @@ RESOURCE_OF_PATH = {
     "complexes": "complex",
     "enterprises": "enterprise",
     "evaluations": "evaluation",
+    "expert-reviews": "expert-review",
     "funding-rules": "funding-rule",
     "impact-surveys": "impact-survey",
     "institutions": "institution",
@@ -47,6 +48,22 @@ RESOURCE_OF_PATH = {
 CODE_OF_PATH = {"regions": "330784", "indicators": "st_projects"}
 
 EXPECTED = {
+    # The province reads every review; only experts (not among these columns: see
+    # tests/evaluation/test_expert_review_api.py) write theirs.
+    ("GET", "/api/v1/expert-reviews/"): "401 200 403 403 403 403 200 403",
+    ("POST", "/api/v1/expert-reviews/"): "401 403 403 403 403 403 403 403",
+    (
+        "GET",
+        "/api/v1/expert-reviews/{id}/",
+    ): "401 200 403 403 403 403 200 403 | 401 200 403 403 403 403 200 403",
+    (
+        "PATCH",
+        "/api/v1/expert-reviews/{id}/",
+    ): "401 403 403 403 403 403 403 403 | 401 403 403 403 403 403 403 403",
+    (
+        "POST",
+        "/api/v1/expert-reviews/{id}/submit/",
+    ): "401 403 403 403 403 403 403 403 | 401 403 403 403 403 403 403 403",
     ("GET", "/api/v1/allocations/"): "401 200 200 200 200 200 200 200",
     ("POST", "/api/v1/allocations/publish/"): "401 400 403 403 403 403 400 403",
     ("POST", "/api/v1/allocations/recompute/"): "401 400 403 403 403 403 400 403",
@@ -303,6 +320,7 @@ COUNTS = {
     "/api/v1/complexes/": "2 2 2 2 2 2 2 2",
     "/api/v1/enterprises/": "- 2 1 1 0 1 2 0",
     "/api/v1/evaluations/": "- 2 1 1 1 0 2 0",
+    "/api/v1/expert-reviews/": "- 2 - - - - 2 -",
     "/api/v1/funding-rules/": "- 3 3 3 0 0 3 0",
     "/api/v1/impact-surveys/": "- 2 1 1 - 1 2 -",
     "/api/v1/impact-surveys/by-complex/": "- 2 1 1 1 - 2 -",
@@ -585,6 +603,8 @@ FIELD_SETS = {
             "scheme",
             "scheme_version",
             "score",
+            "data_score",
+            "expert_score",
             "rank",
             "ranked_of",
             "grade",
@@ -652,6 +672,22 @@ FIELD_SETS = {
     "service-request": SERVICE_REQUEST,
     "service-request detail": SERVICE_REQUEST | {"timeline", "deliverables"},
     "settlement": set(["id", "complex", "month", "amount", "settled_by", "settled_at"]),
+    "expert-review": set(
+        [
+            "id",
+            "assignment",
+            "complex",
+            "year",
+            "expert",
+            "expert_name",
+            "status",
+            "total",
+            "version",
+            "scores",
+            "updated_at",
+            "submitted_at",
+        ]
+    ),
     "voucher-application": set(
         [
             "id",
@@ -720,6 +756,10 @@ FIELDS = {
     "/api/v1/allocations/": "- allocation allocation allocation - - allocation - | - allocation - - - - allocation -",
     "/api/v1/allocations/{id}/": "- allocation allocation allocation - - allocation - | - allocation - - - - allocation -",
     "/api/v1/evaluations/{id}/": "- evaluation evaluation evaluation evaluation - evaluation - | - evaluation - - - - evaluation -",
+    "/api/v1/expert-reviews/": "- expert-review - - - - expert-review - | "
+    "- expert-review - - - - expert-review -",
+    "/api/v1/expert-reviews/{id}/": "- expert-review - - - - expert-review - | "
+    "- expert-review - - - - expert-review -",
     "/api/v1/funding-rules/": "- funding-rule funding-rule funding-rule - - funding-rule - | - funding-rule funding-rule funding-rule - - funding-rule -",
     "/api/v1/funding-rules/{id}/": "- funding-rule funding-rule funding-rule - - funding-rule - | - funding-rule funding-rule funding-rule - - funding-rule -",
     "/api/v1/jobs/": "- job - - - - job - | - job - - - - job -",

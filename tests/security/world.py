@@ -113,6 +113,8 @@ def _side(complex_, enterprise, year: int, recipient) -> dict:
             evidence=ContentFile(b"%PDF-1.7\n%%EOF\n", name="evidence.pdf"),
             evidence_name="表彰文件.pdf",
         ),
+        # A draft review by an expert of Ningbo, in neither complex's city.
+        "expert-review": evaluation_factories.expert_review(complex_, year),
         "decision": ManagementDecision.objects.create(
             complex=complex_,
             year=year,

@@ -44,7 +44,8 @@ NOT_PAGES = {
     "services:claim_licence", "accounts:team_member", "accounts:official_active",
     "evaluation:revision_decide", "dashboard:compare_export", "funding:decision_pdf",
     "services:deliverable_download", "services:requests_export_csv",
-    "services:settlement_review_sheet", "open_data_csv",
+    "services:settlement_review_sheet", "open_data_csv", "evaluation:expert_active",
+    "evaluation:assignment_delete",
 }  # fmt: skip
 # Words that stay in Latin letters in Chinese pages too: names of formats, encodings and of the
 # API, the units of file sizes (Django's filesizeformat writes them so in Chinese too), the prefix
@@ -129,6 +130,9 @@ def seeded():
         "enterprise": factories.enterprise_user_of(enterprise, username="enterprise"),
     }
     rule_set(YEAR, actor=users["province"], pool=60 * M)
+    expert_review = evaluation.expert_review(complex_, YEAR)
+    expert = expert_review.assignment.expert
+    users["expert"] = expert.user
     adjustment = Adjustment.objects.create(
         complex=yuhang, year=YEAR, item_code="national_award", reason="获国家级表彰",
         proposed_by=factories.regional_official("330110", username="county"),
@@ -166,7 +170,8 @@ def seeded():
     )
     objects = [
         complex_, yuhang, institution, offering, enterprise, service_request, export, claim,
-        claim.claimant, application, adjustment, adjustment.proposed_by, invitation, *shipped,
+        claim.claimant, application, adjustment, adjustment.proposed_by, invitation, expert,
+        *shipped,
         *users.values(),
     ]  # fmt: skip
     data = {
@@ -242,6 +247,12 @@ def seeded():
             {"code": code, "year": YEAR, "indicator": "member_institutions"},
         ),
         "evaluation:revision": ("province", {"year": YEAR}),
+        "evaluation:experts": ("province", {}),
+        "evaluation:expert_new": ("province", {}),
+        "evaluation:expert": ("province", {"pk": expert.pk}),
+        "evaluation:assignments": ("province", {}),
+        "evaluation:reviews": ("expert", {}),
+        "evaluation:review": ("expert", {"pk": expert_review.assignment_id}),
         "funding:table": ("province", {}),
         "funding:simulate": ("province", {}),
         "funding:rules": ("province", {}),

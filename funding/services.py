@@ -254,8 +254,10 @@ def _drafts_replace(*, year: int, rows: list[Allocation]) -> None:
 
 def _same_as_published(*, year: int, rows: list[Allocation]) -> bool:
     published = {
-        row.complex_id: _decided(row)
-        for row in Allocation.objects.filter(year=year, status=AllocationStatus.PUBLISHED)
+        complex_id: tuple(decided)
+        for complex_id, *decided in Allocation.objects.filter(
+            year=year, status=AllocationStatus.PUBLISHED
+        ).values_list("complex_id", *DECIDED_FIELDS)
     }
     return bool(published) and published == {row.complex_id: _decided(row) for row in rows}
 

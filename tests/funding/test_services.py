@@ -284,3 +284,44 @@ def test_rule_sets_are_versioned_from_the_defaults(db):
     with pytest.raises(ValidationError):
         rule_set(2024, floor=80 * M)
     assert RuleSet.objects.filter(year=2024).count() == 2
+
+
+def _draft_columns():
+    """Every column of the drafts but the id, by complex."""
+    fields = [field.attname for field in Allocation._meta.concrete_fields if field.name != "id"]
+    return sorted(Allocation.objects.filter(status=AllocationStatus.DRAFT).values_list(*fields))
+
+
+def _written_both_ways(year=YEAR):
+    """The drafts as ``_drafts_replace`` writes them over the drafts in place, and as the ORM
+    wrote them before (every draft deleted, the same rows inserted by ``bulk_create``)."""
+    _outcome, rows = services._draft_rows(year=year)
+    services._drafts_replace(year=year, rows=rows)
+    in_one_statement = _draft_columns()
+    Allocation.objects.filter(year=year, status=AllocationStatus.DRAFT).delete()
+    for row in rows:
+        row.pk = None
+    Allocation.objects.bulk_create(rows)
+    return in_one_statement, _draft_columns()
+
+
+def test_drafts_written_in_one_statement_are_the_rows_the_orm_wrote(province):
+    # No drafts yet: every row is inserted.
+    in_one_statement, by_the_orm = _written_both_ways()
+    assert len(in_one_statement) == 5 and in_one_statement == by_the_orm
+
+    # Over existing drafts: a complex leaves, amounts, caps, grades and reports change.
+    province["e"].status = Status.REMOVED
+    province["e"].save(update_fields=["status"])
+    Evaluation.objects.filter(complex=province["c"]).update(score=Decimal("95.00"))
+    approved_report(province["c"], YEAR, local=45 * M, host=90 * M)
+    rule_set(YEAR, pool=160 * M, cap=60 * M)
+    in_one_statement, by_the_orm = _written_both_ways()
+    assert len(in_one_statement) == 4 and in_one_statement == by_the_orm
+    assert province["e"].pk not in {row[0] for row in in_one_statement}
+
+    # A rerun on the same data updates the drafts in place: same rows, no new ids.
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
+    ids = set(Allocation.objects.drafts().values_list("pk", flat=True))
+    services.allocations_recompute(year=YEAR, actor=factories.provincial_official())
+    assert set(Allocation.objects.drafts().values_list("pk", flat=True)) == ids

@@ -199,15 +199,23 @@ def top_ranked(*, year: int, region_code: str, limit: int) -> dict[str, list[Eva
 
     The rank shown is the province-wide rank in the category, as published.
     """
-    rows = (
-        evaluation_list()
-        .shown()
+    # The window picks the ids alone; the joins and the peer count (``ranked_of``, a subquery
+    # per row) apply to the rows picked, and the LIMIT (never below their number) lets the
+    # planner count the peers of those rows only. Over the whole year, the estimated cost made
+    # PostgreSQL compile the query (JIT: 140 ms of a 230 ms query at scale 10).
+    best = (
+        Evaluation.objects.shown()
         .filter(year=year, complex__region__code__startswith=subtree_prefix(region_code))
         .annotate(
             place=Window(RowNumber(), partition_by=F("category"), order_by=[F("rank"), F("pk")])
         )
         .filter(place__lte=limit)
-        .order_by("category", "place")
+        .values("pk")
+    )
+    rows = (
+        evaluation_list()
+        .filter(pk__in=best)
+        .order_by("category", "rank", "pk")[: limit * len(Category.choices)]
     )
     tables: dict[str, list[Evaluation]] = defaultdict(list)
     for evaluation in rows:

@@ -131,6 +131,9 @@ class Enterprise(TimeStampedModel):
                 opclasses=["varchar_pattern_ops"],
                 condition=Q(verified=False),
             ),
+            # The officials' list, 100 at a time in this order: read from the index instead of
+            # sorting every enterprise of the scope (30,000 at scale 10) for each page.
+            models.Index(fields=["name", "id"], name="enterprise_by_name"),
         ]
 
     def __str__(self):

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -77,6 +78,7 @@ def catalogue(request):
             "mapUrl": static("maps/zhejiang.json"),
             "complexUrl": reverse("complexes:detail", args=["CODE"]),
             "countLabel": _("Services found"),
+            "countUnit": pgettext("unit", "services"),
             "points": selectors.offering_map_points(filters=filters),
         },
         "query": _query_without_page(request),

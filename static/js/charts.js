@@ -27,7 +27,8 @@
       };
     },
     // {years: [label], series: [{key, name, unit, values}]}: one measure (data-chart-series) by
-    // year, its axis named with its unit (the card's heading names the measure); a year without figures is null, drawn as a gap (connectNulls stays off), not a 0.
+    // year, its axis named with its unit (the card's heading names the measure). A year
+    // without figures is null, drawn as a gap (connectNulls off), never as a 0.
     trend: function (data, element) {
       var series = data.series.filter(function (s) { return s.key === element.dataset.chartSeries; })[0];
       return {

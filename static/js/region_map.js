@@ -68,7 +68,8 @@
         } : undefined,
         series: [
           {
-            type: "map", geoIndex: 0,
+            // Shaded by a continuous scale (the visualMap reads it out): no decal pattern.
+            type: "map", geoIndex: 0, itemStyle: { decal: "none" },
             data: config.regions.map(function (r) {
               return { name: r.name, value: r.value, code: r.code, label: r.label };
             })

@@ -76,6 +76,17 @@ def pages(scene) -> list[tuple[str | None, str, str]]:
     ]
 
 
+# Every chart and map (an ECharts instance) is described for screen readers and draws its
+# series with decal patterns as well as colours (static/js/chart_theme.js).
+CHARTS_WITHOUT_ARIA = """() => [...document.querySelectorAll("[_echarts_instance_]")]
+  .filter(element => {
+    const aria = [].concat(echarts.getInstanceByDom(element).getOption().aria || [])[0];
+    return !(aria && aria.enabled && aria.decal && aria.decal.show
+             && element.getAttribute("aria-label"));
+  })
+  .map(element => element.id || element.className)"""
+
+
 def blocking_violations(page) -> list[dict]:
     return [
         {
@@ -95,7 +106,7 @@ def blocking_violations(page) -> list[dict]:
 def test_the_main_pages_have_no_serious_accessibility_violation(
     page, live_server, log_in, snap, scene
 ):
-    found = {}
+    found, without_aria, charts_drawn = {}, {}, set()
     signed_in = None
     for role, name, path in pages(scene):
         if role != signed_in:
@@ -112,13 +123,17 @@ def test_the_main_pages_have_no_serious_accessibility_violation(
             assert response.status == 200, (name, language, response.status)
             page.wait_for_load_state("networkidle")
             found[(name, language, DESKTOP["width"])] = blocking_violations(page)
+            if page.evaluate("Boolean(window.echarts)"):
+                charts_drawn.add(name)
+                without_aria[(name, language)] = page.evaluate(CHARTS_WITHOUT_ARIA)
             snap(page, name)
             page.set_viewport_size({"width": PHONE_WIDTH, "height": DESKTOP["height"]})
             found[(name, language, PHONE_WIDTH)] = blocking_violations(page)
+    assert charts_drawn >= {"a11y-home", "a11y-dashboard", "a11y-complex", "a11y-catalogue"}
+    assert {key: value for key, value in without_aria.items() if value} == {}
     violations = {" ".join(map(str, key)): value for key, value in found.items() if value}
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(violations, ensure_ascii=False, indent=1))
     assert {
-        key: sorted({violation["rule"] for violation in value})
-        for key, value in violations.items()
+        key: sorted({violation["rule"] for violation in value}) for key, value in violations.items()
     } == {}, f"details in {REPORT}"

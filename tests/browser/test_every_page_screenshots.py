@@ -14,7 +14,11 @@ LANGUAGES = ("zh-hans", "en")
 
 
 def test_every_page_has_its_screenshots_in_both_languages_and_on_a_phone(
-    page, live_server, log_in, snap, seeded  # noqa: F811 (the imported fixture)
+    page,
+    live_server,
+    log_in,
+    snap,
+    seeded,  # noqa: F811 (the imported fixture)
 ):
     signed_in = "nobody yet"
     failed = {}

@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from complexes.filters import page_filters
 from complexes.models import Complex
+from complexes.selectors import city_map_labels
 from portal import inputs, policy
 from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
@@ -79,6 +80,7 @@ def catalogue(request):
             "complexUrl": reverse("complexes:detail", args=["CODE"]),
             "countLabel": _("Services found"),
             "countUnit": pgettext("unit", "services"),
+            "regionLabels": city_map_labels(),
             "points": selectors.offering_map_points(filters=filters),
         },
         "query": _query_without_page(request),

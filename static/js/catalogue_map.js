@@ -35,7 +35,11 @@
         },
         geo: {
           map: "zhejiang", roam: true,
-          label: { show: true, fontSize: 10, color: "#495057" },
+          // Each city named in the page's language (the map file names them in Chinese).
+          label: {
+            show: true, fontSize: 10, color: "#495057",
+            formatter: function (item) { return config.regionLabels[item.name] || item.name; }
+          },
           itemStyle: { areaColor: "#f1f3f5", borderColor: "#adb5bd" }
         },
         series: [{

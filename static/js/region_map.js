@@ -46,13 +46,19 @@
               escapeHTML(item.data.value.toLocaleString());
           }
         },
+        // What the shading measures, with its unit.
+        title: {
+          text: config.measureLabel + unit, left: 0, top: 0,
+          textStyle: { fontSize: 12, fontWeight: "normal", color: "#212529" }
+        },
         visualMap: {
-          min: 0, max: highest, calculable: true, left: "left", bottom: 10, seriesIndex: 0,
-          text: [config.measureLabel + unit, ""], textStyle: { color: "#212529" },
+          min: 0, max: highest, calculable: true, seriesIndex: 0,
+          orient: "horizontal", left: "center", bottom: 0, itemHeight: 120,
+          textStyle: { color: "#212529" },
           inRange: { color: ["#e8f3fa", palette[0]] }
         },
         geo: {
-          map: config.mapName, roam: true,
+          map: config.mapName, roam: true, top: 30, bottom: 50,
           label: {
             show: true, fontSize: 11, color: "#212529", textBorderColor: "#fff", textBorderWidth: 2,
             formatter: function (item) { return labels[item.name] || item.name; }

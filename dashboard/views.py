@@ -59,7 +59,8 @@ def overview(request):
             else f"maps/counties/{city_code}.json"
         ),
         "highlight": region.code if is_county else None,
-        "measureLabel": str(measures[measure]),
+        # Money's label without its "(CNY)": the map names its unit (万元) beside it.
+        "measureLabel": str(MONEY_MEASURES.get(measure, measures[measure])),
         "measureUnit": str(unit),
         "regions": [
             {

@@ -57,6 +57,12 @@ def home_region_code(user) -> str:
     return user.region_id if policy.scope_of(user, "view") == policy.SUBTREE else "330000"
 
 
+def city_map_labels() -> dict[str, str]:
+    """Each city's shape on the province's map (the map file names it in Chinese) with the
+    city's name in the active language: one query."""
+    return {city.name_zh_hans: city.name for city in Region.objects.filter(level=RegionLevel.CITY)}
+
+
 def region_names(path: str) -> dict[str, Case]:
     """``city_name`` and ``county_name`` of the region at ``path``, in the active language, as
     annotations: for tables read with ``values()`` rather than as model instances."""

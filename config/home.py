@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from complexes.models import Complex, Institution, Level, Region, RegionLevel, Status
+from dashboard.measures import COMPLEXES
 from evaluation.models import Evaluation, EvaluationRun, Grade, RevisionStatus
 from portal.api.public_cache import current_generation
 from services.models import Enterprise, Offering, RequestStatus, ServiceRequest
@@ -109,6 +110,7 @@ def complexes_map() -> dict:
         "mapUrl": static("maps/zhejiang.json"),
         "highlight": None,
         "measureLabel": _("Complexes"),
+        "measureUnit": str(COMPLEXES),
         "regions": [
             {
                 "name": city.name_zh_hans,

@@ -6,10 +6,12 @@ Each function returns plain data that the page embeds with ``json_script`` and
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from complexes.models import Category
 from evaluation.figures import SCORE_BAND_WIDTH, SCORE_BANDS
 
-from .measures import ACTION_PLAN_TARGETS, TRENDS, Figures
+from .measures import ACTION_PLAN_TARGETS, COMPLEXES, POINTS, TRENDS, Figures
 
 
 def as_number(value: Decimal | None, decimals: int = 0) -> float | None:
@@ -32,7 +34,13 @@ def score_distribution(figures: Figures) -> dict:
         }
         for category, label in Category.choices
     ]
-    return {"bands": bands, "series": series, "empty": not any(sum(s["values"]) for s in series)}
+    return {
+        "bands": bands,
+        "series": series,
+        "xName": f"{_('Score band')} ({POINTS})",
+        "yName": str(COMPLEXES),
+        "empty": not any(sum(s["values"]) for s in series),
+    }
 
 
 def trends(figures_by_year: dict[int, Figures], years: list[int]) -> dict:
@@ -46,6 +54,7 @@ def trends(figures_by_year: dict[int, Figures], years: list[int]) -> dict:
             {
                 "key": item.key,
                 "name": str(item.label),
+                "unit": str(item.unit),
                 "values": values,
                 "points": list(zip(years, values, strict=True)),
             }

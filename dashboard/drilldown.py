@@ -12,6 +12,7 @@ from services.selectors import complex_catalogue, delivered_per_quarter
 
 from .elements import element_coverage
 from .impact import complex_impact_block
+from .measures import TIMES
 from .selectors import complex_element_counts
 
 SERVICE_QUARTERS = 12
@@ -25,7 +26,7 @@ def complex_page_blocks(
     the ten elements' radar and the catalogue, for those in scope its figures under ``internal``."""
     counts = complex_element_counts(complex_id=complex_.pk, member_counts=member_counts)
     blocks = {
-        "radar": {"name": complex_.name, "elements": element_coverage(counts)},
+        "radar": {"name": complex_.name, "unit": "%", "elements": element_coverage(counts)},
         "catalogue": complex_catalogue(complex_id=complex_.pk, limit=CATALOGUE_LENGTH),
     }
     if in_scope:
@@ -39,6 +40,7 @@ def complex_internal_blocks(*, complex_: Complex) -> dict:
     return {
         "services_over_time": {
             "name": complex_.name,
+            "unit": str(TIMES),
             "periods": [label for label, _count in quarters],
             "values": [count for _label, count in quarters],
             "total": sum(count for _label, count in quarters),

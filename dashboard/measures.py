@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.money import WAN, YI
 
@@ -20,6 +21,19 @@ class Headline:
     decimals: int = 0
     # A draft figure is shown apart, marked as a draft, and only while there is one.
     draft: bool = False
+    # The unit a chart names its axis with (the trends).
+    unit: Promise | str = ""
+
+
+# The units charts and maps name their axes and legends with.
+TIMES = pgettext_lazy("unit", "times")
+ENTERPRISES = pgettext_lazy("unit", "enterprises")
+COMPLEXES = pgettext_lazy("unit", "complexes")
+INSTITUTIONS = pgettext_lazy("unit", "institutions")
+PROBLEMS = pgettext_lazy("unit", "problems")
+TEAMS = pgettext_lazy("unit", "teams")
+POINTS = pgettext_lazy("unit", "points")
+TEN_THOUSAND_YUAN = pgettext_lazy("unit", "10,000 CNY")
 
 
 def total(measure: str) -> Callable[[Figures], Decimal | None]:
@@ -62,8 +76,14 @@ HEADLINES = [
         "services",
         _("Services delivered through the portal"),
         total("indicator.services_delivered"),
+        unit=TIMES,
     ),
-    Headline("enterprises", _("Enterprises served"), total("indicator.enterprises_served")),
+    Headline(
+        "enterprises",
+        _("Enterprises served"),
+        total("indicator.enterprises_served"),
+        unit=ENTERPRISES,
+    ),
     Headline(
         "mountain_26_services",
         _("Services to the 26 mountain counties"),
@@ -76,19 +96,26 @@ HEADLINES = [
         _("Average satisfaction (1–5)"),
         ratio("satisfaction.weighted", "satisfaction.weight"),
         2,
+        unit=POINTS,
     ),
     Headline(
         "vouchers",
         _("Innovation vouchers redeemed (10,000 CNY)"),
         in_wan("indicator.voucher_amount"),
         1,
+        unit=TEN_THOUSAND_YUAN,
     ),
     Headline("rd", _("Cluster R&D spend (10,000 CNY)"), in_wan("indicator.cluster_rd_spend")),
     Headline(
         "high_tech", _("National high-tech enterprises"), total("indicator.high_tech_enterprises")
     ),
     Headline("smes", _("S&T SMEs"), total("indicator.tech_smes")),
-    Headline("funds", _("Provincial funds allocated (10,000 CNY)"), in_wan("funding.allocated")),
+    Headline(
+        "funds",
+        _("Provincial funds allocated (10,000 CNY)"),
+        in_wan("funding.allocated"),
+        unit=TEN_THOUSAND_YUAN,
+    ),
     Headline(
         "funds_draft",
         _("Provincial funds in draft, not published (10,000 CNY)"),
@@ -117,9 +144,22 @@ MAP_MEASURES = [
     ("services.mountain_26", _("Services to the 26 mountain counties")),
 ]
 
-# The map's measures counted in yuan (as the map and the export give them), with the label the
-# page's table shows them under in the officials' unit (万元).
+# The map's measures counted in yuan (as the export gives them), with the label the page's
+# table shows them under in the officials' unit (万元, as the map draws them too).
 MONEY_MEASURES = {"funding.allocated": _("Provincial funds allocated")}
+
+# The unit of each map measure, for the map's legend.
+MAP_UNITS = {
+    "complexes": COMPLEXES,
+    "complexes.level.provincial": COMPLEXES,
+    "members": INSTITUTIONS,
+    "indicator.services_delivered": TIMES,
+    "indicator.problems_solved": PROBLEMS,
+    "funding.allocated": TEN_THOUSAND_YUAN,
+    "talent_teams": TEAMS,
+    "complexes.mountain_26": COMPLEXES,
+    "services.mountain_26": TIMES,
+}
 
 # The measures drawn over the years (keys of HEADLINES), then the average score per category.
 TREND_KEYS = ["services", "enterprises", "vouchers", "funds", "satisfaction"]
@@ -129,12 +169,14 @@ SCORE_TRENDS = [
         _("Average score, traditional industry"),
         ratio("scores.sum.traditional", "scores.count.traditional"),
         2,
+        unit=POINTS,
     ),
     Headline(
         "score_emerging",
         _("Average score, strategic emerging industry"),
         ratio("scores.sum.emerging", "scores.count.emerging"),
         2,
+        unit=POINTS,
     ),
 ]
 TRENDS = [item for item in HEADLINES if item.key in TREND_KEYS] + SCORE_TRENDS

@@ -13,12 +13,13 @@ from complexes.selectors import home_region_code
 from evaluation.models import Grade
 from portal import policy
 from portal.filtering import validated
+from portal.money import WAN
 from portal.pdf import pdf_response
 
 from . import selectors
 from .comparison import CompareForm, comparison_export, complex_comparison
 from .forms import DashboardFilterForm, RegionPickerForm
-from .measures import MAP_MEASURES, MONEY_MEASURES
+from .measures import MAP_MEASURES, MAP_UNITS, MONEY_MEASURES
 from .warnings import early_warnings
 
 
@@ -47,6 +48,9 @@ def overview(request):
     values = selectors.map_values(year=year, regions=shaded, measure=measure)
     complexes = selectors.map_points(region=region)
     city_code = region.code if region.level == RegionLevel.CITY else region.code[:4] + "00"
+    # Money is drawn in the officials' unit (万元), as the table beside the map shows it.
+    divisor = WAN if measure in MONEY_MEASURES else 1
+    unit = MAP_UNITS[measure]
     map_config = {
         "mapName": f"zj-{city_code if is_county else region.code}",
         "mapUrl": static(
@@ -55,13 +59,15 @@ def overview(request):
             else f"maps/counties/{city_code}.json"
         ),
         "highlight": region.code if is_county else None,
-        "measureLabel": str(measures[measure]),
+        # Money's label without its "(CNY)": the map names its unit (万元) beside it.
+        "measureLabel": str(MONEY_MEASURES.get(measure, measures[measure])),
+        "measureUnit": str(unit),
         "regions": [
             {
                 "name": child.name_zh_hans,
                 "code": child.code,
                 "label": child.name,
-                "value": float(values.get(child.code, 0)),
+                "value": float(values.get(child.code, 0) / divisor),
             }
             for child in shaded
         ],

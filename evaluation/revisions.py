@@ -141,7 +141,10 @@ def revision_comparison(*, user, year: int) -> Comparison:
     published, draft = runs.get(RevisionStatus.PUBLISHED), runs.get(RevisionStatus.DRAFT)
     compared = [run for run in (published, draft) if run is not None]
     results: dict[int, dict[int, Evaluation]] = defaultdict(dict)
-    for result in Evaluation.objects.filter(run__in=compared).select_related("complex"):
+    # Each rank with its denominator ("30 / 33"), in its own revision.
+    for result in (
+        Evaluation.objects.filter(run__in=compared).select_related("complex").with_ranked_of()
+    ):
         results[result.complex_id][result.run_id] = result
     values: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
     for run_id, complex_id, indicator_id, value in RunInput.objects.filter(

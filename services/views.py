@@ -11,11 +11,13 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from complexes.filters import page_filters
 from complexes.models import Complex
+from complexes.selectors import city_map_labels
 from portal import inputs, policy
 from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
@@ -92,6 +94,8 @@ def catalogue(request):
                 "mapUrl": static("maps/zhejiang.json"),
                 "complexUrl": reverse("complexes:detail", args=["CODE"]),
                 "countLabel": _("Services found"),
+                "countUnit": pgettext("unit", "services"),
+                "regionLabels": city_map_labels(),
                 "points": selectors.offering_map_points(filters=filters),
             },
             "query": _query_without_page(request),

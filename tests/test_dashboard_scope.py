@@ -12,10 +12,11 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard.measures import HEADLINES, MAP_MEASURES
+from dashboard.measures import HEADLINES, MAP_MEASURES, MONEY_MEASURES
 from dashboard.models import RegionFigure
 from dashboard.selectors import current_year
 from evaluation.models import Grade
+from portal.money import WAN
 
 from . import factories
 from .funding.factories import evaluated
@@ -100,7 +101,9 @@ def test_a_county_officials_page_holds_no_figure_outside_the_county(
     assert map_config["highlight"] == OWN
     assert [point["code"] for point in map_config["points"]] == [own.code]
     own_value = RegionFigure.objects.get(region_id=OWN, measure=measure).value
-    assert map_config["regions"][0]["value"] == float(own_value)
+    # The map draws money in 万元, as the table beside it shows it.
+    expected = own_value / WAN if measure in MONEY_MEASURES else own_value
+    assert map_config["regions"][0]["value"] == float(expected)
     for data in embedded:
         for code in (SIBLING, sibling.code):
             assert code not in data, (code, data)
@@ -131,6 +134,6 @@ def test_a_city_official_still_sees_every_county_of_the_city(client_as, yongkang
         region["code"]: region["value"]
         for region in json.loads(JSON_SCRIPT.findall(page.content.decode())[0])["regions"]
     }
-    assert regions[SIBLING] == 20_000_000.0
+    assert regions[SIBLING] == 2_000.0  # 20,000,000 yuan in 万元
     assert OWN in regions and all(code.startswith("3307") for code in regions)
     assert {child.code for child, _value in page.context["children"]} == set(regions)

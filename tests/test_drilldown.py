@@ -123,6 +123,15 @@ def test_trends_and_progress_read_the_precomputed_figures(client_as, results):
     expected = figures["scores.sum.traditional"] / figures["scores.count.traditional"]
     assert scores["score_traditional"][-1] == float(round(expected, 2))
     assert scores["score_traditional"][:-1] == [None] * 4
+    # Years without figures are gaps in every trend, never zeros; each axis names its unit.
+    assert all(values[:-1] == [None] * 4 for values in scores.values())
+    units = {s["key"]: s["unit"] for s in trends["series"]}
+    assert units == {
+        "services": "次", "enterprises": "家", "vouchers": "万元", "funds": "万元",
+        "satisfaction": "分", "score_traditional": "分", "score_emerging": "分",
+    }  # fmt: skip
+    distribution = page.context["charts"]["distribution"]
+    assert (distribution["xName"], distribution["yName"]) == ("得分段 (分)", "个")
     progress = {row["key"]: row for row in page.context["progress"]}
     assert progress["complexes"]["value"] == figures.get("complexes.level.provincial", 0)
     amount = figures["indicator.tech_transaction_amount"] / Decimal(100_000_000)

@@ -1,7 +1,7 @@
 // The catalogue's map: the complexes offering what the filters select, sized by how many of
 // those services each offers. Drawn again whenever htmx brings new results.
 (function () {
-  if (!window.echarts) {
+  if (!window.echarts || !window.portalChart) {
     return;
   }
   var escapeHTML = echarts.format.encodeHTML;
@@ -22,26 +22,31 @@
     geoLoaded = geoLoaded || fetch(config.mapUrl).then(function (response) { return response.json(); });
     geoLoaded.then(function (geo) {
       echarts.registerMap("zhejiang", geo);
-      chart = echarts.init(element);
       var most = Math.max.apply(null, config.points.map(function (p) { return p.value[2]; }).concat([1]));
-      chart.setOption({
-        aria: { enabled: true },
+      chart = portalChart.init(element, {
+        // The points' size is the count: the legend names it with its unit.
+        legend: { top: 0, left: 0, data: [config.countLabel + " (" + config.countUnit + ")"] },
         tooltip: {
           trigger: "item",
           formatter: function (item) {
             return escapeHTML(item.name) + "<br>" + escapeHTML(config.countLabel) + ": " +
-              escapeHTML(String(item.data.value[2]));
+              escapeHTML(item.data.value[2] + " " + config.countUnit);
           }
         },
         geo: {
           map: "zhejiang", roam: true,
-          label: { show: true, fontSize: 10, color: "#6c757d" },
+          // Each city named in the page's language (the map file names them in Chinese).
+          label: {
+            show: true, fontSize: 10, color: "#495057",
+            formatter: function (item) { return config.regionLabels[item.name] || item.name; }
+          },
           itemStyle: { areaColor: "#f1f3f5", borderColor: "#adb5bd" }
         },
         series: [{
+          name: config.countLabel + " (" + config.countUnit + ")",
           type: "scatter", coordinateSystem: "geo", data: config.points,
           symbolSize: function (value) { return 6 + 14 * Math.sqrt(value[2] / most); },
-          itemStyle: { color: "#0d6efd", opacity: 0.75 }
+          itemStyle: { color: portalChart.palette[0], opacity: 0.75 }
         }]
       });
       chart.on("click", function (item) {

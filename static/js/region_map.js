@@ -4,7 +4,7 @@
 (function () {
   var element = document.getElementById("region-map");
   var configElement = document.getElementById("map-config");
-  if (!element || !configElement || !window.echarts) {
+  if (!element || !configElement || !window.echarts || !window.portalChart) {
     return;
   }
   var config = JSON.parse(configElement.textContent);
@@ -14,19 +14,25 @@
   // ECharts inserts tooltip text as HTML: every name in it is escaped (complex names are
   // written by operators).
   var escapeHTML = echarts.format.encodeHTML;
+  var palette = portalChart.palette;
   // The colour of the 26 mountain counties' layer, as their badge (.badge-mountain-26).
-  var mountainColour = "#6f42c1";
+  var mountainColour = palette[3];
   var mountainCounties = config.mountainCounties || [];
-  var statusColours = {
-    constructing: "#0dcaf0", operating: "#198754", rectifying: "#fd7e14", removed: "#6c757d"
+  // A complex's status by colour and by shape, as its badge (.status-*): told apart without
+  // seeing colours.
+  var statusLooks = {
+    constructing: { color: palette[4], symbol: "triangle" },
+    operating: { color: palette[2], symbol: "circle" },
+    rectifying: { color: palette[1], symbol: "rect" },
+    removed: { color: palette[7], symbol: "emptyCircle" }
   };
+  var unit = config.measureUnit ? " (" + config.measureUnit + ")" : "";
   fetch(config.mapUrl)
     .then(function (response) { return response.json(); })
     .then(function (geo) {
       echarts.registerMap(config.mapName, geo);
-      var chart = echarts.init(element);
       var highest = Math.max.apply(null, config.regions.map(function (r) { return r.value; }).concat([1]));
-      chart.setOption({
+      var chart = portalChart.init(element, {
         tooltip: {
           trigger: "item",
           formatter: function (item) {
@@ -36,16 +42,23 @@
             if (item.seriesType === "scatter") { return escapeHTML(item.name); }
             if (!item.data || item.data.value == null) { return escapeHTML(item.name); }
             var label = item.data.label || item.name;
-            return escapeHTML(label) + "<br>" + escapeHTML(config.measureLabel) + ": " +
+            return escapeHTML(label) + "<br>" + escapeHTML(config.measureLabel + unit) + ": " +
               escapeHTML(item.data.value.toLocaleString());
           }
         },
+        // What the shading measures, with its unit.
+        title: {
+          text: config.measureLabel + unit, left: 0, top: 0,
+          textStyle: { fontSize: 12, fontWeight: "normal", color: "#212529" }
+        },
         visualMap: {
-          min: 0, max: highest, calculable: true, left: "left", bottom: 10, seriesIndex: 0,
-          inRange: { color: ["#e7f0fd", "#0d6efd"] }
+          min: 0, max: highest, calculable: true, seriesIndex: 0,
+          orient: "horizontal", left: "center", bottom: 0, itemHeight: 120,
+          textStyle: { color: "#212529" },
+          inRange: { color: ["#e8f3fa", palette[0]] }
         },
         geo: {
-          map: config.mapName, roam: true,
+          map: config.mapName, roam: true, top: 30, bottom: 50,
           label: {
             show: true, fontSize: 11, color: "#212529", textBorderColor: "#fff", textBorderWidth: 2,
             formatter: function (item) { return labels[item.name] || item.name; }
@@ -61,21 +74,24 @@
         } : undefined,
         series: [
           {
-            type: "map", geoIndex: 0,
+            // Shaded by a continuous scale (the visualMap reads it out): no decal pattern.
+            type: "map", geoIndex: 0, itemStyle: { decal: "none" },
             data: config.regions.map(function (r) {
               return { name: r.name, value: r.value, code: r.code, label: r.label };
             })
           },
           {
-            type: "scatter", coordinateSystem: "geo", symbolSize: 7, zlevel: 2,
-            data: config.points,
-            itemStyle: { color: function (item) { return statusColours[item.data.status] || "#333"; } }
+            type: "scatter", coordinateSystem: "geo", symbolSize: 8, zlevel: 2,
+            data: config.points.map(function (point) {
+              var look = statusLooks[point.status] || statusLooks.removed;
+              return Object.assign({ symbol: look.symbol, itemStyle: { color: look.color, borderColor: "#000", borderWidth: 0.5 } }, point);
+            })
           },
           {
             // The 26 mountain counties: a diamond at each county's seat, toggled in the legend.
             name: config.mountainLabel, type: "scatter", coordinateSystem: "geo", zlevel: 1,
             symbol: "diamond", symbolSize: 11,
-            itemStyle: { color: "rgba(111, 66, 193, 0.25)", borderColor: mountainColour, borderWidth: 2 },
+            itemStyle: { color: "transparent", borderColor: mountainColour, borderWidth: 2 },
             data: mountainCounties.map(function (county) {
               return { name: county.label, value: county.value, code: county.code, mountain: true };
             })

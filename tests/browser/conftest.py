@@ -1,10 +1,12 @@
 """Browser journeys in headless Chromium (Debian's package; Playwright's own download is not used)."""
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # Playwright's sync API runs an event loop in the test thread; the live server's ORM calls are
 # still synchronous, so Django's async-safety guard is relaxed for these tests only.
@@ -52,6 +54,9 @@ WIDER_THAN_THE_PHONE = f"""() => [...document.querySelectorAll("body *")]
        e.parentElement.className + "#" + e.parentElement.id)"""
 
 
+FITS_THE_PHONE = f"() => document.documentElement.scrollWidth <= {PHONE_WIDTH}"
+
+
 @pytest.fixture
 def snap():
     """Save a full-page screenshot under test-artifacts/screenshots/<language>/<name>.png, and
@@ -65,6 +70,11 @@ def snap():
         page.screenshot(path=str(path), full_page=True)
         viewport = page.viewport_size
         page.set_viewport_size({"width": PHONE_WIDTH, "height": viewport["height"]})
+        # The page's resize handlers redraw its charts to the new width: wait for them, a while
+        # at most (the region map is known to keep its wider canvas; the check below leaves
+        # what a chart draws aside).
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.wait_for_function(FITS_THE_PHONE, timeout=3000)
         try:
             phone = ARTIFACTS / language / str(PHONE_WIDTH) / f"{name}.png"
             phone.parent.mkdir(parents=True, exist_ok=True)

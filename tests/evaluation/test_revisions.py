@@ -274,6 +274,13 @@ def test_the_revision_page_compares_publishes_and_discards(
     moved = page.context["comparison"].moved
     assert published_year[0] in {line.complex for line in moved}
     assert published_year[0].name in page.content.decode()
+    # Each rank reads with its denominator: how many its revision ranked in the category.
+    line = next(line for line in moved if line.complex == published_year[0])
+    ranked = Evaluation.objects.filter(
+        run=line.published.run, category=line.published.category
+    ).count()
+    assert line.published.ranked_of == ranked
+    assert f"{line.published.rank} / {ranked}" in page.content.decode()
     assert client.post(f"/evaluation/revisions/{YEAR}/discard/").status_code == 302
     assert not EvaluationRun.objects.filter(year=YEAR, status=RevisionStatus.DRAFT).exists()
     run_job()

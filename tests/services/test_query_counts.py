@@ -115,10 +115,11 @@ def test_counts_do_not_grow_with_the_data(measure):
 
 def test_pinned_counts(measure):
     # Logged-in pages: session + user + unread notifications; lists: count + page; filter
-    # forms: the region and complex choices they draw; the catalogue's map: one aggregate.
+    # forms: the region and complex choices they draw; the catalogue's map: one aggregate and
+    # the cities' names in the page's language.
     assert measure(7) == {
-        ("anonymous", "/services/"): 5,
-        ("anonymous", "/services/?region=330700&voucher_eligible=true&q=检测"): 6,
+        ("anonymous", "/services/"): 6,
+        ("anonymous", "/services/?region=330700&voucher_eligible=true&q=检测"): 7,
         ("operator", "/services/requests/"): 6,
         ("operator", "/services/requests/?status=accepted&overdue=true"): 5,
         ("enterprise", "/services/requests/"): 6,

@@ -284,17 +284,23 @@ def readable_text(html: str, data: set[str]) -> list[str]:
     return text
 
 
-def render(client, seeded, name: str, language: str) -> str:
+def page_path(seeded, name: str) -> str:
+    """The address of the page ``name`` as the walk opens it (the browser's walk too)."""
     from django.urls import reverse
 
-    role, kwargs = seeded["routes"][name]
-    client.logout()
-    if seeded["users"][role] is not None:
-        client.force_login(seeded["users"][role])
+    _role, kwargs = seeded["routes"][name]
     query = f"?year={YEAR}" if name.startswith(("funding", "evaluation:rankings")) else ""
     if name == "funding:simulate":
         query += "&pool=80000000"  # a simulation's results, not only its empty form
-    response = client.get(reverse(name, kwargs=kwargs) + query, HTTP_ACCEPT_LANGUAGE=language)
+    return reverse(name, kwargs=kwargs) + query
+
+
+def render(client, seeded, name: str, language: str) -> str:
+    role, _kwargs = seeded["routes"][name]
+    client.logout()
+    if seeded["users"][role] is not None:
+        client.force_login(seeded["users"][role])
+    response = client.get(page_path(seeded, name), HTTP_ACCEPT_LANGUAGE=language)
     client.cookies.pop("django_language", None)
     assert response.status_code == 200, (name, response.status_code)
     html = response.content.decode()

@@ -174,6 +174,7 @@ def _scheme_input(scheme: EvaluationScheme) -> scoring.Scheme:
         excellent_from=scheme.excellent_from,
         good_from=scheme.good_from,
         pass_from=scheme.pass_from,
+        excellent_quota_percent=scheme.excellent_quota_percent,
     )
 
 

@@ -35,6 +35,10 @@ RULES: dict[str, dict[str, str]] = {
     "complex.change_classification": {PROVINCE: ALL},
     "complex.change_status": {PROVINCE: ALL},
     "complex.propose_status": {REGION: SUBTREE},
+    # Every removal needs the hearing the province held first; a removed complex applies
+    # again as a new complex the province registers from its profile.
+    "complex.record_hearing": {PROVINCE: ALL},
+    "complex.reapply": {PROVINCE: ALL},
     "complex.manage_parts": {OPERATOR: OWN_COMPLEX},
     # Accounts: the team of a complex or an enterprise, the officials.
     "team.view": {OPERATOR: OWN_COMPLEX, ENTERPRISE: OWN_ENTERPRISE},
@@ -87,6 +91,7 @@ RULES: dict[str, dict[str, str]] = {
     "adjustment.decide": {PROVINCE: ALL},
     "adjustment.withdraw": OFFICIALS,
     "removal.decide": {PROVINCE: ALL},
+    "rectification.recheck": {PROVINCE: ALL},
     "recompute.run": {PROVINCE: ALL},
     # A year's draft revision beside its published one (?revision=draft); publishing or
     # discarding it, and the page comparing the two, are the province's.

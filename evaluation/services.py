@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -35,6 +34,7 @@ from .models import (
     ManagementKind,
     Normalization,
     ProposalStatus,
+    RecheckOutcome,
     Recommendation,
     ReportAction,
     ReportEvent,
@@ -288,6 +288,8 @@ def scheme_save(
     excellent_from: Decimal = Decimal(85),
     good_from: Decimal = Decimal(75),
     pass_from: Decimal = Decimal(60),
+    excellent_quota_percent: Decimal | None = Decimal(15),
+    rectification_days: int | None = None,
     items: list[dict] | None = None,
     notes: str = "",
 ) -> EvaluationScheme:
@@ -335,6 +337,8 @@ def scheme_save(
     scheme.normalization = normalization
     scheme.floor = floor
     scheme.excellent_from, scheme.good_from, scheme.pass_from = excellent_from, good_from, pass_from
+    scheme.excellent_quota_percent = excellent_quota_percent
+    scheme.rectification_days = rectification_days
     scheme.notes = notes
     scheme.full_clean()
     scheme.save()
@@ -448,10 +452,10 @@ def dynamic_management_apply(*, year: int) -> list[ManagementDecision]:
             "complex_id", flat=True
         )
     )
-    deadline = timezone.localdate() + timedelta(days=settings.EVALUATION_RECTIFICATION_DAYS)
     decisions = []
     for evaluation in evaluations:
         complex_ = evaluation.complex
+        deadline = timezone.localdate() + timedelta(days=evaluation.scheme.rectification_period)
         if complex_.pk in decided:
             continue
         score = {"year": year, "score": evaluation.score}
@@ -503,7 +507,8 @@ def dynamic_management_apply(*, year: int) -> list[ManagementDecision]:
 
 @transaction.atomic
 def removal_decide(*, decision: ManagementDecision, confirm: bool, actor, comment: str = ""):
-    """The province confirms (the complex is removed) or dismisses a proposed removal."""
+    """The province confirms (the complex is removed, once its hearing is recorded) or
+    dismisses a proposed removal."""
     policy.require(actor, "removal.decide", decision)
     locked = management_decisions_select_for_update().get(pk=decision.pk)
     if (
@@ -520,4 +525,44 @@ def removal_decide(*, decision: ManagementDecision, confirm: bool, actor, commen
     locked.decided_by = actor
     locked.decided_at = timezone.now()
     locked.save(update_fields=["proposal_status", "decided_by", "decided_at"])
+    return locked
+
+
+@transaction.atomic
+def rectification_recheck(
+    *, decision: ManagementDecision, passed: bool, checked_on: date, note: str, actor
+) -> ManagementDecision:
+    """The province records the re-check of a rectifying complex: passed, it operates again;
+    failed, its removal is proposed (confirmed only after a hearing)."""
+    policy.require(actor, "rectification.recheck", decision)
+    locked = management_decisions_select_for_update().select_related("complex").get(pk=decision.pk)
+    if locked.kind != ManagementKind.RECTIFY or locked.recheck_outcome != RecheckOutcome.PENDING:
+        raise InvalidTransition(_("This rectification has already been re-checked."))
+    if locked.complex.status != Status.RECTIFYING:
+        raise InvalidTransition(_("The complex is no longer in rectification."))
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Write down what the re-check found."), field="note")
+    if checked_on is None or checked_on > timezone.localdate():
+        raise DomainError(_("A re-check is recorded once it has been done."), field="checked_on")
+    if passed:
+        complex_change_status(
+            complex_=locked.complex,
+            to_status=Status.OPERATING,
+            reason=_("Passed the re-check after rectification: %(note)s") % {"note": note},
+            actor=actor,
+        )
+    else:
+        ManagementDecision.objects.create(
+            complex=locked.complex,
+            year=locked.year,
+            kind=ManagementKind.PROPOSE_REMOVAL,
+            proposal_status=ProposalStatus.PENDING,
+            reason=_("Failed the re-check after rectification: %(note)s") % {"note": note},
+        )
+    locked.recheck_outcome = RecheckOutcome.PASSED if passed else RecheckOutcome.FAILED
+    locked.recheck_on = checked_on
+    locked.recheck_note = note
+    locked.recheck_by = actor
+    locked.save(update_fields=["recheck_outcome", "recheck_on", "recheck_note", "recheck_by"])
     return locked

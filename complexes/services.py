@@ -195,6 +195,9 @@ def complex_reapply(*, predecessor: Complex, code: str, reason: str, actor) -> C
         raise InvalidTransition(_("This complex has already applied again."))
     if not (reason or "").strip():
         raise DomainError(_("Give a reason for the status change."), field="reason")
+    code = (code or "").strip()
+    if not code or Complex.objects.filter(code=code).exists():
+        raise DomainError(_("Give the new complex a code no other complex has."), field="code")
     return complex_create(
         created_by=actor,
         reason=reason.strip(),

@@ -276,6 +276,18 @@ def report_approve(*, report: AnnualReport, actor, version: int | None = None) -
 # Evaluation schemes --------------------------------------------------------------------------
 
 
+# A grading rule scheme_save is not given: the scheme in force keeps its value (a first scheme
+# takes the model's default).
+KEEP = object()
+GRADING_RULES = (
+    "excellent_from",
+    "good_from",
+    "pass_from",
+    "excellent_quota_percent",
+    "rectification_days",
+)
+
+
 @transaction.atomic
 def scheme_save(
     *,
@@ -285,17 +297,17 @@ def scheme_save(
     weights: dict[str, Decimal],
     normalization: str = Normalization.RATIO_TO_BEST,
     floor: Decimal = Decimal("0.5"),
-    excellent_from: Decimal = Decimal(85),
-    good_from: Decimal = Decimal(75),
-    pass_from: Decimal = Decimal(60),
-    excellent_quota_percent: Decimal | None = Decimal(15),
-    rectification_days: int | None = None,
+    excellent_from=KEEP,
+    good_from=KEEP,
+    pass_from=KEEP,
+    excellent_quota_percent=KEEP,
+    rectification_days=KEEP,
     items: list[dict] | None = None,
     notes: str = "",
 ) -> EvaluationScheme:
     """Configure the scheme of a category from ``year`` on. A scheme of that year nobody has
     published yet is changed in place; otherwise a new version supersedes the one in force,
-    which stays as it was."""
+    which stays as it was. Grading rules not given stay as the scheme in force has them."""
     policy.require(actor, "scheme.change")
     indicators = selectors.indicators_by_code()
     errors: dict[str, list[str]] = {}
@@ -310,11 +322,25 @@ def scheme_save(
             _("The weights must sum to 100 (now %(total)s).")
             % {"total": sum(weights.values(), Decimal(0))}
         ]
-    if not 0 <= pass_from <= good_from <= excellent_from <= 100:
+    current = selectors.scheme_for(year=year, category=category)
+    given = {
+        "excellent_from": excellent_from,
+        "good_from": good_from,
+        "pass_from": pass_from,
+        "excellent_quota_percent": excellent_quota_percent,
+        "rectification_days": rectification_days,
+    }
+    rules = {
+        name: getattr(current, name)
+        if current is not None
+        else EvaluationScheme._meta.get_field(name).get_default()
+        for name in GRADING_RULES
+    }
+    rules.update({name: value for name, value in given.items() if value is not KEEP})
+    if not 0 <= rules["pass_from"] <= rules["good_from"] <= rules["excellent_from"] <= 100:
         errors["pass_from"] = [_("The grade thresholds must rise from pass to excellent.")]
     if errors:
         raise ValidationError(errors)
-    current = selectors.scheme_for(year=year, category=category)
     if current is not None and current.year == year and not current.is_frozen:
         scheme = current
     else:
@@ -336,9 +362,8 @@ def scheme_save(
             ]
     scheme.normalization = normalization
     scheme.floor = floor
-    scheme.excellent_from, scheme.good_from, scheme.pass_from = excellent_from, good_from, pass_from
-    scheme.excellent_quota_percent = excellent_quota_percent
-    scheme.rectification_days = rectification_days
+    for name, value in rules.items():
+        setattr(scheme, name, value)
     scheme.notes = notes
     scheme.full_clean()
     scheme.save()
@@ -361,6 +386,29 @@ def scheme_save(
             for item in items
         )
     return scheme
+
+
+@transaction.atomic
+def grading_rules_save(*, year: int, category: str, actor, **rules) -> EvaluationScheme:
+    """Change the grading rules (``GRADING_RULES``) of a category's scheme from ``year`` on,
+    its weights, normalisation and items kept; versioned as ``scheme_save`` versions."""
+    policy.require(actor, "scheme.change")
+    current = selectors.scheme_for(year=year, category=category)
+    if current is None:
+        raise DomainError(_("Configure the scheme's weights first."))
+    unknown = set(rules) - set(GRADING_RULES)
+    if unknown:
+        raise ValueError(f"Not grading rules: {sorted(unknown)}")
+    return scheme_save(
+        year=year,
+        category=category,
+        actor=actor,
+        weights={weight.indicator.code: weight.weight for weight in current.weights.all()},
+        normalization=current.normalization,
+        floor=current.floor,
+        notes=current.notes,
+        **rules,
+    )
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from ..models import (
     Evaluation,
     Indicator,
     JobKind,
+    ManagementDecision,
     Recommendation,
     ReportEvent,
     ReportVersion,
@@ -249,3 +250,40 @@ class JobSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
         ]
+
+
+class ManagementDecisionSerializer(serializers.ModelSerializer):
+    """What a year's grade did to a complex (动态管理), with its re-check and, for a proposed
+    removal, the hearing recorded for the complex's case."""
+
+    complex_code = serializers.CharField(source="complex.code", read_only=True)
+
+    class Meta:
+        model = ManagementDecision
+        fields = [
+            "id",
+            "complex",
+            "complex_code",
+            "year",
+            "kind",
+            "reason",
+            "deadline",
+            "proposal_status",
+            "decided_at",
+            "recheck_outcome",
+            "recheck_on",
+            "recheck_note",
+        ]
+        read_only_fields = fields
+
+
+class RecheckSerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    checked_on = serializers.DateField()
+    note = serializers.CharField(max_length=REASON_MAX_LENGTH)
+
+
+class RemovalDecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=REASON_MAX_LENGTH
+    )

@@ -8,5 +8,8 @@ router.register("reports", views.ReportViewSet, basename="report")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("jobs", views.JobViewSet, basename="job")
+router.register(
+    "management-decisions", views.ManagementDecisionViewSet, basename="management-decision"
+)
 
 urlpatterns = router.urls

@@ -214,6 +214,9 @@ def reapply(request, code):
     profile, linked to it."""
     complex_ = _complex_in_scope(request, code)
     policy.page_requires(request.user, "complex.reapply", complex_)
+    if complex_.status != Status.REMOVED or Complex.objects.filter(predecessor=complex_).exists():
+        messages.error(request, _("Only a removed complex may apply again, and only once."))
+        return redirect("complexes:detail", code=complex_.code)
     form = ReapplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

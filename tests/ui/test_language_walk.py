@@ -4,6 +4,7 @@ Data is not chrome: what this seed stored (complex and enterprise names, descrip
 user names) is taken out of the page before it is read."""
 
 import re
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
@@ -12,8 +13,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import TeamRole
 from accounts.services import team_invitation_create
+from complexes.models import Status
 from evaluation import recompute
-from evaluation.models import Adjustment, EvaluationScheme, JobKind, ReportStatus
+from evaluation.models import (
+    Adjustment,
+    EvaluationScheme,
+    JobKind,
+    ManagementDecision,
+    ManagementKind,
+    ProposalStatus,
+    ReportStatus,
+)
 from funding.models import RuleSet
 from portal.models import EXPORT, Job, JobStatus
 from services.models import EnterpriseClaim, VoucherApplication
@@ -42,7 +52,8 @@ NOT_PAGES = {
     "services:claim_licence", "accounts:team_member", "accounts:official_active",
     "evaluation:revision_decide", "dashboard:compare_export", "funding:decision_pdf",
     "services:deliverable_download", "services:requests_export_csv",
-    "services:settlement_review_sheet", "open_data_csv",
+    "services:settlement_review_sheet", "open_data_csv", "complexes:hearing",
+    "evaluation:recheck",
 }  # fmt: skip
 # Words that stay in Latin letters in Chinese pages too: names of formats, encodings and of the
 # API, the units of file sizes (Django's filesizeformat writes them so in Chinese too), the prefix
@@ -132,6 +143,21 @@ def seeded():
         proposed_by=factories.regional_official("330110", username="county"),
         evidence="adjustment-evidence/x.pdf", evidence_name="表彰文件.pdf",
     )  # fmt: skip
+    # Dynamic management: an overdue re-check, a removal awaiting its hearing, a removed complex.
+    rectifying = factories.ComplexFactory(
+        name="海宁经编产业创新服务综合体", status=Status.RECTIFYING
+    )
+    removed = factories.ComplexFactory(name="龙泉青瓷产业创新服务综合体", status=Status.REMOVED)
+    management = [
+        ManagementDecision.objects.create(
+            complex=rectifying, year=YEAR, kind=ManagementKind.RECTIFY,
+            reason="2025年度评价不合格，限期整改。", deadline=date(2026, 1, 31),
+        ),
+        ManagementDecision.objects.create(
+            complex=rectifying, year=YEAR + 1, kind=ManagementKind.PROPOSE_REMOVAL,
+            proposal_status=ProposalStatus.PENDING, reason="连续两年评价不合格。",
+        ),
+    ]  # fmt: skip
     # What the migrations shipped is data too, written once in English (see the report).
     shipped = [*EvaluationScheme.objects.all(), *RuleSet.objects.all()]
     job = recompute.job_start(kind=JobKind.RECOMPUTE, actor=users["province"], parameters={})
@@ -159,7 +185,7 @@ def seeded():
     objects = [
         complex_, yuhang, institution, offering, enterprise, service_request, export, claim,
         claim.claimant, application, adjustment, adjustment.proposed_by, invitation, *shipped,
-        *users.values(),
+        rectifying, removed, *management, *users.values(),
     ]  # fmt: skip
     data = {
         value
@@ -189,6 +215,7 @@ def seeded():
         "complexes:detail": ("province", {"code": code}),
         "complexes:edit": ("operator", {"code": code}),
         "complexes:change_status": ("province", {"code": code}),
+        "complexes:reapply": ("province", {"code": removed.code}),
         "complexes:history": ("province", {"code": code}),
         "complexes:part_add": ("operator", {"code": code, "part_name": "members"}),
         "complexes:part_edit": ("operator", {"code": code, "part_name": "members", "pk": pk}),
@@ -222,6 +249,7 @@ def seeded():
         "evaluation:report_versions": ("province", {"pk": report.pk}),
         "evaluation:periods": ("province", {}),
         "evaluation:scheme": ("province", {}),
+        "evaluation:grading_rules": ("province", {}),
         "evaluation:rankings": ("province", {}),
         "evaluation:score": ("province", {"code": code}),
         "evaluation:adjustments": ("province", {}),

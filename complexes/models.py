@@ -181,7 +181,7 @@ class Complex(TimeStampedModel):
     predecessor = models.OneToOneField(
         "self",
         verbose_name=_("predecessor"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="successor",

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='complex',
             name='predecessor',
-            field=models.OneToOneField(blank=True, help_text='The removed complex this one applied again as.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='successor', to='complexes.complex', verbose_name='predecessor'),
+            field=models.OneToOneField(blank=True, help_text='The removed complex this one applied again as.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='successor', to='complexes.complex', verbose_name='predecessor'),
         ),
         migrations.AddField(
             model_name='complexevent',

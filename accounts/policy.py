@@ -37,6 +37,10 @@ RULES: dict[str, dict[str, str]] = {
     "complex.change_classification": {PROVINCE: ALL},
     "complex.change_status": {PROVINCE: ALL},
     "complex.propose_status": {REGION: SUBTREE},
+    # Every removal needs the hearing the province held first; a removed complex applies
+    # again as a new complex the province registers from its profile.
+    "complex.record_hearing": {PROVINCE: ALL},
+    "complex.reapply": {PROVINCE: ALL},
     "complex.manage_parts": {OPERATOR: OWN_COMPLEX},
     # Accounts: the team of a complex or an enterprise, the officials.
     "team.view": {OPERATOR: OWN_COMPLEX, ENTERPRISE: OWN_ENTERPRISE},
@@ -100,6 +104,7 @@ RULES: dict[str, dict[str, str]] = {
     "expert.manage": {PROVINCE: ALL},
     "expert_review.list": {PROVINCE: ALL, EXPERT: OWN_ASSIGNMENTS},
     "expert_review.fill": {EXPERT: OWN_ASSIGNMENTS},
+    "rectification.recheck": {PROVINCE: ALL},
     "recompute.run": {PROVINCE: ALL},
     # A year's draft revision beside its published one (?revision=draft); publishing or
     # discarding it, and the page comparing the two, are the province's.

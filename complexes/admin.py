@@ -1,7 +1,15 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Complex, ComplexStatusChange, Institution, Region, SharedInstrument, TalentTeam
+from .models import (
+    Complex,
+    ComplexStatusChange,
+    Institution,
+    Region,
+    RemovalHearing,
+    SharedInstrument,
+    TalentTeam,
+)
 
 
 @admin.register(Region)
@@ -22,6 +30,18 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class HearingInline(admin.TabularInline):
+    """Hearings are the province's record in the portal (complexes.services); read-only here."""
+
+    model = RemovalHearing
+    extra = 0
+    can_delete = False
+    readonly_fields = ["held_on", "outcome", "recorded_by", "recorded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Complex)
 class ComplexAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "category", "region", "status"]
@@ -29,9 +49,10 @@ class ComplexAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "industry", "host_unit"]
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
-    # Status moves only through its state machine, which records the reason.
-    readonly_fields = ["status"]
-    inlines = [StatusChangeInline]
+    # Status moves only through its state machine, which records the reason; a predecessor is
+    # linked only by applying again (complexes.services.complex_reapply).
+    readonly_fields = ["status", "predecessor"]
+    inlines = [StatusChangeInline, HearingInline]
 
 
 @admin.register(Institution)

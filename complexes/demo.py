@@ -23,10 +23,12 @@ from .models import (
     OperatingMechanism,
     Region,
     RegionLevel,
+    RemovalHearing,
     SharedInstrument,
     Status,
     TalentTeam,
 )
+from .services import REAPPLY_FIELDS
 
 COMPLEXES_PER_SCALE = 168
 PROVINCIAL_TRADITIONAL_PER_SCALE = 38
@@ -254,6 +256,7 @@ def seed(context: DemoContext) -> None:
     _status_histories(context, complexes)
     _members(context, complexes)
     _operators(context, complexes)
+    _hearings_and_reapplication(context, complexes)
 
 
 def _candidates(context: DemoContext, counties) -> list[tuple[str, str, str, str]]:
@@ -335,6 +338,42 @@ def _status_histories(context: DemoContext, complexes: list[Complex]) -> None:
             for from_status, to_status, reason, moment in steps
         ]
     ComplexStatusChange.objects.bulk_create(changes, batch_size=2000)
+
+
+def _hearings_and_reapplication(context: DemoContext, complexes: list[Complex]) -> None:
+    """Every removal was confirmed after a hearing, recorded between the complex's
+    rectification and its removal; the first removed complex has applied again as a new
+    complex in construction."""
+    removed = sorted(
+        (complex_ for complex_ in complexes if complex_.status == Status.REMOVED),
+        key=lambda complex_: complex_.code,
+    )
+    year = context.today.year
+    RemovalHearing.objects.bulk_create(
+        RemovalHearing(
+            complex=complex_,
+            held_on=_moment(year, 4, 8).date(),
+            outcome="运营方到会陈述整改情况；经听证，整改目标未达成，同意摘牌。",
+            recorded_at=_moment(year, 4, 9),
+        )
+        for complex_ in removed
+    )
+    if not removed:
+        return
+    predecessor = removed[0]
+    successor = Complex.objects.create(
+        code=f"{predecessor.code}R",
+        predecessor=predecessor,
+        founded_year=year,
+        status=Status.CONSTRUCTING,
+        **{name: getattr(predecessor, name) for name in REAPPLY_FIELDS},
+    )
+    ComplexStatusChange.objects.create(
+        complex=successor,
+        to_status=Status.CONSTRUCTING,
+        reason="撤销后重新申报，省科技厅受理并批复重新创建。",
+        changed_at=_moment(year, 5, 20),
+    )
 
 
 def _ended(rng, started: int, this_year: int) -> int | None:

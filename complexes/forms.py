@@ -49,6 +49,33 @@ class StatusChangeForm(BootstrapFormMixin, forms.Form):
         ]
 
 
+class HearingForm(BootstrapFormMixin, forms.Form):
+    """The hearing the province held before removing a complex."""
+
+    prefix = "hearing"
+    held_on = forms.DateField(
+        label=_("Hearing date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    outcome = forms.CharField(
+        label=_("Outcome and statement"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the operator stated and what the hearing concluded."),
+    )
+
+
+class ReapplyForm(BootstrapFormMixin, forms.Form):
+    """A removed complex applying again as a new complex."""
+
+    code = forms.CharField(label=_("Code of the new complex"), max_length=20)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the new complex's status history."),
+    )
+
+
 class InstitutionForm(BootstrapFormMixin, forms.ModelForm):
     credit_code = CreditCodeField(label=_("Unified social credit code"), required=False)
 

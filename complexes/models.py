@@ -178,6 +178,15 @@ class Complex(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(Decimal("26")), MaxValueValidator(Decimal("32"))],
     )
+    predecessor = models.OneToOneField(
+        "self",
+        verbose_name=_("predecessor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successor",
+        help_text=_("The removed complex this one applied again as."),
+    )
 
     objects = ComplexQuerySet.as_manager()
 
@@ -283,6 +292,42 @@ class StatusProposal(models.Model):
 
     def __str__(self):
         return f"{self.complex_id} → {self.to_status} ({self.outcome})"
+
+
+class HearingQuerySet(ScopedQuerySet):
+    scope_region = "complex__region__code"
+    scope_complex = "complex_id"
+
+
+@audited()
+class RemovalHearing(models.Model):
+    """The hearing the province holds before it removes a complex: the operator's statement
+    heard, its date and outcome. A removal needs one recorded since the complex's last status
+    change."""
+
+    complex = models.ForeignKey(
+        Complex, on_delete=models.CASCADE, related_name="hearings", verbose_name=_("complex")
+    )
+    held_on = models.DateField(_("hearing date"))
+    outcome = models.TextField(_("outcome and statement"), max_length=REASON_MAX_LENGTH)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = HearingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("removal hearing")
+        verbose_name_plural = _("removal hearings")
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.complex_id} · {self.held_on}"
 
 
 class InstitutionType(models.TextChoices):

@@ -1,7 +1,7 @@
 """Read queries of the complex registry, shared by pages and the API."""
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from modeltranslation import settings as mt_settings
@@ -11,7 +11,15 @@ from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
 
 from .filters import ComplexFilter
-from .models import Complex, Institution, InstitutionType, Region, RegionLevel
+from .models import (
+    Complex,
+    ComplexStatusChange,
+    Institution,
+    InstitutionType,
+    Region,
+    RegionLevel,
+    RemovalHearing,
+)
 
 
 def complex_directory(*, filters: Filters = NO_FILTERS):
@@ -30,6 +38,19 @@ def complex_detail(*, code: str):
         Complex.objects.select_related("region", "region__parent")
         .prefetch_related("status_changes__changed_by")
         .get(code=code)
+    )
+
+
+def current_hearings(complex_ref):
+    """The hearings recorded for a complex's case at hand, the latest first: those since its
+    last status change (an earlier hearing was about an earlier case). ``complex_ref`` is a
+    complex's id or an ``OuterRef`` to one."""
+    changes = ComplexStatusChange.objects.filter(complex=complex_ref)
+    last_change = changes.order_by("-changed_at", "-id").values("changed_at")[:1]
+    return (
+        RemovalHearing.objects.filter(complex=complex_ref)
+        .filter(Q(recorded_at__gte=Subquery(last_change)) | ~Exists(changes))
+        .order_by("-recorded_at", "-id")
     )
 
 

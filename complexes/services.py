@@ -1,5 +1,7 @@
 """State-changing rules of the complex registry. Every function is one transaction."""
 
+from datetime import date
+
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,7 +10,15 @@ from portal import policy
 from portal.exceptions import DomainError, InvalidTransition, NotPermitted
 
 from .lock_objects import complexes_select_for_update, status_proposals_select_for_update
-from .models import Complex, ComplexStatusChange, ProposalOutcome, Status, StatusProposal
+from .models import (
+    Complex,
+    ComplexStatusChange,
+    ProposalOutcome,
+    RemovalHearing,
+    Status,
+    StatusProposal,
+)
+from .selectors import current_hearings
 
 ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
     Status.CONSTRUCTING: {Status.OPERATING, Status.REMOVED},
@@ -110,6 +120,10 @@ def complex_change_status(*, complex_: Complex, to_status: str, reason: str, act
             _("A complex cannot go from “%(from)s” to “%(to)s”.")
             % {"from": Status(locked.status).label, "to": Status(to_status).label}
         )
+    if to_status == Status.REMOVED and current_hearing(locked) is None:
+        raise DomainError(
+            _("Record the hearing of the complex before removing it."), field="hearing"
+        )
     ComplexStatusChange.objects.create(
         complex=locked,
         from_status=locked.status,
@@ -121,6 +135,77 @@ def complex_change_status(*, complex_: Complex, to_status: str, reason: str, act
     locked.save(update_fields=["status", "updated_at"])
     complex_.status = to_status
     return locked
+
+
+def current_hearing(complex_: Complex) -> RemovalHearing | None:
+    """The hearing recorded for the complex's case at hand, if any."""
+    return current_hearings(complex_.pk).select_related("recorded_by").first()
+
+
+@transaction.atomic
+def removal_hearing_record(
+    *, complex_: Complex, held_on: date, outcome: str, actor
+) -> RemovalHearing:
+    """The province records the hearing it held before a removal: its date and outcome (the
+    operator's statement and what was concluded). Every removal needs one."""
+    policy.require(actor, "complex.record_hearing", complex_)
+    if complex_.status == Status.REMOVED:
+        raise InvalidTransition(_("This complex has already been removed."))
+    if not (outcome or "").strip():
+        raise DomainError(_("Write down the hearing's outcome."), field="outcome")
+    if held_on is None or held_on > timezone.localdate():
+        raise DomainError(_("A hearing is recorded once it has been held."), field="held_on")
+    return RemovalHearing.objects.create(
+        complex=complex_, held_on=held_on, outcome=outcome.strip(), recorded_by=actor
+    )
+
+
+# The profile a complex applying again brings over from its removed predecessor.
+REAPPLY_FIELDS = (
+    "name",
+    "level",
+    "category",
+    "region",
+    "industry",
+    "cluster_size_tier",
+    "construction_mode",
+    "operating_mechanism",
+    "applicant_government",
+    "host_unit",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "website",
+    "address",
+    "description",
+    "longitude",
+    "latitude",
+)
+
+
+@transaction.atomic
+def complex_reapply(*, predecessor: Complex, code: str, reason: str, actor) -> Complex:
+    """A removed complex applies again: the province registers a new complex in construction
+    from the removed one's profile, linked to it; the predecessor and its history stay."""
+    policy.require(actor, "complex.reapply", predecessor)
+    locked = complexes_select_for_update().get(pk=predecessor.pk)
+    if locked.status != Status.REMOVED:
+        raise InvalidTransition(_("Only a removed complex may apply again."))
+    if Complex.objects.filter(predecessor=locked).exists():
+        raise InvalidTransition(_("This complex has already applied again."))
+    if not (reason or "").strip():
+        raise DomainError(_("Give a reason for the status change."), field="reason")
+    code = (code or "").strip()
+    if not code or Complex.objects.filter(code=code).exists():
+        raise DomainError(_("Give the new complex a code no other complex has."), field="code")
+    return complex_create(
+        created_by=actor,
+        reason=reason.strip(),
+        code=code,
+        predecessor=locked,
+        founded_year=timezone.localdate().year,
+        **{name: getattr(locked, name) for name in REAPPLY_FIELDS},
+    )
 
 
 @transaction.atomic

@@ -14,6 +14,8 @@ urlpatterns = [
         views.decide_proposal,
         name="decide_proposal",
     ),
+    path("<str:code>/status/hearing/", views.record_hearing, name="hearing"),
+    path("<str:code>/reapply/", views.reapply, name="reapply"),
     path("<str:code>/history/", views.history, name="history"),
     path("<str:code>/<slug:part_name>/add/", views.part_edit, name="part_add"),
     path("<str:code>/<slug:part_name>/<int:pk>/edit/", views.part_edit, name="part_edit"),

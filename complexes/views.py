@@ -18,8 +18,8 @@ from portal.views import render_history
 
 from . import selectors, services
 from .filters import ComplexFilter
-from .forms import ComplexProfileForm, StatusChangeForm
-from .models import Complex, InstitutionType
+from .forms import ComplexProfileForm, HearingForm, ReapplyForm, StatusChangeForm
+from .models import Complex, InstitutionType, Status
 from .pages import contributed_blocks
 from .parts import PARTS
 
@@ -57,7 +57,9 @@ def detail(request, code):
     operators, enterprises) see the same public page, which comes from the page cache
     (``portal.page_cache``) until something it shows changes; those in scope also see its live
     figures (services over time, reports, scores), rendered for each request."""
-    complex_ = get_object_or_404(selectors.complex_directory(), code=code)
+    complex_ = get_object_or_404(
+        selectors.complex_directory().select_related("predecessor", "successor"), code=code
+    )
     in_scope = policy.can(request.user, "view", complex_)
 
     def content() -> str:
@@ -87,6 +89,9 @@ def _detail_context(user, complex_: Complex, in_scope: bool) -> dict:
         "can_edit_profile": bool(editable - {"status"}),
         "can_change_status": "status" in editable,
         "can_propose_status": policy.can(user, "complex.propose_status", complex_),
+        "can_reapply": complex_.status == Status.REMOVED
+        and not hasattr(complex_, "successor")
+        and policy.can(user, "complex.reapply", complex_),
         "can_manage_parts": policy.can(user, "complex.manage_parts", complex_),
         "can_read_history": in_scope,
         # The people on the page (the contact person, their phone and e-mail, who changed the
@@ -170,10 +175,13 @@ def change_status(request, code):
                 else _("Your proposal has been sent to the province."),
             )
             return redirect("complexes:detail", code=complex_.code)
+    hears = policy.can(user, "complex.record_hearing", complex_)
     context = {
         "complex": complex_,
         "form": form,
         "decides": decides,
+        "hearing": services.current_hearing(complex_) if hears else None,
+        "hearing_form": HearingForm() if hears and complex_.status != Status.REMOVED else None,
         "proposals": complex_.status_proposals.pending().select_related("proposed_by"),
         "crumbs": complex_crumbs(
             complex_, here=_("Change status") if decides else _("Propose a status change")
@@ -197,6 +205,58 @@ def decide_proposal(request, code, pk, verdict):
     else:
         messages.success(request, _("The proposal has been decided."))
     return redirect("complexes:change_status", code=complex_.code)
+
+
+@login_required
+@require_POST
+def record_hearing(request, code):
+    """The province records the hearing it held before a removal."""
+    complex_ = _complex_in_scope(request, code)
+    policy.page_requires(request.user, "complex.record_hearing", complex_)
+    form = HearingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.removal_hearing_record(
+                complex_=complex_, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("The hearing has been recorded."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("complexes:change_status", code=complex_.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reapply(request, code):
+    """A removed complex applies again: the province registers the new complex from its
+    profile, linked to it."""
+    complex_ = _complex_in_scope(request, code)
+    policy.page_requires(request.user, "complex.reapply", complex_)
+    if complex_.status != Status.REMOVED or Complex.objects.filter(predecessor=complex_).exists():
+        messages.error(request, _("Only a removed complex may apply again, and only once."))
+        return redirect("complexes:detail", code=complex_.code)
+    form = ReapplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            successor = services.complex_reapply(
+                predecessor=complex_, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The complex has applied again as a new complex."))
+            return redirect("complexes:detail", code=successor.code)
+    context = {
+        "complex": complex_,
+        "form": form,
+        "title": _("Apply again"),
+        "crumbs": complex_crumbs(complex_, here=_("Apply again")),
+    }
+    return render(request, "complexes/form_page.html", context)
 
 
 @login_required

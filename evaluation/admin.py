@@ -100,6 +100,8 @@ class AdjustmentAdmin(admin.ModelAdmin):
 
 @admin.register(ManagementDecision)
 class ManagementDecisionAdmin(admin.ModelAdmin):
-    list_display = ["complex", "year", "kind", "proposal_status", "deadline"]
-    list_filter = ["year", "kind", "proposal_status"]
+    list_display = ["complex", "year", "kind", "proposal_status", "deadline", "recheck_outcome"]
+    list_filter = ["year", "kind", "proposal_status", "recheck_outcome"]
     list_select_related = ["complex"]
+    # Re-checks are recorded through rectification_recheck, which moves the complex's status.
+    readonly_fields = ["recheck_outcome", "recheck_on", "recheck_note", "recheck_by"]

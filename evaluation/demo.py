@@ -23,11 +23,15 @@ from .models import (
     Adjustment,
     AdjustmentStatus,
     AnnualReport,
+    EvaluationScheme,
     Expert,
     ExpertAssignment,
     ExpertReview,
     Indicator,
     JobKind,
+    ManagementDecision,
+    ManagementKind,
+    ProposalStatus,
     ReportAction,
     ReportEvent,
     ReportingPeriod,
@@ -83,6 +87,8 @@ def seed(context: DemoContext) -> None:
         + [ReportingPeriod(year=current, deadline=today + timedelta(days=20))],
         ignore_conflicts=True,
     )
+    # The province grades with a quota: at most 15 % of a category excellent, 180 days to rectify.
+    EvaluationScheme.objects.update(excellent_quota_percent=Decimal(15), rectification_days=180)
     indicators = {i.code: i for i in Indicator.objects.reported()}
     complexes = list(Complex.objects.exclude(status=Status.REMOVED).order_by("code"))
     quality = {c.pk: min(3.0, max(0.15, math.exp(rng.gauss(0, 0.7)))) for c in complexes}
@@ -144,8 +150,48 @@ def seed(context: DemoContext) -> None:
     if province is not None:
         for year in past[:-1]:
             revision_publish(year=year, actor=province)
+    _management(today, past)
     # The current year's reports show their derived values before the first nightly run.
     derived_values_refresh(year=current)
+
+
+def _management(today, past: list[int]) -> None:
+    """Dynamic management beyond what the computed years decided: the complexes put into
+    rectification a year ago await their re-check (the first one overdue), and every removed
+    complex's removal was proposed and confirmed after its hearing (complexes.demo)."""
+    rectifying = (
+        Complex.objects.filter(status=Status.RECTIFYING)
+        .exclude(
+            pk__in=ManagementDecision.objects.filter(kind=ManagementKind.RECTIFY).values(
+                "complex_id"
+            )
+        )
+        .order_by("code")
+    )
+    removed = Complex.objects.filter(status=Status.REMOVED).order_by("code")
+    year = past[-2]
+    decisions = [
+        ManagementDecision(
+            complex=complex_,
+            year=year,
+            kind=ManagementKind.RECTIFY,
+            reason=f"{year}年度绩效评价不合格，限期整改。",
+            deadline=today - timedelta(days=20) if position == 0 else today + timedelta(days=60),
+        )
+        for position, complex_ in enumerate(rectifying)
+    ]
+    decisions += [
+        ManagementDecision(
+            complex=complex_,
+            year=year,
+            kind=ManagementKind.PROPOSE_REMOVAL,
+            reason="整改期满复核未通过，提议摘牌。",
+            proposal_status=ProposalStatus.CONFIRMED,
+            decided_at=timezone.now(),
+        )
+        for complex_ in removed
+    ]
+    ManagementDecision.objects.bulk_create(decisions, ignore_conflicts=True)
 
 
 # (item, reason, outcome): bonus and penalty items cities and counties proposed, as decided.

@@ -101,9 +101,6 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
         decimal_places=2,
         help_text=_("Share of a weight any reported value earns (0–1)."),
     )
-    excellent_from = forms.DecimalField(label=_("Excellent from"), min_value=0, max_value=100)
-    good_from = forms.DecimalField(label=_("Good from"), min_value=0, max_value=100)
-    pass_from = forms.DecimalField(label=_("Pass from"), min_value=0, max_value=100)
     data_weight = forms.DecimalField(
         label=_("Weight of the data score"),
         min_value=Decimal(0),
@@ -181,6 +178,51 @@ class SchemeForm(BootstrapFormMixin, forms.Form):
 
     def weight_fields(self):
         return [(indicator, self[f"weight_{indicator.code}"]) for indicator in self.indicators]
+
+
+class GradingRulesForm(BootstrapFormMixin, forms.Form):
+    """A scheme's grading rules: thresholds, the excellent quota and the days to rectify."""
+
+    excellent_from = forms.DecimalField(label=_("Excellent from"), min_value=0, max_value=100)
+    good_from = forms.DecimalField(label=_("Good from"), min_value=0, max_value=100)
+    pass_from = forms.DecimalField(label=_("Pass from"), min_value=0, max_value=100)
+    excellent_quota_percent = forms.DecimalField(
+        label=_("Excellent quota (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        help_text=_(
+            "At most this share of a category's complexes is graded excellent (rounded down, "
+            "at least one); the next ones are good. Blank: no quota."
+        ),
+    )
+    rectification_days = forms.IntegerField(
+        label=_("Rectification days"),
+        required=False,
+        min_value=1,
+        max_value=730,
+        help_text=_("Days a failed complex has to rectify before its re-check. Blank: %(days)s."),
+    )
+
+    def __init__(self, *args, default_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["rectification_days"]
+        field.help_text = field.help_text % {"days": default_days}
+
+
+class RecheckForm(BootstrapFormMixin, forms.Form):
+    """The province's re-check of a complex in rectification."""
+
+    passed = forms.TypedChoiceField(
+        label=_("Re-check outcome"),
+        choices=[("true", _("Passed: back to operating")), ("false", _("Failed: propose removal"))],
+        coerce=lambda value: value == "true",
+    )
+    checked_on = forms.DateField(
+        label=_("Re-checked on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("What the re-check found"), max_length=REASON_MAX_LENGTH)
 
 
 class AdjustmentForm(BootstrapFormMixin, forms.Form):

@@ -412,6 +412,28 @@ class EvaluationScheme(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_("How many experts review each complex of the category."),
     )
+    excellent_quota_percent = models.DecimalField(
+        _("excellent quota (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=Decimal("15"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_(
+            "At most this share of a category's complexes is graded excellent (rounded down, "
+            "at least one); the next ones are good. Blank: no quota."
+        ),
+    )
+    rectification_days = models.PositiveSmallIntegerField(
+        _("rectification days"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text=_(
+            "Days a failed complex has to rectify before its re-check. Blank: the portal's default."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True, max_length=REASON_MAX_LENGTH)
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -446,6 +468,14 @@ class EvaluationScheme(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def rectification_period(self) -> int:
+        """The days a failed complex has to rectify under this scheme."""
+        return self.rectification_days or settings.EVALUATION_RECTIFICATION_DAYS
+
+    # Two fails in a row propose removal (docs/EVALUATION.md); shown with the grading rules.
+    consecutive_fails_to_removal = 2
 
 
 @audited()
@@ -847,11 +877,18 @@ class ProposalStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+class RecheckOutcome(models.TextChoices):
+    PENDING = "", _("Awaiting the re-check")
+    PASSED = "passed", _("Passed: back to operating")
+    FAILED = "failed", _("Failed: removal proposed")
+
+
 class ManagementQuerySet(ScopedQuerySet):
     scope_region = "complex__region__code"
     scope_complex = "complex_id"
 
 
+@audited()
 class ManagementDecision(models.Model):
     """What a year's grade did to a complex's status (动态管理); at most one per kind and year."""
 
@@ -867,6 +904,19 @@ class ManagementDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    recheck_outcome = models.CharField(
+        _("re-check"), max_length=8, choices=RecheckOutcome.choices, blank=True
+    )
+    recheck_on = models.DateField(_("re-checked on"), null=True, blank=True)
+    recheck_note = models.TextField(_("re-check note"), blank=True, max_length=REASON_MAX_LENGTH)
+    recheck_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("re-checked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ManagementQuerySet.as_manager()

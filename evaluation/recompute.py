@@ -176,6 +176,7 @@ def _scheme_input(scheme: EvaluationScheme) -> scoring.Scheme:
         good_from=scheme.good_from,
         pass_from=scheme.pass_from,
         data_weight=scheme.data_weight,
+        excellent_quota_percent=scheme.excellent_quota_percent,
     )
 
 

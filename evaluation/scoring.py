@@ -18,11 +18,16 @@ Pure computation in Decimal, no ORM: services feed it rows and save its answer. 
   one, the data score alone.
 - Bonus and penalty points are added, the score is clamped to [0, 100] and rounded half-up to
   2 places; complexes with equal scores share a rank (1, 2, 2, 4).
+- The excellent quota (``excellent_quota_percent``, none when ``None``): at most
+  ⌊n × q / 100⌋ of the category's n complexes are graded excellent, but at least one when q is
+  above 0; a complex above the excellent threshold beyond the quota is graded good. Complexes
+  tied at the quota's boundary are graded alike: when the whole tie does not fit in the quota,
+  all of it goes to good.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -52,6 +57,7 @@ class Scheme:
     good_from: Decimal = Decimal(75)
     pass_from: Decimal = Decimal(60)
     data_weight: Decimal = Decimal("0.4")
+    excellent_quota_percent: Decimal | None = None
 
     def __post_init__(self):
         if sum((item.weight for item in self.indicators), ZERO) != HUNDRED:
@@ -66,6 +72,18 @@ class Scheme:
             raise ValueError("Grade thresholds must rise from pass to excellent within 0–100.")
         if not ZERO <= self.data_weight <= ONE:
             raise ValueError("The weight of the data score must lie between 0 and 1.")
+        quota = self.excellent_quota_percent
+        if quota is not None and not ZERO <= quota <= HUNDRED:
+            raise ValueError("The excellent quota must lie between 0 and 100 per cent.")
+
+    def excellent_places(self, count: int) -> int | None:
+        """How many of a category's ``count`` complexes may be graded excellent (None: any)."""
+        if self.excellent_quota_percent is None:
+            return None
+        if self.excellent_quota_percent == 0:
+            return 0
+        places = (count * self.excellent_quota_percent / HUNDRED).to_integral_value(ROUND_FLOOR)
+        return max(1, int(places))
 
     def grade(self, score: Decimal) -> str:
         if score >= self.excellent_from:
@@ -214,16 +232,22 @@ def _normalize(
 
 def _ranked(scheme: Scheme, unranked) -> list[ComplexScore]:
     ordered = sorted(unranked, key=lambda row: (-row[1], row[0].complex_id))
+    places = scheme.excellent_places(len(ordered))
+    # The last position each score's tie reaches: a tie is excellent only when all of it fits.
+    tie_ends = {score: position for position, (_item, score, _lines) in enumerate(ordered, 1)}
     results, rank, previous = [], 0, None
     for position, (item, score, lines) in enumerate(ordered, 1):
         if score != previous:
             rank, previous = position, score
+        grade = scheme.grade(score)
+        if grade == EXCELLENT and places is not None and tie_ends[score] > places:
+            grade = GOOD
         results.append(
             ComplexScore(
                 complex_id=item.complex_id,
                 score=score,
                 rank=rank,
-                grade=scheme.grade(score),
+                grade=grade,
                 adjustment=item.adjustment,
                 breakdown=lines,
             )

@@ -4,12 +4,23 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, Window, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complexes.models import Category
+from complexes.models import Category, Status
+from complexes.selectors import current_hearings
 from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
 from portal.models import Job
@@ -34,6 +45,7 @@ from .models import (
     ManagementKind,
     ProposalStatus,
     Publication,
+    RecheckOutcome,
     ReportStatus,
     ReportValue,
     RevisionStatus,
@@ -135,7 +147,7 @@ def evaluations_for_management(*, year: int):
     return (
         Evaluation.objects.shown()
         .filter(year=year)
-        .select_related("complex")
+        .select_related("complex", "scheme")
         .order_by("complex_id")
     )
 
@@ -186,7 +198,28 @@ def pending_removal_proposals(*, user):
     return (
         ManagementDecision.objects.in_scope(user)
         .filter(kind=ManagementKind.PROPOSE_REMOVAL, proposal_status=ProposalStatus.PENDING)
+        .annotate(
+            hearing_on=Subquery(current_hearings(OuterRef("complex")).values("held_on")[:1]),
+            hearing_outcome=Subquery(current_hearings(OuterRef("complex")).values("outcome")[:1]),
+        )
         .select_related("complex")
+    )
+
+
+def rectifications_awaiting_recheck(*, user):
+    """Complexes put into rectification whose re-check is not recorded yet, in scope, the
+    earliest deadline first; ``overdue`` marks those past their deadline."""
+    today = timezone.localdate()
+    return (
+        ManagementDecision.objects.in_scope(user)
+        .filter(
+            kind=ManagementKind.RECTIFY,
+            recheck_outcome=RecheckOutcome.PENDING,
+            complex__status=Status.RECTIFYING,
+        )
+        .annotate(overdue=ExpressionWrapper(Q(deadline__lt=today), output_field=BooleanField()))
+        .select_related("complex")
+        .order_by("deadline", "complex_id")
     )
 
 

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -35,6 +34,7 @@ from .models import (
     ManagementKind,
     Normalization,
     ProposalStatus,
+    RecheckOutcome,
     Recommendation,
     ReportAction,
     ReportEvent,
@@ -278,6 +278,18 @@ def report_approve(*, report: AnnualReport, actor, version: int | None = None) -
 # Evaluation schemes --------------------------------------------------------------------------
 
 
+# A grading rule scheme_save is not given: the scheme in force keeps its value (a first scheme
+# takes the model's default).
+KEEP = object()
+GRADING_RULES = (
+    "excellent_from",
+    "good_from",
+    "pass_from",
+    "excellent_quota_percent",
+    "rectification_days",
+)
+
+
 @transaction.atomic
 def scheme_save(
     *,
@@ -287,9 +299,11 @@ def scheme_save(
     weights: dict[str, Decimal],
     normalization: str = Normalization.RATIO_TO_BEST,
     floor: Decimal = Decimal("0.5"),
-    excellent_from: Decimal = Decimal(85),
-    good_from: Decimal = Decimal(75),
-    pass_from: Decimal = Decimal(60),
+    excellent_from=KEEP,
+    good_from=KEEP,
+    pass_from=KEEP,
+    excellent_quota_percent=KEEP,
+    rectification_days=KEEP,
     items: list[dict] | None = None,
     notes: str = "",
     data_weight: Decimal = Decimal("0.4"),
@@ -298,8 +312,9 @@ def scheme_save(
 ) -> EvaluationScheme:
     """Configure the scheme of a category from ``year`` on. A scheme of that year nobody has
     published yet is changed in place; otherwise a new version supersedes the one in force,
-    which stays as it was. ``rubric``: the expert rubric's items (name, maximum points), in
-    order, whose maxima sum to 100 (None keeps the rubric in force)."""
+    which stays as it was. Grading rules not given stay as the scheme in force has them.
+    ``rubric``: the expert rubric's items (name, maximum points), in order, whose maxima sum to
+    100 (None keeps the rubric in force)."""
     policy.require(actor, "scheme.change")
     indicators = selectors.indicators_by_code()
     errors: dict[str, list[str]] = {}
@@ -314,7 +329,22 @@ def scheme_save(
             _("The weights must sum to 100 (now %(total)s).")
             % {"total": sum(weights.values(), Decimal(0))}
         ]
-    if not 0 <= pass_from <= good_from <= excellent_from <= 100:
+    current = selectors.scheme_for(year=year, category=category)
+    given = {
+        "excellent_from": excellent_from,
+        "good_from": good_from,
+        "pass_from": pass_from,
+        "excellent_quota_percent": excellent_quota_percent,
+        "rectification_days": rectification_days,
+    }
+    rules = {
+        name: getattr(current, name)
+        if current is not None
+        else EvaluationScheme._meta.get_field(name).get_default()
+        for name in GRADING_RULES
+    }
+    rules.update({name: value for name, value in given.items() if value is not KEEP})
+    if not 0 <= rules["pass_from"] <= rules["good_from"] <= rules["excellent_from"] <= 100:
         errors["pass_from"] = [_("The grade thresholds must rise from pass to excellent.")]
     if rubric is not None and sum((maximum for _name, maximum in rubric), Decimal(0)) != 100:
         errors["rubric"] = [
@@ -323,7 +353,6 @@ def scheme_save(
         ]
     if errors:
         raise ValidationError(errors)
-    current = selectors.scheme_for(year=year, category=category)
     if current is not None and current.year == year and not current.is_frozen:
         scheme = current
     else:
@@ -347,7 +376,8 @@ def scheme_save(
             rubric = [(item.name, item.maximum) for item in current.rubric_items.all()]
     scheme.normalization = normalization
     scheme.floor = floor
-    scheme.excellent_from, scheme.good_from, scheme.pass_from = excellent_from, good_from, pass_from
+    for name, value in rules.items():
+        setattr(scheme, name, value)
     scheme.notes = notes
     scheme.data_weight, scheme.experts_per_complex = data_weight, experts_per_complex
     scheme.full_clean()
@@ -389,6 +419,29 @@ def _rubric_replace(scheme: EvaluationScheme, rubric: list[tuple[str, Decimal]])
         item = kept.get(name) or RubricItem(scheme=scheme, name=name)
         item.maximum, item.position = maximum, position
         item.save()
+
+
+@transaction.atomic
+def grading_rules_save(*, year: int, category: str, actor, **rules) -> EvaluationScheme:
+    """Change the grading rules (``GRADING_RULES``) of a category's scheme from ``year`` on,
+    its weights, normalisation and items kept; versioned as ``scheme_save`` versions."""
+    policy.require(actor, "scheme.change")
+    current = selectors.scheme_for(year=year, category=category)
+    if current is None:
+        raise DomainError(_("Configure the scheme's weights first."))
+    unknown = set(rules) - set(GRADING_RULES)
+    if unknown:
+        raise ValueError(f"Not grading rules: {sorted(unknown)}")
+    return scheme_save(
+        year=year,
+        category=category,
+        actor=actor,
+        weights={weight.indicator.code: weight.weight for weight in current.weights.all()},
+        normalization=current.normalization,
+        floor=current.floor,
+        notes=current.notes,
+        **rules,
+    )
 
 
 @transaction.atomic
@@ -480,10 +533,10 @@ def dynamic_management_apply(*, year: int) -> list[ManagementDecision]:
             "complex_id", flat=True
         )
     )
-    deadline = timezone.localdate() + timedelta(days=settings.EVALUATION_RECTIFICATION_DAYS)
     decisions = []
     for evaluation in evaluations:
         complex_ = evaluation.complex
+        deadline = timezone.localdate() + timedelta(days=evaluation.scheme.rectification_period)
         if complex_.pk in decided:
             continue
         score = {"year": year, "score": evaluation.score}
@@ -535,7 +588,8 @@ def dynamic_management_apply(*, year: int) -> list[ManagementDecision]:
 
 @transaction.atomic
 def removal_decide(*, decision: ManagementDecision, confirm: bool, actor, comment: str = ""):
-    """The province confirms (the complex is removed) or dismisses a proposed removal."""
+    """The province confirms (the complex is removed, once its hearing is recorded) or
+    dismisses a proposed removal."""
     policy.require(actor, "removal.decide", decision)
     locked = management_decisions_select_for_update().get(pk=decision.pk)
     if (
@@ -552,4 +606,44 @@ def removal_decide(*, decision: ManagementDecision, confirm: bool, actor, commen
     locked.decided_by = actor
     locked.decided_at = timezone.now()
     locked.save(update_fields=["proposal_status", "decided_by", "decided_at"])
+    return locked
+
+
+@transaction.atomic
+def rectification_recheck(
+    *, decision: ManagementDecision, passed: bool, checked_on: date, note: str, actor
+) -> ManagementDecision:
+    """The province records the re-check of a rectifying complex: passed, it operates again;
+    failed, its removal is proposed (confirmed only after a hearing)."""
+    policy.require(actor, "rectification.recheck", decision)
+    locked = management_decisions_select_for_update().select_related("complex").get(pk=decision.pk)
+    if locked.kind != ManagementKind.RECTIFY or locked.recheck_outcome != RecheckOutcome.PENDING:
+        raise InvalidTransition(_("This rectification has already been re-checked."))
+    if locked.complex.status != Status.RECTIFYING:
+        raise InvalidTransition(_("The complex is no longer in rectification."))
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Write down what the re-check found."), field="note")
+    if checked_on is None or checked_on > timezone.localdate():
+        raise DomainError(_("A re-check is recorded once it has been done."), field="checked_on")
+    if passed:
+        complex_change_status(
+            complex_=locked.complex,
+            to_status=Status.OPERATING,
+            reason=_("Passed the re-check after rectification: %(note)s") % {"note": note},
+            actor=actor,
+        )
+    else:
+        ManagementDecision.objects.create(
+            complex=locked.complex,
+            year=locked.year,
+            kind=ManagementKind.PROPOSE_REMOVAL,
+            proposal_status=ProposalStatus.PENDING,
+            reason=_("Failed the re-check after rectification: %(note)s") % {"note": note},
+        )
+    locked.recheck_outcome = RecheckOutcome.PASSED if passed else RecheckOutcome.FAILED
+    locked.recheck_on = checked_on
+    locked.recheck_note = note
+    locked.recheck_by = actor
+    locked.save(update_fields=["recheck_outcome", "recheck_on", "recheck_note", "recheck_by"])
     return locked

@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/<int:pk>/upload/", views.report_upload, name="report_upload"),
     path("periods/", views.periods, name="periods"),
     path("schemes/", views.scheme, name="scheme"),
+    path("schemes/grading/", views.grading_rules, name="grading_rules"),
     path("indicators/", views.indicator_catalogue, name="indicators"),
     path("results/", views.rankings, name="rankings"),
     path("results/export.xlsx", exports.RESULTS.as_view(), name="results_export"),
@@ -60,6 +61,7 @@ urlpatterns = [
     ),
     path("reviews/", expert_views.reviews, name="reviews"),
     path("reviews/<int:pk>/", expert_views.review, name="review"),
+    path("decisions/<int:pk>/recheck/", views.recheck, name="recheck"),
     path("jobs/recompute/", views.recompute_now, name="recompute"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
 ]

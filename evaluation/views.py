@@ -1,6 +1,7 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,8 +30,10 @@ from .forms import (
     AdjustmentDecisionForm,
     AdjustmentForm,
     DecisionForm,
+    GradingRulesForm,
     PeriodForm,
     PreReviewForm,
+    RecheckForm,
     ReportUploadForm,
     ReportValuesForm,
     ReturnForm,
@@ -363,9 +366,6 @@ def scheme(request):
         initial = {
             "normalization": current.normalization,
             "floor": current.floor,
-            "excellent_from": current.excellent_from,
-            "good_from": current.good_from,
-            "pass_from": current.pass_from,
             "notes": current.notes,
             "data_weight": current.data_weight,
             "experts_per_complex": current.experts_per_complex,
@@ -386,9 +386,6 @@ def scheme(request):
                     weights=form.weights(),
                     normalization=form.cleaned_data["normalization"],
                     floor=form.cleaned_data["floor"],
-                    excellent_from=form.cleaned_data["excellent_from"],
-                    good_from=form.cleaned_data["good_from"],
-                    pass_from=form.cleaned_data["pass_from"],
                     notes=form.cleaned_data["notes"],
                     rubric=form.rubric(),
                     **form.halves(),
@@ -409,6 +406,52 @@ def scheme(request):
         "crumbs": [(_("Evaluation schemes"), None)],
     }
     return render(request, "evaluation/scheme.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grading_rules(request):
+    """A category's grading rules for a year: thresholds, the excellent quota, the days to
+    rectify and the fails in a row that propose removal; the province changes them, versioned
+    as the scheme is."""
+    policy.page_requires(request.user, "scheme.view")
+    pick = SchemePickForm(
+        request.GET or {"year": timezone.localdate().year - 1, "category": Category.TRADITIONAL}
+    )
+    pick.is_valid()
+    year = pick.cleaned_data.get("year") or timezone.localdate().year - 1
+    category = pick.cleaned_data.get("category") or Category.TRADITIONAL
+    current = selectors.scheme_for(year=year, category=category)
+    initial = {name: getattr(current, name) for name in services.GRADING_RULES} if current else {}
+    form = GradingRulesForm(
+        request.POST or None, initial=initial, default_days=settings.EVALUATION_RECTIFICATION_DAYS
+    )
+    if request.method == "POST":
+        policy.page_requires(request.user, "scheme.change")
+        if form.is_valid():
+            try:
+                saved = services.grading_rules_save(
+                    year=year, category=category, actor=request.user, **form.cleaned_data
+                )
+            except (DomainError, ValidationError) as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Saved as %(scheme)s.") % {"scheme": saved})
+                return redirect(
+                    f"{reverse('evaluation:grading_rules')}?year={year}&category={category}"
+                )
+    context = {
+        "pick": pick,
+        "form": form,
+        "scheme": current,
+        "year": year,
+        "category": category,
+        "crumbs": [
+            (_("Evaluation schemes"), reverse("evaluation:scheme")),
+            (_("Grading rules"), None),
+        ],
+    }
+    return render(request, "evaluation/grading_rules.html", context)
 
 
 # Results --------------------------------------------------------------------------------------
@@ -453,6 +496,8 @@ def rankings(request):
         "year": year,
         "publication": selectors.publication(year=year) if year else None,
         "proposals": selectors.pending_removal_proposals(user=request.user),
+        "rechecks": selectors.rectifications_awaiting_recheck(user=request.user),
+        "recheck_form": RecheckForm(initial={"checked_on": timezone.localdate()}),
         "latest_job": selectors.latest_recompute_job(),
         "crumbs": [(_("Evaluation results"), None)],
     }
@@ -648,6 +693,26 @@ def decision(request, pk, verdict):
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The proposal has been decided."))
+    return redirect("evaluation:rankings")
+
+
+@login_required
+@require_POST
+def recheck(request, pk):
+    """The province records the re-check of a complex in rectification."""
+    policy.page_requires(request.user, "rectification.recheck")
+    decision = get_object_or_404(ManagementDecision.objects.in_scope(request.user), pk=pk)
+    form = RecheckForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("evaluation:rankings")
+    try:
+        services.rectification_recheck(decision=decision, actor=request.user, **form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The re-check has been recorded."))
     return redirect("evaluation:rankings")
 
 

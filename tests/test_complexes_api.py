@@ -152,7 +152,10 @@ def test_status_change_keeps_history_and_refuses_illegal_moves(api_as, yongkang_
 
     ok = client.patch(url, {"status": "rectifying", "status_reason": "满意度偏低"}, format="json")
     assert ok.status_code == 200
-    client.patch(url, {"status": "removed", "status_reason": "整改不到位"}, format="json")
+    removal = {"status": "removed", "status_reason": "整改不到位"}
+    assert client.patch(url, removal, format="json").status_code == 400  # no hearing yet
+    client.post(f"{url}hearing/", {"held_on": "2026-01-05", "outcome": "陈述"}, format="json")
+    assert client.patch(url, removal, format="json").status_code == 200
 
     illegal = client.patch(url, {"status": "operating", "status_reason": "复牌"}, format="json")
     assert illegal.status_code == 409

@@ -39,6 +39,10 @@ def test_a_county_proposes_removal_and_the_province_confirms_it_from_the_page(
         "complexes:decide_proposal", args=[yongkang_complex.code, proposal.pk, "confirm"]
     )
     assert confirm in page.content.decode()
+    client.post(
+        reverse("complexes:hearing", args=[yongkang_complex.code]),
+        {"hearing-held_on": "2026-01-05", "hearing-outcome": "运营方陈述"},
+    )
     client.post(confirm)
     yongkang_complex.refresh_from_db()
     proposal.refresh_from_db()

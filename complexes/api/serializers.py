@@ -1,6 +1,12 @@
 from rest_framework import serializers
 
-from complexes.models import Complex, ComplexStatusChange, Institution, Region
+from complexes.models import (
+    Complex,
+    ComplexStatusChange,
+    Institution,
+    Region,
+    RemovalHearing,
+)
 from portal.api.audience import AudienceSerializer
 from portal.api.fields import CreditCodeField
 from portal.limits import REASON_MAX_LENGTH
@@ -89,9 +95,11 @@ class ComplexSerializer(AudienceSerializer):
 
 class ComplexDetailSerializer(ComplexSerializer):
     status_history = StatusChangeSerializer(source="status_changes", many=True, read_only=True)
+    successor = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta(ComplexSerializer.Meta):
-        fields = [*ComplexSerializer.Meta.fields, "status_history"]
+        fields = [*ComplexSerializer.Meta.fields, "status_history", "predecessor", "successor"]
+        read_only_fields = [*ComplexSerializer.Meta.read_only_fields, "predecessor"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -133,3 +141,21 @@ class InstitutionSerializer(AudienceSerializer):
         if request is not None and "complex" in self.fields:
             # An operator can only file members under the complex they run.
             self.fields["complex"].queryset = Complex.objects.in_scope(request.user)
+
+
+class RemovalHearingSerializer(serializers.ModelSerializer):
+    """The hearing the province held before removing a complex."""
+
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = RemovalHearing
+        fields = ["id", "complex", "held_on", "outcome", "recorded_by", "recorded_at"]
+        read_only_fields = ["id", "complex", "recorded_by", "recorded_at"]
+
+
+class ReapplySerializer(serializers.Serializer):
+    """A removed complex applying again: the new complex's code and why."""
+
+    code = serializers.CharField(max_length=20)
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)

@@ -1,5 +1,7 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from complexes import selectors, services
 from complexes.filters import ComplexFilter, InstitutionFilter
@@ -13,10 +15,14 @@ from .serializers import (
     ComplexDetailSerializer,
     ComplexSerializer,
     InstitutionSerializer,
+    ReapplySerializer,
     RegionSerializer,
+    RemovalHearingSerializer,
 )
 
 WRITE_ACTIONS = {"create", "update", "partial_update", "destroy"}
+# The province's decisions on one complex, fetched in the user's scope like a write.
+DECISION_ACTIONS = {"hearing", "reapply"}
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -48,15 +54,19 @@ class ComplexViewSet(
         "create": "complex.create",
         "update": "complex.change_profile",
         "partial_update": "complex.change_profile",
+        "hearing": "complex.record_hearing",
+        "reapply": "complex.reapply",
     }
     filterset_class = ComplexFilter
 
     def get_queryset(self):
-        if self.action in WRITE_ACTIONS:
+        if self.action in WRITE_ACTIONS | DECISION_ACTIONS:
             return Complex.objects.in_scope(self.request.user)
         if self.action == "retrieve":
-            return self.readable(selectors.complex_directory()).prefetch_related(
-                "status_changes__changed_by"
+            return (
+                self.readable(selectors.complex_directory())
+                .select_related("successor")
+                .prefetch_related("status_changes__changed_by")
             )
         return self.readable(selectors.complex_directory(filters=self.query_filters()))
 
@@ -81,6 +91,34 @@ class ComplexViewSet(
         }
         serializer.instance = services.complex_update(
             complex_=serializer.instance, fields=changes, actor=self.request.user, reason=reason
+        )
+
+    @extend_schema(request=RemovalHearingSerializer, responses=RemovalHearingSerializer)
+    @action(detail=True, methods=["post"])
+    def hearing(self, request, pk=None):
+        """The province records the hearing it held; a removal is refused without one."""
+        complex_ = self.get_object()
+        data = RemovalHearingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        hearing = services.removal_hearing_record(
+            complex_=complex_, actor=request.user, **data.validated_data
+        )
+        return Response(RemovalHearingSerializer(hearing).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReapplySerializer, responses=ComplexDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reapply(self, request, pk=None):
+        """A removed complex applies again: a new complex in construction linked to it."""
+        predecessor = self.get_object()
+        data = ReapplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        successor = services.complex_reapply(
+            predecessor=predecessor, actor=request.user, **data.validated_data
+        )
+        successor = selectors.complex_detail(code=successor.code)
+        return Response(
+            ComplexDetailSerializer(successor, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
         )
 
 

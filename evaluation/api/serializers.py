@@ -15,6 +15,7 @@ from ..models import (
     ExpertReview,
     Indicator,
     JobKind,
+    ManagementDecision,
     Recommendation,
     ReportEvent,
     ReportVersion,
@@ -292,6 +293,31 @@ class ExpertReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ManagementDecisionSerializer(serializers.ModelSerializer):
+    """What a year's grade did to a complex (动态管理), with its re-check and, for a proposed
+    removal, the hearing recorded for the complex's case."""
+
+    complex_code = serializers.CharField(source="complex.code", read_only=True)
+
+    class Meta:
+        model = ManagementDecision
+        fields = [
+            "id",
+            "complex",
+            "complex_code",
+            "year",
+            "kind",
+            "reason",
+            "deadline",
+            "proposal_status",
+            "decided_at",
+            "recheck_outcome",
+            "recheck_on",
+            "recheck_note",
+        ]
+        read_only_fields = fields
+
+
 class ExpertReviewWriteSerializer(serializers.Serializer):
     """Points and comments per rubric item; ``complex`` and ``year`` name the expert's own
     assignment when creating, ``version`` the review's current version when updating."""
@@ -306,3 +332,15 @@ class ExpertReviewWriteSerializer(serializers.Serializer):
             score["item_id"]: (score["points"], score.get("comment", ""))
             for score in self.validated_data["scores"]
         }
+
+
+class RecheckSerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    checked_on = serializers.DateField()
+    note = serializers.CharField(max_length=REASON_MAX_LENGTH)
+
+
+class RemovalDecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=REASON_MAX_LENGTH
+    )

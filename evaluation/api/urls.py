@@ -9,5 +9,8 @@ router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("jobs", views.JobViewSet, basename="job")
 router.register("expert-reviews", views.ExpertReviewViewSet, basename="expert-review")
+router.register(
+    "management-decisions", views.ManagementDecisionViewSet, basename="management-decision"
+)
 
 urlpatterns = router.urls

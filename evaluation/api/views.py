@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from evaluation import expert_review, expert_selectors, recompute, selectors, services
 from evaluation.filters import EvaluationFilter, ExpertReviewFilter, ReportFilter
-from evaluation.models import ExpertAssignment, Indicator, JobKind, ReportValue
+from evaluation.models import ExpertAssignment, Indicator, JobKind, ManagementDecision, ReportValue
 from portal.api.filters import SelectorListMixin
 from portal.api.permissions import PolicyPermission
 from portal.models import Job
@@ -20,6 +20,9 @@ from .serializers import (
     ExpertReviewWriteSerializer,
     IndicatorSerializer,
     JobSerializer,
+    ManagementDecisionSerializer,
+    RecheckSerializer,
+    RemovalDecisionSerializer,
     ReportActionSerializer,
     ReportDetailSerializer,
     ReportPreReviewSerializer,
@@ -254,3 +257,59 @@ class ExpertReviewViewSet(
         review = self.get_object()
         review = expert_review.review_submit(actor=request.user, assignment=review.assignment)
         return self._answer(review)
+
+
+class ManagementDecisionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Dynamic management (动态管理): rectifications, their re-checks and proposed removals, for
+    officials in scope. Recording a re-check and confirming or dismissing a removal are the
+    province's (403 for a city or county); a removal is confirmed only after its hearing
+    (``POST /api/v1/complexes/{id}/hearing/``), else 400."""
+
+    serializer_class = ManagementDecisionSerializer
+    permission_classes = [PolicyPermission]
+    policy_actions = {
+        "list": "results.view",
+        "retrieve": "results.view",
+        "recheck": "rectification.recheck",
+        "confirm": "removal.decide",
+        "dismiss": "removal.decide",
+    }
+    filterset_fields = ["year", "kind", "proposal_status", "recheck_outcome"]
+
+    def get_queryset(self):
+        return (
+            ManagementDecision.objects.in_scope(self.request.user)
+            .select_related("complex")
+            .order_by("-year", "complex_id", "kind")
+        )
+
+    @extend_schema(request=RecheckSerializer, responses=ManagementDecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def recheck(self, request, pk=None):
+        """Passed: the complex operates again; failed: its removal is proposed."""
+        decision = self.get_object()
+        data = RecheckSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = services.rectification_recheck(
+            decision=decision, actor=request.user, **data.validated_data
+        )
+        return Response(ManagementDecisionSerializer(decision).data)
+
+    def _decide(self, request, *, confirm: bool):
+        decision = self.get_object()
+        data = RemovalDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = services.removal_decide(
+            decision=decision, confirm=confirm, actor=request.user, **data.validated_data
+        )
+        return Response(ManagementDecisionSerializer(decision).data)
+
+    @extend_schema(request=RemovalDecisionSerializer, responses=ManagementDecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._decide(request, confirm=True)
+
+    @extend_schema(request=RemovalDecisionSerializer, responses=ManagementDecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        return self._decide(request, confirm=False)

@@ -232,6 +232,20 @@ def test_province_confirms_a_proposed_removal_from_the_results_page(client_as, y
     assert "连续两年不合格" in city.get("/evaluation/results/").content.decode()
     assert city.post(f"/evaluation/decisions/{proposal.pk}/confirm/").status_code == 403
     province = client_as(factories.provincial_official())
+    page = province.get("/evaluation/results/").content.decode()
+    # Without a recorded hearing the page offers the hearing, not the confirmation.
+    assert f"/evaluation/decisions/{proposal.pk}/confirm/" not in page
+    assert f"/complexes/{yongkang_complex.code}/status/" in page
+    assert province.post(f"/evaluation/decisions/{proposal.pk}/confirm/").status_code == 302
+    yongkang_complex.refresh_from_db()
+    assert yongkang_complex.status == Status.OPERATING
+    hearing = province.post(
+        f"/complexes/{yongkang_complex.code}/status/hearing/",
+        {"hearing-held_on": "2026-01-05", "hearing-outcome": "运营方陈述"},
+    )
+    assert hearing.status_code == 302
+    page = province.get("/evaluation/results/").content.decode()
+    assert "运营方陈述" in page and f"/evaluation/decisions/{proposal.pk}/confirm/" in page
     assert province.post(f"/evaluation/decisions/{proposal.pk}/confirm/").status_code == 302
     yongkang_complex.refresh_from_db()
     assert yongkang_complex.status == Status.REMOVED

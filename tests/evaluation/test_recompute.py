@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from complexes.models import Category, Complex, ComplexStatusChange, Level, Status
+from complexes.services import removal_hearing_record
 from evaluation import recompute, services
 from evaluation.models import (
     Evaluation,
@@ -18,7 +20,7 @@ from evaluation.models import (
 )
 from evaluation.revisions import revision_publish
 from evaluation.selectors import scheme_for
-from portal.exceptions import InvalidTransition
+from portal.exceptions import DomainError, InvalidTransition
 from portal.models import Job, JobStatus
 from tests import factories
 
@@ -162,6 +164,11 @@ def test_a_fail_rectifies_a_second_fail_proposes_removal_a_pass_restores(provinc
     assert (c.status, b.status) == (Status.RECTIFYING, Status.OPERATING)
     assert ManagementDecision.objects.get(complex=b, year=YEAR + 1).kind == ManagementKind.RESTORE
 
+    with pytest.raises(DomainError):  # no hearing recorded yet
+        services.removal_decide(decision=proposal, confirm=True, actor=services_actor)
+    removal_hearing_record(
+        complex_=c, held_on=timezone.localdate(), outcome="运营方陈述", actor=services_actor
+    )
     services.removal_decide(decision=proposal, confirm=True, actor=services_actor)
     c.refresh_from_db()
     assert c.status == Status.REMOVED

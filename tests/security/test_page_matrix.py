@@ -73,6 +73,8 @@ ARGUMENTS = {
     "complexes:detail": _code("complex"),
     "complexes:edit": _code("complex"),
     "complexes:change_status": _code("complex"),
+    "complexes:hearing": _code("complex"),
+    "complexes:reapply": _code("complex"),
     "complexes:decide_proposal": lambda side: {
         "code": side["complex"].code,
         "pk": side["status-proposal"].pk,
@@ -123,6 +125,7 @@ ARGUMENTS = {
     "evaluation:score_pdf": _code("complex"),
     "evaluation:adjust": lambda side: {"code": side["complex"].code, "year": YEAR},
     "evaluation:decision": _pk("decision", verdict="dismiss"),
+    "evaluation:recheck": _pk("decision"),
     "evaluation:job": _pk("job"),
     "evaluation:records": lambda side: {
         "code": side["complex"].code,
@@ -183,6 +186,24 @@ EXPECTED = {
         "POST",
         "complexes:change_status",
     ): "302 200 200 200 403 404 200 404 | 302 200 404 404 404 404 200 404",
+    # The province records the hearing before a removal and lets a removed complex apply
+    # again (an operating one is sent back to its page).
+    (
+        "GET",
+        "complexes:hearing",
+    ): "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405",
+    (
+        "POST",
+        "complexes:hearing",
+    ): "302 302 403 403 403 404 302 404 | 302 302 404 404 404 404 302 404",
+    (
+        "GET",
+        "complexes:reapply",
+    ): "302 302 403 403 403 404 302 404 | 302 302 404 404 404 404 302 404",
+    (
+        "POST",
+        "complexes:reapply",
+    ): "302 302 403 403 403 404 302 404 | 302 302 404 404 404 404 302 404",
     (
         "GET",
         "complexes:decide_proposal",
@@ -348,6 +369,16 @@ EXPECTED = {
     ): "302 302 403 403 403 403 302 403 | 302 302 403 403 403 403 302 403",
     ("GET", "evaluation:reports"): "302 200 200 200 200 403 200 403",
     ("POST", "evaluation:reports"): "302 200 200 200 200 403 200 403",
+    ("GET", "evaluation:grading_rules"): "302 200 200 200 403 403 200 403",
+    ("POST", "evaluation:grading_rules"): "302 200 403 403 403 403 200 403",
+    (
+        "GET",
+        "evaluation:recheck",
+    ): "302 405 405 405 405 405 405 405 | 302 405 405 405 405 405 405 405",
+    (
+        "POST",
+        "evaluation:recheck",
+    ): "302 302 403 403 403 403 302 403 | 302 302 403 403 403 403 302 403",
     ("GET", "evaluation:scheme"): "302 200 200 200 403 403 200 403",
     ("POST", "evaluation:scheme"): "302 200 403 403 403 403 200 403",
     (

@@ -73,11 +73,17 @@ def test_a_county_official_cannot_set_removed_through_the_api(api_as, yongkang_c
 
 
 def test_the_province_still_sets_a_status_through_the_api(api_as, yongkang_complex):
-    response = api_as(factories.provincial_official()).patch(
-        f"/api/v1/complexes/{yongkang_complex.pk}/",
-        {"status": Status.REMOVED, "status_reason": "连续两年不合格"},
+    client = api_as(factories.provincial_official())
+    request = {"status": Status.REMOVED, "status_reason": "连续两年不合格"}
+    refused = client.patch(f"/api/v1/complexes/{yongkang_complex.pk}/", request, format="json")
+    assert refused.status_code == 400  # not before the hearing is recorded
+    heard = client.post(
+        f"/api/v1/complexes/{yongkang_complex.pk}/hearing/",
+        {"held_on": "2026-01-05", "outcome": "运营方陈述"},
         format="json",
     )
+    assert heard.status_code == 201
+    response = client.patch(f"/api/v1/complexes/{yongkang_complex.pk}/", request, format="json")
     assert response.status_code == 200
     assert Complex.objects.get(pk=yongkang_complex.pk).status == Status.REMOVED
 

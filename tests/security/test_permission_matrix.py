@@ -36,6 +36,7 @@ RESOURCE_OF_PATH = {
     "impact-surveys": "impact-survey",
     "institutions": "institution",
     "jobs": "job",
+    "management-decisions": "decision",
     "notifications": "notification",
     "offerings": "offering",
     "reports": "report",
@@ -151,6 +152,34 @@ EXPECTED = {
         "GET",
         "/api/v1/jobs/{id}/",
     ): "401 200 403 403 403 403 200 403 | 401 200 403 403 403 403 200 403",
+    # Dynamic management: officials read in scope; re-checks and removals are the province's
+    # (an empty body: 400; a decision that is no pending removal: 409).
+    ("GET", "/api/v1/management-decisions/"): "401 200 200 200 403 403 200 403",
+    (
+        "GET",
+        "/api/v1/management-decisions/{id}/",
+    ): "401 200 200 200 403 403 200 403 | 401 200 404 404 403 403 200 403",
+    (
+        "POST",
+        "/api/v1/management-decisions/{id}/recheck/",
+    ): "401 400 403 403 403 403 400 403 | 401 400 403 403 403 403 400 403",
+    (
+        "POST",
+        "/api/v1/management-decisions/{id}/confirm/",
+    ): "401 409 403 403 403 403 409 403 | 401 409 403 403 403 403 409 403",
+    (
+        "POST",
+        "/api/v1/management-decisions/{id}/dismiss/",
+    ): "401 409 403 403 403 403 409 403 | 401 409 403 403 403 403 409 403",
+    # The hearing before a removal and a removed complex applying again: the province's.
+    (
+        "POST",
+        "/api/v1/complexes/{id}/hearing/",
+    ): "401 400 403 403 403 403 400 403 | 401 400 403 403 403 403 400 403",
+    (
+        "POST",
+        "/api/v1/complexes/{id}/reapply/",
+    ): "401 400 403 403 403 403 400 403 | 401 400 403 403 403 403 400 403",
     ("GET", "/api/v1/notifications/"): "401 200 200 200 200 200 200 200",
     (
         "GET",
@@ -327,6 +356,7 @@ COUNTS = {
     "/api/v1/indicators/": "- 29 29 29 29 29 29 29",
     "/api/v1/institutions/": "2 2 2 2 2 2 2 2",
     "/api/v1/jobs/": "- 2 - - - - 2 -",
+    "/api/v1/management-decisions/": "- 2 1 1 - - 2 -",
     "/api/v1/notifications/": "- 1 0 0 1 0 0 0",
     "/api/v1/offerings/": "2 2 2 2 2 2 2 2",
     "/api/v1/regions/": "102 102 102 102 102 102 102 102",
@@ -432,6 +462,8 @@ COMPLEX_PUBLIC = {
     "latitude", "member_count", "created_at", "updated_at",
 }  # fmt: skip
 CONTACTS = {"contact_name", "contact_phone"}
+# A complex's detail: its status history and the complexes it re-applied from and as.
+COMPLEX_LINEAGE = {"status_history", "predecessor", "successor"}
 INSTITUTION_PUBLIC = {
     "id", "complex", "name", "type", "credit_code", "joined_year", "left_year", "description",
     "created_at", "updated_at",
@@ -490,8 +522,8 @@ SERVICE_REQUEST = set(
 FIELD_SETS = {
     "complex": COMPLEX_PUBLIC,
     "complex+contacts": COMPLEX_PUBLIC | CONTACTS | {"contact_email"},
-    "complex detail": COMPLEX_PUBLIC | {"status_history"},
-    "complex detail+contacts": COMPLEX_PUBLIC | CONTACTS | {"contact_email", "status_history"},
+    "complex detail": COMPLEX_PUBLIC | COMPLEX_LINEAGE,
+    "complex detail+contacts": COMPLEX_PUBLIC | CONTACTS | {"contact_email"} | COMPLEX_LINEAGE,
     "institution": INSTITUTION_PUBLIC,
     "institution+contacts": INSTITUTION_PUBLIC | CONTACTS,
     "offering": {
@@ -648,6 +680,22 @@ FIELD_SETS = {
             "finished_at",
         ]
     ),
+    "decision": set(
+        [
+            "id",
+            "complex",
+            "complex_code",
+            "year",
+            "kind",
+            "reason",
+            "deadline",
+            "proposal_status",
+            "decided_at",
+            "recheck_outcome",
+            "recheck_on",
+            "recheck_note",
+        ]
+    ),
     "notification": set(["id", "subject", "body", "url", "read_at", "created_at"]),
     "impact-survey": set(
         [
@@ -763,6 +811,10 @@ FIELDS = {
     "/api/v1/funding-rules/": "- funding-rule funding-rule funding-rule - - funding-rule - | - funding-rule funding-rule funding-rule - - funding-rule -",
     "/api/v1/funding-rules/{id}/": "- funding-rule funding-rule funding-rule - - funding-rule - | - funding-rule funding-rule funding-rule - - funding-rule -",
     "/api/v1/jobs/": "- job - - - - job - | - job - - - - job -",
+    "/api/v1/management-decisions/": "- decision decision decision - - decision - | "
+    "- decision - - - - decision -",
+    "/api/v1/management-decisions/{id}/": "- decision decision decision - - decision - | "
+    "- decision - - - - decision -",
     "/api/v1/jobs/{id}/": "- job - - - - job - | - job - - - - job -",
     "/api/v1/notifications/": "- - - - notification - - - | - notification - - - - - -",
     "/api/v1/notifications/{id}/": "- - - - notification - - - | - notification - - - - - -",

@@ -4,7 +4,7 @@ Data is not chrome: what this seed stored (complex and enterprise names, descrip
 user names) is taken out of the page before it is read."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -14,8 +14,17 @@ from django.utils import timezone
 
 from accounts.models import TeamRole
 from accounts.services import team_invitation_create
+from complexes.models import Status
 from evaluation import recompute
-from evaluation.models import Adjustment, EvaluationScheme, JobKind, ReportStatus
+from evaluation.models import (
+    Adjustment,
+    EvaluationScheme,
+    JobKind,
+    ManagementDecision,
+    ManagementKind,
+    ProposalStatus,
+    ReportStatus,
+)
 from funding.models import RuleSet
 from portal.models import EXPORT, Job, JobStatus
 from services.models import EnterpriseClaim, ImpactSurvey, VoucherApplication
@@ -46,6 +55,8 @@ NOT_PAGES = {
     "services:deliverable_download", "services:requests_export_csv",
     "services:settlement_review_sheet", "open_data_csv", "evaluation:expert_active",
     "evaluation:assignment_delete",
+    "complexes:hearing",
+    "evaluation:recheck",
 }  # fmt: skip
 # Words that stay in Latin letters in Chinese pages too: names of formats, encodings and of the
 # API, the units of file sizes (Django's filesizeformat writes them so in Chinese too), the prefix
@@ -138,6 +149,21 @@ def seeded():
         proposed_by=factories.regional_official("330110", username="county"),
         evidence="adjustment-evidence/x.pdf", evidence_name="表彰文件.pdf",
     )  # fmt: skip
+    # Dynamic management: an overdue re-check, a removal awaiting its hearing, a removed complex.
+    rectifying = factories.ComplexFactory(
+        name="海宁经编产业创新服务综合体", status=Status.RECTIFYING
+    )
+    removed = factories.ComplexFactory(name="龙泉青瓷产业创新服务综合体", status=Status.REMOVED)
+    management = [
+        ManagementDecision.objects.create(
+            complex=rectifying, year=YEAR, kind=ManagementKind.RECTIFY,
+            reason="2025年度评价不合格，限期整改。", deadline=date(2026, 1, 31),
+        ),
+        ManagementDecision.objects.create(
+            complex=rectifying, year=YEAR + 1, kind=ManagementKind.PROPOSE_REMOVAL,
+            proposal_status=ProposalStatus.PENDING, reason="连续两年评价不合格。",
+        ),
+    ]  # fmt: skip
     # What the migrations shipped is data too, written once in English (see the report).
     shipped = [*EvaluationScheme.objects.all(), *RuleSet.objects.all()]
     job = recompute.job_start(kind=JobKind.RECOMPUTE, actor=users["province"], parameters={})
@@ -173,6 +199,8 @@ def seeded():
         claim.claimant, application, adjustment, adjustment.proposed_by, invitation, expert,
         *shipped,
         *users.values(),
+        claim.claimant, application, adjustment, adjustment.proposed_by, invitation, *shipped,
+        rectifying, removed, *management, *users.values(),
     ]  # fmt: skip
     data = {
         value
@@ -202,6 +230,7 @@ def seeded():
         "complexes:detail": ("province", {"code": code}),
         "complexes:edit": ("operator", {"code": code}),
         "complexes:change_status": ("province", {"code": code}),
+        "complexes:reapply": ("province", {"code": removed.code}),
         "complexes:history": ("province", {"code": code}),
         "complexes:part_add": ("operator", {"code": code, "part_name": "members"}),
         "complexes:part_edit": ("operator", {"code": code, "part_name": "members", "pk": pk}),
@@ -237,6 +266,7 @@ def seeded():
         "evaluation:report_versions": ("province", {"pk": report.pk}),
         "evaluation:periods": ("province", {}),
         "evaluation:scheme": ("province", {}),
+        "evaluation:grading_rules": ("province", {}),
         "evaluation:rankings": ("province", {}),
         "evaluation:score": ("province", {"code": code}),
         "evaluation:adjustments": ("province", {}),

@@ -10,6 +10,8 @@ drafts out, not reviews.
 
 from datetime import date, timedelta
 
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +53,16 @@ def report_is_overdue(
         return False
     due = report.reopened_until or period.deadline
     return (today or timezone.localdate()) > due
+
+
+def with_overdue(reports: QuerySet[AnnualReport], today: date | None = None) -> QuerySet:
+    """Annotate ``is_overdue`` (``report_is_overdue`` in SQL, for lists of reports)."""
+    deadline = ReportingPeriod.objects.filter(year=OuterRef("year")).values("deadline")[:1]
+    due = Coalesce("reopened_until", Subquery(deadline))
+    overdue = Q(status__in=WAITING_FOR_OPERATOR) & Q(due__lt=today or timezone.localdate())
+    return reports.alias(due=due).annotate(
+        is_overdue=ExpressionWrapper(overdue, output_field=BooleanField())
+    )
 
 
 def period_of(report: AnnualReport) -> ReportingPeriod | None:

@@ -51,12 +51,17 @@ from .report_workflow import EDIT, check_actor, check_move
 
 
 @transaction.atomic
-def reporting_period_open(*, year: int, deadline: date, actor) -> ReportingPeriod:
-    """Open (or move the deadline of) a year; every complex that is not removed gets a draft."""
+def reporting_period_open(
+    *, year: int, deadline: date, actor, grace_days: int | None = None
+) -> ReportingPeriod:
+    """Open (or move the deadline or grace period of) a year; every complex that is not
+    removed gets a draft. Without ``grace_days``, the portal's default (a new year) or the
+    year's own (an open one)."""
     policy.require(actor, "period.open")
-    period, _created = ReportingPeriod.objects.update_or_create(
-        year=year, defaults={"deadline": deadline, "opened_by": actor}
-    )
+    defaults = {"deadline": deadline, "opened_by": actor}
+    if grace_days is not None:
+        defaults["grace_days"] = grace_days
+    period, _created = ReportingPeriod.objects.update_or_create(year=year, defaults=defaults)
     complex_ids = Complex.objects.exclude(status=Status.REMOVED).values_list("pk", flat=True)
     AnnualReport.objects.bulk_create(
         [AnnualReport(complex_id=pk, year=year) for pk in complex_ids], ignore_conflicts=True

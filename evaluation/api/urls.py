@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -9,4 +10,11 @@ router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("jobs", views.JobViewSet, basename="job")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path(
+        "reporting-progress/",
+        views.ReportingProgressView.as_view(),
+        name="reporting-progress",
+    ),
+]

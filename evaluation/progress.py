@@ -86,6 +86,8 @@ class RegionProgress:
     level: str
     parent: str | None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+    # Whether complexes sit at this region itself (a city's own), not only below it.
+    has_own_complexes: bool = False
 
     def add(self, counts: dict[str, int]) -> None:
         for name in COUNTS:
@@ -121,6 +123,7 @@ def progress_by_region(
                 RegionProgress(region.code, region.name, region.level, region.parent_id),
             )
             row.add(counts)
+        rows[code].has_own_complexes = True
     return [rows[code] for code in sorted(rows) if _visible_to(user, code)]
 
 
@@ -147,7 +150,8 @@ def board_rows(rows: list[RegionProgress], *, region_code: str) -> list[RegionPr
     return [
         row
         for row in rows
-        if row.parent == region_code or (row.code == region_code and row.level == RegionLevel.CITY)
+        if row.parent == region_code
+        or (row.code == region_code and row.level == RegionLevel.CITY and row.has_own_complexes)
     ]
 
 
@@ -163,7 +167,7 @@ def board_complexes(
     complexes = (
         complexes.filter(region_id=region_code)
         if exact
-        else complexes.filter(region_id__startswith=subtree_prefix(region_code))
+        else complexes.filter(region__code__startswith=subtree_prefix(region_code))
     )
     return list(
         with_report(complexes, period.year)

@@ -58,7 +58,7 @@ def operator(yongkang_complex):
 def edit(report, operator):
     report.refresh_from_db()
     return services.report_update(
-        report=report, version=report.version, actor=operator, values={"staff": "40"}
+        report=report, version=report.version, actor=operator, values={"st_projects": "40"}
     )
 
 

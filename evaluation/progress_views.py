@@ -131,9 +131,10 @@ def remind_late(request):
     """Remind the operators of every overdue report in the official's scope, once a day."""
     policy.page_requires(request.user, "report.remind")
     year = request.POST.get("year", "")
-    if not year.isdigit():
-        raise Http404
-    period = get_object_or_404(ReportingPeriod, year=int(year))
+    period = ReportingPeriod.objects.filter(year=int(year)).first() if year.isdigit() else None
+    if period is None:
+        messages.error(request, _("Choose a year opened for reporting."))
+        return redirect("evaluation:progress")
     reminded = late_reminders_send(period=period, actor=request.user)
     if reminded:
         messages.success(

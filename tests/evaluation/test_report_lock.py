@@ -161,11 +161,15 @@ def test_reopening_is_refused_before_the_lock_without_a_reason_or_a_later_date(d
     province = factories.provincial_official()
     period = period_locked_since(-1)
     with pytest.raises(InvalidTransition):
-        services.report_reopen(report=draft, actor=province, reason="x", until=today() + timedelta(3))
+        services.report_reopen(
+            report=draft, actor=province, reason="x", until=today() + timedelta(3)
+        )
     period.deadline -= timedelta(days=10)
     period.save()
     with pytest.raises(DomainError) as no_reason:
-        services.report_reopen(report=draft, actor=province, reason=" ", until=today() + timedelta(3))
+        services.report_reopen(
+            report=draft, actor=province, reason=" ", until=today() + timedelta(3)
+        )
     assert no_reason.value.field == "reason"
     with pytest.raises(DomainError) as past:
         services.report_reopen(report=draft, actor=province, reason="x", until=today())

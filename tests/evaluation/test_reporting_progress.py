@@ -76,7 +76,14 @@ def counts(rows, code):
 def test_counts_per_region_sum_up_to_cities_and_the_province(scene, django_assert_num_queries):
     with django_assert_num_queries(2):  # one aggregate per region, one for the regions' names
         rows = progress.progress_by_region(user=scene["province"], period=scene["period"])
-    assert [row.code for row in rows] == ["330000", "330100", "330110", "330700", "330782", "330784"]
+    assert [row.code for row in rows] == [
+        "330000",
+        "330100",
+        "330110",
+        "330700",
+        "330782",
+        "330784",
+    ]
     # Returned after the deadline is overdue, approved is not; constructing and city-level
     # complexes are not expected.
     assert counts(rows, "330784") == dict(
@@ -218,7 +225,9 @@ def test_the_board_refuses_a_region_out_of_scope_and_operators(scene, client_as)
     assert operator.get(url).status_code == 403
 
 
-def test_the_county_list_takes_a_constant_number_of_queries(scene, client_as, django_assert_max_num_queries):
+def test_the_county_list_takes_a_constant_number_of_queries(
+    scene, client_as, django_assert_max_num_queries
+):
     client = client_as(scene["province"])
     url = reverse("evaluation:progress")
     client.get(url, {"year": YEAR, "region": "330784"})

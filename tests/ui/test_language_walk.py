@@ -42,7 +42,8 @@ NOT_PAGES = {
     "services:claim_licence", "accounts:team_member", "accounts:official_active",
     "evaluation:revision_decide", "dashboard:compare_export", "funding:decision_pdf",
     "services:deliverable_download", "services:requests_export_csv",
-    "services:settlement_review_sheet", "open_data_csv",
+    "services:settlement_review_sheet", "open_data_csv", "evaluation:progress_remind",
+    "evaluation:progress_approve",
 }  # fmt: skip
 # Words that stay in Latin letters in Chinese pages too: names of formats, encodings and of the
 # API, the units of file sizes (Django's filesizeformat writes them so in Chinese too), the prefix
@@ -221,6 +222,7 @@ def seeded():
         "evaluation:report": ("province", {"pk": report.pk}),
         "evaluation:report_versions": ("province", {"pk": report.pk}),
         "evaluation:periods": ("province", {}),
+        "evaluation:progress": ("province", {}),
         "evaluation:scheme": ("province", {}),
         "evaluation:rankings": ("province", {}),
         "evaluation:score": ("province", {"code": code}),

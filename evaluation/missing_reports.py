@@ -36,7 +36,7 @@ def missing_reports_fail(*, run: EvaluationRun, today: date | None = None) -> in
     if not year_is_locked(period, today=today):
         return 0
     missing = (
-        with_report(expected_complexes(), run.year)
+        with_report(expected_complexes(run.year), run.year)
         .filter(
             Q(report__id__isnull=True)
             | Q(report__status__in=NOT_APPROVED)

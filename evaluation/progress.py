@@ -1,8 +1,8 @@
 """The completeness board of a reporting year (issue 18): who has reported, per region.
 
 *Expected* to report on a year are the complexes the province evaluates (levels in
-``settings.EVALUATION_LEVELS``) whose status is operating or rectifying when the board is read:
-the same complexes the recomputation scores. Each expected complex counts once, in one of these
+``settings.EVALUATION_LEVELS``), founded by that year, whose status is operating or rectifying
+when the board is read: the complexes the recomputation scores once their reports are approved. Each expected complex counts once, in one of these
 buckets by its report of the year:
 
 - ``draft``: no report yet, or a draft;
@@ -44,10 +44,12 @@ EXPECTED_STATUSES = (Status.OPERATING, Status.RECTIFYING)
 COUNTS = ("expected", "draft", "submitted", "pre_reviewed", "returned", "approved", "overdue")
 
 
-def expected_complexes() -> QuerySet[Complex]:
-    """The complexes that must report on a year (see the module's docstring)."""
+def expected_complexes(year: int) -> QuerySet[Complex]:
+    """The complexes that must report on ``year`` (see the module's docstring)."""
     return Complex.objects.filter(
-        level__in=settings.EVALUATION_LEVELS, status__in=EXPECTED_STATUSES
+        level__in=settings.EVALUATION_LEVELS,
+        status__in=EXPECTED_STATUSES,
+        founded_year__lte=year,
     )
 
 
@@ -102,7 +104,7 @@ def progress_by_region(
     the city's level), ordered by code. Two queries whatever the number of regions."""
     policy.require(user, "report.progress")
     today = today or timezone.localdate()
-    complexes = policy.restrict(expected_complexes(), user, "report.progress")
+    complexes = policy.restrict(expected_complexes(period.year), user, "report.progress")
     per_region = (
         with_report(complexes, period.year)
         .order_by()
@@ -163,7 +165,7 @@ def board_complexes(
     ``recommendation``, ``reopened_until`` and ``is_overdue``; one query."""
     policy.require(user, "report.progress")
     today = today or timezone.localdate()
-    complexes = policy.restrict(expected_complexes(), user, "report.progress")
+    complexes = policy.restrict(expected_complexes(period.year), user, "report.progress")
     complexes = (
         complexes.filter(region_id=region_code)
         if exact

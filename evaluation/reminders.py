@@ -112,7 +112,8 @@ def late_reminders_send(*, period: ReportingPeriod, actor, today: date | None = 
     today = today or timezone.localdate()
     overdue = (
         progress.with_report(
-            policy.restrict(progress.expected_complexes(), actor, "report.remind"), period.year
+            policy.restrict(progress.expected_complexes(period.year), actor, "report.remind"),
+            period.year,
         )
         .filter(progress.overdue_condition(period, today))
         .values_list("pk", flat=True)

@@ -10,7 +10,15 @@ drafts out, not reviews.
 
 from datetime import date, timedelta
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,8 +68,9 @@ def with_overdue(reports: QuerySet[AnnualReport], today: date | None = None) -> 
     deadline = ReportingPeriod.objects.filter(year=OuterRef("year")).values("deadline")[:1]
     due = Coalesce("reopened_until", Subquery(deadline))
     overdue = Q(status__in=WAITING_FOR_OPERATOR) & Q(due__lt=today or timezone.localdate())
+    # A year nobody opened has no deadline: nothing of it is overdue (not NULL).
     return reports.alias(due=due).annotate(
-        is_overdue=ExpressionWrapper(overdue, output_field=BooleanField())
+        is_overdue=Coalesce(ExpressionWrapper(overdue, output_field=BooleanField()), Value(False))
     )
 
 

@@ -209,6 +209,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
     )
     missing_report_by = serializers.DateField(
         read_only=True,
+        allow_null=True,
         help_text="Set on a fail for want of a report: the lock date by which none was approved.",
     )
     missing_report_reason = serializers.CharField(

@@ -88,6 +88,11 @@ RULES: dict[str, dict[str, str]] = {
     "report.pre_review": {REGION: SUBTREE},
     "report.return": OFFICIALS,
     "report.approve": {PROVINCE: ALL},
+    # The completeness board (evaluation/progress.py): who has reported, reminding the late
+    # ones; the province reopens a report locked after the deadline (evaluation/report_lock.py).
+    "report.progress": OFFICIALS,
+    "report.remind": OFFICIALS,
+    "report.reopen": {PROVINCE: ALL},
     "scheme.view": OFFICIALS,
     "scheme.change": {PROVINCE: ALL},
     "results.view": OFFICIALS,

@@ -465,5 +465,8 @@ EVALUATION_RECOMPUTE_STEPS: list[str] = [
 # Complex levels the province evaluates and ranks, and the time given to rectify after a fail.
 EVALUATION_LEVELS = ["provincial"]
 EVALUATION_RECTIFICATION_DAYS = 180
+# Days after a reporting period's deadline until drafts and returned reports lock (the default of
+# ReportingPeriod.grace_days; evaluation/report_lock.py).
+REPORT_LOCK_GRACE_DAYS = 15
 
 PORTAL_NAME = _("Zhejiang Industrial Innovation Service Complexes")

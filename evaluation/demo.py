@@ -3,6 +3,12 @@ year a mix of drafts, submitted and returned reports, and the bonus and penalty 
 and counties proposed; then one recomputation per past year so scores, ranks, grades and their
 consequences exist.
 
+The deadline lock (evaluation/report_lock.py): the past years are locked, and in the one before
+the latest a few provincial complexes never submitted: they fail that year for want of a report
+(evaluation/missing_reports.py), but one of them, which the province reopened, is open until a
+new date. The current year's deadline passed a few days ago, short of its lock: its drafts and
+returned reports are overdue.
+
 Values are scaled from the seeds' totals for the 65 provincial complexes (414,000 services,
 16,000 problems solved, 6,811 technology transactions, 38.8 bn CNY R&D spend, …), smaller for
 city and county complexes, growing about 10 % a year, with some matching-fund shortfalls.
@@ -84,7 +90,7 @@ def seed(context: DemoContext) -> None:
             ReportingPeriod(year=year, deadline=today.replace(year=year + 1, month=3, day=31))
             for year in past
         ]
-        + [ReportingPeriod(year=current, deadline=today + timedelta(days=20))],
+        + [ReportingPeriod(year=current, deadline=today - timedelta(days=CURRENT_OVERDUE_DAYS))],
         ignore_conflicts=True,
     )
     # The province grades with a quota: at most 15 % of a category excellent, 180 days to rectify.
@@ -93,6 +99,8 @@ def seed(context: DemoContext) -> None:
     complexes = list(Complex.objects.exclude(status=Status.REMOVED).order_by("code"))
     quality = {c.pk: min(3.0, max(0.15, math.exp(rng.gauss(0, 0.7)))) for c in complexes}
     provincial_money = {c.pk: rng.randint(20, 70) * 1_000_000 for c in complexes}
+    # The year before the latest past one: its lock has passed whatever the day of the year.
+    missing = _never_submitted(complexes, past[-2])
     reports, values, versions, events = [], [], [], []
     now = timezone.now()
     for year in [*past, current]:
@@ -100,6 +108,7 @@ def seed(context: DemoContext) -> None:
             if complex_.founded_year > year:
                 continue
             status, reason = _status(rng, year, current)
+            never_submitted = year == past[-2] and complex_.pk in missing
             report = AnnualReport(
                 complex=complex_,
                 year=year,
@@ -117,6 +126,15 @@ def seed(context: DemoContext) -> None:
                 ReportValue(report=report, indicator=indicators[code], value=value)
                 for code, value in figures.items()
             ]
+            if never_submitted:
+                report.status, report.submitted_at, report.approved_at = (
+                    ReportStatus.DRAFT,
+                    None,
+                    None,
+                )
+                if complex_.pk == missing[0]:
+                    _reopen(report, events, today)
+                continue
             if status != ReportStatus.DRAFT:
                 report.version = 3 if status == ReportStatus.RETURNED else 2
                 versions.append(
@@ -366,6 +384,38 @@ def _comment(points: Decimal, item) -> str:
     if share >= Decimal("0.65"):
         return "整体较好，个别指标佐证不足。"
     return "进展偏慢，建议补充服务企业的实证材料。"
+
+
+# The current year's deadline passed this many days ago (its lock, 15 days after, is ahead).
+CURRENT_OVERDUE_DAYS = 5
+REOPEN_DAYS = 14
+
+
+def _never_submitted(complexes: list[Complex], year: int) -> list[int]:
+    """A few provincial complexes expected to report on ``year`` that never submitted (chosen
+    without the random generator, so every other figure of the demo stays as it was)."""
+    expected = [
+        c.pk
+        for c in complexes
+        if c.level == Level.PROVINCIAL
+        and c.status in (Status.OPERATING, Status.RECTIFYING)
+        and c.founded_year <= year
+    ]
+    return expected[5::13][:4]
+
+
+def _reopen(report: AnnualReport, events: list, today) -> None:
+    """The province reopened this locked report until a new date (evaluation/report_lock.py)."""
+    report.reopened_until = today + timedelta(days=REOPEN_DAYS)
+    province = User.objects.filter(role=Role.PROVINCIAL_OFFICIAL).order_by("pk").first()
+    events.append(
+        ReportEvent(
+            report=report,
+            action=ReportAction.REOPEN,
+            actor=province,
+            comment=f"开放至{report.reopened_until.isoformat()}。系统升级期间未能提交，准予补报。",
+        )
+    )
 
 
 def _status(rng, year: int, current: int) -> tuple[str, str]:

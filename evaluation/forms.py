@@ -81,6 +81,35 @@ class PreReviewForm(BootstrapFormMixin, forms.Form):
 class PeriodForm(BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2017, max_value=2100)
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    grace_days = forms.IntegerField(
+        label=_("Grace period (days)"),
+        min_value=0,
+        max_value=365,
+        required=False,
+        help_text=_("Drafts lock this many days after the deadline; empty: the portal's default."),
+    )
+
+
+class ReopenForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    until = forms.DateField(label=_("Open until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ProgressForm(BootstrapFormMixin, forms.Form):
+    """The completeness board's year and region (the region checked against the user's scope
+    by the view)."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
+    region = forms.CharField(required=False, max_length=6, widget=forms.HiddenInput)
+    exact = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in years]
 
 
 class SchemePickForm(BootstrapFormMixin, forms.Form):

@@ -107,13 +107,27 @@ class Indicator(models.Model):
         return self.trace_url.format(complex_code=complex_code) if self.trace_url else ""
 
 
+def default_lock_grace_days() -> int:
+    return settings.REPORT_LOCK_GRACE_DAYS
+
+
 class ReportingPeriod(TimeStampedModel):
-    """A year officials have opened for annual reports, with its deadline."""
+    """A year officials have opened for annual reports, with its deadline. Drafts and returned
+    reports lock ``grace_days`` after the deadline (evaluation/report_lock.py)."""
 
     year = models.PositiveSmallIntegerField(
         _("year"), unique=True, validators=[MinValueValidator(2017), MaxValueValidator(2100)]
     )
     deadline = models.DateField(_("deadline"))
+    grace_days = models.PositiveSmallIntegerField(
+        _("grace period (days)"),
+        default=default_lock_grace_days,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "Days after the deadline until drafts and returned reports lock; the province may "
+            "reopen one report after that."
+        ),
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("opened by"),
@@ -137,23 +151,33 @@ class ReminderKind(models.TextChoices):
     DAYS_3 = "3", _("3 days before the deadline")
     DAY_0 = "0", _("On the deadline")
     OVERDUE = "overdue", _("Overdue")
+    LATE = "late", _("Reminded by an official")
 
 
 class ReportReminder(models.Model):
-    """A reminder sent to a complex's operators; one of each kind per complex and year."""
+    """A reminder sent to a complex's operators; one of each scheduled kind per complex and
+    year, and at most one an official sends (``late``) per complex and day."""
 
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
     complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=8, choices=ReminderKind.choices)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    sent_on = models.DateField(_("sent on"), default=timezone.localdate)
 
     class Meta:
         verbose_name = _("report reminder")
         verbose_name_plural = _("report reminders")
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "complex", "kind"], name="one_reminder_per_kind"
-            )
+                fields=["period", "complex", "kind"],
+                condition=~Q(kind="late"),
+                name="one_reminder_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "complex", "sent_on"],
+                condition=Q(kind="late"),
+                name="one_late_reminder_per_day",
+            ),
         ]
 
     def __str__(self):
@@ -226,6 +250,12 @@ class AnnualReport(TimeStampedModel):
         null=True,
         blank=True,
         related_name="+",
+    )
+    reopened_until = models.DateField(
+        _("reopened until"),
+        null=True,
+        blank=True,
+        help_text=_("The province reopened this report after the lock, until this date."),
     )
 
     objects = ReportQuerySet.as_manager()
@@ -302,6 +332,7 @@ class ReportAction(models.TextChoices):
     PRE_REVIEW = "pre_review", _("Pre-reviewed")
     RETURN = "return", _("Returned")
     APPROVE = "approve", _("Approved")
+    REOPEN = "reopen", _("Reopened after the lock")
 
 
 class ReportEvent(models.Model):
@@ -432,6 +463,14 @@ class EvaluationScheme(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(730)],
         help_text=_(
             "Days a failed complex has to rectify before its re-check. Blank: the portal's default."
+        ),
+    )
+    missing_report_fails = models.BooleanField(
+        _("a missing report is a fail"),
+        default=True,
+        help_text=_(
+            "A complex expected to report that has no approved report when the year locks is "
+            "graded fail with a score of 0."
         ),
     )
     notes = models.TextField(_("notes"), blank=True, max_length=REASON_MAX_LENGTH)
@@ -816,6 +855,9 @@ class Evaluation(models.Model):
     expert_score = models.DecimalField(
         _("expert score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    # Set on a fail for want of a report (evaluation/missing_reports.py): the lock date by
+    # which no report was approved.
+    missing_report_by = models.DateField(_("no report by"), null=True, blank=True)
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -841,6 +883,15 @@ class Evaluation(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == RevisionStatus.DRAFT
+
+    @property
+    def missing_report_reason(self) -> str:
+        """Why a result without a report is a fail, in the reader's language ("" otherwise)."""
+        if self.missing_report_by is None:
+            return ""
+        return _("No report by the lock date %(date)s: counted as a fail.") % {
+            "date": self.missing_report_by.isoformat()
+        }
 
     @property
     def badge(self) -> str:

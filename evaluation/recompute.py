@@ -34,6 +34,7 @@ from portal.money import round_money
 
 from . import scoring, selectors
 from .lock_objects import runs_select_for_update
+from .missing_reports import missing_reports_fail
 from .models import (
     Adjustment,
     AnnualReport,
@@ -334,6 +335,7 @@ def evaluation_compute(*, year: int, job: Job | None = None) -> EvaluationRun:
     _results_replace(
         run=run, rows=results_from_inputs(entries, {scheme.pk: scheme for scheme in schemes})
     )
+    missing_reports_fail(run=run)
     run.computed_at, run.job = timezone.now(), job
     run.save(update_fields=["computed_at", "job"])
     run.schemes.set(schemes)

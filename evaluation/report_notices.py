@@ -6,6 +6,10 @@ pre-reviewed → the operator team (the city's recommendation) and the province 
                waits for the province's decision)
 returned     → the operator team, with the reason
 approved     → the operator team
+reopened     → the operator team, with the new date and the reason (after the deadline lock)
+
+Reports waiting for an official are told as they arrive (submitted, pre-reviewed); the
+completeness board (evaluation/progress.py) shows what waits and what is late.
 """
 
 from django.db.models import QuerySet
@@ -32,18 +36,24 @@ _SUBJECTS = {
     ReportAction.PRE_REVIEW: _("The %(year)s annual report of %(complex)s has been pre-reviewed"),
     ReportAction.RETURN: _("The %(year)s annual report of %(complex)s was returned"),
     ReportAction.APPROVE: _("The %(year)s annual report of %(complex)s is approved"),
+    ReportAction.REOPEN: _("The %(year)s annual report of %(complex)s is reopened"),
 }
 _BODIES = {
     ReportAction.SUBMIT: _("Review the report and recommend, return or approve it."),
     ReportAction.PRE_REVIEW: _("Recommendation: %(recommendation)s. %(comment)s"),
     ReportAction.RETURN: _("Reason: %(comment)s Correct the report and submit it again."),
     ReportAction.APPROVE: _("The report is final now and enters this year's evaluation."),
+    ReportAction.REOPEN: _(
+        "The province reopened the report until %(until)s. Reason: %(comment)s Complete and "
+        "submit it by then."
+    ),
 }
 _RECIPIENTS = {
     ReportAction.SUBMIT: (_reviewers,),
     ReportAction.PRE_REVIEW: (_operators, lambda report: User.objects.provincial_officials()),
     ReportAction.RETURN: (_operators,),
     ReportAction.APPROVE: (_operators,),
+    ReportAction.REOPEN: (_operators,),
 }
 
 
@@ -56,6 +66,7 @@ def report_moved_tell(*, report: AnnualReport, action: str, comment: str = "") -
         body=lazy_format(
             _BODIES[action],
             comment=comment,
+            until=report.reopened_until.isoformat() if report.reopened_until else "",
             recommendation=Recommendation(report.recommendation).label
             if report.recommendation
             else "",

@@ -180,7 +180,8 @@ def stored_inputs(
     run: EvaluationRun,
 ) -> tuple[list[ScoredComplex], dict[int, EvaluationScheme]]:
     """What the revision's results were computed from, as stored with them: the values, and
-    the category, scheme, bonus and penalty points and expert score kept on each result."""
+    the category, scheme, bonus and penalty points and expert score kept on each result (a fail
+    for a missing report, evaluation/missing_reports.py, was computed from nothing)."""
     values: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for complex_id, code, value in run.inputs.values_list("complex_id", "indicator__code", "value"):
         values[complex_id][code] = value
@@ -193,9 +194,9 @@ def stored_inputs(
             adjustment=adjustment,
             expert_score=expert_score,
         )
-        for complex_id, category, scheme_id, adjustment, expert_score in run.results.values_list(
-            "complex_id", "category", "scheme_id", "adjustment", "expert_score"
-        )
+        for complex_id, category, scheme_id, adjustment, expert_score in run.results.filter(
+            missing_report_by__isnull=True
+        ).values_list("complex_id", "category", "scheme_id", "adjustment", "expert_score")
     ]
     schemes = EvaluationScheme.objects.prefetch_related(
         Prefetch("weights", queryset=SchemeWeight.objects.select_related("indicator"))
@@ -208,7 +209,8 @@ def run_differences(run: EvaluationRun) -> list[str]:
     different, to the fen."""
     fresh = {row.complex_id: row for row in results_from_inputs(*stored_inputs(run))}
     differences = []
-    for result in run.results.select_related("complex").order_by("complex_id"):
+    scored = run.results.filter(missing_report_by__isnull=True)  # missing reports score nothing
+    for result in scored.select_related("complex").order_by("complex_id"):
         row = fresh[result.complex_id]
         for name, kept, computed in (
             ("score", result.score, row.score),

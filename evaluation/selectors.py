@@ -51,6 +51,7 @@ from .models import (
     RevisionStatus,
     SchemeWeight,
 )
+from .report_lock import with_overdue
 from .scoring import median
 
 # A value moving more than this share from last year's, or from its derived counterpart, is a
@@ -120,7 +121,7 @@ def reports(*, user, filters: Filters = NO_FILTERS):
         .select_related("complex", "complex__region__parent")
         .order_by("-year", "complex__code")
     )
-    return filtered(ReportFilter, rows, filters)
+    return filtered(ReportFilter, with_overdue(rows), filters)
 
 
 def report_table(*, user, filters: Filters = NO_FILTERS):

@@ -39,6 +39,7 @@ from .models import (
     ReportAction,
     ReportEvent,
     ReportingPeriod,
+    ReportStatus,
     ReportValue,
     ReportVersion,
     ReviewScore,
@@ -52,12 +53,17 @@ from .report_workflow import EDIT, check_actor, check_move
 
 
 @transaction.atomic
-def reporting_period_open(*, year: int, deadline: date, actor) -> ReportingPeriod:
-    """Open (or move the deadline of) a year; every complex that is not removed gets a draft."""
+def reporting_period_open(
+    *, year: int, deadline: date, actor, grace_days: int | None = None
+) -> ReportingPeriod:
+    """Open (or move the deadline or grace period of) a year; every complex that is not
+    removed gets a draft. Without ``grace_days``, the portal's default (a new year) or the
+    year's own (an open one)."""
     policy.require(actor, "period.open")
-    period, _created = ReportingPeriod.objects.update_or_create(
-        year=year, defaults={"deadline": deadline, "opened_by": actor}
-    )
+    defaults = {"deadline": deadline, "opened_by": actor}
+    if grace_days is not None:
+        defaults["grace_days"] = grace_days
+    period, _created = ReportingPeriod.objects.update_or_create(year=year, defaults=defaults)
     complex_ids = Complex.objects.exclude(status=Status.REMOVED).values_list("pk", flat=True)
     AnnualReport.objects.bulk_create(
         [AnnualReport(complex_id=pk, year=year) for pk in complex_ids], ignore_conflicts=True
@@ -273,6 +279,50 @@ def report_approve(*, report: AnnualReport, actor, version: int | None = None) -
     ReportEvent.objects.create(report=locked, action=ReportAction.APPROVE, actor=actor)
     report_moved_tell(report=locked, action=ReportAction.APPROVE)
     return locked
+
+
+@transaction.atomic
+def report_reopen(*, report: AnnualReport, actor, reason: str, until: date) -> AnnualReport:
+    """Reopen a locked draft or returned report until ``until`` (the province, with the reason,
+    recorded in the report's trail); its operators may edit and submit it until then."""
+    check_actor(report=report, action=ReportAction.REOPEN, user=actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for reopening the report."), field="reason")
+    if until <= timezone.localdate():
+        raise DomainError(_("The new date must be later than today."), field="until")
+    locked = _locked_for(ReportAction.REOPEN, report=report, actor=actor, version=None)
+    locked.reopened_until = until
+    _bump(locked, ["reopened_until"])
+    comment = _("Open until %(date)s. %(reason)s") % {"date": until.isoformat(), "reason": reason}
+    ReportEvent.objects.create(
+        report=locked, action=ReportAction.REOPEN, actor=actor, comment=comment
+    )
+    report_moved_tell(report=locked, action=ReportAction.REOPEN, comment=reason)
+    return locked
+
+
+@transaction.atomic
+def reports_approve_many(*, report_ids: list[int], actor) -> list[AnnualReport]:
+    """Approve several pre-reviewed reports at once (the province, from the completeness
+    board): each through ``report_approve``, all or none. Any report that is not submitted and
+    pre-reviewed refuses the whole batch, naming it."""
+    policy.require(actor, "report.approve")
+    reports = list(reports_select_for_update().filter(pk__in=report_ids).select_related("complex"))
+    if not reports or len(reports) != len(set(report_ids)):
+        raise DomainError(_("Choose the reports to approve."), field="reports")
+    not_ready = [report for report in reports if not report_is_pre_reviewed(report)]
+    if not_ready:
+        raise InvalidTransition(
+            _("Only pre-reviewed reports can be approved together; not: %(complexes)s.")
+            % {"complexes": ", ".join(report.complex.name for report in not_ready)}
+        )
+    return [report_approve(report=report, actor=actor) for report in reports]
+
+
+def report_is_pre_reviewed(report: AnnualReport) -> bool:
+    """Submitted and recommended or not by the city or county: it waits for the province."""
+    return report.status == ReportStatus.SUBMITTED and bool(report.recommendation)
 
 
 # Evaluation schemes --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import expert_views, exports, revision_views, views
+from . import expert_views, exports, progress_views, revision_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -8,7 +8,7 @@ urlpatterns = [
     path("reports/export.xlsx", exports.REPORTS.as_view(), name="reports_export"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     re_path(
-        r"^reports/(?P<pk>\d+)/(?P<action>submit|approve|return|pre-review)/$",
+        r"^reports/(?P<pk>\d+)/(?P<action>submit|approve|return|pre-review|reopen)/$",
         views.report_action,
         name="report_action",
     ),
@@ -16,6 +16,9 @@ urlpatterns = [
     path("reports/<int:pk>/template.xlsx", views.report_template, name="report_template"),
     path("reports/<int:pk>/upload/", views.report_upload, name="report_upload"),
     path("periods/", views.periods, name="periods"),
+    path("progress/", progress_views.board, name="progress"),
+    path("progress/remind/", progress_views.remind_late, name="progress_remind"),
+    path("progress/approve/", progress_views.approve_many, name="progress_approve"),
     path("schemes/", views.scheme, name="scheme"),
     path("schemes/grading/", views.grading_rules, name="grading_rules"),
     path("indicators/", views.indicator_catalogue, name="indicators"),

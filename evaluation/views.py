@@ -23,7 +23,15 @@ from portal.models import Job
 from portal.pdf import pdf_response
 from portal.uploads import private_download
 
-from . import adjustment_workflow, excel, recompute, report_workflow, selectors, services
+from . import (
+    adjustment_workflow,
+    excel,
+    recompute,
+    report_lock,
+    report_workflow,
+    selectors,
+    services,
+)
 from .complex_report import complex_report
 from .filters import AdjustmentFilter, EvaluationFilter, ReportFilter
 from .forms import (
@@ -34,6 +42,7 @@ from .forms import (
     PeriodForm,
     PreReviewForm,
     RecheckForm,
+    ReopenForm,
     ReportUploadForm,
     ReportValuesForm,
     ReturnForm,
@@ -219,15 +228,30 @@ def report_detail(request, pk):
         "can_pre_review": ReportAction.PRE_REVIEW in actions,
         "can_decide": ReportAction.APPROVE in actions,
         "can_return": ReportAction.RETURN in actions,
+        "can_reopen": ReportAction.REOPEN in actions,
+        "reopen_form": ReopenForm(),
+        "lock": _lock_state(report),
         "crumbs": _report_crumbs(report),
     }
     return render(request, "evaluation/report_detail.html", context)
 
 
+def _lock_state(report: AnnualReport) -> dict:
+    """What the report page says of the deadline lock."""
+    period = report_lock.period_of(report)
+    if period is None:
+        return {}
+    return {
+        "locked": report_lock.report_is_locked(report, period=period),
+        "overdue": report_lock.report_is_overdue(report, period=period),
+        "lock_date": report.reopened_until or report_lock.lock_date(period),
+    }
+
+
 @login_required
 @require_POST
 def report_action(request, pk, action):
-    """Submit, pre-review, return or approve a report from its page."""
+    """Submit, pre-review, return, approve or reopen a report from its page."""
     report = _report_in_scope(request, pk)
     try:
         if action == "submit":
@@ -247,6 +271,12 @@ def report_action(request, pk, action):
                 raise DomainError(_("Choose a recommendation."), field="recommendation")
             services.report_pre_review(report=report, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Your pre-review has been recorded."))
+        elif action == "reopen":
+            form = ReopenForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("Give the reason for reopening the report and a new date."))
+            services.report_reopen(report=report, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The report is reopened; its operators have been told."))
         else:
             raise PermissionDenied
     except ValidationError as error:
@@ -339,7 +369,10 @@ def periods(request):
         return redirect("evaluation:periods")
     context = {
         "form": form,
-        "periods": ReportingPeriod.objects.order_by("-year"),
+        "periods": [
+            (period, report_lock.lock_date(period))
+            for period in ReportingPeriod.objects.order_by("-year")
+        ],
         "crumbs": [(_("Reporting periods"), None)],
     }
     return render(request, "evaluation/periods.html", context)

@@ -41,6 +41,12 @@ class ReportSerializer(serializers.ModelSerializer):
     complex_detail = ComplexBriefSerializer(source="complex", read_only=True)
     values = serializers.SerializerMethodField()
     comments = serializers.SerializerMethodField()
+    overdue = serializers.BooleanField(
+        source="is_overdue",
+        read_only=True,
+        default=False,
+        help_text="Draft or returned after its deadline (or the date it was reopened until).",
+    )
 
     class Meta:
         model = AnnualReport
@@ -58,10 +64,13 @@ class ReportSerializer(serializers.ModelSerializer):
             "review_comment",
             "submitted_at",
             "approved_at",
+            "reopened_until",
+            "overdue",
             "created_at",
             "updated_at",
         ]
         read_only_fields = [
+            "reopened_until",
             "status",
             "version",
             "return_reason",
@@ -142,6 +151,11 @@ class ReportReturnSerializer(ReportActionSerializer):
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
+class ReportReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+    until = serializers.DateField(help_text="The operators may edit and submit until this day.")
+
+
 class ReportPreReviewSerializer(ReportActionSerializer):
     recommendation = serializers.ChoiceField(
         choices=[choice for choice in Recommendation.choices if choice[0]]
@@ -195,6 +209,14 @@ class EvaluationSerializer(serializers.ModelSerializer):
     ranked_of = serializers.IntegerField(
         read_only=True, help_text="How many complexes were ranked in the category that year."
     )
+    missing_report_by = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="Set on a fail for want of a report: the lock date by which none was approved.",
+    )
+    missing_report_reason = serializers.CharField(
+        read_only=True, help_text="Why a result without a report is a fail; empty otherwise."
+    )
 
     class Meta:
         model = Evaluation
@@ -213,6 +235,8 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "breakdown",
             "scheme",
             "scheme_version",
+            "missing_report_by",
+            "missing_report_reason",
         ]
 
     @extend_schema_field(OpenApiTypes.STR)

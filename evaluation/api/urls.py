@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -13,4 +14,11 @@ router.register(
     "management-decisions", views.ManagementDecisionViewSet, basename="management-decision"
 )
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path(
+        "reporting-progress/",
+        views.ReportingProgressView.as_view(),
+        name="reporting-progress",
+    ),
+]

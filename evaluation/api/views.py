@@ -1,15 +1,32 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from evaluation import expert_review, expert_selectors, recompute, selectors, services
+from evaluation import (
+    expert_review,
+    expert_selectors,
+    progress,
+    recompute,
+    report_lock,
+    selectors,
+    services,
+)
 from evaluation.filters import EvaluationFilter, ExpertReviewFilter, ReportFilter
-from evaluation.models import ExpertAssignment, Indicator, JobKind, ManagementDecision, ReportValue
+from evaluation.models import (
+    ExpertAssignment,
+    Indicator,
+    JobKind,
+    ManagementDecision,
+    ReportingPeriod,
+    ReportValue,
+)
+from portal import policy
 from portal.api.filters import SelectorListMixin
 from portal.api.permissions import PolicyPermission
 from portal.models import Job
@@ -26,6 +43,7 @@ from .serializers import (
     ReportActionSerializer,
     ReportDetailSerializer,
     ReportPreReviewSerializer,
+    ReportReopenSerializer,
     ReportReturnSerializer,
     ReportSerializer,
     ReportUpdateSerializer,
@@ -50,6 +68,7 @@ class ReportViewSet(
         "pre_review": "report.pre_review",
         "return_": "report.return",
         "approve": "report.approve",
+        "reopen": "report.reopen",
     }
     filterset_class = ReportFilter
 
@@ -125,6 +144,17 @@ class ReportViewSet(
         data = ReportActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.report_approve(report=report, actor=request.user, **data.validated_data)
+        return self._answer(report)
+
+    @extend_schema(request=ReportReopenSerializer, responses=ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """The province reopens a report locked after the deadline, with the reason and the
+        day until which its operators may edit and submit it."""
+        report = self.get_object()
+        data = ReportReopenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_reopen(report=report, actor=request.user, **data.validated_data)
         return self._answer(report)
 
     @extend_schema(responses=ReportVersionSerializer(many=True))
@@ -313,3 +343,76 @@ class ManagementDecisionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
         return self._decide(request, confirm=False)
+
+
+class ReportingProgressQuery(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2017, max_value=2100)
+
+    def validate_year(self, year: int) -> ReportingPeriod:
+        period = ReportingPeriod.objects.filter(year=year).first()
+        if period is None:
+            raise serializers.ValidationError(
+                _("Reporting for %(year)s has not been opened.") % {"year": year}
+            )
+        return period
+
+
+class RegionProgressSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField(help_text="province, city or county")
+    parent = serializers.CharField(allow_null=True)
+    expected = serializers.IntegerField(
+        help_text="Provincially evaluated complexes operating or rectifying: they must report."
+    )
+    draft = serializers.IntegerField(help_text="Expected complexes with a draft or no report.")
+    submitted = serializers.IntegerField(help_text="Submitted, not yet pre-reviewed.")
+    pre_reviewed = serializers.IntegerField(help_text="Pre-reviewed, waiting for the province.")
+    returned = serializers.IntegerField(help_text="Returned and not submitted again.")
+    approved = serializers.IntegerField()
+    overdue = serializers.IntegerField(
+        help_text="Draft, missing or returned after the deadline (or the reopened date)."
+    )
+
+    def to_representation(self, row: progress.RegionProgress):
+        return {
+            "code": row.code,
+            "name": row.name,
+            "level": row.level,
+            "parent": row.parent,
+            **row.counts,
+        }
+
+
+class ReportingProgressView(APIView):
+    """Who has reported on a year, per region in the caller's scope (officials only): each
+    region's counts sum its subtree's expected complexes (evaluation/progress.py)."""
+
+    @extend_schema(
+        parameters=[ReportingProgressQuery],
+        responses=inline_serializer(
+            "ReportingProgress",
+            {
+                "year": serializers.IntegerField(),
+                "deadline": serializers.DateField(),
+                "lock_date": serializers.DateField(
+                    help_text="After this day drafts and returned reports are locked."
+                ),
+                "regions": RegionProgressSerializer(many=True),
+            },
+        ),
+    )
+    def get(self, request):
+        policy.page_requires(request.user, "report.progress")
+        query = ReportingProgressQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        period = query.validated_data["year"]
+        rows = progress.progress_by_region(user=request.user, period=period)
+        return Response(
+            {
+                "year": period.year,
+                "deadline": period.deadline.isoformat(),
+                "lock_date": report_lock.lock_date(period).isoformat(),
+                "regions": RegionProgressSerializer(rows, many=True).data,
+            }
+        )

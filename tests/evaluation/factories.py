@@ -1,6 +1,6 @@
 """Builders for reports and results: real rows, written the way the services write them."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -68,7 +68,11 @@ def values(factor: float = 1.0, **overrides) -> dict[str, Decimal]:
 
 
 def open_period(year: int, deadline: date | None = None) -> ReportingPeriod:
-    return ReportingPeriod.objects.create(year=year, deadline=deadline or date(year + 1, 3, 31))
+    """The year opened for reporting; by default still open, its deadline ahead (the next
+    31 March, or a month from today once that has passed), so its drafts are not locked
+    (evaluation/report_lock.py) whenever the tests run."""
+    default = max(date(year + 1, 3, 31), timezone.localdate() + timedelta(days=30))
+    return ReportingPeriod.objects.create(year=year, deadline=deadline or default)
 
 
 def report(complex_, year: int, status=ReportStatus.DRAFT, values_: dict | None = None):

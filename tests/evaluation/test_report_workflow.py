@@ -2,9 +2,12 @@
 refuse every other move (409 in the API), and the report page offers exactly the forms its user
 may use, for every role and status."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import ReportStatus
@@ -23,6 +26,7 @@ FORM_ACTIONS = {
     "pre_review": "/pre-review/",
     "return": "/return/",
     "approve": "/approve/",
+    "reopen": "/reopen/",
 }
 API_PATHS = {
     "submit": "submit",
@@ -54,15 +58,18 @@ def test_the_table_is_the_documented_workflow():
         "pre_review": (["submitted"], None),
         "return": (["submitted"], "returned"),
         "approve": (["submitted"], "approved"),
+        "reopen": (["draft", "returned"], None),
     }
 
 
+@pytest.mark.parametrize("locked", [False, True], ids=["open", "locked"])
 @pytest.mark.parametrize("status", ReportStatus.values)
 @pytest.mark.parametrize("who", ["operator", "jinhua", "province", "superuser"])
 def test_the_page_offers_exactly_the_actions_the_services_accept(
-    client_as, people, yongkang_complex, who, status
+    client_as, people, yongkang_complex, who, status, locked
 ):
-    evaluation.open_period(YEAR)
+    # Locked: the deadline and its grace period have passed (evaluation/report_lock.py).
+    evaluation.open_period(YEAR, timezone.localdate() - timedelta(days=30) if locked else None)
     report = evaluation.report(yongkang_complex, YEAR, status=status)
     user = people[who]
     html = client_as(user).get(f"/evaluation/reports/{report.pk}/").content.decode()
@@ -83,6 +90,9 @@ SERVICE_CALLS = {
     ),
     "return": lambda report, user: services.report_return(report=report, actor=user, reason="补充"),
     "approve": lambda report, user: services.report_approve(report=report, actor=user),
+    "reopen": lambda report, user: services.report_reopen(
+        report=report, actor=user, reason="补交", until=timezone.localdate() + timedelta(days=7)
+    ),
 }
 
 

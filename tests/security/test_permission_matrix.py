@@ -229,6 +229,11 @@ EXPECTED = {
     ): "401 403 400 400 403 403 403 403 | 401 403 404 404 403 403 403 403",
     (
         "POST",
+        "/api/v1/reports/{id}/reopen/",
+    ): "401 400 403 403 403 403 400 403 | 401 400 403 403 403 403 400 403",
+    ("GET", "/api/v1/reporting-progress/"): "401 400 400 400 403 403 400 403",
+    (
+        "POST",
         "/api/v1/reports/{id}/return/",
     ): "401 400 400 400 403 403 400 403 | 401 400 404 404 403 403 400 403",
     (
@@ -483,6 +488,8 @@ REPORT = set(
         "return_reason",
         "submitted_at",
         "approved_at",
+        "reopened_until",
+        "overdue",
         "created_at",
         "updated_at",
     ]
@@ -641,6 +648,8 @@ FIELD_SETS = {
             "ranked_of",
             "grade",
             "breakdown",
+            "missing_report_by",
+            "missing_report_reason",
         ]
     ),
     "funding-rule": set(
@@ -839,6 +848,7 @@ NOT_ROWS = {
     "/api/v1/regions/",  # reference data named by code (the detail is checked above)
     "/api/v1/indicators/",  # likewise
     "/api/v1/reports/{id}/versions/",  # a list of versions
+    "/api/v1/reporting-progress/",  # counts per region (tests/evaluation/test_reporting_progress.py)
     "/api/v1/service-requests/{id}/attachment/",  # a file
     "/api/v1/service-requests/{id}/deliverables/{deliverable_id}/",  # a file
     "/api/v1/enterprises/{id}/licence/",  # a file

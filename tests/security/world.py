@@ -145,6 +145,8 @@ def build_world() -> tuple[dict, dict, dict]:
         "superuser": factories.UserFactory(is_superuser=True, is_staff=True),
         "staff": factories.UserFactory(is_staff=True),
     }
+    # Side A's report year is open (its deadline ahead): the reporting progress has a year.
+    evaluation_factories.open_period(YEAR + 1)
     side_a = _side(complex_a, enterprise_a, YEAR, users["operator"])
     side_b = _side(complex_b, enterprise_b, YEAR - 1, users["province"])
     return users, side_a, side_b

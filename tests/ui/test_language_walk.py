@@ -57,6 +57,8 @@ NOT_PAGES = {
     "evaluation:assignment_delete",
     "complexes:hearing",
     "evaluation:recheck",
+    "evaluation:progress_remind",
+    "evaluation:progress_approve",
 }  # fmt: skip
 # Words that stay in Latin letters in Chinese pages too: names of formats, encodings and of the
 # API, the units of file sizes (Django's filesizeformat writes them so in Chinese too), the prefix
@@ -265,6 +267,7 @@ def seeded():
         "evaluation:report": ("province", {"pk": report.pk}),
         "evaluation:report_versions": ("province", {"pk": report.pk}),
         "evaluation:periods": ("province", {}),
+        "evaluation:progress": ("province", {}),
         "evaluation:scheme": ("province", {}),
         "evaluation:grading_rules": ("province", {}),
         "evaluation:rankings": ("province", {}),

@@ -262,6 +262,8 @@ def _offerings(context: DemoContext, complexes: list[Complex]) -> list[Offering]
     rows = []
     types = list(CATALOGUE)
     for complex_ in complexes:
+        if not members[complex_.pk]:
+            continue  # a complex applying again has no member institutions yet
         count = rng.randint(8, 12) if complex_.level == "provincial" else rng.randint(4, 7)
         for service_type in rng.sample(types, min(count, len(types))):
             titles, deliverers, (low, high), (fastest, slowest) = CATALOGUE[service_type]

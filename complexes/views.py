@@ -79,6 +79,7 @@ def _detail_context(user, complex_: Complex, in_scope: bool) -> dict:
     prefetch_related_objects([complex_], "status_changes__changed_by")
     editable = services.editable_complex_fields(user, complex_)
     type_counts = selectors.member_type_counts(complex_=complex_)
+    status_can_move = bool(services.ALLOWED_STATUS_CHANGES[complex_.status])
     return {
         "complex": complex_,
         "members": selectors.complex_members(complex_=complex_),
@@ -87,8 +88,10 @@ def _detail_context(user, complex_: Complex, in_scope: bool) -> dict:
         "instruments": complex_.instruments.all()[:50],
         "talent_teams": complex_.talent_teams.all()[:50],
         "can_edit_profile": bool(editable - {"status"}),
-        "can_change_status": "status" in editable,
-        "can_propose_status": policy.can(user, "complex.propose_status", complex_),
+        # A removed complex has no status left to move to: no button leading nowhere.
+        "can_change_status": "status" in editable and status_can_move,
+        "can_propose_status": status_can_move
+        and policy.can(user, "complex.propose_status", complex_),
         "can_reapply": complex_.status == Status.REMOVED
         and not hasattr(complex_, "successor")
         and policy.can(user, "complex.reapply", complex_),

@@ -162,3 +162,16 @@ def test_both_pages_show_the_link_and_the_button_is_the_provinces(client_as, yon
     assert f"/complexes/{yongkang_complex.code}/reapply/" not in old_page
     county = client_as(factories.regional_official("330784"))
     assert "/reapply/" not in county.get("/complexes/ZJ33078499/").content.decode()
+
+
+def test_a_removed_complex_offers_no_status_change_to_the_province_or_its_city(
+    client_as, yongkang_complex
+):
+    """Removed is final: the page shows no button leading to a page that can change nothing."""
+    Complex.objects.filter(pk=yongkang_complex.pk).update(status=Status.REMOVED)
+    status_page = f"/complexes/{yongkang_complex.code}/status/"
+    for official in (factories.provincial_official(), factories.regional_official("330700")):
+        detail = client_as(official).get(f"/complexes/{yongkang_complex.code}/")
+        assert detail.context["can_change_status"] is False
+        assert detail.context["can_propose_status"] is False
+        assert status_page not in detail.content.decode()

@@ -20,6 +20,7 @@ from portal import policy
 from portal.exceptions import DomainError, InvalidTransition, StaleVersion
 
 from . import selectors
+from .lock_objects import expert_reviews_select_for_update
 from .models import (
     Expert,
     ExpertAssignment,
@@ -220,7 +221,7 @@ def review_save(
     """Save the expert's points and comments (by rubric item id) as a draft; items left out
     keep what was saved. Refused once submitted, and when ``version`` is not the current one."""
     policy.require(actor, "expert_review.fill", assignment)
-    review, _created = ExpertReview.objects.select_for_update().get_or_create(assignment=assignment)
+    review, _created = expert_reviews_select_for_update().get_or_create(assignment=assignment)
     if version is not None and version != review.version:
         raise StaleVersion(_("Someone saved this review meanwhile: reload it and try again."))
     _move(review, SAVE)
@@ -249,7 +250,7 @@ def review_save(
 def review_submit(*, actor, assignment: ExpertAssignment) -> ExpertReview:
     """Submit the review: every rubric item must be scored; it is locked from then on."""
     policy.require(actor, "expert_review.fill", assignment)
-    review = ExpertReview.objects.select_for_update().filter(assignment=assignment).first()
+    review = expert_reviews_select_for_update().filter(assignment=assignment).first()
     if review is None:
         raise DomainError(_("Score every item of the rubric before submitting."), field="scores")
     _move(review, SUBMIT)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complexes.models import Complex, Status
-from portal import policy
+from portal import inputs, policy
 from portal.exceptions import DomainError
 
 from . import expert_review, expert_selectors
@@ -192,10 +192,8 @@ def assignment_delete(request, pk):
 def reviews(request):
     """An expert's assigned complexes (the province: every assignment of the year)."""
     policy.page_requires(request.user, "expert_review.list")
-    year = request.GET.get("year")
-    rows = expert_selectors.assignments_table(
-        user=request.user, year=int(year) if year and year.isdigit() else None
-    )
+    year = inputs.year(request.GET)
+    rows = expert_selectors.assignments_table(user=request.user, year=year)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,

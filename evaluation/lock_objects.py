@@ -8,7 +8,7 @@ one kind are locked in primary-key order, so two transactions never wait for eac
 
 from django.db.models import QuerySet
 
-from .models import Adjustment, AnnualReport, EvaluationRun, ManagementDecision
+from .models import Adjustment, AnnualReport, EvaluationRun, ExpertReview, ManagementDecision
 
 
 def reports_select_for_update() -> QuerySet[AnnualReport]:
@@ -30,3 +30,8 @@ def runs_select_for_update() -> QuerySet[EvaluationRun]:
     """4. Revisions of a year's results: the recomputation holds the draft while it rewrites
     it, the province the year's revisions while it publishes or discards one."""
     return EvaluationRun.objects.order_by("pk").select_for_update(of=("self",))
+
+
+def expert_reviews_select_for_update() -> QuerySet[ExpertReview]:
+    """An expert's review while it is saved or submitted; never taken with other rows."""
+    return ExpertReview.objects.order_by("pk").select_for_update(of=("self",))

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -28,6 +28,7 @@ from portal import policy
 from portal.exceptions import InvalidTransition
 from portal.notifications import notify
 
+from .lock_objects import impact_survey_run_lock, impact_surveys_select_for_update
 from .models import ImpactSurvey, RequestStatus, ServiceRequest, SurveyStatus
 
 # Months after completion when the enterprise is asked, and days it has to answer.
@@ -36,8 +37,6 @@ SURVEY_ANSWER_DAYS = 60
 # A night the task did not run is caught up for this long; a service completed before the
 # window (say, before the follow-up existed) is not asked about years later.
 SURVEY_CATCH_UP_DAYS = 30
-# pg_advisory_xact_lock key of the nightly invitation run: "IMPACTSV" as a number.
-SEND_LOCK_KEY = int.from_bytes(b"IMPACTSV", "big") >> 1
 
 
 def survey_due_before(now: datetime) -> datetime:
@@ -50,8 +49,7 @@ def impact_surveys_send(*, now: datetime | None = None) -> int:
     expire the invitations left unanswered. Returns how many invitations were sent."""
     now = now or timezone.now()
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEND_LOCK_KEY])
+        impact_survey_run_lock()
         impact_surveys_expire(today=timezone.localdate(now))
         due_before = survey_due_before(now)
         due = ServiceRequest.objects.filter(
@@ -121,7 +119,7 @@ def impact_survey_answer(
     """Record the enterprise's answer: every field at once, validated, while the invitation is
     open; an answered or expired survey refuses (409)."""
     policy.require(actor, "impact_survey.answer", survey)
-    locked = ImpactSurvey.objects.select_for_update().get(pk=survey.pk)
+    locked = impact_surveys_select_for_update().get(pk=survey.pk)
     if not locked.is_open:
         raise InvalidTransition(
             _("This survey is already answered.")

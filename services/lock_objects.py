@@ -7,11 +7,13 @@ one kind are locked in primary-key order. Two transactions therefore never hold 
 waits for, and PostgreSQL has no deadlock to break.
 """
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from .models import (
     Enterprise,
     EnterpriseClaim,
+    ImpactSurvey,
     ServiceRequest,
     SettlementReview,
     Voucher,
@@ -61,3 +63,19 @@ def settlement_reviews_select_for_update() -> QuerySet[SettlementReview]:
     """A month's settlement review, while it moves: taken before the voucher entries (4) that
     its payment claims, and never together with requests or vouchers."""
     return SettlementReview.objects.order_by("pk").select_for_update(of=("self",))
+
+
+def impact_surveys_select_for_update() -> QuerySet[ImpactSurvey]:
+    """An impact survey while its enterprise answers it; never taken with other rows."""
+    return ImpactSurvey.objects.order_by("pk").select_for_update(of=("self",))
+
+
+# pg_advisory_xact_lock key of the nightly impact-survey invitation run: "IMPACTSV" as a number.
+IMPACT_SURVEY_RUN_KEY = int.from_bytes(b"IMPACTSV", "big") >> 1
+
+
+def impact_survey_run_lock() -> None:
+    """The nightly invitation run, for the rest of the transaction: a second run waits, then
+    finds the invitations the first one made."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPACT_SURVEY_RUN_KEY])

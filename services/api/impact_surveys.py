@@ -88,7 +88,13 @@ class ImpactSurveyViewSet(SelectorListMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(refreshed).data, status=status.HTTP_200_OK)
 
     @extend_schema(responses=ImpactAggregateSerializer(many=True), filters=False)
-    @action(detail=False, methods=["get"], url_path="by-complex", filter_backends=[])
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="by-complex",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def by_complex(self, request):
         """Per complex in the caller's scope: invitations, answers, the response rate in
         percent (answered / invited) and the answers' means and totals."""

@@ -74,8 +74,10 @@
         } : undefined,
         series: [
           {
-            // Shaded by a continuous scale (the visualMap reads it out): no decal pattern.
-            type: "map", geoIndex: 0, itemStyle: { decal: "none" },
+            // Shaded by a continuous scale (the visualMap reads it out): no visible decal
+            // pattern. A transparent one, since ECharts 6.1 throws on the documented "none"
+            // here (it marks the value dirty, a property a string cannot take).
+            type: "map", geoIndex: 0, itemStyle: { decal: { color: "transparent" } },
             data: config.regions.map(function (r) {
               return { name: r.name, value: r.value, code: r.code, label: r.label };
             })

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from complexes.models import Region, RegionLevel
-from portal import policy
+from portal import inputs, policy
 from portal.exceptions import DomainError
 
 from . import progress, report_lock, services
@@ -125,18 +125,17 @@ def _back(request) -> str:
     )
 
 
-def _plain_id(text: str) -> bool:
-    """A whole number the database takes (ASCII digits, within a bigint)."""
-    return text.isascii() and text.isdigit() and len(text) <= 18
-
-
 @login_required
 @require_POST
 def remind_late(request):
     """Remind the operators of every overdue report in the official's scope, once a day."""
     policy.page_requires(request.user, "report.remind")
     year = request.POST.get("year", "")
-    period = ReportingPeriod.objects.filter(year=int(year)).first() if _plain_id(year) else None
+    period = (
+        ReportingPeriod.objects.filter(year=int(year)).first()
+        if inputs.ASCII_INTEGER.fullmatch(year)
+        else None
+    )
     if period is None:
         messages.error(request, _("Choose a year opened for reporting."))
         return redirect("evaluation:progress")
@@ -160,7 +159,9 @@ def approve_many(request):
     """Approve the chosen pre-reviewed reports: first a page to confirm them, then all at once
     (the province)."""
     policy.page_requires(request.user, "report.approve")
-    ids = sorted({int(pk) for pk in request.POST.getlist("report") if _plain_id(pk)})
+    ids = sorted(
+        {int(pk) for pk in request.POST.getlist("report") if inputs.ASCII_INTEGER.fullmatch(pk)}
+    )
     back = _back(request)
     if not ids:
         messages.error(request, _("Choose the reports to approve."))

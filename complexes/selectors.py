@@ -1,11 +1,6 @@
 """Read queries of the complex registry, shared by pages and the API."""
 
-from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, F, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, NullIf
-from django.utils.translation import get_language
-from modeltranslation import settings as mt_settings
-from modeltranslation.utils import build_localized_fieldname
+from django.db.models import Case, Count, Exists, Q, Subquery, Value, When
 
 from portal import policy
 from portal.filtering import NO_FILTERS, Filters, filtered
@@ -20,6 +15,7 @@ from .models import (
     RegionLevel,
     RemovalHearing,
 )
+from .region_picker import translated_name
 
 
 def complex_directory(*, filters: Filters = NO_FILTERS):
@@ -31,6 +27,12 @@ def complex_directory(*, filters: Filters = NO_FILTERS):
         .order_by("code")
     )
     return filtered(ComplexFilter, rows, filters)
+
+
+def complex_page():
+    """Complexes with what their page's header and breadcrumbs show, no more: a reader outside
+    the complex's scope gets the rest of the page from the page cache."""
+    return Complex.objects.select_related("region__parent", "predecessor", "successor")
 
 
 def complex_detail(*, code: str):
@@ -88,20 +90,13 @@ def region_names(path: str) -> dict[str, Case]:
     """``city_name`` and ``county_name`` of the region at ``path``, in the active language, as
     annotations: for tables read with ``values()`` rather than as model instances."""
 
-    def name_of(region_path: str):
-        # As modeltranslation reads a name: the active language's, else the default's.
-        active = build_localized_fieldname("name", get_language() or settings.LANGUAGE_CODE)
-        default = build_localized_fieldname("name", mt_settings.DEFAULT_LANGUAGE)
-        return Coalesce(
-            NullIf(F(f"{region_path}__{active}"), Value("")),
-            F(f"{region_path}__{default}"),
-            output_field=CharField(),
-        )
-
     is_county = Q(**{f"{path}__level": RegionLevel.COUNTY, f"{path}__parent__isnull": False})
     return {
-        "city_name": Case(When(is_county, then=name_of(f"{path}__parent")), default=name_of(path)),
+        "city_name": Case(
+            When(is_county, then=translated_name(f"{path}__parent")), default=translated_name(path)
+        ),
         "county_name": Case(
-            When(**{f"{path}__level": RegionLevel.COUNTY}, then=name_of(path)), default=Value("")
+            When(**{f"{path}__level": RegionLevel.COUNTY}, then=translated_name(path)),
+            default=Value(""),
         ),
     }

@@ -57,9 +57,7 @@ def detail(request, code):
     operators, enterprises) see the same public page, which comes from the page cache
     (``portal.page_cache``) until something it shows changes; those in scope also see its live
     figures (services over time, reports, scores), rendered for each request."""
-    complex_ = get_object_or_404(
-        selectors.complex_directory().select_related("predecessor", "successor"), code=code
-    )
+    complex_ = get_object_or_404(selectors.complex_page(), code=code)
     in_scope = policy.can(request.user, "view", complex_)
 
     def content() -> str:
@@ -83,6 +81,7 @@ def _detail_context(user, complex_: Complex, in_scope: bool) -> dict:
     return {
         "complex": complex_,
         "members": selectors.complex_members(complex_=complex_),
+        "member_total": sum(type_counts.values()),
         "member_counts": [(InstitutionType(kind).label, n) for kind, n in type_counts.items()],
         **contributed_blocks(complex_=complex_, member_counts=type_counts, in_scope=in_scope),
         "instruments": complex_.instruments.all()[:50],

@@ -4,6 +4,7 @@ city first in its group, then its counties; a city official's menu holds their c
 import re
 
 import pytest
+from django.utils import translation
 
 from complexes.filters import ComplexFilter, page_filters
 from complexes.models import Region, RegionLevel
@@ -44,6 +45,17 @@ def test_a_city_officials_menu_holds_their_city_only():
     html = str(page_filters(ComplexFilter, {}, user=official).form["region"])
     assert list(groups(html)) == ["金华市"]
     assert "330100" not in html
+
+
+def test_a_county_officials_menu_names_its_city_in_the_readers_language():
+    """The group of a county whose city is not in the menu takes the city's name from the
+    county's parent, in the active language like every other label."""
+    official = factories.regional_official("330784")
+    with translation.override("en"):
+        html = str(page_filters(ComplexFilter, {}, user=official).form["region"])
+    jinhua = Region.objects.get(code="330700")
+    assert list(groups(html)) == [jinhua.name_en]
+    assert jinhua.name_en != jinhua.name_zh_hans
 
 
 def test_a_menu_of_cities_stays_flat():

@@ -14,6 +14,7 @@ from portal import audit, policy
 from portal.exceptions import DomainError
 from portal.filtering import validated
 from portal.page_cache import cached_fragment
+from portal.pagination import query_without
 from portal.views import render_history
 
 from . import selectors, services
@@ -36,7 +37,7 @@ def directory(request):
         filterset = ComplexFilter(request.GET or None)
         rows = selectors.complex_directory(filters=validated(filterset.form))
         page = Paginator(rows, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-        context = {"filter": filterset, "page": page, "query": _query_without_page(request)}
+        context = {"filter": filterset, "page": page, "query": query_without(request)}
         return render_to_string(template, context, request)
 
     content = cached_fragment(request, template, content)
@@ -44,12 +45,6 @@ def directory(request):
         return HttpResponse(content)
     context = {"content": content, "crumbs": [(_("Complexes"), None)]}
     return render(request, "complexes/directory.html", context)
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def detail(request, code):

@@ -811,8 +811,9 @@ class EvaluationQuerySet(ScopedQuerySet):
                 run=models.OuterRef("run"), category=models.OuterRef("category")
             )
             .order_by()
-            .values("year")
-            .annotate(n=models.Count("pk"))
+            # Grouped and counted by what the index (run, category) holds: an index-only scan.
+            .values("run")
+            .annotate(n=models.Count("*"))
             .values("n")
         )
         return self.annotate(ranked_of=models.Subquery(peers))
@@ -875,6 +876,8 @@ class Evaluation(models.Model):
         indexes = [
             models.Index(fields=["year", "category", "rank"], name="evaluation_ranking"),
             models.Index(fields=["year", "status"], name="evaluation_year_status"),
+            # The peers a rank reads "n / N" against (``with_ranked_of``), counted from the index.
+            models.Index(fields=["run", "category"], name="evaluation_run_category"),
         ]
 
     def __str__(self):

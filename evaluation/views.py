@@ -20,6 +20,7 @@ from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
 from portal.forms import offer_years
 from portal.models import Job
+from portal.pagination import SteadyPaginator, query_without
 from portal.pdf import pdf_response
 from portal.uploads import private_download
 
@@ -63,12 +64,10 @@ PAGE_SIZE = 25
 # The rankings in pages of this many results (1,680 complexes at scale 10 took 0.2–0.3 s to
 # render on one page): each page groups its rows by category, in the ranking's order.
 RANKING_PAGE_SIZE = 100
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+# The results page's work lists (removals to decide, rectifications to re-check) in pages of
+# this many, each with its own page number: at scale 10 the province's 300 items with their
+# forms were most of the page's time and 400 kB of it.
+WORK_LIST_PAGE_SIZE = 10
 
 
 def _add_errors(form, error) -> None:
@@ -103,7 +102,7 @@ def reports(request):
     context = {
         "filter": filterset,
         "page": page,
-        "query": _query_without_page(request),
+        "query": query_without(request),
         "periods": ReportingPeriod.objects.order_by("-year")[:3],
         "crumbs": [(_("Annual reports"), None)],
     }
@@ -503,6 +502,10 @@ def indicator_catalogue(request):
     return render(request, "evaluation/indicator_catalogue.html", context)
 
 
+def _work_list(request, rows, param: str):
+    return SteadyPaginator(rows, WORK_LIST_PAGE_SIZE).get_page(request.GET.get(param))
+
+
 @login_required
 def rankings(request):
     """Ranking tables per category for officials, with filters, the publication and the
@@ -525,11 +528,17 @@ def rankings(request):
         "filter": filterset,
         "tables": [(Category(category).label, rows) for category, rows in sorted(tables.items())],
         "page": page,
-        "query": _query_without_page(request),
+        "query": query_without(request),
         "year": year,
         "publication": selectors.publication(year=year) if year else None,
-        "proposals": selectors.pending_removal_proposals(user=request.user),
-        "rechecks": selectors.rectifications_awaiting_recheck(user=request.user),
+        "proposals": _work_list(
+            request, selectors.pending_removal_proposals(user=request.user), "proposals_page"
+        ),
+        "proposals_query": query_without(request, "proposals_page"),
+        "rechecks": _work_list(
+            request, selectors.rectifications_awaiting_recheck(user=request.user), "rechecks_page"
+        ),
+        "rechecks_query": query_without(request, "rechecks_page"),
         "recheck_form": RecheckForm(initial={"checked_on": timezone.localdate()}),
         "latest_job": selectors.latest_recompute_job(),
         "crumbs": [(_("Evaluation results"), None)],
@@ -622,7 +631,7 @@ def adjustments(request):
     context = {
         "filter": filterset,
         "page": page,
-        "query": _query_without_page(request),
+        "query": query_without(request),
         "year": year,
         "rows": [
             (

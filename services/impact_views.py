@@ -13,12 +13,13 @@ from complexes.filters import page_filters
 from portal import policy
 from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
+from portal.pagination import query_without
 
 from . import selectors
 from .filters import ImpactSurveyFilter
 from .forms import ImpactSurveyForm
 from .impact import impact_survey_answer
-from .views import _add_errors, _page, _query_without_page
+from .views import _add_errors, _page
 
 
 @login_required
@@ -29,7 +30,7 @@ def survey_list(request):
     context = {
         "filter": filterset,
         "page": _page(request, rows),
-        "query": _query_without_page(request),
+        "query": query_without(request),
         "crumbs": [(_("Impact surveys"), None)],
     }
     return render(request, "services/impact_survey_list.html", context)

@@ -22,7 +22,7 @@ from portal import inputs, policy
 from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
 from portal.page_cache import cached_fragment
-from portal.pagination import CappedPaginator
+from portal.pagination import CappedPaginator, query_without
 
 from . import selectors, services
 from .attachments import private_download
@@ -59,12 +59,6 @@ def _page(request, queryset):
     return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def _add_errors(form, error) -> None:
     """Put a service's refusal next to the field it names, or above the form."""
     if isinstance(error, ValidationError):
@@ -98,7 +92,7 @@ def catalogue(request):
                 "regionLabels": city_map_labels(),
                 "points": selectors.offering_map_points(filters=filters),
             },
-            "query": _query_without_page(request),
+            "query": query_without(request),
         }
         return render_to_string(template, context, request)
 
@@ -270,7 +264,7 @@ def verification_list(request):
     context = {
         "filter": filterset,
         "page": _page(request, rows),
-        "query": _query_without_page(request),
+        "query": query_without(request),
         "claims": selectors.pending_claims(user=request.user),
         "crumbs": [(_("Enterprise verification"), None)],
     }
@@ -384,7 +378,7 @@ def request_list(request):
     context = {
         "filter": filterset,
         "page": _page(request, rows),
-        "query": _query_without_page(request),
+        "query": query_without(request),
         "crumbs": [(_("Service requests"), None)],
     }
     return render(request, "services/request_list.html", context)
@@ -526,7 +520,7 @@ def mountain_county_services(request, code):
         "complex": complex_,
         "year": year,
         "page": _page(request, rows),
-        "query": _query_without_page(request),
+        "query": query_without(request),
         "totals": selectors.mountain_county_totals(rows),
         "crumbs": [
             (complex_.name, reverse("complexes:detail", args=[complex_.code])),
@@ -543,7 +537,7 @@ def enterprise_list(request):
     context = {
         "filter": filterset,
         "page": _page(request, rows),
-        "query": _query_without_page(request),
+        "query": query_without(request),
         "crumbs": [(_("Enterprises"), None)],
     }
     return render(request, "services/enterprise_list.html", context)
@@ -595,7 +589,7 @@ def voucher_list(request):
                 return redirect("services:vouchers")
     context = {
         "page": _page(request, queryset),
-        "query": _query_without_page(request),
+        "query": query_without(request),
         "totals": queryset.aggregate(
             amount=Sum("amount"), balance=Sum("balance"), held=Sum("held")
         ),
@@ -665,7 +659,7 @@ def settlement_list(request):
         if policy.can(user, "settlement.view_due")
         else None,
         "settled": settled[:SETTLED_SHOWN],
-        "query": _query_without_page(request),
+        "query": query_without(request),
         "can_settle": policy.can(user, "settlement.settle"),
         "crumbs": [(_("Voucher settlement"), None)],
     }

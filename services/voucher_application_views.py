@@ -13,11 +13,12 @@ from complexes.filters import page_filters
 from portal import policy
 from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
+from portal.pagination import query_without
 
 from . import selectors
 from .filters import VoucherApplicationFilter
 from .forms import EmptyForm, ReasonForm, VoucherApplicationForm
-from .views import _add_errors, _decided, _page, _query_without_page
+from .views import _add_errors, _decided, _page
 from .voucher_applications import (
     allowed_actions,
     voucher_application_approve,
@@ -39,7 +40,7 @@ def application_list(request):
     context = {
         "filter": filterset,
         "page": _page(request, rows),
-        "query": _query_without_page(request),
+        "query": query_without(request),
         "crumbs": [(_("Voucher applications"), None)],
     }
     return render(request, "services/voucher_application_list.html", context)

@@ -175,3 +175,31 @@ def test_a_removed_complex_offers_no_status_change_to_the_province_or_its_city(
         assert detail.context["can_change_status"] is False
         assert detail.context["can_propose_status"] is False
         assert status_page not in detail.content.decode()
+
+
+def test_the_results_pages_work_lists_come_in_pages_with_their_totals(client_as):
+    """At scale 10 the province had 300 removals and re-checks, each with its forms, above the
+    ranking (400 kB, most of the page's time): each list shows ten at a time, its total in the
+    heading, and pages of its own that keep the filters and the other list's page."""
+    deadline = timezone.localdate() + timedelta(days=30)
+    for number in range(12):
+        complex_ = factories.ComplexFactory(
+            code=f"ZJ3307840{number:02d}",
+            region=factories.region("330784"),
+            status=Status.RECTIFYING,
+        )
+        ManagementDecision.objects.create(
+            complex=complex_,
+            year=YEAR,
+            kind=ManagementKind.RECTIFY,
+            reason="整改",
+            deadline=deadline + timedelta(days=number),
+        )
+    client = client_as(factories.provincial_official())
+    first = client.get("/evaluation/results/?year=2025").content.decode()
+    assert first.count("/recheck/") == 10
+    assert '<span class="badge bg-warning text-dark">12</span>' in first
+    assert "year=2025&amp;rechecks_page=2" in first
+    second = client.get("/evaluation/results/?year=2025&rechecks_page=2").content.decode()
+    assert second.count("/recheck/") == 2
+    assert "ZJ330784011" in second and "ZJ330784011" not in first

@@ -69,13 +69,13 @@ PINNED = {
     ("province", f"/evaluation/reports/?year={THIS_YEAR}&status=submitted"): 7,
     ("city-330700", "/evaluation/reports/"): 7,
     # Results page: session, user, inbox count, count + a page of results (each with the number
-    # ranked in its category), publication and its schemes, latest job, pending removals,
-    # rectifications awaiting their re-check, region choices
+    # ranked in its category), publication and its schemes, latest job, pending removals and
+    # rectifications awaiting their re-check (a count and a page each), region choices
     # (+ the chosen region), the year picker's years with results and published years; the
     # default year only when no year is asked for.
-    ("province", f"/evaluation/results/?year={LAST_YEAR}"): 13,
-    ("province", f"/evaluation/results/?year={LAST_YEAR}&category=emerging&region=330100"): 14,
-    ("city-330700", f"/evaluation/results/?year={LAST_YEAR}"): 13,
+    ("province", f"/evaluation/results/?year={LAST_YEAR}"): 15,
+    ("province", f"/evaluation/results/?year={LAST_YEAR}&category=emerging&region=330100"): 16,
+    ("city-330700", f"/evaluation/results/?year={LAST_YEAR}"): 15,
     # Endpoints: count + page, + the values of the reports' page in one prefetch.
     ("province", "/api/v1/reports/?page_size=200"): 3,
     ("province", f"/api/v1/reports/?year={THIS_YEAR}&page_size=200"): 3,

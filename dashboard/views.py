@@ -2,6 +2,7 @@ from http import HTTPStatus
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -14,13 +15,16 @@ from evaluation.models import Grade
 from portal import policy
 from portal.filtering import validated
 from portal.money import WAN
+from portal.pagination import query_without
 from portal.pdf import pdf_response
 
 from . import selectors
 from .comparison import CompareForm, comparison_export, complex_comparison
 from .forms import DashboardFilterForm, RegionPickerForm
 from .measures import MAP_MEASURES, MAP_UNITS, MONEY_MEASURES
-from .warnings import early_warnings
+from .warnings import complexes_at_risk, warning_rows
+
+WARNINGS_PAGE_SIZE = 20
 
 
 def official_required(view):
@@ -46,7 +50,6 @@ def overview(request):
     shaded = [region] if is_county else list(region.children.order_by("code"))
     children = [] if is_county else shaded
     values = selectors.map_values(year=year, regions=shaded, measure=measure)
-    complexes = selectors.map_points(region=region)
     city_code = region.code if region.level == RegionLevel.CITY else region.code[:4] + "00"
     # Money is drawn in the officials' unit (万元), as the table beside the map shows it.
     divisor = WAN if measure in MONEY_MEASURES else 1
@@ -71,15 +74,7 @@ def overview(request):
             }
             for child in shaded
         ],
-        "points": [
-            {
-                "name": name,
-                "value": [float(lng), float(lat)],
-                "code": complex_code,
-                "status": status,
-            }
-            for complex_code, name, lng, lat, status in complexes
-        ],
+        "points": selectors.map_points(region=region),
         # A layer of its own, shown or hidden from the map's legend: a marker at each county's
         # seat (the province's map draws cities only).
         "mountainLabel": str(_("26 mountain counties")),
@@ -95,6 +90,11 @@ def overview(request):
         "drillUrl": reverse("dashboard:overview") + f"?year={year}&measure={measure}&region=",
         "complexUrl": reverse("complexes:detail", args=["CODE"]),
     }
+    # The complexes at risk most reasons first, a page at a time (the province's were 1,000
+    # rows at scale 10); the Excel export has them all.
+    warnings = Paginator(complexes_at_risk(year=year, region=region), WARNINGS_PAGE_SIZE)
+    warnings = warnings.get_page(request.GET.get("warnings_page"))
+    warnings.object_list = warning_rows(warnings.object_list, year=year)
     context = {
         "region": region,
         "year": year,
@@ -109,7 +109,8 @@ def overview(request):
         else None,
         "map_config": map_config,
         "region_picker": RegionPickerForm(user=request.user, region=region),
-        "warnings": early_warnings(year=year, region=region),
+        "warnings": warnings,
+        "warnings_query": query_without(request, "warnings_page"),
         # The ranking's export: the same year and region as the page shows.
         "ranking_export_query": urlencode({"year": year, "region": region.code}),
         "institution_types": InstitutionType.choices,
@@ -154,6 +155,11 @@ def summary_pdf(request):
     filters = validated(DashboardFilterForm(request.GET or None))
     region = selectors.dashboard_region(user=request.user, filters=filters)
     year = selectors.dashboard_year(filters)
+    # The complexes at risk most reasons first, a page at a time (the province's were 1,000
+    # rows at scale 10); the Excel export has them all.
+    warnings = Paginator(complexes_at_risk(year=year, region=region), WARNINGS_PAGE_SIZE)
+    warnings = warnings.get_page(request.GET.get("warnings_page"))
+    warnings.object_list = warning_rows(warnings.object_list, year=year)
     context = {
         "region": region,
         "year": year,

@@ -1,7 +1,7 @@
 """Early warning: complexes at risk before the year ends, each with its reasons.
 
 Read from the per-complex tables the nightly job keeps (results, derived values, reports,
-allocations): two queries whatever the size of the region.
+allocations): a few queries whatever the size of the region.
 """
 
 from collections import defaultdict
@@ -97,9 +97,9 @@ WHERE year = %(year)s - 1 AND status = %(published)s AND NOT compliant
 """
 
 
-def early_warnings(*, year: int, region: Region) -> list[dict]:
-    """[{"complex": Complex, "reasons": [text, ...]}], the most reasons first: two queries, the
-    reasons then the complexes at risk."""
+def complexes_at_risk(*, year: int, region: Region) -> list[tuple[int, dict[str, dict]]]:
+    """The complexes of the region at risk as (id, what was found), the most reasons first,
+    then by code: two queries whatever the size of the region."""
     found: dict[int, dict[str, dict]] = defaultdict(dict)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -129,14 +129,31 @@ def early_warnings(*, year: int, region: Region) -> list[dict]:
                 FALLING: {"before": before, "now": now},
             }
             found[complex_id][warning] = details.get(warning, {})
-    complexes = (
-        Complex.objects.in_region(region.code).exclude(status=Status.REMOVED).filter(pk__in=found)
+    codes = (
+        Complex.objects.in_region(region.code)
+        .exclude(status=Status.REMOVED)
+        .filter(pk__in=found)
+        .values_list("pk", "code")
     )
-    rows = [
-        {"complex": complex_, "reasons": _reasons(found[complex_.pk], year=year)}
-        for complex_ in complexes.select_related("region__parent")
+    ranked = sorted(codes, key=lambda row: (-len(found[row[0]]), row[1]))
+    return [(complex_id, found[complex_id]) for complex_id, _code in ranked]
+
+
+def warning_rows(at_risk: list[tuple[int, dict[str, dict]]], *, year: int) -> list[dict]:
+    """[{"complex": Complex, "reasons": [text, ...]}] of ``complexes_at_risk`` or a page of
+    it, in its order: one query."""
+    complexes = Complex.objects.select_related("region__parent").in_bulk(
+        [complex_id for complex_id, _found in at_risk]
+    )
+    return [
+        {"complex": complexes[complex_id], "reasons": _reasons(found, year=year)}
+        for complex_id, found in at_risk
     ]
-    return sorted(rows, key=lambda row: (-len(row["reasons"]), row["complex"].code))
+
+
+def early_warnings(*, year: int, region: Region) -> list[dict]:
+    """Every complex of the region at risk with its reasons, the most reasons first."""
+    return warning_rows(complexes_at_risk(year=year, region=region), year=year)
 
 
 def _reasons(found: dict[str, dict], *, year: int) -> list[str]:

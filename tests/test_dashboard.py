@@ -219,12 +219,14 @@ def test_query_counts_do_not_depend_on_the_scale(client_as, api_as, scale):
     # The same whatever the amount of data. A page reads: the session, the user, the region
     # shown (with its parents, for the breadcrumbs), the default year (the latest with
     # results), the map's subregions (a county has none: its page lists its complexes
-    # instead, in one statement), their figures in one statement, the complexes on the map,
-    # the map's layer of the 26 mountain counties, the published years (the year picker marks
+    # instead, in one statement), their figures in one statement (the complexes on the map
+    # come from the cache once read: the public lists' generation), the map's layer of the 26 mountain counties, the published years (the year picker marks
     # them), the region's figures over the trend's years, the complexes counted by level,
     # category and status, the top of the ranking, the region menu's regions, the early
-    # warning (every reason in one statement) and the unread notifications.
-    assert counts == (15, 15, 15, 4)
+    # warning (every reason in one statement; where complexes are at risk, two more: their
+    # codes, which order them, and the complexes of the page shown) and the unread
+    # notifications.
+    assert counts == (14, 14, 14, 4)
 
 
 def test_indicators_scores_and_funding_equal_independent_sums(api_as):
@@ -305,7 +307,7 @@ def test_early_warning_names_each_reason(client_as, yongkang_complex, hangzhou_c
     assert any(str(year - 1) in reason for reason in warnings[yongkang_complex.pk])
     assert any("3.10" in reason for reason in warnings[yongkang_complex.pk])
     hangzhou = client_as(factories.regional_official("330100")).get("/dashboard/", {"year": year})
-    assert hangzhou.context["warnings"] == []
+    assert list(hangzhou.context["warnings"]) == []
 
 
 def test_early_warning_lists_every_reason_in_one_order(yongkang_complex, hangzhou_complex):
@@ -350,3 +352,56 @@ def test_early_warning_lists_every_reason_in_one_order(yongkang_complex, hangzho
         "满意度偏低：3.40 / 5",
         "服务次数由100次降至69次",
     ]
+
+
+def test_the_maps_points_are_fresh_after_a_complex_changes(client_as, yongkang_complex):
+    """The points come from the cache under the public lists' generation: a complex's save
+    shows on the next page, in the reader's language."""
+    yongkang_complex.longitude, yongkang_complex.latitude = Decimal("120.05"), Decimal("28.90")
+    yongkang_complex.save()
+    client = client_as(factories.provincial_official())
+
+    def points():
+        page = client.get("/dashboard/")
+        return {point["code"]: point for point in page.context["map_config"]["points"]}
+
+    assert points()[yongkang_complex.code]["status"] == "operating"
+    yongkang_complex.status, yongkang_complex.name = "rectifying", "永康五金综合体（新）"
+    yongkang_complex.save()
+    point = points()[yongkang_complex.code]
+    assert (point["status"], point["name"]) == ("rectifying", "永康五金综合体（新）")
+    assert point["value"] == [120.05, 28.9]
+
+
+def test_the_early_warnings_come_a_page_at_a_time_most_reasons_first(client_as):
+    """The province's warnings were a thousand rows at scale 10: twenty a page, the total in the
+    heading, the complex with the most reasons first, and every one reachable."""
+    from evaluation.models import DerivedValue, Evaluation, EvaluationScheme, Indicator
+
+    year = current_year()
+    scheme = EvaluationScheme.objects.filter(category="traditional").first()
+    run = draft_run(year - 1)
+    at_risk = [
+        factories.ComplexFactory(code=f"W{number:03d}", region=factories.region("330784"))
+        for number in range(25)
+    ]
+    for rank, complex_ in enumerate(at_risk, start=1):
+        Evaluation.objects.create(
+            run=run, complex=complex_, year=year - 1, category="traditional", scheme=scheme,
+            score=Decimal("41.00"), rank=rank, grade="fail",
+        )  # fmt: skip
+    # The last one also has a low rating: two reasons put it first.
+    DerivedValue.objects.create(
+        complex=at_risk[-1],
+        year=year,
+        indicator=Indicator.objects.get(code="average_rating"),
+        value=Decimal("3.10"),
+    )
+    expected = [at_risk[-1].code] + [complex_.code for complex_ in at_risk[:-1]]
+    client = client_as(factories.provincial_official())
+    first = client.get("/dashboard/", {"year": year})
+    assert first.context["warnings"].paginator.count == 25
+    assert [row["complex"].code for row in first.context["warnings"]] == expected[:20]
+    assert f"year={year}&amp;warnings_page=2" in first.content.decode()
+    second = client.get("/dashboard/", {"year": year, "warnings_page": 2})
+    assert [row["complex"].code for row in second.context["warnings"]] == expected[20:]

@@ -114,7 +114,7 @@ def test_a_county_officials_page_holds_no_figure_outside_the_county(
     # The page's tables: the rankings and the early warnings are Yongkang's alone.
     ranked = [row.complex_id for _label, rows in page.context["rankings"] for row in rows]
     assert ranked == [own.pk]
-    assert page.context["warnings"] == []
+    assert list(page.context["warnings"]) == []
 
 
 def test_the_summary_api_and_the_region_table_agree(api_as, client_as, yongkang_and_yiwu):

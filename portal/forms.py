@@ -1,4 +1,7 @@
+import html
+
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -20,28 +23,52 @@ def html_attributes(attrs: dict) -> str:
     )
 
 
+def _escaped(text) -> str:
+    """Django's ``conditional_escape`` without its lazy-string wrapping, for the hundreds of
+    options of a menu."""
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return html.escape(str(text))
+
+
 class QuickSelectMixin:
     """Renders a select and its options in Python, to the same HTML as Django's templates.
 
-    Django renders every option through a template of its own: the filter forms of the lists
-    (102 regions, up to 1,680 complexes at scale 10) spent most of a page's time there
-    (docs/PERFORMANCE.md)."""
+    Django renders every option through a template of its own, after building a dict of
+    attributes for each: the filter forms of the lists (102 regions, up to 1,680 complexes at
+    scale 10) spent most of a page's time there (docs/PERFORMANCE.md). The options are written
+    straight from the choices, selected as Django selects them (``ChoiceWidget.optgroups``)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"']
-        parts.append(html_attributes(widget["attrs"]) + ">")
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            for option in options:
-                parts.append(
-                    f'\n  <option value="{conditional_escape(option["value"])}"'
-                    f"{html_attributes(option['attrs'])}>{conditional_escape(option['label'])}"
-                    "</option>\n"  # the option template's own last line break
-                )
-            if group_name:
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        chosen = widget["value"]
+        has_selected = False
+
+        def option(value, label) -> str:
+            nonlocal has_selected
+            selected = (not has_selected or self.allow_multiple_selected) and str(value) in chosen
+            has_selected |= selected
+            return (
+                f'\n  <option value="{_escaped(value)}"{" selected" if selected else ""}>'
+                f"{_escaped(label)}</option>\n"  # the option template's own last line break
+            )
+
+        parts = [
+            f'<select name="{_escaped(widget["name"])}"',
+            html_attributes(widget["attrs"]),
+            ">",
+        ]
+        for choice_value, choice_label in self.choices:
+            if choice_value is None:
+                choice_value = ""
+            if isinstance(choice_label, (list, tuple)):
+                parts.append(f'\n  <optgroup label="{_escaped(choice_value)}">')
+                parts.extend(option(*choice) for choice in choice_label)
                 parts.append("\n  </optgroup>")
+            else:
+                parts.append(option(choice_value, choice_label))
         parts.append("\n</select>")
         return mark_safe("".join(parts))
 
@@ -57,6 +84,19 @@ def quick_select(widget: forms.Select) -> None:
     if kind not in _QUICK_SELECTS:
         _QUICK_SELECTS[kind] = type(f"Quick{kind.__name__}", (QuickSelectMixin, kind), {})
     widget.__class__ = _QUICK_SELECTS[kind]
+
+
+class ValuesChoiceIterator(ModelChoiceIterator):
+    """A model menu's options read as plain (value, label) pairs, the label from the field's
+    ``label_field`` column: a menu of the province's 1,680 complexes built as model instances
+    took most of a list page's time at scale 10 (docs/PERFORMANCE.md)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list(
+            self.field.to_field_name or "pk", self.field.label_field
+        )
 
 
 class BootstrapFormMixin:

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils import timezone
@@ -11,7 +12,7 @@ from complexes.filters import REGION_NAME_FIELDS, Mountain26Filter, RegionSubtre
 from complexes.models import Complex
 from portal import credit_code, policy
 from portal.filtering import UserFilterSet
-from portal.forms import FilterForm
+from portal.forms import FilterForm, ValuesChoiceIterator
 from portal.search import all_terms_match
 
 from .models import (
@@ -44,8 +45,17 @@ def offering_search_condition(text: str) -> Q:
     return all_terms_match(text, OFFERING_SEARCH_FIELDS)
 
 
+class ComplexChoiceField(forms.ModelChoiceField):
+    """A complex by its id, from a menu of the complexes' names."""
+
+    iterator = ValuesChoiceIterator
+    label_field = "name"
+
+
 class ComplexByIdFilter(django_filters.ModelChoiceFilter):
     """A complex chosen by its id; the choices are read only when the form is drawn."""
+
+    field_class = ComplexChoiceField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", Complex.objects.only("id", "code", "name").order_by("code"))

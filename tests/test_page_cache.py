@@ -15,7 +15,7 @@ from .services.factories import OfferingFactory
 
 pytestmark = pytest.mark.django_db
 
-CACHED_PAGES = ["/services/", "/complexes/"]
+CACHED_PAGES = ["/", "/services/", "/complexes/"]
 
 
 def get(client, url):
@@ -61,6 +61,15 @@ def test_an_edited_offering_shows_in_the_catalogue_at_once(offering):
     page = get(Client(), "/services/")[0]
     assert "模具钢材检测" in page and "注塑件尺寸检测" in page
     assert "五金制品质量检测" not in page
+
+
+def test_a_renamed_complex_shows_on_the_home_pages_map_at_once(yongkang_complex):
+    yongkang_complex.longitude, yongkang_complex.latitude = 120.05, 28.9
+    yongkang_complex.save()
+    assert yongkang_complex.name in get(Client(), "/")[0]
+    yongkang_complex.name = "永康五金综合体（更名）"
+    yongkang_complex.save()
+    assert "永康五金综合体（更名）" in get(Client(), "/")[0]
 
 
 def test_a_renamed_complex_and_a_new_member_show_in_the_directory_at_once(yongkang_complex):

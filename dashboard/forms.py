@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from complexes.region_picker import RegionChoiceField
 from complexes.selectors import regions_in_scope
 from evaluation.selectors import default_year
+from portal.forms import quick_select
 from portal.inputs import year_field
 
 from .measures import MAP_MEASURES
@@ -50,3 +51,4 @@ class RegionPickerForm(forms.Form):
         field.widget.attrs.update(
             {"class": "form-select form-select-sm", "data-submit-on-change": ""}
         )
+        quick_select(field.widget)

@@ -205,3 +205,22 @@ class TestChange:
 
     def test_the_page_needs_a_login(self, client):
         assert client.get(CHANGE_URL)["Location"].startswith(reverse("accounts:login"))
+
+
+def test_production_stores_argon2id_with_owasps_parameters_and_upgrades_older_hashes(settings):
+    """Passwords are kept as Argon2id at 19 MiB, two passes, one lane (accounts/hashers.py);
+    a PBKDF2 hash from before still signs in and is rewritten that way."""
+    from django.contrib.auth.hashers import make_password
+
+    import config.settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    user = factories.provincial_official()
+    user.password = make_password(NEW_PASSWORD, hasher="pbkdf2_sha256")
+    user.save()
+    assert Client().post(
+        "/accounts/login/", {"username": user.username, "password": NEW_PASSWORD}
+    ).status_code == 302  # fmt: skip
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.check_password(NEW_PASSWORD) and not user.check_password("Qiantang-river-tide-8")

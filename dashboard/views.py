@@ -155,11 +155,6 @@ def summary_pdf(request):
     filters = validated(DashboardFilterForm(request.GET or None))
     region = selectors.dashboard_region(user=request.user, filters=filters)
     year = selectors.dashboard_year(filters)
-    # The complexes at risk most reasons first, a page at a time (the province's were 1,000
-    # rows at scale 10); the Excel export has them all.
-    warnings = Paginator(complexes_at_risk(year=year, region=region), WARNINGS_PAGE_SIZE)
-    warnings = warnings.get_page(request.GET.get("warnings_page"))
-    warnings.object_list = warning_rows(warnings.object_list, year=year)
     context = {
         "region": region,
         "year": year,

@@ -7,13 +7,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import audit, policy
 from portal.exceptions import DomainError
 from portal.filtering import validated
-from portal.page_cache import cached_fragment
+from portal.page_cache import cached_fragment, cached_parts
 from portal.pagination import query_without
 from portal.views import render_history
 
@@ -50,22 +51,31 @@ def directory(request):
 def detail(request, code):
     """A complex's page. Readers outside its scope (visitors, other regions' officials, other
     operators, enterprises) see the same public page, which comes from the page cache
-    (``portal.page_cache``) until something it shows changes; those in scope also see its live
-    figures (services over time, reports, scores), rendered for each request."""
-    complex_ = get_object_or_404(selectors.complex_page(), code=code)
-    in_scope = policy.can(request.user, "view", complex_)
+    (``portal.page_cache``) until something it shows changes; a reader the policy lets view
+    nothing in anyone's scope (a visitor) gets it without the complex being read. Those in
+    scope also see its live figures (services over time, reports, scores), rendered for each
+    request."""
+    complex_ = None
+    if policy.can(request.user, "view"):
+        complex_ = get_object_or_404(selectors.complex_page(), code=code)
+        if policy.can(request.user, "view", complex_):
+            return render(request, "complexes/detail.html", _page_parts(request, complex_, True))
 
-    def content() -> str:
-        context = _detail_context(request.user, complex_, in_scope)
-        return render_to_string("complexes/_detail.html", context, request)
+    def public_parts() -> dict[str, str]:
+        public = complex_ or get_object_or_404(selectors.complex_page(), code=code)
+        return _page_parts(request, public, False)
 
-    template = "complexes/_detail.html"
-    context = {
-        "complex": complex_,
-        "crumbs": complex_crumbs(complex_),
-        "content": content() if in_scope else cached_fragment(request, template, content),
+    parts = cached_parts(request, "complexes/detail", public_parts)
+    return render(request, "complexes/detail.html", parts)
+
+
+def _page_parts(request, complex_: Complex, in_scope: bool) -> dict[str, str]:
+    context = _detail_context(request.user, complex_, in_scope)
+    return {
+        "title": escape(complex_.name),
+        "breadcrumbs": render_to_string("_breadcrumbs.html", {"crumbs": complex_crumbs(complex_)}),
+        "content": render_to_string("complexes/_detail.html", context, request),
     }
-    return render(request, "complexes/detail.html", context)
 
 
 def _detail_context(user, complex_: Complex, in_scope: bool) -> dict:

@@ -26,11 +26,11 @@ from portal.api.public_cache import current_generation, store_entry
 
 # Raised whenever what a cached part may contain changes, so that no part cached before a
 # deployment is served after it.
-FRAGMENT_FORMAT = 1
+FRAGMENT_FORMAT = 2
 # Parts each process remembers (at most a few MB).
 REMEMBERED = 128
 
-_remembered: OrderedDict[str, tuple[int, str]] = OrderedDict()
+_remembered: OrderedDict[str, tuple[int, dict[str, str]]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -42,7 +42,7 @@ def fragment_key(request, name: str) -> str:
     )
 
 
-def _recall(key: str, generation: int) -> str | None:
+def _recall(key: str, generation: int) -> dict[str, str] | None:
     with _lock:
         found = _remembered.get(key)
         if found is None or found[0] != generation:
@@ -51,29 +51,35 @@ def _recall(key: str, generation: int) -> str | None:
         return found[1]
 
 
-def _remember(key: str, generation: int, html: str) -> None:
+def _remember(key: str, generation: int, parts: dict[str, str]) -> None:
     with _lock:
-        _remembered[key] = (generation, html)
+        _remembered[key] = (generation, parts)
         _remembered.move_to_end(key)
         while len(_remembered) > REMEMBERED:
             _remembered.popitem(last=False)
 
 
-def cached_fragment(request, name: str, render: Callable[[], str]) -> SafeString:
-    """The part of the page ``render`` makes, from the cache when the public lists have not
-    changed since it was rendered for this audience, language and URL. A part holding a form's
-    CSRF token belongs to its reader's session and is never kept."""
+def cached_parts(request, name: str, render: Callable[[], dict[str, str]]) -> dict[str, SafeString]:
+    """The named parts of a page (its title, breadcrumbs and content, say) that ``render``
+    makes, from the cache when the public lists have not changed since they were rendered for
+    this audience, language and URL. Parts holding a form's CSRF token belong to their reader's
+    session and are never kept. What ``render`` raises (a 404) is raised, and nothing kept."""
     key = fragment_key(request, name)
     generation = current_generation()
-    html = _recall(key, generation)
-    if html is None:
+    parts = _recall(key, generation)
+    if parts is None:
         entry = cache.get(key)
         if entry is not None and entry[0] == generation:
-            html = entry[1]
+            parts = entry[1]
         else:
-            html = str(render())
-            if "csrfmiddlewaretoken" in html:
-                return mark_safe(html)
-            store_entry(key, generation, html)
-        _remember(key, generation, html)
-    return mark_safe(html)
+            parts = {part: str(html) for part, html in render().items()}
+            if any("csrfmiddlewaretoken" in html for html in parts.values()):
+                return {part: mark_safe(html) for part, html in parts.items()}
+            store_entry(key, generation, parts)
+        _remember(key, generation, parts)
+    return {part: mark_safe(html) for part, html in parts.items()}
+
+
+def cached_fragment(request, name: str, render: Callable[[], str]) -> SafeString:
+    """The part of the page ``render`` makes, kept as ``cached_parts`` keeps parts."""
+    return cached_parts(request, name, lambda: {"content": render()})["content"]

@@ -44,13 +44,37 @@ def test_a_repeated_anonymous_page_reads_no_rows(offering, url):
     assert main_part(again) == main_part(first)
 
 
-def test_the_public_complex_page_reads_only_the_complex_again(offering):
+def test_a_visitor_reads_no_rows_for_a_complex_page_again(offering):
     url = f"/complexes/{offering.complex.code}/"
     first, first_queries = get(Client(), url)
     again, again_queries = get(Client(), url)
-    # The complex itself (whose scope decides whether the cache may answer).
-    assert (first_queries, again_queries) == (8, 1)
+    # A visitor is in no complex's scope: the cache answers without reading the complex.
+    assert (first_queries, again_queries) == (8, 0)
     assert main_part(again) == main_part(first)
+    assert again.count(offering.complex.name) == first.count(offering.complex.name)
+
+
+def test_a_visitor_sees_a_renamed_complex_and_region_in_its_pages_title_at_once(yongkang_complex):
+    url = f"/complexes/{yongkang_complex.code}/"
+    get(Client(), url)
+    yongkang_complex.name = "永康五金综合体（更名）"
+    yongkang_complex.save()
+    region = yongkang_complex.region
+    region.name = "永康（更名）"
+    region.save()
+    page = get(Client(), url)[0]
+    assert "<title>永康五金综合体（更名） · " in page
+    assert 'aria-current="page">永康五金综合体（更名）</li>' in page
+    assert "永康（更名）</a></li>" in page
+
+
+def test_an_unknown_or_deleted_complex_answers_404_to_a_visitor_every_time(yongkang_complex):
+    for _ in range(2):
+        assert Client().get("/complexes/ZJ00000000/").status_code == 404
+    url = f"/complexes/{yongkang_complex.code}/"
+    assert Client().get(url).status_code == 200
+    yongkang_complex.delete()
+    assert Client().get(url).status_code == 404
 
 
 def test_an_edited_offering_shows_in_the_catalogue_at_once(offering):

@@ -112,5 +112,6 @@ def test_pinned_counts(counts_at_scale):
     # complex already read); in scope also the services per quarter, the latest result (and its
     # indicators' dimensions when there is one), the reports and the surveyed impact (its
     # aggregate; beside it the reported growth when surveys were sent). Out of scope, the second
-    # request reads the complex and takes the rest from the page cache (tests/test_page_cache.py).
-    assert detail_by_viewer == {"public": 1, "province": 15, "other city": 4, "operator": 16}
+    # request reads the complex (whose scope decides) and takes the rest from the page cache; a
+    # visitor, in no one's scope, reads nothing (tests/test_page_cache.py).
+    assert detail_by_viewer == {"public": 0, "province": 15, "other city": 4, "operator": 16}

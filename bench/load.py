@@ -121,7 +121,11 @@ def main() -> int:
     # Other jobs on the machine share its cores: say how busy it was.
     busy = os.getloadavg()[0]
     rounds = [int(users) for users in options.ramp.split(",")] if options.ramp else []
-    with tempfile.TemporaryDirectory() as scratch, gunicorn(django_env(url)) as address:
+    # Each simulated person comes from an address of their own, as people behind the
+    # production proxy do (bench/locustfile.py): from one address, the per-address login
+    # budget would refuse a hundred people signing in, as it should.
+    served = django_env(url, DJANGO_BEHIND_PROXY="true", DJANGO_PROXY_COUNT="1")
+    with tempfile.TemporaryDirectory() as scratch, gunicorn(served) as address:
         accounts = Path(scratch) / "accounts.json"
         write_demo_accounts(url, accounts)
         if rounds:

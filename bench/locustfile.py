@@ -4,11 +4,14 @@ Visitors (anonymous) browse the service catalogue, offering pages, the directory
 and complex pages. Signed-in people do their daily pages: officials (the provincial, a city
 and a county demo account) the dashboard, results, reports and requests; operators their
 complex, requests, catalogue and annual reports; enterprises the catalogue, their requests and
-vouchers. Every user pauses 1 to 3 s between pages, as a person reading them does. The demo
+vouchers. Every user pauses 1 to 3 s between pages, as a person reading them does, and comes
+from an address of their own (``X-Forwarded-For``, which the server started by ``bench.load``
+reads as a proxy's, so the limiters count each person apart). The demo
 accounts of operators and enterprises come from the file named by ``LOAD_ACCOUNTS`` (written by
 ``bench.load`` from the seeded database).
 """
 
+import itertools
 import json
 import os
 import random
@@ -19,6 +22,16 @@ from locust import HttpUser, between, task
 DEMO_PASSWORD = "demo-pass-2026"
 OFFICIALS = ["city-330700", "county-330784", "province"]
 PAGE_SIZE = 100
+
+
+_addresses = itertools.count(1)
+
+
+def from_own_address(user: HttpUser) -> None:
+    """Give the person an address of their own in 10.0.0.0/8 for every request they make."""
+    number = next(_addresses)
+    address = f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
+    user.client.headers["X-Forwarded-For"] = address
 
 
 def demo_accounts(kind: str) -> list[str]:
@@ -54,6 +67,7 @@ class Visitor(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
+        from_own_address(self)
         self.offering_ids, self.complex_codes = ids_and_codes(self.client)
 
     @task(3)
@@ -91,6 +105,7 @@ class Official(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
+        from_own_address(self)
         sign_in(self, random.choice(OFFICIALS))
 
     @task(4)
@@ -123,6 +138,7 @@ class Operator(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
+        from_own_address(self)
         username = random.choice(demo_accounts("operators"))
         self.complex_code = username.removeprefix("op-")
         sign_in(self, username)
@@ -149,6 +165,7 @@ class Enterprise(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
+        from_own_address(self)
         sign_in(self, random.choice(demo_accounts("enterprises")))
 
     @task(3)

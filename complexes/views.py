@@ -15,7 +15,7 @@ from portal import audit, policy
 from portal.exceptions import DomainError
 from portal.filtering import validated
 from portal.page_cache import cached_fragment, cached_parts
-from portal.pagination import query_without
+from portal.pagination import list_page, query_without
 from portal.views import render_history
 
 from . import selectors, services
@@ -26,6 +26,8 @@ from .pages import contributed_blocks
 from .parts import PARTS
 
 DIRECTORY_PAGE_SIZE = 20
+# A complex's shared instruments and talent teams, a page of each at a time.
+PARTS_PAGE_SIZE = 20
 
 
 def directory(request):
@@ -70,7 +72,7 @@ def detail(request, code):
 
 
 def _page_parts(request, complex_: Complex, in_scope: bool) -> dict[str, str]:
-    context = _detail_context(request.user, complex_, in_scope)
+    context = _detail_context(request, complex_, in_scope)
     return {
         "title": escape(complex_.name),
         "breadcrumbs": render_to_string("_breadcrumbs.html", {"crumbs": complex_crumbs(complex_)}),
@@ -78,7 +80,8 @@ def _page_parts(request, complex_: Complex, in_scope: bool) -> dict[str, str]:
     }
 
 
-def _detail_context(user, complex_: Complex, in_scope: bool) -> dict:
+def _detail_context(request, complex_: Complex, in_scope: bool) -> dict:
+    user = request.user
     prefetch_related_objects([complex_], "status_changes__changed_by")
     editable = services.editable_complex_fields(user, complex_)
     type_counts = selectors.member_type_counts(complex_=complex_)
@@ -89,8 +92,14 @@ def _detail_context(user, complex_: Complex, in_scope: bool) -> dict:
         "member_total": sum(type_counts.values()),
         "member_counts": [(InstitutionType(kind).label, n) for kind, n in type_counts.items()],
         **contributed_blocks(complex_=complex_, member_counts=type_counts, in_scope=in_scope),
-        "instruments": complex_.instruments.all()[:50],
-        "talent_teams": complex_.talent_teams.all()[:50],
+        "instruments": list_page(
+            request, complex_.instruments.all(), per_page=PARTS_PAGE_SIZE, param="instruments_page"
+        ),
+        "instruments_query": query_without(request, "instruments_page"),
+        "talent_teams": list_page(
+            request, complex_.talent_teams.all(), per_page=PARTS_PAGE_SIZE, param="teams_page"
+        ),
+        "talent_teams_query": query_without(request, "teams_page"),
         "can_edit_profile": bool(editable - {"status"}),
         # A removed complex has no status left to move to: no button leading nowhere.
         "can_change_status": "status" in editable and status_can_move,

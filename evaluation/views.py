@@ -20,7 +20,7 @@ from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
 from portal.forms import offer_years
 from portal.models import Job
-from portal.pagination import SteadyPaginator, query_without
+from portal.pagination import list_page, query_without
 from portal.pdf import pdf_response
 from portal.uploads import private_download
 
@@ -502,10 +502,6 @@ def indicator_catalogue(request):
     return render(request, "evaluation/indicator_catalogue.html", context)
 
 
-def _work_list(request, rows, param: str):
-    return SteadyPaginator(rows, WORK_LIST_PAGE_SIZE).get_page(request.GET.get(param))
-
-
 @login_required
 def rankings(request):
     """Ranking tables per category for officials, with filters, the publication and the
@@ -531,12 +527,18 @@ def rankings(request):
         "query": query_without(request),
         "year": year,
         "publication": selectors.publication(year=year) if year else None,
-        "proposals": _work_list(
-            request, selectors.pending_removal_proposals(user=request.user), "proposals_page"
+        "proposals": list_page(
+            request,
+            selectors.pending_removal_proposals(user=request.user),
+            per_page=WORK_LIST_PAGE_SIZE,
+            param="proposals_page",
         ),
         "proposals_query": query_without(request, "proposals_page"),
-        "rechecks": _work_list(
-            request, selectors.rectifications_awaiting_recheck(user=request.user), "rechecks_page"
+        "rechecks": list_page(
+            request,
+            selectors.rectifications_awaiting_recheck(user=request.user),
+            per_page=WORK_LIST_PAGE_SIZE,
+            param="rechecks_page",
         ),
         "rechecks_query": query_without(request, "rechecks_page"),
         "recheck_form": RecheckForm(initial={"checked_on": timezone.localdate()}),

@@ -5,7 +5,7 @@ A province's list of service requests holds 1.5 million rows at scale 10: counti
 counts up to ``cap`` rows (a LIMIT the database stops at) and, beyond it, says "more than": the
 pages up to the cap stay reachable, and a filter narrows the rest."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
 # Twenty pages of a hundred. The count stops at the cap, but the database reads rows until it
@@ -54,3 +54,9 @@ class SteadyPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+
+def list_page(request, rows, *, per_page: int, param: str) -> Page:
+    """The page of one of a page's several lists that the query parameter ``param`` asks for
+    (the first when absent or out of range), read the same way whether or not it has rows."""
+    return SteadyPaginator(rows, per_page).get_page(request.GET.get(param))

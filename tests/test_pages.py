@@ -1,9 +1,10 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from complexes.models import ComplexStatusChange, Institution
+from complexes.models import ComplexStatusChange, Institution, SharedInstrument, TalentTeam
 
 from . import factories
 
@@ -232,3 +233,34 @@ def test_unknown_parts_and_other_complexes_parts_are_404(
     foreign = factories.InstitutionFactory(complex=hangzhou_complex)
     url = reverse("complexes:part_edit", args=[yongkang_complex.code, "members", foreign.pk])
     assert client.get(url).status_code == 404
+
+
+def test_every_instrument_and_team_of_a_large_complex_is_reachable(client_as, yongkang_complex):
+    """More than a page of instruments and teams: the page says how many there are and pages
+    through them, and the operator can edit the last one (a cap of 50 rows once hid the rest)."""
+    for number in range(1, 26):
+        SharedInstrument.objects.create(
+            complex=yongkang_complex, name=f"仪器{number:02}", original_value=1000 * number
+        )
+        TalentTeam.objects.create(
+            complex=yongkang_complex, name=f"团队{number:02}", leader="陈工", size=3
+        )
+    cheapest = SharedInstrument.objects.get(name="仪器01")
+    last_team = TalentTeam.objects.get(name="团队25")
+    url = reverse("complexes:detail", args=[yongkang_complex.code])
+    operator = client_as(factories.operator_of(yongkang_complex))
+    for client in (operator, Client()):
+        first = client.get(url).content.decode()
+        assert '<span class="badge bg-secondary">25</span>' in first
+        assert "仪器25" in first and "仪器01" not in first
+        assert "团队01" in first and "团队25" not in first
+        assert "instruments_page=2" in first and "teams_page=2" in first
+        second = client.get(url, {"instruments_page": 2, "teams_page": 2}).content.decode()
+        assert "仪器01" in second and "仪器25" not in second
+        assert "团队25" in second and "团队01" not in second
+    second = operator.get(url, {"instruments_page": 2, "teams_page": 2}).content.decode()
+    edit = reverse("complexes:part_edit", args=[yongkang_complex.code, "instruments", cheapest.pk])
+    assert edit in second
+    assert reverse("complexes:part_edit", args=[yongkang_complex.code, "teams", last_team.pk]) in (
+        second
+    )

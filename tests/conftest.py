@@ -131,3 +131,12 @@ def _shipped_data_survives_flushes(request):
         return
     for module, loader in SHIPPED_DATA:
         getattr(import_module(module), loader)(apps, None)
+
+
+@pytest.fixture
+def one_rate_window(monkeypatch):
+    """django-ratelimit counts in fixed windows (a minute, an hour): posts that straddle the end
+    of one start the count again. Tests of a limit count within a single window."""
+    import django_ratelimit.core
+
+    monkeypatch.setattr(django_ratelimit.core, "_get_window", lambda value, period: 2**40)

@@ -100,11 +100,13 @@ class TestResetRequest:
         assert "Choose a new password here" in english.body
         assert "请在此设置新密码" in chinese.body
 
+    @pytest.mark.usefixtures("one_rate_window")
     def test_requests_are_rate_limited_per_client_address(self, client):
         answers = [ask_for_reset(client, f"someone{n}@example.org").status_code for n in range(21)]
         assert answers == [302] * 20 + [429]
         assert "请求过于频繁" in ask_for_reset(client, "x@example.org").content.decode()
 
+    @pytest.mark.usefixtures("one_rate_window")
     def test_requests_are_rate_limited_per_email_address(self, client):
         def from_address(n):
             return ask_for_reset(client, "Target@Example.org ", REMOTE_ADDR=f"10.0.0.{n}")

@@ -122,6 +122,7 @@ def test_names_merely_containing_a_reserved_word_are_accepted(api_client):
     assert response.status_code == 201, response.content
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_registration_is_rate_limited_per_address_on_the_page_and_the_api(client, api_client):
     """Five registrations an hour from one address (DJANGO_REGISTRATION_RATE_LIMIT), however
     they are sent; the sixth answers 429 and creates nothing."""

@@ -2,7 +2,6 @@ from http import HTTPStatus
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -15,7 +14,7 @@ from evaluation.models import Grade
 from portal import policy
 from portal.filtering import validated
 from portal.money import WAN
-from portal.pagination import query_without
+from portal.pagination import list_page, query_without
 from portal.pdf import pdf_response
 
 from . import selectors
@@ -92,8 +91,12 @@ def overview(request):
     }
     # The complexes at risk most reasons first, a page at a time (the province's were 1,000
     # rows at scale 10); the Excel export has them all.
-    warnings = Paginator(complexes_at_risk(year=year, region=region), WARNINGS_PAGE_SIZE)
-    warnings = warnings.get_page(request.GET.get("warnings_page"))
+    warnings = list_page(
+        request,
+        complexes_at_risk(year=year, region=region),
+        per_page=WARNINGS_PAGE_SIZE,
+        param="warnings_page",
+    )
     warnings.object_list = warning_rows(warnings.object_list, year=year)
     context = {
         "region": region,

@@ -3,9 +3,10 @@
 An app describes a table as a ``TableExport``: translated column headers, a value accessor per
 column, number formats, the list's filter form and its selector, which gives the same scoped,
 filtered rows the page shows. The download validates the query string with the filter form and
-calls the selector with the user and the validated filters. The workbook is written by
-XlsxWriter in constant-memory mode (each row goes to disk as it is written) from rows read in
-chunks through a server-side cursor, so memory does not grow with the number of rows.
+calls the selector with the user and the validated filters. Rows are read in chunks through a
+server-side cursor and each goes to disk as it is written (``portal.sheet_rows``: the cells as
+text, put into the sheets XlsxWriter writes with the header, styles and column widths), so memory
+does not grow with the number of rows.
 
 A table small enough (``EXPORT_INLINE_ROW_LIMIT``) is sent in the response; a larger one would
 outlast the web server's timeout, so the download link offers to have it built instead, and a
@@ -16,8 +17,7 @@ through the same selector.
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -37,6 +37,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from . import sheet_rows
 from .csv_exports import SqlValue, csv_view, sql_local_time
 from .exceptions import DomainError
 from .filtering import Filters, filters_as_json, validated
@@ -53,12 +54,6 @@ SHEET_TITLE_MAX = 31
 SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
 # An Excel sheet holds 1,048,576 rows; a longer table goes on in another sheet, header and all.
 SHEET_ROWS = 1_048_576
-WORKBOOK_OPTIONS = {
-    "constant_memory": True,
-    # Cells hold what the portal stores: text is never read as a formula or a link.
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-}
 
 
 @dataclass(frozen=True)
@@ -141,37 +136,28 @@ class TableExport:
 
     def write(self, rows: Iterable, handle) -> int:
         """Write the workbook into an open binary file; answers the number of data rows."""
-        book = xlsxwriter.Workbook(handle, WORKBOOK_OPTIONS)
-        formats = [
-            book.add_format({"num_format": column.number_format}) if column.number_format else None
-            for column in self.columns
-        ]
-        bold = book.add_format({"bold": True})
         if isinstance(rows, QuerySet) and self.csv_columns_complete():
             values = self._database_values(rows)
         else:
             values = self._python_values(rows)
-        plan = list(enumerate(formats))
-        count = 0
-        line = SHEET_ROWS
-        for row in values:
-            if line == SHEET_ROWS:
-                writers = self._new_sheet(book, bold)
-                line = 1
-            for position, cell_format in plan:
-                value = row[position]
-                if value is None:
-                    continue
-                writer = writers.get(type(value))
-                if writer is None:  # translated labels (lazy strings) and anything else
-                    writer, value = writers[str], str(value)
-                writer(line, position, value, cell_format)
-            line += 1
-            count += 1
-        if count == 0:
-            self._new_sheet(book, bold)
-        book.close()
-        return count
+        with tempfile.TemporaryFile() as skeleton:
+            book = xlsxwriter.Workbook(skeleton)
+            formats = [
+                book.add_format({"num_format": column.number_format})
+                if column.number_format
+                else None
+                for column in self.columns
+            ]
+            bold = book.add_format({"bold": True})
+            # The formats' style indices, which XlsxWriter gives a format when a column or cell
+            # first uses it, as the rows written apart refer to them.
+            styles = [0 if fmt is None else fmt._get_xf_index() for fmt in formats]
+            with sheet_rows.written_rows(values, styles, SHEET_ROWS - 1) as sheets:
+                for number in range(1, len(sheets) + 1):
+                    self._add_sheet(book, number, formats, bold)
+                book.close()
+                sheet_rows.pack(skeleton, sheets, handle)
+                return sum(sheet.count for sheet in sheets)
 
     def _database_values(self, rows: QuerySet) -> Iterable[tuple]:
         """The cells of each row as the database computes them for the CSV (labels in the
@@ -206,24 +192,14 @@ class TableExport:
                 cells.append(known[key])
             yield cells
 
-    def _new_sheet(self, book, bold) -> dict[type, Callable]:
-        """Add a sheet with the header row; answers its cell writer per type of value."""
-        number = len(book.worksheets()) + 1
+    def _add_sheet(self, book, number: int, formats, bold) -> None:
+        """A sheet with the header row, the columns' widths and formats, the header frozen."""
         title = self.sheet_title() if number == 1 else f"{self.sheet_title()[:25]} ({number})"
         sheet = book.add_worksheet(title)
-        for position, column in enumerate(self.columns):
-            sheet.set_column(position, position, column.width)
+        for position, (column, cell_format) in enumerate(zip(self.columns, formats, strict=True)):
+            sheet.set_column(position, position, column.width, cell_format)
             sheet.write_string(0, position, str(column.header), bold)
         sheet.freeze_panes(1, 0)
-        return {
-            str: sheet.write_string,
-            int: sheet.write_number,
-            float: sheet.write_number,
-            Decimal: sheet.write_number,
-            datetime: sheet.write_datetime,
-            date: sheet.write_datetime,
-            bool: sheet.write_boolean,
-        }
 
     def sheet_title(self) -> str:
         return str(self.title).translate(SHEET_TITLE_FORBIDDEN)[:SHEET_TITLE_MAX]

@@ -3,10 +3,12 @@ obey scope and filters, and read a fixed number of queries whatever the number o
 
 import html
 import subprocess
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO, StringIO
 
 import pytest
+import xlsxwriter
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -348,6 +350,60 @@ def test_a_table_longer_than_a_sheet_goes_on_in_another_sheet(monkeypatch, tmp_p
     ]
     # Text that looks like a formula stays text.
     assert book.worksheets[0]["B2"].data_type == "s"
+
+
+def test_cells_read_back_as_written_whatever_they_hold(tmp_path):
+    """The rows are written as SpreadsheetML text apart from XlsxWriter (portal.sheet_rows):
+    markup, control characters, Excel's own escapes, edge spaces, over-long text, numbers, yes/no,
+    dates and gaps read back as the cells were given, in the columns' number formats."""
+    long_text = "检" * 40_000
+    given = [
+        ('a & b <c> "d"', Decimal("1234.50"), datetime(2025, 3, 1, 8, 30), True, "甲"),
+        ("bell\x07 and tab\tend", 7, date(2025, 12, 31), False, None),
+        ("_x0041_ stays literal", 2.5, None, None, "  edge spaces  "),
+        (long_text, None, None, None, "乙"),
+    ]
+    table = TableExport(
+        title="单元格",
+        columns=[
+            Column("文字", lambda row: row[0]),
+            Column("金额", lambda row: row[1], number_format=MONEY),
+            Column("时间", lambda row: row[2], number_format=exports.DATE_TIME),
+            Column("是否", lambda row: row[3]),
+            Column("备注", lambda row: row[4]),
+        ],
+        rows=list,
+    )
+    target = tmp_path / "cells.xlsx"
+    with open(target, "wb") as handle:
+        assert table.write(given, handle) == 4
+    # The sheet's stated extent, which readers that stream a sheet trust.
+    assert load_workbook(target, read_only=True).active.calculate_dimension() == "A1:E5"
+    sheet = load_workbook(target).active
+    assert sheet.freeze_panes == "A2"
+    assert [cell.value for cell in sheet[1]] == ["文字", "金额", "时间", "是否", "备注"]
+    # Text is stored as XlsxWriter stores inline text through its API (a control character and a
+    # literal "_xHHHH_" as Excel's escapes, which Excel shows as given and openpyxl does not undo).
+    reference_file = tmp_path / "reference.xlsx"
+    reference = xlsxwriter.Workbook(str(reference_file), {"constant_memory": True})
+    reference_sheet = reference.add_worksheet()
+    for line, (text, *_rest) in enumerate(given):
+        reference_sheet.write_string(line, 0, text)
+    reference.close()
+    expected = load_workbook(reference_file).active
+    assert [sheet.cell(line + 2, 1).value for line in range(4)] == [
+        expected.cell(line + 1, 1).value for line in range(4)
+    ]
+    assert sheet["A2"].value == 'a & b <c> "d"'
+    assert sheet["A5"].value == "检" * 32_767  # Excel's limit for a cell's text
+    assert sheet["E4"].value == "  edge spaces  "
+    assert (sheet["B2"].value, sheet["B2"].number_format) == (Decimal("1234.5"), MONEY)
+    assert (sheet["B3"].value, sheet["B4"].value, sheet["B5"].value) == (7, 2.5, None)
+    assert sheet["C2"].value == datetime(2025, 3, 1, 8, 30)
+    assert sheet["C2"].number_format == exports.DATE_TIME
+    assert sheet["C3"].value == datetime(2025, 12, 31)
+    assert (sheet["D2"].value, sheet["D3"].value, sheet["E3"].value) == (True, False, None)
+    assert sheet["A2"].font.b is False and sheet["A1"].font.b is True
 
 
 def test_an_empty_table_is_a_sheet_with_its_header(tmp_path):

@@ -229,27 +229,26 @@ def latest_recompute_job() -> Job | None:
 
 
 def top_ranked(*, year: int, region_code: str, limit: int) -> dict[str, list[Evaluation]]:
-    """The best ``limit`` results of each category among the region's complexes, in one query.
+    """The best ``limit`` results of each category among the region's complexes, in two queries.
 
     The rank shown is the province-wide rank in the category, as published.
     """
-    # The window picks the ids alone; the joins and the peer count (``ranked_of``, a subquery
-    # per row) apply to the rows picked, and the LIMIT (never below their number) lets the
-    # planner count the peers of those rows only. Over the whole year, the estimated cost made
-    # PostgreSQL compile the query (JIT: 140 ms of a 230 ms query at scale 10).
-    best = (
+    # The window picks the ids alone, then the rows are read by those ids with their joins and
+    # peer count (``ranked_of``, a subquery per row). Read in one statement, the planner
+    # expected hundreds of rows and hashed every complex's wide row for the join (5.7 ms at
+    # scale 10 against 3 ms for both statements); over the whole year its estimated cost made
+    # PostgreSQL compile the query (JIT: 140 ms of a 230 ms query).
+    best = list(
         Evaluation.objects.shown()
         .filter(year=year, complex__region__code__startswith=subtree_prefix(region_code))
         .annotate(
             place=Window(RowNumber(), partition_by=F("category"), order_by=[F("rank"), F("pk")])
         )
         .filter(place__lte=limit)
-        .values("pk")
+        .values_list("pk", flat=True)
     )
     rows = (
-        evaluation_list()
-        .filter(pk__in=best)
-        .order_by("category", "rank", "pk")[: limit * len(Category.choices)]
+        evaluation_list().filter(pk__in=best).defer("breakdown").order_by("category", "rank", "pk")
     )
     tables: dict[str, list[Evaluation]] = defaultdict(list)
     for evaluation in rows:

@@ -1,3 +1,5 @@
+import json
+import re
 from collections import defaultdict
 from decimal import Decimal
 from io import StringIO
@@ -222,7 +224,8 @@ def test_query_counts_do_not_depend_on_the_scale(client_as, api_as, scale):
     # instead, in one statement), their figures in one statement (the complexes on the map
     # come from the cache once read: the public lists' generation), the map's layer of the 26 mountain counties, the published years (the year picker marks
     # them), the region's figures over the trend's years, the complexes counted by level,
-    # category and status, the top of the ranking, the region menu's regions, the early
+    # category and status, the top of the ranking (its picks, then their rows: none here, where
+    # nothing is evaluated), the region menu's regions, the early
     # warning (every reason in one statement; where complexes are at risk, two more: their
     # codes, which order them, and the complexes of the page shown) and the unread
     # notifications.
@@ -362,8 +365,9 @@ def test_the_maps_points_are_fresh_after_a_complex_changes(client_as, yongkang_c
     client = client_as(factories.provincial_official())
 
     def points():
-        page = client.get("/dashboard/")
-        return {point["code"]: point for point in page.context["map_config"]["points"]}
+        page = client.get("/dashboard/").content.decode()
+        config = re.search(r'<script id="map-config" type="application/json">(.*?)</script>', page)
+        return {point["code"]: point for point in json.loads(config.group(1))["points"]}
 
     assert points()[yongkang_complex.code]["status"] == "operating"
     yongkang_complex.status, yongkang_complex.name = "rectifying", "永康五金综合体（新）"

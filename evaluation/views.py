@@ -20,7 +20,7 @@ from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
 from portal.forms import offer_years
 from portal.models import Job
-from portal.pagination import list_page, query_without
+from portal.pagination import LateRowsPaginator, list_page, query_without
 from portal.pdf import pdf_response
 from portal.uploads import private_download
 
@@ -98,7 +98,7 @@ def reports(request):
     """Operators: their reports and what is due. Officials: the reports in scope to review."""
     filterset = page_filters(ReportFilter, request.GET, user=request.user)
     rows = selectors.report_table(user=request.user, filters=validated(filterset.form))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LateRowsPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,

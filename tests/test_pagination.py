@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from complexes.models import Complex
 from portal import pagination
 from tests import factories
 from tests.services.factories import ServiceRequestFactory
@@ -35,3 +36,15 @@ def test_pages_up_to_the_cap_stay_reachable():
     paginator = pagination.CappedPaginator(list(range(25)), 10, cap=20)
     assert (paginator.count, paginator.capped, paginator.num_pages) == (20, True, 2)
     assert list(paginator.page(2)) == list(range(10, 20))
+
+
+def test_a_page_read_by_its_ids_holds_the_lists_rows_in_its_order():
+    """``LateRowsPaginator`` reads a page's ids, then their rows: the same rows in the same
+    order as the list's own slice, on every page, the last one short."""
+    for number in range(7):
+        factories.ComplexFactory(name=f"综合体{(number * 5) % 7}")
+    rows = Complex.objects.select_related("region").order_by("-name", "pk")
+    paginator = pagination.LateRowsPaginator(rows, 3)
+    pages = [list(paginator.page(number).object_list) for number in paginator.page_range]
+    assert pages == [list(rows[0:3]), list(rows[3:6]), list(rows[6:9])]
+    assert [len(page) for page in pages] == [3, 3, 1]

@@ -63,11 +63,11 @@ def measure(client, api_client, scale):
 
 
 PINNED = {
-    # Reports page: session, user, inbox count, count + page, reporting periods, the
-    # filter's region choices.
-    ("province", "/evaluation/reports/"): 7,
-    ("province", f"/evaluation/reports/?year={THIS_YEAR}&status=submitted"): 7,
-    ("city-330700", "/evaluation/reports/"): 7,
+    # Reports page: session, user, inbox count, count, the page's ids then their rows,
+    # reporting periods, the filter's region choices.
+    ("province", "/evaluation/reports/"): 8,
+    ("province", f"/evaluation/reports/?year={THIS_YEAR}&status=submitted"): 8,
+    ("city-330700", "/evaluation/reports/"): 8,
     # Results page: session, user, inbox count, count + a page of results (each with the number
     # ranked in its category), publication and its schemes, latest job, pending removals and
     # rectifications awaiting their re-check (a count and a page each), region choices

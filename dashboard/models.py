@@ -30,3 +30,19 @@ class RegionFigure(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.region_id} {self.measure}={self.value}"
+
+
+class DataChange(models.Model):
+    """A committed transaction that wrote to a table the dashboard reads, recorded by the
+    database itself (statement triggers, ``dashboard.data_version``): the ORM's saves, bulk
+    writes and the nightly job's own SQL alike."""
+
+    id = models.BigAutoField(primary_key=True)
+    changed_at = models.DateTimeField(_("changed at"), db_default=models.functions.Now())
+
+    class Meta:
+        verbose_name = _("dashboard data change")
+        verbose_name_plural = _("dashboard data changes")
+
+    def __str__(self):
+        return f"{self.pk} {self.changed_at:%Y-%m-%d %H:%M:%S}"

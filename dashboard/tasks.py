@@ -2,6 +2,7 @@ from celery import shared_task
 
 from evaluation.recompute import AlreadyRunning, recompute_lock
 
+from .data_version import forget_old_changes
 from .figures import figures_refresh
 from .selectors import current_year
 
@@ -22,6 +23,7 @@ def refresh_figures(self, year: int | None = None) -> int:
     recomputation's advisory lock, so that it never reads scores and allocations half
     replaced."""
     years = [year] if year else [current_year(), current_year() - 1]
+    forget_old_changes()
     try:
         with recompute_lock():
             return sum(figures_refresh(year=each) for each in years)

@@ -3,8 +3,11 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -14,11 +17,13 @@ from evaluation.models import Grade
 from portal import policy
 from portal.filtering import validated
 from portal.money import WAN
+from portal.page_cache import cached_parts
 from portal.pagination import list_page, query_without
 from portal.pdf import pdf_response
 
 from . import selectors
 from .comparison import CompareForm, comparison_export, complex_comparison
+from .data_version import data_version
 from .forms import DashboardFilterForm, RegionPickerForm
 from .measures import MAP_MEASURES, MAP_UNITS, MONEY_MEASURES
 from .warnings import complexes_at_risk, warning_rows
@@ -37,7 +42,23 @@ def official_required(view):
 
 @official_required
 def overview(request):
+    """The region's overview, rendered once for each audience, language and URL until what it
+    shows changes (``dashboard.data_version``) or the day does (reports fall overdue)."""
     filters = validated(DashboardFilterForm(request.GET or None))
+    version = data_version()
+    if version is None:
+        parts = _overview_parts(request, filters)
+    else:
+        parts = cached_parts(
+            request,
+            "dashboard/overview",
+            lambda: _overview_parts(request, filters),
+            version=(version, timezone.localdate()),
+        )
+    return render(request, "dashboard/overview.html", parts)
+
+
+def _overview_parts(request, filters) -> dict[str, str]:
     region = selectors.dashboard_region(user=request.user, filters=filters)
     year = selectors.dashboard_year(filters)
     measures = dict(MAP_MEASURES)
@@ -117,9 +138,13 @@ def overview(request):
         # The ranking's export: the same year and region as the page shows.
         "ranking_export_query": urlencode({"year": year, "region": region.code}),
         "institution_types": InstitutionType.choices,
-        "crumbs": region_crumbs(region, year=year, home=home_region_code(request.user)),
     }
-    return render(request, "dashboard/overview.html", context)
+    crumbs = region_crumbs(region, year=year, home=home_region_code(request.user))
+    return {
+        "title": escape(f"{_('Dashboard')} · {region.name}"),
+        "breadcrumbs": render_to_string("_breadcrumbs.html", {"crumbs": crumbs}),
+        "content": render_to_string("dashboard/_overview.html", context, request),
+    }
 
 
 @official_required

@@ -15,7 +15,7 @@ more than the rest of the request on the load test of docs/PERFORMANCE.md).
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
@@ -26,11 +26,11 @@ from portal.api.public_cache import current_generation, store_entry
 
 # Raised whenever what a cached part may contain changes, so that no part cached before a
 # deployment is served after it.
-FRAGMENT_FORMAT = 2
+FRAGMENT_FORMAT = 3
 # Parts each process remembers (at most a few MB).
 REMEMBERED = 128
 
-_remembered: OrderedDict[str, tuple[int, dict[str, str]]] = OrderedDict()
+_remembered: OrderedDict[str, tuple[Hashable, dict[str, str]]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -42,7 +42,7 @@ def fragment_key(request, name: str) -> str:
     )
 
 
-def _recall(key: str, generation: int) -> dict[str, str] | None:
+def _recall(key: str, generation: Hashable) -> dict[str, str] | None:
     with _lock:
         found = _remembered.get(key)
         if found is None or found[0] != generation:
@@ -51,7 +51,7 @@ def _recall(key: str, generation: int) -> dict[str, str] | None:
         return found[1]
 
 
-def _remember(key: str, generation: int, parts: dict[str, str]) -> None:
+def _remember(key: str, generation: Hashable, parts: dict[str, str]) -> None:
     with _lock:
         _remembered[key] = (generation, parts)
         _remembered.move_to_end(key)
@@ -59,13 +59,16 @@ def _remember(key: str, generation: int, parts: dict[str, str]) -> None:
             _remembered.popitem(last=False)
 
 
-def cached_parts(request, name: str, render: Callable[[], dict[str, str]]) -> dict[str, SafeString]:
+def cached_parts(
+    request, name: str, render: Callable[[], dict[str, str]], *, version: Hashable = None
+) -> dict[str, SafeString]:
     """The named parts of a page (its title, breadcrumbs and content, say) that ``render``
     makes, from the cache when the public lists have not changed since they were rendered for
-    this audience, language and URL. Parts holding a form's CSRF token belong to their reader's
+    this audience, language and URL, nor ``version`` (what else the parts depend on, read
+    before they are rendered). Parts holding a form's CSRF token belong to their reader's
     session and are never kept. What ``render`` raises (a 404) is raised, and nothing kept."""
     key = fragment_key(request, name)
-    generation = current_generation()
+    generation = (current_generation(), version)
     parts = _recall(key, generation)
     if parts is None:
         entry = cache.get(key)

@@ -5,6 +5,7 @@ data_version``), whether through the ORM or the nightly job's own SQL, once comm
 import re
 from datetime import timedelta
 from decimal import Decimal
+from importlib import import_module
 
 import psycopg2
 import pytest
@@ -20,19 +21,8 @@ from evaluation.models import DerivedValue, Evaluation, EvaluationScheme, Indica
 from . import factories
 from .evaluation.factories import draft_run
 
-WATCHED = {
-    "complexes_complex",
-    "complexes_region",
-    "dashboard_regionfigure",
-    "evaluation_annualreport",
-    "evaluation_derivedvalue",
-    "evaluation_evaluation",
-    "evaluation_evaluationrun",
-    "evaluation_evaluationscheme",
-    "evaluation_indicator",
-    "evaluation_reportingperiod",
-    "funding_allocation",
-}
+# The tables the migration puts the trigger on.
+WATCHED = set(import_module("dashboard.migrations.0003_data_change_triggers").WATCHED)
 # Each write commits as it would in production (a test's own transaction has written, so its
 # pages would be rendered and not kept).
 COMMITTING = pytest.mark.django_db(transaction=True, serialized_rollback=True)

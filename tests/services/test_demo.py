@@ -174,15 +174,20 @@ def test_the_demo_shows_settlement_reviews_in_every_state_and_a_few_fraud_signal
 
 
 def test_the_demo_followed_up_the_services_of_a_year_ago():
-    from datetime import timedelta
+    from datetime import datetime, time, timedelta
 
-    from dateutil.relativedelta import relativedelta
     from django.db.models import Avg
 
+    from services.impact import survey_due_before
     from services.models import ImpactSurvey, SurveyStatus
 
     seed()
-    year_ago = timezone.now() - relativedelta(months=12)
+    # The demo's clock is its day at 09:00 (portal time): between midnight and nine it is ahead
+    # of the real one, and the surveys due then reach that many hours further back.
+    demo_now = datetime.combine(
+        timezone.localdate(), time(9), tzinfo=timezone.get_current_timezone()
+    )
+    year_ago = survey_due_before(demo_now)
     completed_long_ago = ServiceRequest.objects.filter(
         status=RequestStatus.COMPLETED, completed_at__lte=year_ago - timedelta(days=1)
     )

@@ -27,10 +27,12 @@ from portal.api.public_cache import current_generation, store_entry
 # Raised whenever what a cached part may contain changes, so that no part cached before a
 # deployment is served after it.
 FRAGMENT_FORMAT = 3
-# Parts each process remembers (at most a few MB).
-REMEMBERED = 128
+# Characters of parts each process remembers, the least recently served forgotten first: the
+# catalogue's part is about 70,000, the province's dashboard about 200,000.
+REMEMBERED_CHARACTERS = 8_000_000
 
-_remembered: OrderedDict[str, tuple[Hashable, dict[str, str]]] = OrderedDict()
+_remembered: OrderedDict[str, tuple[Hashable, dict[str, str], int]] = OrderedDict()
+_remembered_characters = 0
 _lock = threading.Lock()
 
 
@@ -52,11 +54,16 @@ def _recall(key: str, generation: Hashable) -> dict[str, str] | None:
 
 
 def _remember(key: str, generation: Hashable, parts: dict[str, str]) -> None:
+    global _remembered_characters
+    size = sum(map(len, parts.values()))
     with _lock:
-        _remembered[key] = (generation, parts)
-        _remembered.move_to_end(key)
-        while len(_remembered) > REMEMBERED:
-            _remembered.popitem(last=False)
+        replaced = _remembered.pop(key, None)
+        if replaced is not None:
+            _remembered_characters -= replaced[2]
+        _remembered[key] = (generation, parts, size)
+        _remembered_characters += size
+        while _remembered_characters > REMEMBERED_CHARACTERS and len(_remembered) > 1:
+            _remembered_characters -= _remembered.popitem(last=False)[1][2]
 
 
 def cached_parts(

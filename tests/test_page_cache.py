@@ -2,12 +2,15 @@
 (``portal.page_cache``): a repeated request reads no rows, a write shows at once, each audience
 sees its own page, and the queries of a page do not grow with its rows."""
 
+from collections import OrderedDict
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from complexes.models import ComplexStatusChange, Status, TalentTeam
+from portal import page_cache
 from portal.api.public_cache import public_lists_changed
 
 from . import factories
@@ -186,3 +189,23 @@ def test_the_queries_of_a_complex_page_do_not_grow_with_its_parts(client_as, vie
     one = rows_and_queries(client, url, add_row, 1)
     five = rows_and_queries(client, url, add_row, 4)
     assert one == five
+
+
+def test_each_process_remembers_parts_up_to_a_size_forgetting_the_least_recently_served(
+    monkeypatch,
+):
+    monkeypatch.setattr(page_cache, "_remembered", OrderedDict())
+    monkeypatch.setattr(page_cache, "_remembered_characters", 0)
+    monkeypatch.setattr(page_cache, "REMEMBERED_CHARACTERS", 25)
+    page_cache._remember("first", 1, {"content": "a" * 10})
+    page_cache._remember("second", 1, {"content": "b" * 10})
+    assert page_cache._recall("first", 1) == {"content": "a" * 10}
+    page_cache._remember("third", 1, {"title": "c" * 5, "content": "c" * 5})
+    assert page_cache._recall("second", 1) is None
+    assert page_cache._recall("first", 1) is not None
+    assert page_cache._recall("third", 1) is not None
+    page_cache._remember("first", 2, {"content": "a" * 12})
+    assert page_cache._remembered_characters == 22
+    page_cache._remember("huge", 1, {"content": "d" * 100})
+    assert list(page_cache._remembered) == ["huge"]
+    assert page_cache._remembered_characters == 100

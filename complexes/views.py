@@ -88,7 +88,13 @@ def _detail_context(request, complex_: Complex, in_scope: bool) -> dict:
     status_can_move = bool(services.ALLOWED_STATUS_CHANGES[complex_.status])
     return {
         "complex": complex_,
-        "members": selectors.complex_members(complex_=complex_),
+        "members": list_page(
+            request,
+            selectors.complex_members(complex_=complex_),
+            per_page=PARTS_PAGE_SIZE,
+            param="members_page",
+        ),
+        "members_query": query_without(request, "members_page"),
         "member_total": sum(type_counts.values()),
         "member_counts": [(InstitutionType(kind).label, n) for kind, n in type_counts.items()],
         **contributed_blocks(complex_=complex_, member_counts=type_counts, in_scope=in_scope),

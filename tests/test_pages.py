@@ -235,10 +235,14 @@ def test_unknown_parts_and_other_complexes_parts_are_404(
     assert client.get(url).status_code == 404
 
 
-def test_every_instrument_and_team_of_a_large_complex_is_reachable(client_as, yongkang_complex):
-    """More than a page of instruments and teams: the page says how many there are and pages
-    through them, and the operator can edit the last one (a cap of 50 rows once hid the rest)."""
+def test_every_member_instrument_and_team_of_a_large_complex_is_reachable(
+    client_as, yongkang_complex
+):
+    """More than a page of members, instruments and teams: the page says how many there are and
+    pages through them, and the operator can edit the last one (a cap of 50 rows once hid the
+    rest; all of a complex's members were once listed on one page)."""
     for number in range(1, 26):
+        factories.InstitutionFactory(complex=yongkang_complex, name=f"成员{number:02}")
         SharedInstrument.objects.create(
             complex=yongkang_complex, name=f"仪器{number:02}", original_value=1000 * number
         )
@@ -247,6 +251,7 @@ def test_every_instrument_and_team_of_a_large_complex_is_reachable(client_as, yo
         )
     cheapest = SharedInstrument.objects.get(name="仪器01")
     last_team = TalentTeam.objects.get(name="团队25")
+    last_member = Institution.objects.get(name="成员25")
     url = reverse("complexes:detail", args=[yongkang_complex.code])
     operator = client_as(factories.operator_of(yongkang_complex))
     for client in (operator, Client()):
@@ -254,11 +259,22 @@ def test_every_instrument_and_team_of_a_large_complex_is_reachable(client_as, yo
         assert '<span class="badge bg-secondary">25</span>' in first
         assert "仪器25" in first and "仪器01" not in first
         assert "团队01" in first and "团队25" not in first
+        assert "成员01" in first and "成员25" not in first
         assert "instruments_page=2" in first and "teams_page=2" in first
-        second = client.get(url, {"instruments_page": 2, "teams_page": 2}).content.decode()
+        assert "members_page=2" in first
+        second = client.get(
+            url, {"instruments_page": 2, "teams_page": 2, "members_page": 2}
+        ).content.decode()
         assert "仪器01" in second and "仪器25" not in second
         assert "团队25" in second and "团队01" not in second
-    second = operator.get(url, {"instruments_page": 2, "teams_page": 2}).content.decode()
+        assert "成员25" in second and "成员01" not in second
+    second = operator.get(
+        url, {"instruments_page": 2, "teams_page": 2, "members_page": 2}
+    ).content.decode()
+    assert (
+        reverse("complexes:part_edit", args=[yongkang_complex.code, "members", last_member.pk])
+        in second
+    )
     edit = reverse("complexes:part_edit", args=[yongkang_complex.code, "instruments", cheapest.pk])
     assert edit in second
     assert reverse("complexes:part_edit", args=[yongkang_complex.code, "teams", last_team.pk]) in (

@@ -256,6 +256,10 @@ else:
 # through the ORM make it stale at once (portal.api.public_cache); the timeout bounds what a
 # write outside it (psql, a data migration) leaves visible.
 PUBLIC_LIST_CACHE_SECONDS = env.int("DJANGO_PUBLIC_LIST_CACHE_SECONDS", default=600)
+# The version of the data behind the officials' pages kept until it changes (the dashboard, the
+# evaluation results; portal.page_cache.kept_until_data_changes): a statement trigger on each
+# table those pages read records every transaction that writes to it.
+PAGE_DATA_VERSION = "dashboard.data_version.data_version"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

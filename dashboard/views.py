@@ -17,13 +17,12 @@ from evaluation.models import Grade
 from portal import policy
 from portal.filtering import validated
 from portal.money import WAN
-from portal.page_cache import cached_parts
+from portal.page_cache import kept_until_data_changes
 from portal.pagination import list_page, query_without
 from portal.pdf import pdf_response
 
 from . import selectors
 from .comparison import CompareForm, comparison_export, complex_comparison
-from .data_version import data_version
 from .forms import DashboardFilterForm, RegionPickerForm
 from .measures import MAP_MEASURES, MAP_UNITS, MONEY_MEASURES
 from .warnings import complexes_at_risk, warning_rows
@@ -45,16 +44,12 @@ def overview(request):
     """The region's overview, rendered once for each audience, language and URL until what it
     shows changes (``dashboard.data_version``) or the day does (reports fall overdue)."""
     filters = validated(DashboardFilterForm(request.GET or None))
-    version = data_version()
-    if version is None:
-        parts = _overview_parts(request, filters)
-    else:
-        parts = cached_parts(
-            request,
-            "dashboard/overview",
-            lambda: _overview_parts(request, filters),
-            version=(version, timezone.localdate()),
-        )
+    parts = kept_until_data_changes(
+        request,
+        "dashboard/overview",
+        lambda: _overview_parts(request, filters),
+        also=timezone.localdate(),
+    )
     return render(request, "dashboard/overview.html", parts)
 
 

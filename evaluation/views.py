@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from portal.exceptions import DomainError, NotPermitted
 from portal.filtering import validated
 from portal.forms import offer_years
 from portal.models import Job
+from portal.page_cache import KEPT_CSRF_TOKEN, kept_until_data_changes
 from portal.pagination import LateRowsPaginator, list_page, query_without
 from portal.pdf import pdf_response
 from portal.uploads import private_download
@@ -95,7 +97,19 @@ def _plain(value: Decimal | None, *, whole: bool) -> str | None:
 
 @login_required
 def reports(request):
-    """Operators: their reports and what is due. Officials: the reports in scope to review."""
+    """Operators: their reports and what is due. Officials: the reports in scope to review.
+    Rendered once for each audience, language and URL until the reports change or the day does
+    (reports fall overdue)."""
+    policy.page_requires(request.user, "report.list")
+    parts = kept_until_data_changes(
+        request, "evaluation/reports", lambda: _reports_parts(request), also=timezone.localdate()
+    )
+    return render(
+        request, "evaluation/reports.html", {**parts, "crumbs": [(_("Annual reports"), None)]}
+    )
+
+
+def _reports_parts(request) -> dict[str, str]:
     filterset = page_filters(ReportFilter, request.GET, user=request.user)
     rows = selectors.report_table(user=request.user, filters=validated(filterset.form))
     page = LateRowsPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -104,9 +118,8 @@ def reports(request):
         "page": page,
         "query": query_without(request),
         "periods": ReportingPeriod.objects.order_by("-year")[:3],
-        "crumbs": [(_("Annual reports"), None)],
     }
-    return render(request, "evaluation/reports.html", context)
+    return {"content": render_to_string("evaluation/_reports.html", context, request)}
 
 
 def _report_in_scope(request, pk) -> AnnualReport:
@@ -504,12 +517,32 @@ def indicator_catalogue(request):
 
 @login_required
 def rankings(request):
-    """Ranking tables per category for officials, with filters, the publication and the
-    recompute button."""
+    """Ranking tables per category for officials, with filters, the publication, the recompute
+    button and the work lists (removals proposed, rectifications to re-check). All but the
+    publication and the latest job is rendered once for each audience, language and URL until
+    the results or the work lists change, or the day does (re-checks fall overdue)."""
+    policy.page_requires(request.user, "results.view")
     filterset = page_filters(
         EvaluationFilter, selectors.with_default_year(request.GET), user=request.user
     )
     filters = validated(filterset.form)
+    year = int(filters["year"]) if "year" in filters else None
+    context = {
+        **kept_until_data_changes(
+            request,
+            "evaluation/rankings",
+            lambda: _ranking_parts(request, filterset, filters),
+            also=timezone.localdate(),
+        ),
+        "year": year,
+        "publication": selectors.publication(year=year) if year else None,
+        "latest_job": selectors.latest_recompute_job(),
+        "crumbs": [(_("Evaluation results"), None)],
+    }
+    return render(request, "evaluation/rankings.html", context)
+
+
+def _ranking_parts(request, filterset, filters) -> dict[str, str]:
     page = Paginator(selectors.results(user=request.user, filters=filters), RANKING_PAGE_SIZE)
     page = page.get_page(request.GET.get("page"))
     tables = defaultdict(list)
@@ -526,7 +559,6 @@ def rankings(request):
         "page": page,
         "query": query_without(request),
         "year": year,
-        "publication": selectors.publication(year=year) if year else None,
         "proposals": list_page(
             request,
             selectors.pending_removal_proposals(user=request.user),
@@ -542,10 +574,12 @@ def rankings(request):
         ),
         "rechecks_query": query_without(request, "rechecks_page"),
         "recheck_form": RecheckForm(initial={"checked_on": timezone.localdate()}),
-        "latest_job": selectors.latest_recompute_job(),
-        "crumbs": [(_("Evaluation results"), None)],
+        "csrf_token": KEPT_CSRF_TOKEN,
     }
-    return render(request, "evaluation/rankings.html", context)
+    return {
+        part: render_to_string(f"evaluation/_rankings_{part}.html", context, request)
+        for part in ("heading", "filters", "results")
+    }
 
 
 @login_required

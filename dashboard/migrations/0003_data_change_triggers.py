@@ -3,7 +3,7 @@
 
 from django.db import migrations
 
-# The tables the dashboard's pages read (tests/test_dashboard_cache.py holds the pages to them).
+# The tables the dashboard's pages read (tests/test_kept_pages.py holds the pages to them).
 WATCHED = (
     "complexes_complex",
     "complexes_region",

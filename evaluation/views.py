@@ -531,7 +531,7 @@ def rankings(request):
         **kept_until_data_changes(
             request,
             "evaluation/rankings",
-            lambda: _ranking_parts(request, filterset, filters),
+            lambda: _ranking_parts(request, filterset, filters, year),
             also=timezone.localdate(),
         ),
         "year": year,
@@ -542,13 +542,12 @@ def rankings(request):
     return render(request, "evaluation/rankings.html", context)
 
 
-def _ranking_parts(request, filterset, filters) -> dict[str, str]:
+def _ranking_parts(request, filterset, filters, year: int | None) -> dict[str, str]:
     page = Paginator(selectors.results(user=request.user, filters=filters), RANKING_PAGE_SIZE)
     page = page.get_page(request.GET.get("page"))
     tables = defaultdict(list)
     for evaluation in page.object_list:
         tables[evaluation.category].append(evaluation)
-    year = int(filters["year"]) if "year" in filters else None
     offer_years(
         filterset.form.fields["year"],
         selectors.year_options([*selectors.result_years(), *([year] if year else [])]),

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,12 +23,15 @@ from . import selectors, services
 from .filters import ComplexFilter
 from .forms import ComplexProfileForm, HearingForm, ReapplyForm, StatusChangeForm
 from .models import Complex, InstitutionType, Status
-from .pages import contributed_blocks
+from .pages import contributed_blocks, contributed_figures
 from .parts import PARTS
 
 DIRECTORY_PAGE_SIZE = 20
 # A complex's shared instruments and talent teams, a page of each at a time.
 PARTS_PAGE_SIZE = 20
+# Where a kept complex page takes the live figures of those in scope: a comment, which the
+# page's own text cannot forge since every field shown is escaped.
+FIGURES_SLOT = mark_safe("<!-- complex-figures -->")
 
 
 def directory(request):
@@ -51,27 +55,37 @@ def directory(request):
 
 
 def detail(request, code):
-    """A complex's page. Readers outside its scope (visitors, other regions' officials, other
-    operators, enterprises) see the same public page, which comes from the page cache
-    (``portal.page_cache``) until something it shows changes; a reader the policy lets view
-    nothing in anyone's scope (a visitor) gets it without the complex being read. Those in
-    scope also see its live figures (services over time, reports, scores), rendered for each
-    request."""
+    """A complex's page, from the page cache (``portal.page_cache``) for each audience until
+    something it shows changes; a reader the policy lets view nothing in anyone's scope (a
+    visitor) gets it without the complex being read. Those in the complex's scope also see its
+    live figures (services over time, reports, scores), rendered for each request into the
+    kept page's ``FIGURES_SLOT``."""
     complex_ = None
     if policy.can(request.user, "view"):
         complex_ = get_object_or_404(selectors.complex_page(), code=code)
         if policy.can(request.user, "view", complex_):
-            return render(request, "complexes/detail.html", _page_parts(request, complex_, True))
+            parts = cached_parts(
+                request,
+                "complexes/detail/in-scope",
+                lambda: _page_parts(request, complex_, in_scope=True),
+            )
+            figures = render_to_string(
+                "complexes/_figures.html",
+                {"complex": complex_, **contributed_figures(complex_=complex_)},
+                request,
+            )
+            parts["content"] = mark_safe(parts["content"].replace(FIGURES_SLOT, figures))
+            return render(request, "complexes/detail.html", parts)
 
     def public_parts() -> dict[str, str]:
         public = complex_ or get_object_or_404(selectors.complex_page(), code=code)
-        return _page_parts(request, public, False)
+        return _page_parts(request, public, in_scope=False)
 
     parts = cached_parts(request, "complexes/detail", public_parts)
     return render(request, "complexes/detail.html", parts)
 
 
-def _page_parts(request, complex_: Complex, in_scope: bool) -> dict[str, str]:
+def _page_parts(request, complex_: Complex, *, in_scope: bool) -> dict[str, str]:
     context = _detail_context(request, complex_, in_scope)
     return {
         "title": escape(complex_.name),
@@ -97,7 +111,8 @@ def _detail_context(request, complex_: Complex, in_scope: bool) -> dict:
         "members_query": query_without(request, "members_page"),
         "member_total": sum(type_counts.values()),
         "member_counts": [(InstitutionType(kind).label, n) for kind, n in type_counts.items()],
-        **contributed_blocks(complex_=complex_, member_counts=type_counts, in_scope=in_scope),
+        **contributed_blocks(complex_=complex_, member_counts=type_counts),
+        "figures_slot": FIGURES_SLOT if in_scope else "",
         "instruments": list_page(
             request, complex_.instruments.all(), per_page=PARTS_PAGE_SIZE, param="instruments_page"
         ),

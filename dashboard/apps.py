@@ -7,8 +7,9 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dashboard")
 
     def ready(self):
-        from complexes.pages import complex_page_blocks
+        from complexes import pages
 
-        from .drilldown import complex_page_blocks as dashboard_blocks
+        from . import drilldown
 
-        complex_page_blocks.register(dashboard_blocks)
+        pages.complex_page_blocks.register(drilldown.complex_page_blocks)
+        pages.complex_page_figures.register(drilldown.complex_page_figures)

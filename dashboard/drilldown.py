@@ -19,22 +19,23 @@ SERVICE_QUARTERS = 12
 CATALOGUE_LENGTH = 20
 
 
-def complex_page_blocks(
-    *, complex_: Complex, member_counts: dict[str, int], in_scope: bool
-) -> dict:
-    """The dashboard's part of a complex's page (registered in ``complexes.pages``): for everyone
-    the ten elements' radar and the catalogue, for those in scope its figures under ``internal``."""
+def complex_page_blocks(*, complex_: Complex, member_counts: dict[str, int]) -> dict:
+    """The dashboard's part of a complex's page that everyone sees (registered in
+    ``complexes.pages``): the ten elements' radar and the catalogue."""
     counts = complex_element_counts(complex_id=complex_.pk, member_counts=member_counts)
-    blocks = {
+    return {
         "radar": {"name": complex_.name, "unit": "%", "elements": element_coverage(counts)},
         "catalogue": complex_catalogue(complex_id=complex_.pk, limit=CATALOGUE_LENGTH),
     }
-    if in_scope:
-        blocks["internal"] = complex_internal_blocks(complex_=complex_)
-    return blocks
 
 
-def complex_internal_blocks(*, complex_: Complex) -> dict:
+def complex_page_figures(*, complex_: Complex) -> dict:
+    """The dashboard's figures for those in the complex's scope (registered in
+    ``complexes.pages``), under ``internal``."""
+    return {"internal": _internal_figures(complex_=complex_)}
+
+
+def _internal_figures(*, complex_: Complex) -> dict:
     quarters = delivered_per_quarter(complex_id=complex_.pk, quarters=SERVICE_QUARTERS)
     evaluation = evaluation_selectors.latest_evaluation(complex_id=complex_.pk)
     return {

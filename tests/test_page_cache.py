@@ -2,6 +2,7 @@
 (``portal.page_cache``): a repeated request reads no rows, a write shows at once, each audience
 sees its own page, and the queries of a page do not grow with its rows."""
 
+import re
 from collections import OrderedDict
 
 import pytest
@@ -10,11 +11,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from complexes.models import ComplexStatusChange, Status, TalentTeam
+from complexes.views import FIGURES_SLOT
 from portal import page_cache
-from portal.api.public_cache import public_lists_changed
+from portal.api.public_cache import current_generation, public_lists_changed
+from services.models import RequestStatus
 
 from . import factories
-from .services.factories import OfferingFactory
+from .services.factories import OfferingFactory, ServiceRequestFactory, advance
 
 pytestmark = pytest.mark.django_db
 
@@ -108,22 +111,56 @@ def test_a_renamed_complex_and_a_new_member_show_in_the_directory_at_once(yongka
     assert "永康五金新名称综合体" in page
 
 
-def test_what_the_public_complex_page_shows_is_fresh_after_each_write(yongkang_complex):
+@pytest.mark.parametrize("viewer", ["visitor", "operator"])
+def test_what_the_complex_page_shows_is_fresh_after_each_write(client_as, yongkang_complex, viewer):
+    client = Client() if viewer == "visitor" else client_as(factories.operator_of(yongkang_complex))
     url = f"/complexes/{yongkang_complex.code}/"
-    get(Client(), url)
+    get(client, url)
     TalentTeam.objects.create(
         complex=yongkang_complex, name="精密铸造攻关团队", leader="陈工", size=6
     )
-    assert "精密铸造攻关团队" in get(Client(), url)[0]
+    assert "精密铸造攻关团队" in get(client, url)[0]
     ComplexStatusChange.objects.create(
         complex=yongkang_complex,
         from_status=Status.OPERATING,
         to_status=Status.OPERATING,
         reason="年度复核通过，继续运行",
     )
-    assert "年度复核通过，继续运行" in get(Client(), url)[0]
+    assert "年度复核通过，继续运行" in get(client, url)[0]
     member = factories.InstitutionFactory(complex=yongkang_complex, name="永康市金属材料研究院")
-    assert member.name in get(Client(), url)[0]
+    assert member.name in get(client, url)[0]
+
+
+def services_delivered(page: str) -> int:
+    return int(re.search(r'id="services-time-heading".*?badge[^>]*>(\d+)<', page, re.S)[1])
+
+
+def test_those_in_scope_get_the_kept_page_with_its_live_figures_read_for_each_request(
+    client_as, offering
+):
+    """The figures are not kept: a completed request (a write the public lists do not watch)
+    counts on the next visit, while the part around them comes from the cache. A visitor gets
+    neither the figures nor the place they go."""
+    url = f"/complexes/{offering.complex.code}/"
+    operator_user = factories.operator_of(offering.complex)
+    operator = client_as(operator_user)
+    first = get(operator, url)[0]
+    generation = current_generation()
+    service_request = ServiceRequestFactory(offering=offering)
+    enterprise_user = factories.enterprise_user_of(service_request.enterprise)
+    advance(
+        service_request,
+        RequestStatus.COMPLETED,
+        operator=operator_user,
+        enterprise_user=enterprise_user,
+    )
+    assert current_generation() == generation
+    again = get(operator, url)[0]
+    assert services_delivered(again) == services_delivered(first) + 1
+    public = get(Client(), url)[0]
+    assert "services-time-heading" not in public
+    for page in (first, again, public):
+        assert str(FIGURES_SLOT) not in page
 
 
 def test_each_audience_sees_its_own_page(client_as, yongkang_complex):

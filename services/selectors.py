@@ -1,5 +1,6 @@
 """Read queries of services and vouchers, shared by pages and the API."""
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Avg, Case, Count, DecimalField, Prefetch, Q, Sum, Value, When
@@ -298,18 +299,17 @@ def delivered_per_quarter(*, complex_id: int, quarters: int) -> list[tuple[str, 
         year, quarter = (year, quarter - 1) if quarter else (year - 1, 3)
     starts.reverse()
     first_year, first_quarter = starts[0]
+    first_day = datetime(first_year, first_quarter * 3 + 1, 1)
     counts = dict(
         ServiceRequest.objects.filter(
             complex_id=complex_id,
             status=RequestStatus.COMPLETED,
-            completed_at__date__gte=today.replace(
-                year=first_year, month=first_quarter * 3 + 1, day=1
-            ),
+            completed_at__gte=timezone.make_aware(first_day),
         )
         .annotate(quarter=TruncQuarter("completed_at"))
         .order_by()
         .values_list("quarter")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .values_list("quarter", "n")
     )
     by_start = {(start.year, (start.month - 1) // 3): n for start, n in counts.items()}

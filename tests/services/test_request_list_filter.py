@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from services.models import RequestStatus, ServiceRequest
 from tests import factories
@@ -112,3 +112,14 @@ def test_a_chosen_year_still_narrows(client_as, queue):
     page = client.get("/services/requests/", {"status": "in_progress", "year": this_year})
     assert page.context["page"].paginator.count == 1
     assert submitted(page).data["year"] == str(this_year)
+
+
+@pytest.mark.parametrize("language, label", [("zh-hans", "已提交"), ("en", "Submitted")])
+def test_each_row_names_its_status_in_the_readers_language(client_as, language, label):
+    service_request = ServiceRequestFactory()
+    client = client_as(factories.provincial_official())
+    page = client.get("/services/requests/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<span class="badge request-submitted">{label}</span>' in page
+    with translation.override(language):
+        assert service_request.get_status_display() == label
+    assert ServiceRequest(status="archived").get_status_display() == "archived"

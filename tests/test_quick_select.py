@@ -51,3 +51,12 @@ def test_a_menu_of_complexes_read_as_values_renders_as_the_instances_did():
     quick_select(by_values.widget)
     assert by_values.widget.render("complex", chosen) == django
     assert by_values.clean(str(chosen)) == complexes[1]
+
+
+def test_a_kept_plain_option_never_stands_for_a_safe_label_of_the_same_text():
+    """Plain options are kept once rendered (``portal.forms._plain_option``); a safe label equal
+    to a plain one kept before is still written unescaped, and the plain one escaped."""
+    text = "<b>综合体</b>"
+    for label in (text, mark_safe(text), text):
+        django, quick = both(forms.Select(choices=[(1, label)]), "field", None)
+        assert quick == django

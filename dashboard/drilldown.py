@@ -32,13 +32,9 @@ def complex_page_blocks(*, complex_: Complex, member_counts: dict[str, int]) -> 
 def complex_page_figures(*, complex_: Complex) -> dict:
     """The dashboard's figures for those in the complex's scope (registered in
     ``complexes.pages``), under ``internal``."""
-    return {"internal": _internal_figures(complex_=complex_)}
-
-
-def _internal_figures(*, complex_: Complex) -> dict:
     quarters = delivered_per_quarter(complex_id=complex_.pk, quarters=SERVICE_QUARTERS)
     evaluation = evaluation_selectors.latest_evaluation(complex_id=complex_.pk)
-    return {
+    internal = {
         "services_over_time": {
             "name": complex_.name,
             "unit": str(TIMES),
@@ -53,3 +49,4 @@ def _internal_figures(*, complex_: Complex) -> dict:
         if evaluation
         else [],
     }
+    return {"internal": internal}

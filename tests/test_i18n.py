@@ -84,3 +84,17 @@ def test_api_errors_follow_accept_language(api_client):
     assert chinese.status_code == english.status_code == 401
     assert chinese.json()["detail"] != english.json()["detail"]
     assert english.json()["detail"] == "Authentication credentials were not provided."
+
+
+def test_a_choice_label_follows_the_readers_language_each_call():
+    """``portal.models.QuickChoiceLabels`` reads a field's choices once, still translated in
+    the language of each call; a value outside the choices shows as it is."""
+    from django.utils import translation
+
+    from complexes.models import Complex, Status
+
+    complex_ = Complex(status=Status.OPERATING)
+    for language, label in [("en", "Operating (accepted)"), ("zh-hans", "已验收运营")] * 2:
+        with translation.override(language):
+            assert complex_.get_status_display() == label
+    assert Complex(status="archived").get_status_display() == "archived"
